@@ -1,0 +1,2 @@
+// @isotel/core/browser
+export {};

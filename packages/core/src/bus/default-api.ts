@@ -1,0 +1,68 @@
+// Module-level functions acting on the shared default instance. Each resolves the instance once
+// and then forwards, so a module-level emit with nothing attached stays one property check.
+import { getDefaultTelemetry } from './default-instance.js';
+import type { Telemetry, TelemetryStats } from './telemetry.js';
+import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Metadata } from './types.js';
+
+let bus: Telemetry | undefined;
+const t = (): Telemetry => (bus ??= getDefaultTelemetry());
+
+/** Emits on the default instance. See {@link Telemetry.emit}. */
+export function emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
+  t().emit(name, measurements, metadata);
+}
+
+/** Attaches on the default instance. See {@link Telemetry.attach}. */
+export function attach<Config = unknown>(
+  handlerId: string,
+  pattern: string,
+  handler: Handler<Config>,
+  options?: AttachOptions<Config>,
+): void {
+  t().attach(handlerId, pattern, handler, options);
+}
+
+/** Attaches to several patterns on the default instance. See {@link Telemetry.attachMany}. */
+export function attachMany<Config = unknown>(
+  handlerId: string,
+  patterns: readonly string[],
+  handler: Handler<Config>,
+  options?: AttachOptions<Config>,
+): void {
+  t().attachMany(handlerId, patterns, handler, options);
+}
+
+/** Detaches from the default instance. See {@link Telemetry.detach}. */
+export function detach(handlerId: string): boolean {
+  return t().detach(handlerId);
+}
+
+/** Lists the default instance's handlers. See {@link Telemetry.listHandlers}. */
+export function listHandlers(prefixOrPattern?: string): HandlerInfo[] {
+  return t().listHandlers(prefixOrPattern);
+}
+
+/** See {@link Telemetry.hasHandlers}. */
+export function hasHandlers(name: string): boolean {
+  return t().hasHandlers(name);
+}
+
+/** See {@link Telemetry.emitCounter}. */
+export function emitCounter(name: string, count?: number, metadata?: Metadata): void {
+  t().emitCounter(name, count, metadata);
+}
+
+/** See {@link Telemetry.emitTimer}. */
+export function emitTimer(name: string, durationMs: number, metadata?: Metadata): void {
+  t().emitTimer(name, durationMs, metadata);
+}
+
+/** See {@link Telemetry.emitGauge}. */
+export function emitGauge(name: string, value: number, metadata?: Metadata): void {
+  t().emitGauge(name, value, metadata);
+}
+
+/** The default instance's counters. See {@link Telemetry.stats}. */
+export function stats(): TelemetryStats {
+  return t().stats();
+}

@@ -1,0 +1,49 @@
+import { logger } from '../log/logger.js';
+import { VERSION } from '../version.js';
+import { Telemetry } from './telemetry.js';
+
+// The default instance lives in a globalThis registry keyed by a Symbol.for, so two copies of
+// @isotel/core in one page (two bundles, a library and an app) share one bus. A copy of another
+// major version is refused: it keeps a private instance and says so, rather than crash.
+const REGISTRY_KEY = Symbol.for('isotel.registry');
+
+interface RegistryRecord {
+  readonly version: string;
+  readonly telemetry: Telemetry;
+}
+
+type GlobalWithRegistry = typeof globalThis & { [REGISTRY_KEY]?: RegistryRecord };
+
+let resolved: Telemetry | undefined;
+
+function major(version: string): string {
+  return version.split('.')[0] ?? version;
+}
+
+/**
+ * The process- or page-wide default instance the module-level functions act on.
+ *
+ * @example getDefaultTelemetry().listHandlers()
+ */
+export function getDefaultTelemetry(): Telemetry {
+  if (resolved !== undefined) return resolved;
+  const scope = globalThis as GlobalWithRegistry;
+  const existing = scope[REGISTRY_KEY];
+  if (existing === undefined) {
+    resolved = new Telemetry();
+    Object.defineProperty(scope, REGISTRY_KEY, {
+      value: { version: VERSION, telemetry: resolved } satisfies RegistryRecord,
+      configurable: true,
+      enumerable: false,
+      writable: false,
+    });
+  } else if (major(existing.version) === major(VERSION)) {
+    resolved = existing.telemetry;
+  } else {
+    logger().warn(
+      `@isotel/core ${VERSION} found a default bus of version ${existing.version} on this page; majors differ, so this copy keeps its own bus.`,
+    );
+    resolved = new Telemetry();
+  }
+  return resolved;
+}

@@ -1,0 +1,196 @@
+import { IsotelError } from '../errors/isotel-error.js';
+import { isValidName, matchSegments, type Pattern, parsePattern } from './pattern.js';
+import type { AttachOptions, FailurePolicy, Handler, HandlerInfo } from './types.js';
+
+/** One attached handler. Mutable counters live here so dispatch does not allocate. */
+export interface HandlerEntry {
+  readonly id: string;
+  readonly seq: number;
+  readonly patterns: readonly Pattern[];
+  readonly fn: Handler<unknown>;
+  readonly config: unknown;
+  readonly onFailure: FailurePolicy;
+  calls: number;
+  failures: number;
+  lastError: string | undefined;
+  attached: boolean;
+}
+
+const EMPTY: readonly HandlerEntry[] = Object.freeze([]);
+
+/** Default bound of the per-name dispatch cache. */
+export const DEFAULT_CACHE_SIZE = 10_000;
+
+/**
+ * The handlers of one telemetry instance and the per-name dispatch cache.
+ *
+ * Resolving a name walks every pattern handler once; the result (a frozen array in attach
+ * order) is cached per name so later emits are one Map lookup. The cache is bounded because
+ * names can be dynamic (ids in names); past the bound the oldest name is evicted. Attach and
+ * detach replace the cache rather than mutate arrays, so an emit in progress keeps its snapshot.
+ */
+export class HandlerRegistry {
+  readonly #byId = new Map<string, HandlerEntry>();
+  readonly #exact = new Map<string, HandlerEntry[]>();
+  #wildcard: HandlerEntry[] = [];
+  #cache = new Map<string, readonly HandlerEntry[]>();
+  readonly #cacheSize: number;
+  #seq = 0;
+
+  constructor(cacheSize: number = DEFAULT_CACHE_SIZE) {
+    this.#cacheSize = cacheSize;
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  get cachedNames(): number {
+    return this.#cache.size;
+  }
+
+  add(
+    id: string,
+    patterns: readonly string[],
+    fn: Handler<unknown>,
+    options: AttachOptions<unknown> | undefined,
+  ): void {
+    if (typeof id !== 'string' || id.length === 0) {
+      throw new IsotelError('invalid_handler', `Handler id must be a non-empty string, got ${JSON.stringify(id)}.`);
+    }
+    if (this.#byId.has(id)) {
+      throw new IsotelError(
+        'handler_exists',
+        `A handler with id "${id}" is already attached; detach it first or pick another id.`,
+      );
+    }
+    if (typeof fn !== 'function') {
+      throw new IsotelError('invalid_handler', `Handler "${id}" must be a function, got ${typeof fn}.`);
+    }
+    if (!Array.isArray(patterns) || patterns.length === 0) {
+      throw new IsotelError('invalid_pattern', `Handler "${id}" needs at least one pattern.`);
+    }
+    const onFailure = options?.onFailure ?? 'detach';
+    if (onFailure !== 'detach' && onFailure !== 'keep') {
+      throw new IsotelError(
+        'invalid_argument',
+        `onFailure must be 'detach' or 'keep', got ${JSON.stringify(onFailure)}.`,
+      );
+    }
+    const parsed = patterns.map(parsePattern);
+    const entry: HandlerEntry = {
+      id,
+      seq: this.#seq++,
+      patterns: parsed,
+      fn,
+      config: options?.config,
+      onFailure,
+      calls: 0,
+      failures: 0,
+      lastError: undefined,
+      attached: true,
+    };
+    this.#byId.set(id, entry);
+    let wildcard = false;
+    for (const pattern of parsed) {
+      if (pattern.exact) {
+        const list = this.#exact.get(pattern.source);
+        if (list === undefined) this.#exact.set(pattern.source, [entry]);
+        else if (!list.includes(entry)) list.push(entry);
+      } else {
+        wildcard = true;
+      }
+    }
+    if (wildcard) this.#wildcard = [...this.#wildcard, entry];
+    this.#invalidate();
+  }
+
+  remove(id: string): boolean {
+    const entry = this.#byId.get(id);
+    if (entry === undefined) return false;
+    entry.attached = false;
+    this.#byId.delete(id);
+    for (const pattern of entry.patterns) {
+      if (!pattern.exact) continue;
+      const list = this.#exact.get(pattern.source);
+      if (list === undefined) continue;
+      const rest = list.filter((e) => e !== entry);
+      if (rest.length === 0) this.#exact.delete(pattern.source);
+      else this.#exact.set(pattern.source, rest);
+    }
+    if (this.#wildcard.includes(entry)) this.#wildcard = this.#wildcard.filter((e) => e !== entry);
+    this.#invalidate();
+    return true;
+  }
+
+  clear(): void {
+    for (const entry of this.#byId.values()) entry.attached = false;
+    this.#byId.clear();
+    this.#exact.clear();
+    this.#wildcard = [];
+    this.#invalidate();
+  }
+
+  /** The handlers for `name`, in attach order. Cached; never throws. */
+  resolve(name: string): readonly HandlerEntry[] {
+    const cached = this.#cache.get(name);
+    if (cached !== undefined) return cached;
+    return this.resolveUncached(name);
+  }
+
+  resolveUncached(name: string): readonly HandlerEntry[] {
+    let result: readonly HandlerEntry[] = EMPTY;
+    if (this.#byId.size > 0 && isValidName(name)) {
+      const exact = this.#exact.get(name);
+      let found: HandlerEntry[] | undefined = exact === undefined ? undefined : [...exact];
+      if (this.#wildcard.length > 0) {
+        const segments = name.split('.');
+        for (const entry of this.#wildcard) {
+          if (found?.includes(entry)) continue;
+          for (const pattern of entry.patterns) {
+            if (!pattern.exact && matchSegments(pattern.segments, segments)) {
+              if (found === undefined) found = [entry];
+              else found.push(entry);
+              break;
+            }
+          }
+        }
+      }
+      if (found !== undefined) {
+        found.sort((a, b) => a.seq - b.seq);
+        result = Object.freeze(found);
+      }
+    }
+    if (this.#cache.size >= this.#cacheSize) {
+      // bounded: evict the oldest name (Map keeps insertion order)
+      const oldest = this.#cache.keys().next();
+      if (!oldest.done) this.#cache.delete(oldest.value);
+    }
+    this.#cache.set(name, result);
+    return result;
+  }
+
+  get(id: string): HandlerEntry | undefined {
+    return this.#byId.get(id);
+  }
+
+  entries(): IterableIterator<HandlerEntry> {
+    return this.#byId.values();
+  }
+
+  info(entry: HandlerEntry): HandlerInfo {
+    return {
+      id: entry.id,
+      patterns: entry.patterns.map((p) => p.source),
+      config: entry.config,
+      onFailure: entry.onFailure,
+      calls: entry.calls,
+      failures: entry.failures,
+      ...(entry.lastError === undefined ? {} : { lastError: entry.lastError }),
+    };
+  }
+
+  #invalidate(): void {
+    this.#cache = new Map();
+  }
+}

@@ -1,0 +1,258 @@
+import { IsotelError } from '../errors/isotel-error.js';
+import { logger } from '../log/logger.js';
+import { type HandlerEntry, HandlerRegistry } from './handler-registry.js';
+import { isValidName, matchSegments, parsePattern } from './pattern.js';
+import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Metadata } from './types.js';
+
+/** The event isotel emits when a handler throws or rejects. */
+export const HANDLER_FAILURE_EVENT = 'telemetry.handler.failure';
+
+const EMPTY_MEASUREMENTS: Measurements = Object.freeze({}) as Measurements;
+const EMPTY_METADATA: Metadata = Object.freeze({}) as Metadata;
+
+/** Options of {@link createTelemetry}. */
+export interface TelemetryOptions {
+  /**
+   * How many distinct event names keep a resolved dispatch list. Past it the oldest name is
+   * evicted, so unbounded dynamic names cannot exhaust memory.
+   * @default 10000
+   */
+  dispatchCacheSize?: number;
+}
+
+/** Counters an instance keeps about itself. */
+export interface TelemetryStats {
+  /** Attached handlers. */
+  readonly handlers: number;
+  /** Event names with a resolved dispatch list in the cache. */
+  readonly cachedNames: number;
+  /** Handler calls that threw or rejected. */
+  readonly handlerFailures: number;
+  /** Events not delivered, per reason (`invalid_name`, `thunk_failed`, ...). */
+  readonly dropped: Readonly<Record<string, number>>;
+}
+
+/**
+ * An isolated telemetry bus. Use {@link createTelemetry} for tests, libraries and servers; the
+ * module-level functions (`emit`, `attach`, ...) act on a shared default instance.
+ */
+export class Telemetry {
+  readonly #registry: HandlerRegistry;
+  // true while at least one handler is attached: with nothing attached, emit is this one check
+  #live = false;
+  #failureDepth = 0;
+  #handlerFailures = 0;
+  readonly #dropped: Record<string, number> = {};
+  readonly #closers = new Set<() => unknown>();
+
+  constructor(options: TelemetryOptions = {}) {
+    const size = options.dispatchCacheSize;
+    if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
+      throw new IsotelError('invalid_argument', `dispatchCacheSize must be a positive integer, got ${String(size)}.`);
+    }
+    this.#registry = new HandlerRegistry(size);
+  }
+
+  /**
+   * Emits an event to the handlers attached to its name. Synchronous; never throws.
+   *
+   * @example
+   * t.emit('checkout.payment.stop', { duration: 12.5 }, { orderId })
+   * t.emit('cache.miss', () => [{ count: 1 }, expensiveMetadata()]) // thunk runs only if someone listens
+   */
+  emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
+    if (!this.#live) return;
+    const handlers = this.#registry.resolve(name);
+    if (handlers.length === 0) {
+      if (!isValidName(name)) this.#drop('invalid_name');
+      return;
+    }
+    let m: Measurements;
+    let md: Metadata;
+    if (typeof measurements === 'function') {
+      try {
+        const pair = measurements();
+        m = pair[0] ?? EMPTY_MEASUREMENTS;
+        md = pair[1] ?? EMPTY_METADATA;
+      } catch (error) {
+        this.#drop('thunk_failed');
+        logger().error(`The metadata thunk of "${name}" threw; the event was dropped.`, error);
+        return;
+      }
+    } else {
+      m = measurements ?? EMPTY_MEASUREMENTS;
+      md = metadata ?? EMPTY_METADATA;
+    }
+    this.#dispatch(handlers, name, m, md);
+  }
+
+  /** Emits `{ count }` (default 1). */
+  emitCounter(name: string, count = 1, metadata?: Metadata): void {
+    if (this.#live) this.emit(name, { count }, metadata);
+  }
+
+  /** Emits `{ duration }` in milliseconds. */
+  emitTimer(name: string, durationMs: number, metadata?: Metadata): void {
+    if (this.#live) this.emit(name, { duration: durationMs }, metadata);
+  }
+
+  /** Emits `{ value }`. */
+  emitGauge(name: string, value: number, metadata?: Metadata): void {
+    if (this.#live) this.emit(name, { value }, metadata);
+  }
+
+  /**
+   * Attaches `handler` under a unique `handlerId` to one exact name or pattern (`*` one
+   * segment, `**` any number). Throws `IsotelError` (`handler_exists`, `invalid_pattern`,
+   * `invalid_handler`) on misuse.
+   *
+   * @example t.attach('log-payments', 'checkout.payment.*', (name, m, md) => log(name, m, md))
+   */
+  attach<Config = unknown>(
+    handlerId: string,
+    pattern: string,
+    handler: Handler<Config>,
+    options?: AttachOptions<Config>,
+  ): void {
+    this.attachMany(handlerId, [pattern], handler, options);
+  }
+
+  /** Attaches one handler to several names or patterns; it runs once per event. */
+  attachMany<Config = unknown>(
+    handlerId: string,
+    patterns: readonly string[],
+    handler: Handler<Config>,
+    options?: AttachOptions<Config>,
+  ): void {
+    this.#registry.add(handlerId, patterns, handler as Handler<unknown>, options as AttachOptions<unknown> | undefined);
+    this.#live = true;
+  }
+
+  /** Detaches a handler. Returns false when no handler has that id. */
+  detach(handlerId: string): boolean {
+    const removed = this.#registry.remove(handlerId);
+    this.#live = this.#registry.size > 0;
+    return removed;
+  }
+
+  /**
+   * Snapshots of the attached handlers, in attach order. With an argument, only handlers that
+   * can receive events under that name prefix (`'checkout'`) or pattern (`'checkout.*.stop'`).
+   */
+  listHandlers(prefixOrPattern?: string): HandlerInfo[] {
+    const out: HandlerInfo[] = [];
+    const filter = prefixOrPattern === undefined ? undefined : parsePattern(prefixOrPattern).segments;
+    for (const entry of this.#registry.entries()) {
+      if (filter === undefined || entry.patterns.some((p) => overlaps(filter, p.segments))) {
+        out.push(this.#registry.info(entry));
+      }
+    }
+    return out;
+  }
+
+  /** True when an event of this name would reach at least one handler. O(1) after the first call. */
+  hasHandlers(name: string): boolean {
+    return this.#live && this.#registry.resolve(name).length > 0;
+  }
+
+  /** Counters about this instance. */
+  stats(): TelemetryStats {
+    return {
+      handlers: this.#registry.size,
+      cachedNames: this.#registry.cachedNames,
+      handlerFailures: this.#handlerFailures,
+      dropped: { ...this.#dropped },
+    };
+  }
+
+  /**
+   * Registers work to run at {@link Telemetry.shutdown} (flushing an exporter, stopping a poller).
+   * Returns a function that unregisters it.
+   */
+  onShutdown(close: () => unknown): () => void {
+    this.#closers.add(close);
+    return () => {
+      this.#closers.delete(close);
+    };
+  }
+
+  /** Runs every registered shutdown callback (errors are logged, not thrown), then detaches all handlers. */
+  async shutdown(): Promise<void> {
+    const closers = [...this.#closers];
+    this.#closers.clear();
+    const results = await Promise.allSettled(closers.map(async (close) => close()));
+    for (const result of results) {
+      if (result.status === 'rejected') logger().error('A shutdown callback failed.', result.reason);
+    }
+    this.#registry.clear();
+    this.#live = false;
+  }
+
+  /** Counts an event that was not delivered; used by the parts layered on the bus. */
+  protected countDrop(reason: string): void {
+    this.#drop(reason);
+  }
+
+  #drop(reason: string): void {
+    this.#dropped[reason] = (this.#dropped[reason] ?? 0) + 1;
+  }
+
+  #dispatch(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
+    for (let i = 0; i < handlers.length; i++) {
+      const entry = handlers[i] as HandlerEntry;
+      entry.calls++;
+      try {
+        const result = entry.fn(name, m, md, entry.config);
+        if (result !== undefined && typeof (result as Promise<unknown>).then === 'function') {
+          (result as Promise<unknown>).then(undefined, (error: unknown) => this.#failed(entry, name, error));
+        }
+      } catch (error) {
+        this.#failed(entry, name, error);
+      }
+    }
+  }
+
+  #failed(entry: HandlerEntry, name: string, error: unknown): void {
+    entry.failures++;
+    this.#handlerFailures++;
+    entry.lastError = error instanceof Error ? error.message : String(error);
+    // A handler failing while handling a failure event is detached whatever its policy, and
+    // no further failure event is emitted, so a broken failure-handler can never loop.
+    const inFailureHandling = this.#failureDepth > 0 || name === HANDLER_FAILURE_EVENT;
+    if (entry.attached && (entry.onFailure === 'detach' || inFailureHandling)) this.detach(entry.id);
+    if (inFailureHandling) {
+      logger().error(`Handler "${entry.id}" failed while handling "${name}" and was detached.`, error);
+      return;
+    }
+    this.#failureDepth++;
+    try {
+      this.emit(HANDLER_FAILURE_EVENT, { count: 1 }, { handlerId: entry.id, event: name, error });
+    } finally {
+      this.#failureDepth--;
+    }
+  }
+}
+
+// listHandlers' filter: a plain prefix lists handlers that can receive some event under it;
+// a pattern lists handlers whose own pattern it matches segment by segment.
+function overlaps(filter: readonly string[], handler: readonly string[]): boolean {
+  if (filter.includes('*') || filter.includes('**')) return matchSegments(filter, handler);
+  for (let i = 0; i < filter.length; i++) {
+    const s = handler[i];
+    if (s === '**') return true;
+    if (s !== '*' && s !== filter[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * Creates an isolated telemetry instance: its own handlers, cache and counters.
+ *
+ * @example
+ * const t = createTelemetry()
+ * t.attach('log', 'checkout.**', (name, m) => console.info(name, m))
+ * t.emit('checkout.payment.stop', { duration: 12 })
+ */
+export function createTelemetry(options?: TelemetryOptions): Telemetry {
+  return new Telemetry(options);
+}

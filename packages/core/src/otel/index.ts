@@ -1,0 +1,2 @@
+// @isotel/core/otel
+export {};

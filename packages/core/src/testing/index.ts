@@ -1,0 +1,2 @@
+// @isotel/core/testing: helpers for testing instrumentation.
+export { type CapturedEvent, captureEvents, type EventCapture, type WaitForOptions } from './capture-events.js';

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// `npm test`: every check the project has, in one command that also does its own set-up.
+// Typecheck, lint, vitest (node, happy-dom, real Chromium), Playwright e2e; then one closing line
+// `total: N passed, N failed, N skipped` summed from the runners' JSON reports.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const reports = join(root, '.reports');
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function run(label, command, args, options = {}) {
+  console.info(`\n▶ ${label}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) console.error(`${label}: ${result.error.message}`);
+  return result.status === 0;
+}
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+// Debian packages the tests use: Chromium (browser and e2e tests) and Prometheus (real scrape).
+function ensureDebianPackages() {
+  const missing = [];
+  if (!existsSync(chromium)) missing.push('chromium');
+  if (!have('prometheus')) missing.push('prometheus');
+  if (missing.length === 0) return true;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !have('apt-get')) {
+    console.error(
+      `Missing: ${missing.join(', ')}. Install them (Debian: apt-get install -y --no-install-recommends ${missing.join(' ')}) or set CHROMIUM_PATH.`,
+    );
+    return false;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  return (
+    run('apt-get update', 'apt-get', ['update', '-qq'], { env }) &&
+    run('install Debian packages', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env })
+  );
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+if (!existsSync(join(root, 'node_modules'))) {
+  if (!run('install dependencies', 'npm', ['ci'])) process.exit(1);
+}
+let ok = ensureDebianPackages();
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+ok = run('typecheck', 'npx', ['tsc', '-b']) && ok;
+ok = run('lint', 'npx', ['biome', 'check', '.']) && ok;
+ok =
+  run('unit, dom and browser tests', 'npx', [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${join(reports, 'vitest.json')}`,
+  ]) && ok;
+ok = run('e2e tests', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']) && ok;
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const vitest = readJson(join(reports, 'vitest.json'));
+if (vitest) {
+  passed += vitest.numPassedTests ?? 0;
+  failed += vitest.numFailedTests ?? 0;
+  skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+} else {
+  console.error('No vitest report was written.');
+  ok = false;
+}
+const e2e = readJson(join(reports, 'e2e.json'));
+if (e2e?.stats) {
+  passed += (e2e.stats.expected ?? 0) + (e2e.stats.flaky ?? 0);
+  failed += e2e.stats.unexpected ?? 0;
+  skipped += e2e.stats.skipped ?? 0;
+} else {
+  console.error('No Playwright report was written.');
+  ok = false;
+}
+if (passed + failed === 0) {
+  console.error('No test ran.');
+  ok = false;
+}
+console.info(`\ntotal: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(ok && failed === 0 ? 0 : 1);
