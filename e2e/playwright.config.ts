@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './chromium.js';
 
 const port = Number(process.env.E2E_PORT ?? 4319);
+/** The lab page (e2e/lab) that exposes isotel's browser parts on window. */
+export const labPort = Number(process.env.E2E_LAB_PORT ?? 4320);
 
 export default defineConfig({
   testDir: '.',
@@ -18,11 +20,19 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: chromiumLaunchOptions,
   },
-  webServer: {
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
-    cwd: '../playground',
-    url: `http://127.0.0.1:${port}`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-  },
+  webServer: [
+    {
+      command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+      cwd: '../playground',
+      url: `http://127.0.0.1:${port}`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+    },
+    {
+      command: `npx vite --config lab/vite.config.ts --port ${labPort}`,
+      url: `http://127.0.0.1:${labPort}`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
 });

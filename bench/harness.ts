@@ -1,0 +1,100 @@
+// A small harness for side-by-side benchmarks: every case runs in this one process, timed in
+// batches (a clock read costs ~70 ns here, so single calls cannot be timed), median of rounds.
+
+/** One measured operation. `run(n)` must perform the operation `n` times. */
+export interface BenchCase {
+  readonly name: string;
+  /** Runs before each timed batch (reset shared counters here). */
+  readonly beforeBatch?: () => void;
+  readonly run: (iterations: number) => void;
+}
+
+/** Options of {@link measure}. */
+export interface MeasureOptions {
+  /** Operations per timed batch. @default 100_000 */
+  batch?: number;
+  /** Timed batches; the median is reported. @default 15 */
+  rounds?: number;
+  /** Untimed batches first, so the JIT settles. @default 5 */
+  warmup?: number;
+}
+
+/** Median nanoseconds per operation. */
+export function measure(bench: BenchCase, options: MeasureOptions = {}): number {
+  const { batch = 100_000, rounds = 15, warmup = 5 } = options;
+  for (let i = 0; i < warmup; i++) {
+    bench.beforeBatch?.();
+    bench.run(batch);
+  }
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    bench.beforeBatch?.();
+    const start = performance.now();
+    bench.run(batch);
+    samples.push(((performance.now() - start) * 1e6) / batch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
+/** A row of a result table: a case, its cost, and how it compares with a named peer. */
+export interface Row {
+  readonly name: string;
+  readonly nsPerOp: number;
+  /** Another row's name this one is compared with, and the target ratio (this / peer). */
+  readonly versus?: {
+    readonly name: string;
+    readonly target?: string;
+    readonly maxRatio?: number;
+    readonly minSpeedup?: number;
+  };
+}
+
+/** What a suite returns: a titled table and free-form notes (heap figures, ...). */
+export interface SuiteResult {
+  readonly title: string;
+  readonly rows: readonly Row[];
+  readonly notes?: readonly string[];
+}
+
+/** A suite: a file under bench/suites with a default export of this shape. */
+export interface Suite {
+  readonly title: string;
+  run(): Promise<SuiteResult> | SuiteResult;
+}
+
+/** Formats a suite result as a markdown table with ratios and whether each target was met. */
+export function formatResult(result: SuiteResult): string {
+  const byName = new Map(result.rows.map((r) => [r.name, r]));
+  const lines = [
+    `### ${result.title}`,
+    '',
+    '| case | ns/op | vs | ratio | target | met |',
+    '|---|---:|---|---:|---|---|',
+  ];
+  for (const row of result.rows) {
+    let vs = '';
+    let ratio = '';
+    let target = '';
+    let met = '';
+    if (row.versus) {
+      const peer = byName.get(row.versus.name);
+      if (peer) {
+        const r = row.nsPerOp / peer.nsPerOp;
+        vs = row.versus.name;
+        ratio = `${r.toFixed(2)}×`;
+        if (row.versus.maxRatio !== undefined) {
+          target = `≤ ${row.versus.maxRatio}×`;
+          met = r <= row.versus.maxRatio ? 'yes' : 'no';
+        } else if (row.versus.minSpeedup !== undefined) {
+          target = `≥ ${row.versus.minSpeedup}× faster`;
+          met = peer.nsPerOp / row.nsPerOp >= row.versus.minSpeedup ? 'yes' : 'no';
+        }
+        if (row.versus.target) target = row.versus.target;
+      }
+    }
+    lines.push(`| ${row.name} | ${row.nsPerOp.toFixed(1)} | ${vs} | ${ratio} | ${target} | ${met} |`);
+  }
+  for (const note of result.notes ?? []) lines.push('', note);
+  return lines.join('\n');
+}

@@ -1,0 +1,50 @@
+import type { Measurements, Metadata } from '../bus/types.js';
+
+/**
+ * One event as exporters ship it and the collector receives it. `id` is a client-made UUIDv7,
+ * so a batch sent twice is stored once.
+ */
+export interface EventRecord {
+  /** UUIDv7 made where the event was emitted. */
+  readonly id: string;
+  readonly name: string;
+  /** Epoch milliseconds when it was emitted. */
+  readonly time: number;
+  readonly measurements: Measurements;
+  readonly metadata: Metadata;
+  readonly correlationId?: string;
+  readonly spanId?: string;
+  readonly parentSpanId?: string;
+  /** Present when the event was kept by sampling at a rate below 1. */
+  readonly sampleRate?: number;
+  /** Stable per browser profile (or process). */
+  readonly clientId?: string;
+  /** New per page load (or process start). */
+  readonly sessionId?: string;
+}
+
+/** The body of `POST /v1/events`. */
+export interface EventBatch {
+  readonly clientId: string;
+  readonly sessionId?: string;
+  /** Instance-wide metadata added by the exporter (`service`, `version`, ...). */
+  readonly resource?: Metadata;
+  readonly events: readonly EventRecord[];
+}
+
+/** Why the collector refused one event of a batch. */
+export interface RejectedEvent {
+  readonly index: number;
+  readonly id?: string;
+  /** Stable code: `invalid_record`, `invalid_name`, `unknown_event`, `invalid_measurements`, ... */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The answer to `POST /v1/events`. `control` is the control the client should apply now. */
+export interface IngestResponse {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: readonly RejectedEvent[];
+  readonly control?: unknown;
+}
