@@ -18,6 +18,12 @@ export interface HandlerEntry {
 
 const EMPTY: readonly HandlerEntry[] = Object.freeze([]);
 
+/**
+ * The cached dispatch list of an invalid name: empty like {@link EMPTY} but a distinct array, so
+ * emit can count the drop with one pointer comparison instead of re-validating the name.
+ */
+export const INVALID_NAME: readonly HandlerEntry[] = Object.freeze([]);
+
 /** Default bound of the per-name dispatch cache. */
 export const DEFAULT_CACHE_SIZE = 10_000;
 
@@ -140,7 +146,9 @@ export class HandlerRegistry {
 
   resolveUncached(name: string): readonly HandlerEntry[] {
     let result: readonly HandlerEntry[] = EMPTY;
-    if (this.#byId.size > 0 && isValidName(name)) {
+    if (!isValidName(name)) {
+      result = INVALID_NAME;
+    } else if (this.#byId.size > 0) {
       const exact = this.#exact.get(name);
       let found: HandlerEntry[] | undefined = exact === undefined ? undefined : [...exact];
       if (this.#wildcard.length > 0) {

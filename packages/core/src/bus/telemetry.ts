@@ -1,7 +1,7 @@
 import { IsotelError } from '../errors/isotel-error.js';
 import { logger } from '../log/logger.js';
-import { type HandlerEntry, HandlerRegistry } from './handler-registry.js';
-import { isValidName, matchSegments, parsePattern } from './pattern.js';
+import { type HandlerEntry, HandlerRegistry, INVALID_NAME } from './handler-registry.js';
+import { matchSegments, parsePattern } from './pattern.js';
 import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Metadata } from './types.js';
 
 /** The event isotel emits when a handler throws or rejects. */
@@ -64,7 +64,7 @@ export class Telemetry {
     if (!this.#live) return;
     const handlers = this.#registry.resolve(name);
     if (handlers.length === 0) {
-      if (!isValidName(name)) this.#drop('invalid_name');
+      if (handlers === INVALID_NAME) this.#drop('invalid_name');
       return;
     }
     let m: Measurements;
