@@ -41,3 +41,33 @@ export { VERSION } from './version.js';
 // control, catalog, sanitising
 
 // metrics and aggregation
+export {
+  type AggregatorOptions,
+  attachMetrics,
+  type ByteUnit,
+  type ConsoleReporter,
+  type ConsoleReporterOptions,
+  consoleReporter,
+  counter,
+  createAggregator,
+  DEFAULT_MAX_SERIES,
+  distribution,
+  formatSnapshot,
+  lastValue,
+  type MeasurementFn,
+  type MetricDefinition,
+  type MetricOptions,
+  type MetricSink,
+  type MetricSnapshot,
+  type MetricsAggregator,
+  type MetricsBinding,
+  type MetricsStats,
+  type MetricType,
+  OVERFLOW_TAG_VALUE,
+  type ReporterOptions,
+  type SeriesSnapshot,
+  sum,
+  summary,
+  type TimeUnit,
+  type Unit,
+} from './metrics/index.js';

@@ -1,0 +1,145 @@
+import { DDSketch } from '@datadog/sketches-js';
+import type { Telemetry } from '../bus/telemetry.js';
+import { IsotelError } from '../errors/isotel-error.js';
+import { attachMetrics, type MetricsBinding, type MetricsStats } from './attach-metrics.js';
+import type { MetricDefinition, MetricType } from './definitions.js';
+
+/** Options of {@link createAggregator}. */
+export interface AggregatorOptions {
+  /** Handler id prefix. @default 'isotel.aggregator' */
+  id?: string;
+  /** Relative error of quantiles: a reported q-quantile is within ±accuracy of the true one. @default 0.01 */
+  relativeAccuracy?: number;
+  /** Series per metric before the overflow series. @default 1000 */
+  maxSeries?: number;
+}
+
+/** One tag set of a metric. */
+export interface SeriesSnapshot {
+  readonly tags: Readonly<Record<string, string>>;
+  /** Values recorded (events, for a counter). */
+  readonly count: number;
+  readonly sum: number;
+  /** The last value recorded. */
+  readonly last: number;
+  readonly min: number;
+  readonly max: number;
+  /** Summary and distribution only: quantile → value, within the stated relative accuracy. */
+  readonly quantiles?: Readonly<Record<string, number>>;
+}
+
+/** One metric as the aggregator holds it. */
+export interface MetricSnapshot {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly unit: string | undefined;
+  readonly description: string;
+  readonly series: readonly SeriesSnapshot[];
+}
+
+/** An in-memory aggregation of metric definitions; what the console reporter and devtools read. */
+export interface MetricsAggregator extends MetricsBinding {
+  /** The relative accuracy of every quantile in {@link MetricsAggregator.snapshot}. */
+  readonly relativeAccuracy: number;
+  snapshot(): MetricSnapshot[];
+  /** Forgets every series (not the definitions). */
+  reset(): void;
+  stats(): MetricsStats;
+}
+
+interface Series {
+  readonly tags: readonly string[];
+  count: number;
+  sum: number;
+  last: number;
+  min: number;
+  max: number;
+  sketch: DDSketch | undefined;
+}
+
+const DEFAULT_QUANTILES = [0.5, 0.95, 0.99];
+
+/**
+ * Aggregates metrics in memory: counts, sums, last values, and quantiles from a DDSketch
+ * (bounded size, mergeable, relative error `relativeAccuracy`).
+ *
+ * @example
+ * const agg = createAggregator(t, [summary('db.query.stop.duration', { tags: ['table'] })])
+ * agg.snapshot()[0].series[0].quantiles['0.99']
+ */
+export function createAggregator(
+  t: Telemetry,
+  definitions: readonly MetricDefinition[],
+  options: AggregatorOptions = {},
+): MetricsAggregator {
+  const accuracy = options.relativeAccuracy ?? 0.01;
+  if (!(accuracy > 0 && accuracy < 1)) {
+    throw new IsotelError('invalid_argument', `relativeAccuracy must be in (0, 1), got ${String(accuracy)}.`);
+  }
+  const tables: Map<string, Series>[] = definitions.map(() => new Map());
+  const binding = attachMetrics(
+    t,
+    options.id ?? 'isotel.aggregator',
+    definitions,
+    {
+      record(metric, index, value, tags) {
+        const table = tables[index] as Map<string, Series>;
+        const key = tags.join('\u0001');
+        let series = table.get(key);
+        if (series === undefined) {
+          const sketched = metric.type === 'summary' || metric.type === 'distribution';
+          series = {
+            tags,
+            count: 0,
+            sum: 0,
+            last: 0,
+            min: Number.POSITIVE_INFINITY,
+            max: Number.NEGATIVE_INFINITY,
+            sketch: sketched ? new DDSketch({ relativeAccuracy: accuracy }) : undefined,
+          };
+          table.set(key, series);
+        }
+        series.count++;
+        series.sum += value;
+        series.last = value;
+        if (value < series.min) series.min = value;
+        if (value > series.max) series.max = value;
+        series.sketch?.accept(value);
+      },
+    },
+    options.maxSeries === undefined ? {} : { maxSeries: options.maxSeries },
+  );
+
+  return {
+    relativeAccuracy: accuracy,
+    detach: binding.detach,
+    stats: binding.stats,
+    reset() {
+      for (const table of tables) table.clear();
+    },
+    snapshot() {
+      return definitions.map((metric, index) => ({
+        name: metric.name,
+        type: metric.type,
+        unit: metric.unit,
+        description: metric.description,
+        series: [...(tables[index] as Map<string, Series>).values()].map((s) => snapshotSeries(metric, s)),
+      }));
+    },
+  };
+}
+
+function snapshotSeries(metric: MetricDefinition, s: Series): SeriesSnapshot {
+  const tags: Record<string, string> = {};
+  metric.tags.forEach((tag, i) => {
+    tags[tag] = s.tags[i] as string;
+  });
+  const base = { tags, count: s.count, sum: s.sum, last: s.last, min: s.min, max: s.max };
+  if (s.sketch === undefined) return base;
+  const quantiles: Record<string, number> = {};
+  for (const q of metric.reporterOptions.quantiles ?? DEFAULT_QUANTILES) {
+    // the sketch's bucket midpoint can fall just outside the values seen; the exact bounds are known
+    quantiles[String(q)] = Math.min(s.max, Math.max(s.min, s.sketch.getValueAtQuantile(q)));
+  }
+  return { ...base, quantiles };
+}

@@ -1,0 +1,86 @@
+import type { Telemetry } from '../bus/telemetry.js';
+import { IsotelError } from '../errors/isotel-error.js';
+import { type AggregatorOptions, createAggregator, type MetricSnapshot, type MetricsAggregator } from './aggregator.js';
+import type { MetricDefinition } from './definitions.js';
+
+/** Options of {@link consoleReporter}. */
+export interface ConsoleReporterOptions extends AggregatorOptions {
+  /** Where report lines go. @default console.info */
+  write?: (line: string) => void;
+  /** Milliseconds between reports; `0` reports only on `report()` and at shutdown. @default 10000 */
+  intervalMs?: number;
+}
+
+/** A console reporter: an aggregator plus a periodic writer. */
+export interface ConsoleReporter {
+  readonly aggregator: MetricsAggregator;
+  /** Writes the current snapshot now. */
+  report(): void;
+  /** Stops the timer, writes a last report and detaches. Also runs at `t.shutdown()`. */
+  stop(): void;
+}
+
+/**
+ * Writes aggregated metrics for development, one line per series.
+ *
+ * @example consoleReporter(t, [counter('http.request.stop.duration', { tags: ['route'] })], { intervalMs: 5000 })
+ */
+export function consoleReporter(
+  t: Telemetry,
+  definitions: readonly MetricDefinition[],
+  options: ConsoleReporterOptions = {},
+): ConsoleReporter {
+  const intervalMs = options.intervalMs ?? 10_000;
+  if (!(Number.isFinite(intervalMs) && intervalMs >= 0)) {
+    throw new IsotelError('invalid_argument', `intervalMs must be a non-negative number, got ${String(intervalMs)}.`);
+  }
+  const write = options.write ?? ((line: string) => globalThis.console?.info(line));
+  const aggregator = createAggregator(t, definitions, { id: 'isotel.console', ...options });
+  const report = () => {
+    for (const line of formatSnapshot(aggregator.snapshot())) write(line);
+  };
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (intervalMs > 0) {
+    timer = setInterval(report, intervalMs);
+    (timer as { unref?: () => void }).unref?.();
+  }
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    if (timer !== undefined) clearInterval(timer);
+    unregister();
+    report();
+    aggregator.detach();
+  };
+  const unregister = t.onShutdown(stop);
+  return { aggregator, report, stop };
+}
+
+/** Formats a snapshot as `name{tag="v"} type value` lines. */
+export function formatSnapshot(metrics: readonly MetricSnapshot[]): string[] {
+  const lines: string[] = [];
+  for (const metric of metrics) {
+    const unit = metric.unit === undefined ? '' : ` ${metric.unit}`;
+    for (const s of metric.series) {
+      const tags = Object.entries(s.tags)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',');
+      const id = tags.length === 0 ? metric.name : `${metric.name}{${tags}}`;
+      let value: string;
+      if (metric.type === 'counter') value = `count=${s.count}`;
+      else if (metric.type === 'sum') value = `sum=${round(s.sum)}${unit}`;
+      else if (metric.type === 'lastValue') value = `value=${round(s.last)}${unit}`;
+      else {
+        const qs = Object.entries(s.quantiles ?? {}).map(([q, v]) => `p${Number(q) * 100}=${round(v)}`);
+        value = `count=${s.count} min=${round(s.min)} max=${round(s.max)} ${qs.join(' ')}${unit}`;
+      }
+      lines.push(`${id} ${metric.type} ${value}`);
+    }
+  }
+  return lines;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,35 @@
+// Metric definitions as data, the shared handler layer and the in-memory reporters.
+export {
+  type AggregatorOptions,
+  createAggregator,
+  type MetricSnapshot,
+  type MetricsAggregator,
+  type SeriesSnapshot,
+} from './aggregator.js';
+export {
+  attachMetrics,
+  DEFAULT_MAX_SERIES,
+  type MetricSink,
+  type MetricsBinding,
+  type MetricsStats,
+  OVERFLOW_TAG_VALUE,
+} from './attach-metrics.js';
+export {
+  type ConsoleReporter,
+  type ConsoleReporterOptions,
+  consoleReporter,
+  formatSnapshot,
+} from './console-reporter.js';
+export {
+  counter,
+  distribution,
+  lastValue,
+  type MeasurementFn,
+  type MetricDefinition,
+  type MetricOptions,
+  type MetricType,
+  type ReporterOptions,
+  sum,
+  summary,
+} from './definitions.js';
+export { type ByteUnit, isTimeUnit, resolveUnit, type TimeUnit, type Unit } from './units.js';
