@@ -1,0 +1,59 @@
+import type { BreakerState } from './circuit-breaker.js';
+
+/**
+ * Why an exporter gave up on events. Stable strings, safe to chart:
+ * - `max_events`, `max_bytes`, `max_age`: the queue's bounds evicted the oldest
+ * - `quota`: storage refused a write (evicted oldest to make room, or the write itself)
+ * - `client_error`: the collector answered 4xx (not 408/429), so resending cannot help
+ * - `rejected`: the collector accepted the batch but refused these events
+ * - `too_large`: one event is bigger than a request may be
+ * - `invalid`: the event could not be serialised
+ * - `disabled`, `denied`, `sampled`: runtime control kept them out
+ * - `shutdown`: still queued in memory when the exporter shut down without storage
+ */
+export type DropReason =
+  | 'max_events'
+  | 'max_bytes'
+  | 'max_age'
+  | 'quota'
+  | 'client_error'
+  | 'rejected'
+  | 'too_large'
+  | 'invalid'
+  | 'disabled'
+  | 'denied'
+  | 'sampled'
+  | 'shutdown';
+
+/** Where an exporter keeps what it has not shipped yet. */
+export type ExporterStorage = 'indexeddb' | 'memory';
+
+/** A snapshot of an exporter's health, as `exporter.stats()` returns it. */
+export interface ExporterStats {
+  /** Events waiting to be shipped (in memory and in storage). */
+  readonly queued: number;
+  /** Serialised size of the queued events, in UTF-16 code units of their JSON (≈ bytes for ASCII). */
+  readonly bytes: number;
+  /** Events in requests that have not been answered yet. */
+  readonly inFlight: number;
+  /** Events the collector acknowledged (accepted or already had). */
+  readonly sent: number;
+  /** Requests that failed in a way worth retrying, and were scheduled again. */
+  readonly retried: number;
+  /** Events given up on, per reason. */
+  readonly dropped: Readonly<Partial<Record<DropReason, number>>>;
+  /** The last failure, for humans. */
+  readonly lastError?: string;
+  /** The circuit breaker around the endpoint. */
+  readonly breaker: BreakerState;
+  readonly storage: ExporterStorage;
+  /** Epoch ms of the last flush attempt that reached the network. */
+  readonly lastFlushAt?: number;
+  /** Epoch ms before which no flush is attempted (backoff or `Retry-After`). */
+  readonly nextAttemptAt?: number;
+}
+
+/** Adds `count` to one reason of a drop tally. */
+export function countDrop(tally: Partial<Record<DropReason, number>>, reason: DropReason, count = 1): void {
+  if (count > 0) tally[reason] = (tally[reason] ?? 0) + count;
+}
