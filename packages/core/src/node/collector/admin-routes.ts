@@ -1,0 +1,76 @@
+import type { Telemetry } from '../../bus/telemetry.js';
+import { isIsotelError } from '../../errors/isotel-error.js';
+import type { ControlStore } from './control-store.js';
+import { checkToken, json, problem } from './http.js';
+import { readBody } from './read-body.js';
+
+/** What the admin routes act on. */
+export interface AdminContext {
+  readonly adminToken: string | undefined;
+  readonly controls: ControlStore;
+  readonly telemetry: Telemetry;
+  readonly stats: () => unknown;
+}
+
+const CONTROL_PATH = /^\/v1\/control(?:\/([^/]+))?$/;
+const MAX_CONTROL_BYTES = 64 * 1024;
+
+/**
+ * `GET /v1/handlers`, `GET /v1/stats`, `GET|PUT /v1/control` and `GET|PUT|DELETE
+ * /v1/control/:clientId`, all behind the admin token. Returns `undefined` for other paths.
+ */
+export async function routeAdmin(request: Request, url: URL, ctx: AdminContext): Promise<Response | undefined> {
+  const path = url.pathname;
+  const control = CONTROL_PATH.exec(path);
+  if (path !== '/v1/handlers' && path !== '/v1/stats' && control === null) return undefined;
+  const auth = checkToken(request, url, ctx.adminToken === undefined ? [] : [ctx.adminToken]);
+  if (auth === 'missing') {
+    return problem(401, 'unauthorized', 'The admin token is required.', { 'www-authenticate': 'Bearer' });
+  }
+  if (auth === 'wrong') return problem(403, 'forbidden', 'This token is not the admin token.');
+  if (control === null) {
+    if (request.method !== 'GET') return problem(405, 'method_not_allowed', 'Use GET.', { allow: 'GET' });
+    return json(200, path === '/v1/stats' ? ctx.stats() : { handlers: ctx.telemetry.listHandlers() });
+  }
+  const clientId = control[1] === undefined ? undefined : safeDecode(control[1]);
+  if (clientId === null) return problem(400, 'invalid_client_id', 'The client id is not valid URL encoding.');
+  switch (request.method) {
+    case 'GET':
+      return json(200, { clientId, control: ctx.controls.effective(clientId) });
+    case 'PUT':
+      return putControl(request, ctx.controls, clientId);
+    case 'DELETE':
+      if (clientId === undefined) return problem(405, 'method_not_allowed', 'Use GET or PUT.', { allow: 'GET, PUT' });
+      ctx.controls.clearClient(clientId);
+      return json(200, { clientId, control: ctx.controls.effective(clientId) });
+    default:
+      return problem(405, 'method_not_allowed', 'Use GET, PUT or DELETE.', { allow: 'GET, PUT, DELETE' });
+  }
+}
+
+async function putControl(request: Request, controls: ControlStore, clientId: string | undefined): Promise<Response> {
+  const body = await readBody(request, MAX_CONTROL_BYTES);
+  if (!body.ok) return problem(body.reason === 'too_large' ? 413 : 400, body.reason, 'The control body was refused.');
+  let input: unknown;
+  try {
+    input = JSON.parse(body.text);
+  } catch {
+    return problem(400, 'malformed_json', 'The body is not valid JSON.');
+  }
+  try {
+    const control = clientId === undefined ? controls.setGlobal(input) : controls.setClient(clientId, input);
+    return json(200, { clientId, control });
+  } catch (error) {
+    if (isIsotelError(error)) return problem(400, error.code, error.message);
+    throw error;
+  }
+}
+
+function safeDecode(segment: string): string | null {
+  try {
+    const id = decodeURIComponent(segment);
+    return id.length > 0 && id.length <= 128 ? id : null;
+  } catch {
+    return null;
+  }
+}

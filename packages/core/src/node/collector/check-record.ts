@@ -1,0 +1,110 @@
+import { isValidName } from '../../bus/pattern.js';
+import type { Measurements, Metadata } from '../../bus/types.js';
+import type { RejectedEvent } from '../../export/record.js';
+import type { CollectorCatalog, MetadataSanitizer } from './options.js';
+
+/** A record that passed validation, ready to be re-emitted. */
+export interface CheckedRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly time: number;
+  readonly measurements: Measurements;
+  readonly metadata: Metadata;
+  readonly correlationId: string | undefined;
+  readonly spanId: string | undefined;
+  readonly parentSpanId: string | undefined;
+  readonly sampleRate: number | undefined;
+  /** The record's own client and session (events queued before a reload carry the old session). */
+  readonly clientId: string | undefined;
+  readonly sessionId: string | undefined;
+}
+
+/** What {@link checkRecord} needs besides the record. */
+export interface RecordRules {
+  readonly catalog: CollectorCatalog | undefined;
+  readonly sanitize: MetadataSanitizer;
+  readonly maxMeasurements: number;
+}
+
+const MAX_ID = 128;
+const MAX_NAME = 256;
+const HOSTILE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** True for an object literal as JSON.parse makes it (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function reject(index: number, id: unknown, code: string, message: string): RejectedEvent {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID
+    ? { index, id, code, message }
+    : { index, code, message };
+}
+
+function optionalId(value: unknown): value is string | undefined {
+  return value === undefined || (typeof value === 'string' && value.length > 0 && value.length <= MAX_ID);
+}
+
+/**
+ * Validates one untrusted event record. Returns the record to re-emit, or why it was refused with
+ * a stable code. Never throws: the record comes straight from `JSON.parse` of a client's body.
+ */
+export function checkRecord(raw: unknown, index: number, rules: RecordRules): CheckedRecord | RejectedEvent {
+  if (!isPlainObject(raw)) return reject(index, undefined, 'invalid_record', 'An event record must be an object.');
+  const { id, name, time, correlationId, spanId, parentSpanId, sampleRate } = raw;
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID) {
+    return reject(index, undefined, 'invalid_id', `"id" must be a non-empty string of at most ${MAX_ID} characters.`);
+  }
+  if (typeof name !== 'string' || name.length > MAX_NAME || !isValidName(name)) {
+    return reject(index, id, 'invalid_name', 'Invalid event name: use dot-separated segments of [A-Za-z0-9_-].');
+  }
+  if (typeof time !== 'number' || !Number.isFinite(time)) {
+    return reject(index, id, 'invalid_time', '"time" must be a finite number (epoch milliseconds).');
+  }
+  if (!optionalId(correlationId) || !optionalId(spanId) || !optionalId(parentSpanId)) {
+    return reject(index, id, 'invalid_record', `Span and correlation ids must be strings of 1-${MAX_ID} characters.`);
+  }
+  if (sampleRate !== undefined && !(typeof sampleRate === 'number' && sampleRate > 0 && sampleRate <= 1)) {
+    return reject(index, id, 'invalid_record', '"sampleRate" must be a number in (0, 1].');
+  }
+  const measurements = checkMeasurements(raw.measurements, rules.maxMeasurements);
+  if (typeof measurements === 'string') return reject(index, id, 'invalid_measurements', measurements);
+  if (raw.metadata !== undefined && !isPlainObject(raw.metadata)) {
+    return reject(index, id, 'invalid_metadata', '"metadata" must be an object when present.');
+  }
+  const metadata = rules.sanitize(raw.metadata ?? {});
+  if (rules.catalog !== undefined) {
+    const problem = rules.catalog.check(name, measurements, metadata);
+    if (problem !== undefined) return reject(index, id, problem.code, problem.message);
+  }
+  return {
+    id,
+    name,
+    time,
+    measurements,
+    metadata,
+    correlationId,
+    spanId,
+    parentSpanId,
+    sampleRate: sampleRate as number | undefined,
+    clientId: optionalId(raw.clientId) ? raw.clientId : undefined,
+    sessionId: optionalId(raw.sessionId) ? raw.sessionId : undefined,
+  };
+}
+
+// Returns the measurements (the parsed object itself, which the collector owns, minus any
+// prototype-polluting key) or the reason they are refused.
+function checkMeasurements(value: unknown, max: number): Measurements | string {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) return '"measurements" must be an object of finite numbers.';
+  let count = 0;
+  for (const key in value) {
+    if (++count > max) return `At most ${max} measurements per event.`;
+    const v = value[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      return `Measurement ${JSON.stringify(key.slice(0, 64))} must be a finite number.`;
+    }
+    if (HOSTILE_KEYS.has(key)) delete value[key];
+  }
+  return value as Measurements;
+}

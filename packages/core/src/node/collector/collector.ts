@@ -1,0 +1,288 @@
+import { parsePattern } from '../../bus/pattern.js';
+import type { Telemetry } from '../../bus/telemetry.js';
+import { isIsotelError } from '../../errors/isotel-error.js';
+import { logger } from '../../log/logger.js';
+import { routeAdmin } from './admin-routes.js';
+import { ControlStore } from './control-store.js';
+import { DedupeWindow } from './dedupe-window.js';
+import { checkToken, corsHeaders, json, preflight, problem, withCors } from './http.js';
+import { ingestBatch, readEnvelope } from './ingest.js';
+import { requireControlObject, stripHostileKeys } from './interim-defaults.js';
+import { type CollectorServer, listenCollector } from './node-server.js';
+import type { CollectorOptions, ResolvedOptions } from './options.js';
+import { resolveOptions } from './options.js';
+import { RateLimiter } from './rate-limiter.js';
+import { readBody } from './read-body.js';
+import { StreamHub, type StreamStats } from './stream-hub.js';
+
+/** Counters of a collector, as `stats()` and `GET /v1/stats` report them. */
+export interface CollectorStats {
+  readonly node: string;
+  /** Requests handled, per response status. */
+  readonly responses: Readonly<Record<string, number>>;
+  readonly batches: number;
+  readonly accepted: number;
+  readonly duplicates: number;
+  /** Refused events per code (`invalid_name`, `unknown_event`, ...). */
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly rateLimited: number;
+  readonly streams: StreamStats;
+  readonly dedupe: { readonly size: number; readonly capacity: number };
+  readonly rateLimitedClients: number;
+  readonly controlOverrides: number;
+  readonly inFlight: number;
+  readonly draining: boolean;
+}
+
+/** A running collector. */
+export interface Collector {
+  /** The web-standard handler: use it with any server that speaks `Request`/`Response`. */
+  readonly handler: (request: Request) => Promise<Response>;
+  /** The bus accepted events are re-emitted on. */
+  readonly telemetry: Telemetry;
+  /** Serves the handler on Node's HTTP server. `port` 0 picks a free port. */
+  listen(port?: number, host?: string): Promise<CollectorServer>;
+  /** Counters. */
+  stats(): CollectorStats;
+  /**
+   * Graceful shutdown: new requests get 503, requests already accepted finish (their events are
+   * re-emitted), streams end, servers close. Idempotent.
+   */
+  close(): Promise<void>;
+  /** Same as {@link Collector.close}. */
+  shutdown(): Promise<void>;
+}
+
+const INGEST_PATH = '/v1/events';
+
+class CollectorImpl implements Collector {
+  readonly telemetry: Telemetry;
+  readonly handler = (request: Request): Promise<Response> => this.#handle(request);
+  readonly #o: ResolvedOptions;
+  readonly #dedupe: DedupeWindow;
+  readonly #limiter: RateLimiter | undefined;
+  readonly #controls: ControlStore;
+  readonly #hub: StreamHub;
+  readonly #servers = new Set<CollectorServer>();
+  readonly #responses: Record<string, number> = {};
+  readonly #rejected: Record<string, number> = {};
+  #batches = 0;
+  #accepted = 0;
+  #duplicates = 0;
+  #rateLimited = 0;
+  #inFlight = 0;
+  #idle: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #unregister: () => void;
+
+  constructor(options: CollectorOptions) {
+    this.#o = resolveOptions(options, { sanitize: stripHostileKeys, validateControl: requireControlObject });
+    this.telemetry = this.#o.telemetry;
+    this.#dedupe = new DedupeWindow(this.#o.dedupe.maxIds, this.#o.dedupe.windowMs);
+    const rate = this.#o.rateLimit;
+    this.#limiter = rate === false ? undefined : new RateLimiter(rate.eventsPerSecond, rate.burst, rate.maxClients);
+    this.#controls = new ControlStore(this.#o.control, this.#o.validateControl);
+    this.#controls.subscribe((clientId) =>
+      this.telemetry.emit('isotel.collector.control.change', { count: 1 }, { node: this.#o.node, clientId }),
+    );
+    this.#hub = new StreamHub({
+      telemetry: this.telemetry,
+      controls: this.#controls,
+      sanitize: this.#o.sanitize,
+      bufferedMessages: this.#o.stream.bufferedMessages,
+      heartbeatMs: this.#o.stream.heartbeatMs,
+      onDrop: () => this.telemetry.emit('isotel.collector.stream.dropped', { count: 1 }, { node: this.#o.node }),
+    });
+    this.#unregister = this.telemetry.onShutdown(() => this.close());
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<CollectorServer> {
+    const server = await listenCollector(this.handler, port, host, () => this.#servers.delete(server));
+    this.#servers.add(server);
+    return server;
+  }
+
+  stats(): CollectorStats {
+    return {
+      node: this.#o.node,
+      responses: { ...this.#responses },
+      batches: this.#batches,
+      accepted: this.#accepted,
+      duplicates: this.#duplicates,
+      rejected: { ...this.#rejected },
+      rateLimited: this.#rateLimited,
+      streams: this.#hub.stats(),
+      dedupe: { size: this.#dedupe.size, capacity: this.#dedupe.capacity },
+      rateLimitedClients: this.#limiter?.size ?? 0,
+      controlOverrides: this.#controls.overrides,
+      inFlight: this.#inFlight,
+      draining: this.#closing !== undefined,
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#drain();
+    return this.#closing;
+  }
+
+  shutdown(): Promise<void> {
+    return this.close();
+  }
+
+  async #drain(): Promise<void> {
+    this.#unregister();
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+    this.#hub.close();
+    await Promise.allSettled([...this.#servers].map((server) => server.close()));
+  }
+
+  async #handle(request: Request): Promise<Response> {
+    this.#inFlight++;
+    let response: Response;
+    try {
+      response = await this.#route(request);
+    } catch (error) {
+      logger().error('The collector failed to answer a request.', error);
+      response = problem(500, 'internal', 'The collector failed to answer this request.');
+    } finally {
+      if (--this.#inFlight === 0 && this.#idle !== undefined) this.#idle();
+    }
+    this.#responses[response.status] = (this.#responses[response.status] ?? 0) + 1;
+    return response;
+  }
+
+  async #route(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const cors = corsHeaders(request, this.#o.corsOrigins);
+    if (request.method === 'OPTIONS') return preflight(request, this.#o.corsOrigins);
+    if (this.#closing !== undefined) {
+      await request.body?.cancel().catch(() => undefined);
+      return withCors(
+        problem(503, 'shutting_down', 'The collector is shutting down.', { 'retry-after': '1', connection: 'close' }),
+        cors,
+      );
+    }
+    if (url.pathname === INGEST_PATH) {
+      if (request.method !== 'POST') return problem(405, 'method_not_allowed', 'Use POST.', { allow: 'POST' });
+      return withCors(await this.#ingest(request, url), cors);
+    }
+    if (url.pathname === '/v1/stream' && request.method === 'GET') return withCors(this.#stream(request, url), cors);
+    if (url.pathname === '/metrics' && request.method === 'GET' && this.#o.metrics !== undefined) {
+      return withCors(await this.#o.metrics(request), cors);
+    }
+    if (url.pathname === '/v1/health' && request.method === 'GET') return withCors(json(200, { status: 'ok' }), cors);
+    const admin = await routeAdmin(request, url, {
+      adminToken: this.#o.adminToken,
+      controls: this.#controls,
+      telemetry: this.telemetry,
+      stats: () => this.stats(),
+    });
+    return withCors(admin ?? problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`), cors);
+  }
+
+  async #ingest(request: Request, url: URL): Promise<Response> {
+    const auth = checkToken(request, url, this.#o.ingestTokens);
+    if (auth !== 'ok') {
+      await request.body?.cancel().catch(() => undefined);
+      return this.#refuse(auth === 'missing' ? 401 : 403, auth === 'missing' ? 'unauthorized' : 'forbidden');
+    }
+    const body = await readBody(request, this.#o.maxBodyBytes);
+    if (!body.ok) {
+      return body.reason === 'too_large'
+        ? this.#refuse(413, 'body_too_large', `The body exceeds ${this.#o.maxBodyBytes} bytes.`)
+        : this.#refuse(400, 'unreadable_body', 'The body could not be read as UTF-8.');
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.text);
+    } catch {
+      return this.#refuse(400, 'malformed_json', 'The body is not valid JSON.');
+    }
+    const batch = readEnvelope(parsed, this.#o.sanitize);
+    if (typeof batch === 'string') return this.#refuse(400, 'invalid_batch', batch);
+    if (batch.events.length > this.#o.maxEventsPerBatch) {
+      return this.#refuse(413, 'too_many_events', `At most ${this.#o.maxEventsPerBatch} events per batch.`);
+    }
+    const decision = this.#limiter?.take(batch.clientId, batch.events.length, Date.now());
+    if (decision !== undefined && !decision.allowed) {
+      this.#rateLimited++;
+      return this.#refuse(429, 'rate_limited', `Client ${batch.clientId} is over its event rate.`, {
+        'retry-after': String(decision.retryAfterSeconds),
+      });
+    }
+    const control = this.#controls.effective(batch.clientId);
+    const rules = { catalog: this.#o.catalog, sanitize: this.#o.sanitize, maxMeasurements: this.#o.maxMeasurements };
+    const { response, rejectedCodes } = ingestBatch(batch, this.#o, rules, this.#dedupe, control);
+    this.#batches++;
+    this.#accepted += response.accepted;
+    this.#duplicates += response.duplicates;
+    for (const code of rejectedCodes) this.#rejected[code] = (this.#rejected[code] ?? 0) + 1;
+    const allRejected = batch.events.length > 0 && response.rejected.length === batch.events.length;
+    const status = allRejected ? 422 : 200;
+    this.telemetry.emit(
+      'isotel.collector.ingest',
+      {
+        events: batch.events.length,
+        accepted: response.accepted,
+        duplicates: response.duplicates,
+        rejected: response.rejected.length,
+        bytes: body.bytes,
+      },
+      { node: this.#o.node, clientId: batch.clientId, status },
+    );
+    return json(status, response);
+  }
+
+  #refuse(status: number, code: string, message?: string, headers?: Record<string, string>): Response {
+    this.telemetry.emit('isotel.collector.refused', { count: 1 }, { node: this.#o.node, status, reason: code });
+    const text = message ?? (status === 401 ? 'A bearer token is required.' : 'This token is not accepted here.');
+    const extra = status === 401 ? { 'www-authenticate': 'Bearer', ...headers } : headers;
+    return problem(status, code, text, extra);
+  }
+
+  // Admin readers get events and control; a client holding only an ingest token may open a
+  // control-only stream for its own clientId (how exporters hear about control changes live).
+  #stream(request: Request, url: URL): Response {
+    const clientId = url.searchParams.get('clientId') ?? undefined;
+    const admin = checkToken(request, url, this.#o.adminToken === undefined ? [] : [this.#o.adminToken]);
+    const ingest = clientId === undefined ? admin : checkToken(request, url, this.#o.ingestTokens);
+    if (admin !== 'ok' && ingest !== 'ok') {
+      const missing = admin === 'missing' && ingest === 'missing';
+      return this.#refuse(missing ? 401 : 403, missing ? 'unauthorized' : 'forbidden');
+    }
+    if (this.#hub.size >= this.#o.stream.maxClients) {
+      return problem(503, 'too_many_streams', 'Too many open streams.', { 'retry-after': '5' });
+    }
+    let pattern: ReturnType<typeof parsePattern> | undefined;
+    if (admin === 'ok') {
+      try {
+        pattern = parsePattern(url.searchParams.get('pattern') ?? '**');
+      } catch (error) {
+        return problem(400, 'invalid_pattern', isIsotelError(error) ? error.message : 'Invalid pattern.');
+      }
+    }
+    this.telemetry.emit('isotel.collector.stream.open', { count: 1 }, { node: this.#o.node, clientId });
+    const body = this.#hub.open({ pattern, clientId });
+    return new Response(body, {
+      status: 200,
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+      },
+    });
+  }
+}
+
+/**
+ * Creates a collector: the server side of the browser exporter. It validates and dedupes event
+ * batches, re-emits them on the server's bus, streams live events, and serves runtime control.
+ *
+ * @example
+ * const collector = createCollector({ telemetry: t, ingestToken: process.env.INGEST_TOKEN, adminToken })
+ * const { url } = await collector.listen(4318, '0.0.0.0')
+ * process.on('SIGTERM', () => collector.close())
+ */
+export function createCollector(options: CollectorOptions = {}): Collector {
+  return new CollectorImpl(options);
+}

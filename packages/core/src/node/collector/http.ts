@@ -1,0 +1,88 @@
+// Small web-standard helpers of the collector's routes: JSON answers, bearer tokens, CORS.
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** A JSON response. */
+export function json(status: number, body: unknown, headers?: Record<string, string>): Response {
+  const init: ResponseInit = {
+    status,
+    headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...headers },
+  };
+  return new Response(JSON.stringify(body), init);
+}
+
+/** A JSON error response: `{ error: { code, message } }` with a stable code. */
+export function problem(status: number, code: string, message: string, headers?: Record<string, string>): Response {
+  return json(status, { error: { code, message } }, headers);
+}
+
+/**
+ * The bearer token of a request: `Authorization: Bearer <token>`, or a `token` query parameter
+ * for `EventSource`, which cannot set headers.
+ */
+export function bearerToken(request: Request, url: URL): string | undefined {
+  const header = request.headers.get('authorization');
+  if (header !== null) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1];
+  }
+  return url.searchParams.get('token') ?? undefined;
+}
+
+/** Compares two tokens in time independent of where they first differ. */
+export function sameToken(given: string, expected: string): boolean {
+  const sameLength = given.length === expected.length;
+  const compared = sameLength ? given : expected;
+  let diff = sameLength ? 0 : 1;
+  for (let i = 0; i < expected.length; i++) diff |= compared.charCodeAt(i) ^ expected.charCodeAt(i);
+  return diff === 0;
+}
+
+/** Checks a request's token against the accepted ones: 401 when absent, 403 when wrong. */
+export function checkToken(request: Request, url: URL, accepted: readonly string[]): 'ok' | 'missing' | 'wrong' {
+  if (accepted.length === 0) return 'ok';
+  const token = bearerToken(request, url);
+  if (token === undefined) return 'missing';
+  let ok = false;
+  for (const expected of accepted) ok = sameToken(token, expected) || ok;
+  return ok ? 'ok' : 'wrong';
+}
+
+const ALLOW_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
+const ALLOW_HEADERS = 'authorization, content-type';
+
+/** CORS headers for an allowed origin, else none (the browser then blocks the response). */
+export function corsHeaders(request: Request, allowed: ReadonlySet<string>): Record<string, string> | undefined {
+  const origin = request.headers.get('origin');
+  if (origin === null || !allowed.has(origin)) return undefined;
+  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'retry-after' };
+}
+
+/** The answer to a CORS preflight: 204 with the allowed methods for a listed origin, else 403. */
+export function preflight(request: Request, allowed: ReadonlySet<string>): Response {
+  const cors = corsHeaders(request, allowed);
+  if (cors === undefined) return problem(403, 'origin_not_allowed', 'This origin is not in the collector allow-list.');
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...cors,
+      'access-control-allow-methods': ALLOW_METHODS,
+      'access-control-allow-headers': ALLOW_HEADERS,
+      'access-control-max-age': '600',
+    },
+  });
+}
+
+/** Copies CORS headers onto a response (its headers are mutable when we made it). */
+export function withCors(response: Response, cors: Record<string, string> | undefined): Response {
+  if (cors === undefined) return response;
+  try {
+    for (const key in cors) response.headers.set(key, cors[key] as string);
+    return response;
+  } catch {
+    // immutable headers (a response from a user's metrics handler): copy it
+    const headers = new Headers(response.headers);
+    for (const key in cors) headers.set(key, cors[key] as string);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}

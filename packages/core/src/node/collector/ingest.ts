@@ -1,0 +1,92 @@
+import type { Metadata } from '../../bus/types.js';
+import type { IngestResponse, RejectedEvent } from '../../export/record.js';
+import { type CheckedRecord, checkRecord, isPlainObject, type RecordRules } from './check-record.js';
+import type { DedupeWindow } from './dedupe-window.js';
+import type { ResolvedOptions } from './options.js';
+
+/** A batch whose envelope is valid; its events are still unchecked. */
+export interface BatchEnvelope {
+  readonly clientId: string;
+  readonly sessionId: string | undefined;
+  readonly resource: Metadata | undefined;
+  readonly events: readonly unknown[];
+}
+
+const MAX_CLIENT_ID = 128;
+
+function shortString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_CLIENT_ID;
+}
+
+/** Checks a parsed body's envelope (`{ clientId, sessionId?, resource?, events }`); a string says why not. */
+export function readEnvelope(body: unknown, sanitize: ResolvedOptions['sanitize']): BatchEnvelope | string {
+  if (!isPlainObject(body)) return 'The body must be a JSON object { clientId, events }.';
+  const { clientId, sessionId, resource, events } = body;
+  if (!shortString(clientId)) return `"clientId" must be a non-empty string of at most ${MAX_CLIENT_ID} characters.`;
+  if (sessionId !== undefined && !shortString(sessionId)) {
+    return `"sessionId" must be a non-empty string of at most ${MAX_CLIENT_ID} characters.`;
+  }
+  if (resource !== undefined && !isPlainObject(resource)) return '"resource" must be an object when present.';
+  if (!Array.isArray(events)) return '"events" must be an array of event records.';
+  return { clientId, sessionId, resource: resource === undefined ? undefined : sanitize(resource), events };
+}
+
+/** What one batch did, for the response and the collector's counters. */
+export interface IngestOutcome {
+  readonly response: IngestResponse;
+  readonly rejectedCodes: readonly string[];
+}
+
+/**
+ * Checks every event of a batch, drops those already seen, and re-emits the rest on the server's
+ * bus with `remote: true`, `node`, `clientId`, `sessionId`, `eventId` and `time` (these standard
+ * keys win over the record's own metadata, which wins over the batch's `resource`). Valid events
+ * are kept even when others in the batch are refused.
+ */
+export function ingestBatch(
+  batch: BatchEnvelope,
+  options: ResolvedOptions,
+  rules: RecordRules,
+  dedupe: DedupeWindow,
+  control: unknown,
+): IngestOutcome {
+  const { telemetry, node } = options;
+  const now = Date.now();
+  const rejected: RejectedEvent[] = [];
+  const rejectedCodes: string[] = [];
+  let accepted = 0;
+  let duplicates = 0;
+  for (let index = 0; index < batch.events.length; index++) {
+    const checked = checkRecord(batch.events[index], index, rules);
+    if (!('name' in checked)) {
+      rejected.push(checked);
+      rejectedCodes.push(checked.code);
+      continue;
+    }
+    if (dedupe.has(checked.id, now)) {
+      duplicates++;
+      continue;
+    }
+    dedupe.add(checked.id, now);
+    accepted++;
+    telemetry.emit(checked.name, checked.measurements, remoteMetadata(checked, batch, node));
+  }
+  return { response: { accepted, duplicates, rejected, control }, rejectedCodes };
+}
+
+function remoteMetadata(record: CheckedRecord, batch: BatchEnvelope, node: string): Metadata {
+  const metadata: Metadata = batch.resource === undefined ? {} : { ...batch.resource };
+  Object.assign(metadata, record.metadata);
+  metadata.remote = true;
+  metadata.node = node;
+  metadata.clientId = record.clientId ?? batch.clientId;
+  const sessionId = record.sessionId ?? batch.sessionId;
+  if (sessionId !== undefined) metadata.sessionId = sessionId;
+  metadata.eventId = record.id;
+  metadata.time = record.time;
+  if (record.correlationId !== undefined) metadata.correlationId = record.correlationId;
+  if (record.spanId !== undefined) metadata.spanId = record.spanId;
+  if (record.parentSpanId !== undefined) metadata.parentSpanId = record.parentSpanId;
+  if (record.sampleRate !== undefined) metadata.sampleRate = record.sampleRate;
+  return metadata;
+}

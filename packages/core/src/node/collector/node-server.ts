@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { logger } from '../../log/logger.js';
+
+/** A collector listening on Node's HTTP server. */
+export interface CollectorServer {
+  /** The port it listens on (the one picked when asked for port 0). */
+  readonly port: number;
+  /** `http://host:port`, ready for `fetch`. */
+  readonly url: string;
+  /** Stops accepting connections, ends idle keep-alive ones, and resolves once all are closed. */
+  close(): Promise<void>;
+}
+
+const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+// IncomingMessage -> Request. The body stays a stream: the handler pulls it chunk by chunk
+// under its byte limit, and an oversized body is cancelled, never buffered whole.
+function toRequest(req: IncomingMessage, origin: string): Request {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  const method = req.method ?? 'GET';
+  const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  if (!NO_BODY.has(method)) {
+    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+    init.duplex = 'half';
+  }
+  return new Request(origin + (req.url ?? '/'), init);
+}
+
+// Response -> ServerResponse. Finite bodies are written at once; streams (SSE) are pumped with
+// backpressure and cancelled when the client goes away, which closes the stream on our side.
+async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  const body = response.body;
+  if (body === null) {
+    res.writeHead(response.status, headers).end();
+    return;
+  }
+  if (!(headers['content-type'] ?? '').startsWith('text/event-stream')) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    headers['content-length'] = String(bytes.byteLength);
+    res.writeHead(response.status, headers).end(bytes);
+    return;
+  }
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  const reader = body.getReader();
+  res.on('close', () => {
+    reader.cancel().catch(() => undefined);
+  });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (res.destroyed) break;
+    }
+    res.end();
+  } catch {
+    res.destroy(); // the stream was errored (a reader dropped for being too slow)
+  }
+}
+
+/** Serves a web-standard handler on `node:http`. */
+export function listenCollector(
+  handler: (request: Request) => Promise<Response>,
+  port: number,
+  host: string,
+  onClose: () => void,
+): Promise<CollectorServer> {
+  let origin = '';
+  const server = createServer((req, res) => {
+    handler(toRequest(req, origin))
+      .then((response) => writeResponse(response, res))
+      .catch((error: unknown) => {
+        logger().error('The collector could not write a response.', error);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+  });
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      origin = `http://${shownHost}:${address.port}`;
+      let closed: Promise<void> | undefined;
+      resolve({
+        port: address.port,
+        url: origin,
+        close() {
+          closed ??= new Promise<void>((done) => {
+            server.close(() => {
+              onClose();
+              done();
+            });
+            server.closeIdleConnections();
+            // connections still busy after a grace period (a stuck upload) are cut
+            setTimeout(() => server.closeAllConnections(), 2000).unref();
+          });
+          return closed;
+        },
+      });
+    });
+  });
+}

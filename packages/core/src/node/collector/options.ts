@@ -1,0 +1,167 @@
+import { hostname } from 'node:os';
+import { getDefaultTelemetry } from '../../bus/default-instance.js';
+import type { Telemetry } from '../../bus/telemetry.js';
+import type { Measurements, Metadata } from '../../bus/types.js';
+import { IsotelError } from '../../errors/isotel-error.js';
+
+/** Why the catalog refused an event: a stable code (`unknown_event`, ...) and a message. */
+export interface CatalogProblem {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Checks remote events against a catalog in strict mode: unknown names and wrong keys are refused. */
+export interface CollectorCatalog {
+  check(name: string, measurements: Measurements, metadata: Metadata): CatalogProblem | undefined;
+}
+
+/** Bounds untrusted metadata (depth, keys, string length, hostile keys). Must never throw. */
+export type MetadataSanitizer = (metadata: Record<string, unknown>) => Metadata;
+
+/** Validates control input; throws an `IsotelError` (`invalid_control`) on bad input. */
+export type ControlValidator = (input: unknown) => unknown;
+
+/** A handler serving Prometheus' text format at `GET /metrics`. */
+export type MetricsHandler = (request: Request) => Response | Promise<Response>;
+
+/** Per-client ingest rate (token bucket counted in events). */
+export interface RateLimitOptions {
+  /** Sustained events per second per client. @default 1000 */
+  eventsPerSecond?: number;
+  /** Events a client may send at once (a backlog flushed after an offline period). @default 10000 */
+  burst?: number;
+  /** Clients tracked at once; the least recently seen is forgotten first. @default 10000 */
+  maxClients?: number;
+}
+
+/** Options of the live event stream (`GET /v1/stream`). */
+export interface StreamOptions {
+  /** Streams open at once; more get 503. @default 100 */
+  maxClients?: number;
+  /** Messages queued for one slow reader before it is dropped. @default 1000 */
+  bufferedMessages?: number;
+  /** Milliseconds between heartbeat comments that keep proxies from closing idle streams. @default 15000 */
+  heartbeatMs?: number;
+}
+
+/** Options of {@link createCollector}. */
+export interface CollectorOptions {
+  /** The server's bus, on which accepted events are re-emitted. @default the default instance */
+  telemetry?: Telemetry;
+  /** Bearer token(s) accepted on `POST /v1/events`. @default undefined (ingest is open) */
+  ingestToken?: string | readonly string[];
+  /** Bearer token for the admin routes (control, stream, handlers, stats). @default undefined (open) */
+  adminToken?: string;
+  /** Origins allowed to call the collector from a browser (exact `scheme://host:port`). @default [] */
+  corsOrigins?: readonly string[];
+  /** Largest accepted request body in bytes; larger bodies get 413. @default 1048576 (1 MiB) */
+  maxBodyBytes?: number;
+  /** Most events in one batch; more get 413. @default 1000 */
+  maxEventsPerBatch?: number;
+  /** Most measurements in one event. @default 64 */
+  maxMeasurements?: number;
+  /** Per-client rate limit, or `false` for none. @default { eventsPerSecond: 1000, burst: 10000 } */
+  rateLimit?: RateLimitOptions | false;
+  /**
+   * Ids remembered for dedupe. @default { maxIds: 100000, windowMs: 3600000 } — an exporter only
+   * resends what it has not seen acknowledged, within minutes; 100k ids are about 10 MB at most.
+   */
+  dedupe?: { maxIds?: number; windowMs?: number };
+  /** Strict catalog: unknown names and invalid keys are rejected and counted. @default undefined */
+  catalog?: CollectorCatalog;
+  /** Sanitiser for remote metadata. @default sanitizeMetadata with its default bounds */
+  sanitize?: MetadataSanitizer;
+  /** Validator for control input. @default the control module's validation */
+  validateControl?: ControlValidator;
+  /** The control served to clients until an admin changes it. @default `{ enabled: true, sampleRate: 1 }` */
+  control?: unknown;
+  /** Name of this node, added to every re-emitted event as `node`. @default os.hostname() */
+  node?: string;
+  /** Mounted at `GET /metrics` when given (e.g. the Prometheus reporter's handler). @default undefined */
+  metrics?: MetricsHandler;
+  /** Live stream bounds. */
+  stream?: StreamOptions;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedOptions {
+  readonly telemetry: Telemetry;
+  readonly ingestTokens: readonly string[];
+  readonly adminToken: string | undefined;
+  readonly corsOrigins: ReadonlySet<string>;
+  readonly maxBodyBytes: number;
+  readonly maxEventsPerBatch: number;
+  readonly maxMeasurements: number;
+  readonly rateLimit: Required<RateLimitOptions> | false;
+  readonly dedupe: { readonly maxIds: number; readonly windowMs: number };
+  readonly catalog: CollectorCatalog | undefined;
+  readonly sanitize: MetadataSanitizer;
+  readonly validateControl: ControlValidator;
+  readonly control: unknown;
+  readonly node: string;
+  readonly metrics: MetricsHandler | undefined;
+  readonly stream: Required<StreamOptions>;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new IsotelError(
+      'invalid_argument',
+      `createCollector: ${name} must be a positive number, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** Fills in defaults and rejects misconfiguration with `invalid_argument`. */
+export function resolveOptions(
+  options: CollectorOptions,
+  defaults: { sanitize: MetadataSanitizer; validateControl: ControlValidator },
+): ResolvedOptions {
+  const tokens = options.ingestToken === undefined ? [] : [options.ingestToken].flat();
+  for (const token of [...tokens, options.adminToken]) {
+    if (token !== undefined && (typeof token !== 'string' || token.length === 0)) {
+      throw new IsotelError('invalid_argument', 'createCollector: tokens must be non-empty strings.');
+    }
+  }
+  const maxEventsPerBatch = positive('maxEventsPerBatch', options.maxEventsPerBatch, 1000);
+  let rateLimit: Required<RateLimitOptions> | false = false;
+  if (options.rateLimit !== false) {
+    const r = options.rateLimit ?? {};
+    rateLimit = {
+      eventsPerSecond: positive('rateLimit.eventsPerSecond', r.eventsPerSecond, 1000),
+      burst: positive('rateLimit.burst', r.burst, 10_000),
+      maxClients: positive('rateLimit.maxClients', r.maxClients, 10_000),
+    };
+    if (rateLimit.burst < maxEventsPerBatch) {
+      throw new IsotelError('invalid_argument', 'createCollector: rateLimit.burst must be >= maxEventsPerBatch.');
+    }
+  }
+  const validateControl = options.validateControl ?? defaults.validateControl;
+  return {
+    telemetry: options.telemetry ?? getDefaultTelemetry(),
+    ingestTokens: tokens,
+    adminToken: options.adminToken,
+    corsOrigins: new Set(options.corsOrigins ?? []),
+    maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, 1024 * 1024),
+    maxEventsPerBatch,
+    maxMeasurements: positive('maxMeasurements', options.maxMeasurements, 64),
+    rateLimit,
+    dedupe: {
+      maxIds: positive('dedupe.maxIds', options.dedupe?.maxIds, 100_000),
+      windowMs: positive('dedupe.windowMs', options.dedupe?.windowMs, 3_600_000),
+    },
+    catalog: options.catalog,
+    sanitize: options.sanitize ?? defaults.sanitize,
+    validateControl,
+    control: validateControl(options.control ?? { enabled: true, sampleRate: 1 }),
+    node: options.node ?? hostname(),
+    metrics: options.metrics,
+    stream: {
+      maxClients: positive('stream.maxClients', options.stream?.maxClients, 100),
+      bufferedMessages: positive('stream.bufferedMessages', options.stream?.bufferedMessages, 1000),
+      heartbeatMs: positive('stream.heartbeatMs', options.stream?.heartbeatMs, 15_000),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/** The answer of {@link RateLimiter.take}: allowed, or how many seconds until it would be. */
+export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+const ALLOWED: RateDecision = Object.freeze({ allowed: true });
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+/**
+ * A token bucket per client: each client may ingest `ratePerSecond` events per second on average
+ * and `burst` at once (an exporter coming back online flushes its backlog in a burst). Buckets of
+ * at most `maxClients` clients are kept, least recently seen evicted first, so rotating client ids
+ * cannot exhaust memory; an evicted client simply starts again with a full bucket.
+ */
+export class RateLimiter {
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #rate: number;
+  readonly #burst: number;
+  readonly #maxClients: number;
+
+  constructor(ratePerSecond: number, burst: number, maxClients: number) {
+    this.#rate = ratePerSecond;
+    this.#burst = burst;
+    this.#maxClients = maxClients;
+  }
+
+  /** Takes `cost` tokens from `clientId`'s bucket if it holds them; otherwise takes nothing. */
+  take(clientId: string, cost: number, now: number): RateDecision {
+    let bucket = this.#buckets.get(clientId);
+    if (bucket === undefined) {
+      bucket = { tokens: this.#burst, updatedAt: now };
+      if (this.#buckets.size >= this.#maxClients) {
+        const oldest = this.#buckets.keys().next();
+        if (!oldest.done) this.#buckets.delete(oldest.value);
+      }
+    } else {
+      this.#buckets.delete(clientId); // re-inserted below: Map order is recency order
+      const elapsed = Math.max(0, now - bucket.updatedAt) / 1000;
+      bucket.tokens = Math.min(this.#burst, bucket.tokens + elapsed * this.#rate);
+      bucket.updatedAt = now;
+    }
+    this.#buckets.set(clientId, bucket);
+    if (bucket.tokens >= cost) {
+      bucket.tokens -= cost;
+      return ALLOWED;
+    }
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / this.#rate)) };
+  }
+
+  /** Clients with a bucket. */
+  get size(): number {
+    return this.#buckets.size;
+  }
+}

@@ -1,0 +1,56 @@
+/** The outcome of {@link readBody}. */
+export type BodyResult =
+  | { readonly ok: true; readonly text: string; readonly bytes: number }
+  | { readonly ok: false; readonly reason: 'too_large' | 'unreadable' };
+
+const TOO_LARGE: BodyResult = Object.freeze({ ok: false, reason: 'too_large' });
+const UNREADABLE: BodyResult = Object.freeze({ ok: false, reason: 'unreadable' });
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a request body as UTF-8 text, at most `limit` bytes. A declared `Content-Length` over the
+ * limit is refused before any byte is read; otherwise the stream is read chunk by chunk and
+ * cancelled as soon as it passes the limit, so an oversized body is never held in memory.
+ */
+export async function readBody(request: Request, limit: number): Promise<BodyResult> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) {
+    await request.body?.cancel().catch(() => undefined);
+    return TOO_LARGE;
+  }
+  const body = request.body;
+  if (body === null) return { ok: true, text: '', bytes: 0 };
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => undefined);
+        return TOO_LARGE;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return UNREADABLE;
+  }
+  try {
+    return { ok: true, text: decoder.decode(join(chunks, total)), bytes: total };
+  } catch {
+    return UNREADABLE; // not valid UTF-8
+  }
+}
+
+function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
