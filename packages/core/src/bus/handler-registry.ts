@@ -32,14 +32,20 @@ export const DEFAULT_CACHE_SIZE = 10_000;
  *
  * Resolving a name walks every pattern handler once; the result (a frozen array in attach
  * order) is cached per name so later emits are one Map lookup. The cache is bounded because
- * names can be dynamic (ids in names); past the bound the oldest name is evicted. Attach and
- * detach replace the cache rather than mutate arrays, so an emit in progress keeps its snapshot.
+ * names can be dynamic (ids in names): when it is full it starts over, so a hot name is
+ * resolved again once per `cacheSize` new names (evicting one oldest key at a time would leave
+ * V8's ordered hash table full of holes that every eviction walks). Attach and detach clear the
+ * cache but never mutate a resolved array, so an emit in progress keeps its snapshot.
  */
 export class HandlerRegistry {
   readonly #byId = new Map<string, HandlerEntry>();
   readonly #exact = new Map<string, HandlerEntry[]>();
   #wildcard: HandlerEntry[] = [];
-  #cache = new Map<string, readonly HandlerEntry[]>();
+  /**
+   * Resolved dispatch lists per name. One Map for the instance's life (cleared, never replaced),
+   * so the bus can hold it and look names up without a call into the registry.
+   */
+  readonly cache = new Map<string, readonly HandlerEntry[]>();
   readonly #cacheSize: number;
   #seq = 0;
 
@@ -52,7 +58,7 @@ export class HandlerRegistry {
   }
 
   get cachedNames(): number {
-    return this.#cache.size;
+    return this.cache.size;
   }
 
   add(
@@ -137,45 +143,35 @@ export class HandlerRegistry {
     this.#invalidate();
   }
 
-  /** The handlers for `name`, in attach order. Cached; never throws. */
+  /** The handlers for `name`, in attach order; {@link INVALID_NAME} for an invalid name. Cached; never throws. */
   resolve(name: string): readonly HandlerEntry[] {
-    const cached = this.#cache.get(name);
+    const cached = this.cache.get(name);
     if (cached !== undefined) return cached;
-    return this.resolveUncached(name);
+    const result = isValidName(name) ? this.#collect(name) : INVALID_NAME;
+    if (this.cache.size >= this.#cacheSize) this.cache.clear();
+    this.cache.set(name, result);
+    return result;
   }
 
-  resolveUncached(name: string): readonly HandlerEntry[] {
-    let result: readonly HandlerEntry[] = EMPTY;
-    if (!isValidName(name)) {
-      result = INVALID_NAME;
-    } else if (this.#byId.size > 0) {
-      const exact = this.#exact.get(name);
-      let found: HandlerEntry[] | undefined = exact === undefined ? undefined : [...exact];
-      if (this.#wildcard.length > 0) {
-        const segments = name.split('.');
-        for (const entry of this.#wildcard) {
-          if (found?.includes(entry)) continue;
-          for (const pattern of entry.patterns) {
-            if (!pattern.exact && matchSegments(pattern.segments, segments)) {
-              if (found === undefined) found = [entry];
-              else found.push(entry);
-              break;
-            }
+  #collect(name: string): readonly HandlerEntry[] {
+    if (this.#byId.size === 0) return EMPTY;
+    const exact = this.#exact.get(name);
+    const found: HandlerEntry[] = exact === undefined ? [] : [...exact];
+    if (this.#wildcard.length > 0) {
+      const segments = name.split('.');
+      for (const entry of this.#wildcard) {
+        if (found.includes(entry)) continue;
+        for (const pattern of entry.patterns) {
+          if (!pattern.exact && matchSegments(pattern.segments, segments)) {
+            found.push(entry);
+            break;
           }
         }
       }
-      if (found !== undefined) {
-        found.sort((a, b) => a.seq - b.seq);
-        result = Object.freeze(found);
-      }
     }
-    if (this.#cache.size >= this.#cacheSize) {
-      // bounded: evict the oldest name (Map keeps insertion order)
-      const oldest = this.#cache.keys().next();
-      if (!oldest.done) this.#cache.delete(oldest.value);
-    }
-    this.#cache.set(name, result);
-    return result;
+    if (found.length === 0) return EMPTY;
+    found.sort((a, b) => a.seq - b.seq);
+    return Object.freeze(found);
   }
 
   get(id: string): HandlerEntry | undefined {
@@ -199,6 +195,6 @@ export class HandlerRegistry {
   }
 
   #invalidate(): void {
-    this.#cache = new Map();
+    this.cache.clear();
   }
 }
