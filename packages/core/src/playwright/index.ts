@@ -1,2 +1,18 @@
-// @isotel/core/playwright
-export {};
+// @isotel/core/playwright: read the events a page emits, from Playwright tests.
+export { expect } from '@playwright/test';
+export {
+  deepEqual,
+  type EventExpectation,
+  type ExpectedFields,
+  type ExpectedValue,
+  meetsExpectation,
+} from './expectation.js';
+export { type TelemetryFixtures, telemetryFixtures, test } from './fixture.js';
+export type { BridgedEvent, PageBridgeOptions } from './page-bridge.js';
+export {
+  attachTelemetry,
+  type ExpectNoEventOptions,
+  type PageEvent,
+  PageTelemetry,
+  type WaitForEventOptions,
+} from './page-telemetry.js';

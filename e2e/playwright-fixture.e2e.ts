@@ -1,0 +1,118 @@
+import { expect, test } from '@isotel/core/playwright';
+import { labPort } from './playwright.config.js';
+
+// The @isotel/core/playwright fixture against the lab page, which loads @isotel/core and exposes
+// it as window.isotelLab.core. `/boot.html` is the lab plus a script that emits while the page
+// loads, before the test has asked for anything.
+const lab = `http://127.0.0.1:${labPort}/`;
+const bootPage = `http://127.0.0.1:${labPort}/boot.html`;
+
+test.beforeEach(async ({ context }) => {
+  await context.route('**/boot.html*', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><title>boot</title><p id="status">loading</p>
+<script type="module" src="/lab.ts"></script>
+<script type="module">window.isotelLab.core.emit('lab.boot', { count: 1 }, { phase: 'load', at: location.search });</script>`,
+    }),
+  );
+});
+
+async function emitInPage(page: import('@playwright/test').Page, name: string, metadata: Record<string, unknown> = {}) {
+  await page.evaluate(([n, md]) => window.isotelLab.core.emit(n, { count: 1 }, md), [name, metadata] as const);
+}
+
+test('an event emitted while the page loads is there when the test asks later', async ({ page, telemetry }) => {
+  await page.goto(bootPage);
+  await expect(page.locator('#status')).toHaveText('ready');
+  const boot = await telemetry.waitForEvent('lab.boot', { metadata: { phase: 'load' } });
+  expect(boot.measurements).toEqual({ count: 1 });
+  expect(boot.url).toBe(bootPage);
+  expect(boot.page).toBe(page);
+});
+
+test('events are recorded across a reload and a navigation, in order', async ({ page, telemetry }) => {
+  await page.goto(bootPage);
+  await emitInPage(page, 'lab.click', { step: 1 });
+  await page.reload();
+  await emitInPage(page, 'lab.click', { step: 2 });
+  await page.goto(`${bootPage}?next`);
+  await emitInPage(page, 'lab.click', { step: 3 });
+  await telemetry.waitForEvent('lab.click', { metadata: { step: 3 } });
+  expect(telemetry.events('lab.boot').map((e) => e.metadata.at)).toEqual(['', '', '?next']);
+  expect(telemetry.events('lab.click').map((e) => e.metadata.step)).toEqual([1, 2, 3]);
+});
+
+test('events from several pages are told apart', async ({ context, page, telemetry }) => {
+  const other = await context.newPage();
+  await page.goto(lab);
+  await other.goto(lab);
+  await emitInPage(page, 'lab.tab', { tab: 'first' });
+  await emitInPage(other, 'lab.tab', { tab: 'second' });
+  const fromOther = await telemetry.waitForEvent('lab.tab', { page: other });
+  expect(fromOther.metadata.tab).toBe('second');
+  await telemetry.waitForEvent('lab.tab', { page, metadata: { tab: 'first' } });
+  expect(telemetry.events('lab.tab')).toHaveLength(2);
+});
+
+test('waitForEvent waits for an event still to come and matches measurements by predicate', async ({
+  page,
+  telemetry,
+}) => {
+  await page.goto(lab);
+  const waiting = telemetry.waitForEvent('lab.*.stop', {
+    measurements: { duration: (d) => typeof d === 'number' && d >= 50 },
+  });
+  await page.evaluate(() => {
+    const { core } = window.isotelLab;
+    setTimeout(() => core.emit('lab.work.stop', { duration: 10 }), 20);
+    setTimeout(() => core.emit('lab.work.stop', { duration: 75 }), 40);
+  });
+  const stop = await waiting;
+  expect(stop.measurements.duration).toBe(75);
+});
+
+test('waitForEvent fails after its timeout and names what was seen', async ({ page, telemetry }) => {
+  await page.goto(lab);
+  await emitInPage(page, 'lab.seen', { outcome: 'ok' });
+  await telemetry.waitForEvent('lab.seen');
+  await expect(telemetry.waitForEvent('lab.seen', { metadata: { outcome: 'failed' }, timeout: 200 })).rejects.toThrow(
+    /No event "lab.seen" with metadata \{ outcome: "failed" \} within 200 ms\. Seen under the pattern, but not matching: lab\.seen .*"outcome":"ok"/,
+  );
+  await expect(telemetry.waitForEvent('lab.never', { timeout: 100 })).rejects.toThrow(/Seen: lab\.seen\./);
+});
+
+test('expectNoEvent passes when nothing matching is emitted and fails as soon as it is', async ({
+  page,
+  telemetry,
+}) => {
+  await page.goto(lab);
+  await emitInPage(page, 'lab.before');
+  // events from before the call do not count
+  await telemetry.expectNoEvent('lab.before', { within: 200 });
+  const failed = expect(telemetry.expectNoEvent('lab.**', { within: 5_000, metadata: { bad: true } })).rejects.toThrow(
+    /Expected no event "lab\.\*\*".*but "lab\.oops" was emitted/,
+  );
+  await emitInPage(page, 'lab.fine', { bad: false });
+  await emitInPage(page, 'lab.oops', { bad: true });
+  await failed;
+});
+
+test('metadata that is not JSON arrives in a readable form', async ({ page, telemetry }) => {
+  await page.goto(lab);
+  await page.evaluate(() => {
+    const cycle: Record<string, unknown> = { id: 'c' };
+    cycle.self = cycle;
+    window.isotelLab.core.emit('lab.error', {}, { error: new RangeError('too far'), cycle, big: 2n ** 70n });
+  });
+  const event = await telemetry.waitForEvent('lab.error');
+  expect(event.metadata).toMatchObject({
+    error: { name: 'RangeError', message: 'too far' },
+    cycle: { id: 'c', self: '[Circular]' },
+    big: '1180591620717411303424n',
+  });
+});
+
+test('an invalid pattern is a programmer error with a clear message', async ({ telemetry }) => {
+  expect(() => telemetry.events('lab..x')).toThrow(/Invalid pattern "lab\.\.x"/);
+});

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Telemetry } from '../bus/telemetry.js';
+import { type BridgedEvent, installPageBridge } from './page-bridge.js';
+
+// The bridge runs in a browser page; here it runs on Node's globalThis against a real bus,
+// under a registry key and binding name of its own so it never touches the default bus.
+type Scope = Record<string | symbol, unknown>;
+const scope = globalThis as unknown as Scope;
+let n = 0;
+
+function fresh() {
+  n += 1;
+  const options = { binding: `__bridgeTest${n}`, registryKey: `isotel.bridge-test.${n}`, handlerId: 'bridge' };
+  const received: BridgedEvent[] = [];
+  const bind = () => {
+    scope[options.binding] = async (batch: BridgedEvent[]) => {
+      received.push(...batch);
+    };
+  };
+  const createBus = () => {
+    const telemetry = new Telemetry();
+    Object.defineProperty(globalThis, Symbol.for(options.registryKey), {
+      value: { version: '0.1.0', telemetry },
+      configurable: true,
+    });
+    return telemetry;
+  };
+  return { options, received, bind, createBus };
+}
+
+const originalDefineProperty = Object.defineProperty;
+afterEach(() => {
+  expect(Object.defineProperty).toBe(originalDefineProperty);
+});
+
+describe('the page bridge forwards the default bus to the test', () => {
+  it('sees the first event of a bus created after the bridge was installed, and restores defineProperty', () => {
+    const { options, received, bind, createBus } = fresh();
+    bind();
+    installPageBridge(options);
+    expect(Object.defineProperty).not.toBe(originalDefineProperty);
+    const bus = createBus();
+    bus.emit('app.boot', { count: 1 }, { route: '/' });
+    expect(received.map((e) => [e.seq, e.name, e.measurements, e.metadata])).toEqual([
+      [0, 'app.boot', { count: 1 }, { route: '/' }],
+    ]);
+  });
+
+  it('attaches at once to a bus that already exists', () => {
+    const { options, received, bind, createBus } = fresh();
+    bind();
+    const bus = createBus();
+    installPageBridge(options);
+    bus.emit('app.ready');
+    expect(received.map((e) => e.name)).toEqual(['app.ready']);
+  });
+
+  it('buffers events until the binding exists, then delivers them in order', async () => {
+    const { options, received, bind, createBus } = fresh();
+    installPageBridge(options);
+    const bus = createBus();
+    bus.emit('a.one');
+    bus.emit('a.two');
+    expect(received).toEqual([]);
+    bind();
+    await expect.poll(() => received.map((e) => e.name)).toEqual(['a.one', 'a.two']);
+    bus.emit('a.three');
+    expect(received.map((e) => [e.seq, e.name])).toEqual([
+      [0, 'a.one'],
+      [1, 'a.two'],
+      [2, 'a.three'],
+    ]);
+  });
+
+  it('makes metadata JSON-safe: errors, bigints, cycles, functions and dates', () => {
+    const { options, received, bind, createBus } = fresh();
+    bind();
+    installPageBridge(options);
+    const bus = createBus();
+    const cyclic: Record<string, unknown> = { id: 1 };
+    cyclic.self = cyclic;
+    bus.emit(
+      'a.meta',
+      { duration: 1.5 },
+      {
+        error: new TypeError('boom'),
+        big: 10n,
+        cyclic,
+        fn: () => 1,
+        when: new Date(0),
+        list: [1, undefined, 'x'],
+      },
+    );
+    const [event] = received;
+    expect(event?.metadata).toMatchObject({
+      error: { name: 'TypeError', message: 'boom' },
+      big: '10n',
+      cyclic: { id: 1, self: '[Circular]' },
+      when: '1970-01-01T00:00:00.000Z',
+      list: [1, null, 'x'],
+    });
+    expect(event?.metadata).not.toHaveProperty('fn');
+    expect(JSON.parse(JSON.stringify(event))).toEqual(event);
+  });
+});
