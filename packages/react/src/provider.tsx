@@ -1,7 +1,8 @@
 import { getDefaultTelemetry, type Telemetry } from '@isotel/core';
 import { createContext, type ReactNode, useContext } from 'react';
 
-const TelemetryContext = createContext<Telemetry | null>(null);
+/** The context the provider fills; internal to this package. */
+export const TelemetryContext = createContext<Telemetry | null>(null);
 
 /** Props of {@link TelemetryProvider}. */
 export interface TelemetryProviderProps {
@@ -20,7 +21,17 @@ export function TelemetryProvider({ telemetry, children }: TelemetryProviderProp
   return <TelemetryContext.Provider value={telemetry ?? getDefaultTelemetry()}>{children}</TelemetryContext.Provider>;
 }
 
-/** The instance of the nearest {@link TelemetryProvider}, or the default instance without one. */
-export function useTelemetry(): Telemetry {
-  return useContext(TelemetryContext) ?? getDefaultTelemetry();
+/**
+ * The instance of the nearest {@link TelemetryProvider}, or the default instance without one.
+ *
+ * React context carries no static type, so the type argument is a declaration, not a check:
+ * `useTelemetry<typeof t>()` states which instance type the provider holds. To have types
+ * inferred instead, pass the instance to the hooks that accept one (`useEmit(t)`).
+ *
+ * @example
+ * const t = useTelemetry()
+ * useEffect(() => t.emit('page.view', { count: 1 }, { path }), [t, path])
+ */
+export function useTelemetry<T extends Telemetry = Telemetry>(): T {
+  return (useContext(TelemetryContext) ?? getDefaultTelemetry()) as T;
 }

@@ -1,0 +1,90 @@
+import { createTelemetry } from '@isotel/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventListStore } from './event-list-store.js';
+
+const task = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const frame = () => new Promise<void>((resolve) => setTimeout(resolve, 40));
+
+describe('EventListStore', () => {
+  it('publishes a burst spread over several tasks once per frame', async () => {
+    const t = createTelemetry();
+    const store = new EventListStore(t, ['a.**'], 100, 'frame');
+    let notified = 0;
+    const unsubscribe = store.subscribe(() => notified++);
+    for (let i = 0; i < 5; i++) {
+      t.emit('a.b', { i });
+      await task();
+    }
+    await frame();
+    expect(notified).toBe(1);
+    expect(store.getSnapshot().map((e) => e.measurements.i)).toEqual([0, 1, 2, 3, 4]);
+    unsubscribe();
+  });
+
+  it('publishes once per task with microtask flushing', async () => {
+    const t = createTelemetry();
+    const store = new EventListStore(t, ['a.**'], 100, 'microtask');
+    let notified = 0;
+    const unsubscribe = store.subscribe(() => notified++);
+    for (let i = 0; i < 3; i++) {
+      t.emit('a.b', { i });
+      t.emit('a.c', { i });
+      await task();
+    }
+    expect(notified).toBe(3);
+    unsubscribe();
+  });
+
+  it('keeps the snapshot identity until something is published', async () => {
+    const t = createTelemetry();
+    const store = new EventListStore(t, ['a.*'], 10, 'microtask');
+    const unsubscribe = store.subscribe(() => {});
+    const empty = store.getSnapshot();
+    t.emit('other.event', {});
+    await task();
+    expect(store.getSnapshot()).toBe(empty);
+    t.emit('a.b', {});
+    await task();
+    const one = store.getSnapshot();
+    expect(one).not.toBe(empty);
+    expect(store.getSnapshot()).toBe(one);
+    unsubscribe();
+  });
+
+  it('attaches only while subscribed', () => {
+    const t = createTelemetry();
+    const store = new EventListStore(t, ['a.*'], 10);
+    expect(t.listHandlers()).toHaveLength(0);
+    const first = store.subscribe(() => {});
+    const second = store.subscribe(() => {});
+    expect(t.listHandlers()).toHaveLength(1);
+    first();
+    expect(t.listHandlers()).toHaveLength(1);
+    second();
+    expect(t.listHandlers()).toHaveLength(0);
+  });
+
+  it('holds the newest `limit` events, in order, for any sequence of bursts', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 6 }),
+        async (limit, bursts) => {
+          const t = createTelemetry();
+          const store = new EventListStore(t, ['x'], limit, 'microtask');
+          const unsubscribe = store.subscribe(() => {});
+          let sent = 0;
+          for (const size of bursts) {
+            for (let i = 0; i < size; i++) t.emit('x', { i: sent++ });
+            await Promise.resolve();
+          }
+          const expected = Array.from({ length: sent }, (_, i) => i).slice(-limit);
+          expect(store.getSnapshot().map((e) => e.measurements.i)).toEqual(expected);
+          unsubscribe();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,0 +1,114 @@
+import { createTelemetry, type Telemetry } from '@isotel/core';
+import { act, cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { StrictMode, useState } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TelemetryProvider } from '../provider.js';
+import { useTelemetryHandler } from './use-telemetry-handler.js';
+
+function LastPayment() {
+  const [label, setLabel] = useState('none');
+  const [prefix, setPrefix] = useState('paid');
+  // An inline handler that closes over render state: it must see the latest prefix.
+  useTelemetryHandler('checkout.payment.*', (name, m) => setLabel(`${prefix} ${name} ${m.amount}`));
+  return (
+    <section>
+      <output aria-label="last payment">{label}</output>
+      <button type="button" onClick={() => setPrefix('settled')}>
+        rename
+      </button>
+    </section>
+  );
+}
+
+function renderIn(t: Telemetry, ui: React.ReactNode, strict = false) {
+  const tree = <TelemetryProvider telemetry={t}>{ui}</TelemetryProvider>;
+  return render(strict ? <StrictMode>{tree}</StrictMode> : tree);
+}
+
+afterEach(cleanup);
+
+describe('useTelemetryHandler', () => {
+  it('receives events while mounted and is detached on unmount', () => {
+    const t = createTelemetry();
+    const view = renderIn(t, <LastPayment />);
+    expect(t.listHandlers('checkout.payment')).toHaveLength(1);
+    act(() => t.emit('checkout.payment.stop', { amount: 12 }));
+    expect(screen.getByLabelText('last payment').textContent).toBe('paid checkout.payment.stop 12');
+    view.unmount();
+    expect(t.listHandlers()).toHaveLength(0);
+  });
+
+  it('calls the latest handler without re-attaching on re-render', async () => {
+    const t = createTelemetry();
+    renderIn(t, <LastPayment />);
+    const [before] = t.listHandlers();
+    await userEvent.click(screen.getByRole('button', { name: 'rename' }));
+    act(() => t.emit('checkout.payment.stop', { amount: 7 }));
+    expect(screen.getByLabelText('last payment').textContent).toBe('settled checkout.payment.stop 7');
+    const [after] = t.listHandlers();
+    expect(after?.id).toBe(before?.id);
+    expect(after?.calls).toBe(1);
+  });
+
+  it('leaves exactly one handler under StrictMode and delivers each event once', () => {
+    const t = createTelemetry();
+    let calls = 0;
+    function Counter() {
+      useTelemetryHandler('cart.add', () => {
+        calls++;
+      });
+      return null;
+    }
+    const view = renderIn(t, <Counter />, true);
+    expect(t.listHandlers()).toHaveLength(1);
+    t.emit('cart.add', { count: 1 });
+    expect(calls).toBe(1);
+    view.unmount();
+    expect(t.listHandlers()).toHaveLength(0);
+  });
+
+  it('gives every hook instance its own id', () => {
+    const t = createTelemetry();
+    function Listener() {
+      useTelemetryHandler(['a.b', 'c.**'], () => {});
+      return null;
+    }
+    renderIn(
+      t,
+      <>
+        <Listener />
+        <Listener />
+      </>,
+    );
+    // A second root on the same bus must not collide with the first one's ids.
+    renderIn(t, <Listener />);
+    const ids = t.listHandlers().map((h) => h.id);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+    expect(t.listHandlers()[0]?.patterns).toEqual(['a.b', 'c.**']);
+  });
+
+  it('re-attaches when the pattern changes, not when an equal array is passed again', () => {
+    const t = createTelemetry();
+    function Listener({ pattern }: { pattern: string }) {
+      useTelemetryHandler([pattern, 'x.y'], () => {});
+      return null;
+    }
+    const view = renderIn(t, <Listener pattern="a.b" />);
+    const first = t.listHandlers()[0]?.id;
+    view.rerender(
+      <TelemetryProvider telemetry={t}>
+        <Listener pattern="a.b" />
+      </TelemetryProvider>,
+    );
+    expect(t.listHandlers()[0]?.id).toBe(first);
+    view.rerender(
+      <TelemetryProvider telemetry={t}>
+        <Listener pattern="a.c" />
+      </TelemetryProvider>,
+    );
+    expect(t.listHandlers()).toHaveLength(1);
+    expect(t.listHandlers()[0]?.patterns).toEqual(['a.c', 'x.y']);
+  });
+});
