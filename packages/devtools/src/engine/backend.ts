@@ -1,0 +1,50 @@
+import type { HandlerInfo, Measurements, Metadata } from '@isotel/core';
+
+/** Receives each event the panel watches. */
+export type EventSink = (name: string, measurements: Measurements, metadata: Metadata) => void;
+
+/** One per-pattern sampling rule. */
+export interface ControlRule {
+  readonly pattern: string;
+  readonly sampleRate: number;
+}
+
+/** Runtime control as DESIGN.md §5 describes it. */
+export interface ControlState {
+  readonly enabled: boolean;
+  readonly sampleRate: number;
+  readonly rules: readonly ControlRule[];
+  readonly allow: readonly string[];
+  readonly deny: readonly string[];
+}
+
+/** Counters the Control tab shows. */
+export interface BackendStats {
+  /** Events not delivered, per reason. */
+  readonly dropped: Readonly<Record<string, number>>;
+  readonly handlerFailures?: number;
+}
+
+/**
+ * Where the panel's data comes from: the in-page bus, or a collector over HTTP. Every tab talks
+ * to this interface only, so both modes share one UI.
+ */
+export interface DevtoolsBackend {
+  /** Shown in the header (`in-page bus`, the collector URL). */
+  readonly label: string;
+  /** Starts delivering events; returns the function that stops. */
+  subscribe(sink: EventSink, onError: (message: string | undefined) => void): () => void;
+  handlers(): Promise<readonly HandlerInfo[]>;
+  detach(handlerId: string): Promise<boolean>;
+  stats(): Promise<BackendStats>;
+  /** The current control, or undefined where the bus has no runtime control. */
+  control(): Promise<ControlState | undefined>;
+  /** Applies a control; rejects with the validation message and leaves the previous one in force. */
+  setControl(next: ControlState): Promise<ControlState>;
+  /** Calls back when the control changes (from this panel or elsewhere). */
+  onControlChange(callback: () => void): () => void;
+  dispose(): void;
+}
+
+/** Handler ids the panel itself uses; they are hidden from the Handlers tab. */
+export const DEVTOOLS_HANDLER_PREFIX = 'isotel.devtools.';

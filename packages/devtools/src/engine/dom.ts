@@ -1,0 +1,68 @@
+// A tiny element builder: the panel is plain DOM, so it needs no framework in the host page.
+
+type Attrs = Record<string, string | number | boolean | undefined>;
+type Child = Node | string | null | undefined | false;
+
+/**
+ * Creates an element with attributes and children. `on*` keys are not supported on purpose:
+ * listeners are added explicitly so they are easy to find and remove.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const key in attrs) {
+    const value = attrs[key];
+    if (value === undefined || value === false) continue;
+    el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+/** Appends children, skipping empty ones and turning strings into text nodes. */
+export function append(parent: Node, children: readonly Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+}
+
+/** Replaces all children of `parent`. */
+export function replaceChildren(parent: Element, ...children: Child[]): void {
+  parent.textContent = '';
+  append(parent, children);
+}
+
+/** Formats a value for display in one line, never throwing on cycles or BigInts. */
+export function formatValue(value: unknown, indent?: number): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  try {
+    const seen = new WeakSet<object>();
+    return JSON.stringify(
+      value,
+      (_key, v: unknown) => {
+        if (typeof v === 'bigint') return `${v}n`;
+        if (v instanceof Error) return `${v.name}: ${v.message}`;
+        if (typeof v === 'object' && v !== null) {
+          if (seen.has(v)) return '[cycle]';
+          seen.add(v);
+        }
+        return v;
+      },
+      indent,
+    );
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** Formats an error (or anything thrown) as its message. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

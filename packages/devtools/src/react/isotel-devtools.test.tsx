@@ -1,0 +1,67 @@
+import { createTelemetry } from '@isotel/core';
+import { TelemetryProvider } from '@isotel/react';
+import { within } from '@testing-library/dom';
+import { act, render } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Profiler, useState } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IsotelDevtools } from '../production.js';
+
+function shadow(container: HTMLElement) {
+  const root = container.querySelector('[data-isotel-devtools]')?.shadowRoot?.querySelector<HTMLElement>('.root');
+  if (!root) throw new Error('no devtools shadow root');
+  return within(root);
+}
+
+const frame = () => act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+
+beforeEach(() => localStorage.clear());
+afterEach(() => localStorage.clear());
+
+describe('IsotelDevtools', () => {
+  it('opens by its button and lists an event emitted on the provider bus', async () => {
+    const t = createTelemetry();
+    const { container } = render(
+      <TelemetryProvider telemetry={t}>
+        <IsotelDevtools />
+      </TelemetryProvider>,
+    );
+    const ui = shadow(container);
+    await userEvent.click(ui.getByRole('button', { name: 'Open isotel devtools' }));
+    expect(ui.getByRole('region', { name: 'isotel devtools' })).toBeTruthy();
+    act(() => t.emit('checkout.payment.stop', { duration: 12 }, { orderId: 'o-1' }));
+    await frame();
+    expect(ui.getByRole('listbox', { name: 'Events' }).textContent).toContain('checkout.payment.stop');
+  });
+
+  it('does not re-render the host app while events flow', async () => {
+    const t = createTelemetry();
+    let commits = 0;
+    function Host() {
+      const [label] = useState('host');
+      return (
+        <Profiler id="host" onRender={() => commits++}>
+          <p>{label}</p>
+          <IsotelDevtools telemetry={t} initialIsOpen />
+        </Profiler>
+      );
+    }
+    render(<Host />);
+    const before = commits;
+    act(() => {
+      for (let i = 0; i < 100; i++) t.emit('load.tick', { i });
+    });
+    await frame();
+    expect(commits).toBe(before);
+  });
+
+  it('holds no subscription while closed and one while open', async () => {
+    const t = createTelemetry();
+    const { container } = render(<IsotelDevtools telemetry={t} />);
+    expect(t.listHandlers()).toEqual([]);
+    await userEvent.click(shadow(container).getByRole('button', { name: 'Open isotel devtools' }));
+    expect(t.listHandlers().map((h) => h.patterns)).toEqual([['**']]);
+    await userEvent.keyboard('{Escape}');
+    expect(t.listHandlers()).toEqual([]);
+  });
+});

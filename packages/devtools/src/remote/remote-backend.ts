@@ -1,0 +1,176 @@
+import type { HandlerInfo, Measurements, Metadata } from '@isotel/core';
+import { MutationObserver, QueryClient } from '@tanstack/react-query';
+import type { BackendStats, ControlState, DevtoolsBackend, EventSink } from '../engine/backend.js';
+import { readSse } from './sse-reader.js';
+
+/** An error answer of the collector, with its message (the IsotelError message for invalid control). */
+export class CollectorError extends Error {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'CollectorError';
+    this.status = status;
+  }
+}
+
+async function errorOf(response: Response): Promise<CollectorError> {
+  let message = `${response.status} ${response.statusText}`.trim();
+  try {
+    const body = (await response.json()) as { message?: unknown; error?: unknown };
+    const text = body.message ?? (typeof body.error === 'string' ? body.error : undefined);
+    if (typeof text === 'string') message = text;
+    else if (typeof body.error === 'object' && body.error && 'message' in body.error) {
+      message = String((body.error as { message: unknown }).message);
+    }
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new CollectorError(response.status, message);
+}
+
+function recordToEvent(value: unknown, sink: EventSink): void {
+  if (typeof value !== 'object' || value === null) return;
+  const r = value as Record<string, unknown>;
+  if (typeof r.name !== 'string') return;
+  const metadata: Record<string, unknown> = { ...((r.metadata as Metadata | undefined) ?? {}) };
+  // the record's top-level ids are what the detail view and span grouping read
+  for (const key of ['spanId', 'parentSpanId', 'correlationId', 'sampleRate', 'clientId', 'sessionId', 'id']) {
+    if (r[key] !== undefined && metadata[key] === undefined) metadata[key] = r[key];
+  }
+  sink(r.name, (r.measurements as Measurements | undefined) ?? {}, metadata);
+}
+
+/**
+ * A collector as a devtools backend: the stream over SSE (fetch, with the admin token as a
+ * bearer header), handlers/stats/control as TanStack queries and mutations (cached, retried,
+ * invalidated after a change).
+ */
+export class RemoteBackend implements DevtoolsBackend {
+  readonly label: string;
+  readonly #base: string;
+  readonly #headers: Record<string, string>;
+  readonly #client = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 250 } } });
+  readonly #controlListeners = new Set<() => void>();
+
+  constructor(collectorUrl: string, adminToken: string | undefined) {
+    this.#base = collectorUrl.replace(/\/+$/, '');
+    this.label = this.#base;
+    this.#headers = adminToken ? { authorization: `Bearer ${adminToken}` } : {};
+  }
+
+  subscribe(sink: EventSink, onError: (message: string | undefined) => void): () => void {
+    const abort = new AbortController();
+    void readSse(`${this.#base}/v1/stream`, {
+      headers: this.#headers,
+      signal: abort.signal,
+      onStatus: onError,
+      onMessage: (message) => {
+        if (message.event === 'control') {
+          void this.#client.invalidateQueries({ queryKey: ['isotel', this.#base, 'control'] });
+          for (const listener of this.#controlListeners) listener();
+          return;
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(message.data);
+        } catch {
+          return;
+        }
+        if (Array.isArray(parsed)) for (const r of parsed) recordToEvent(r, sink);
+        else if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { events?: unknown }).events)) {
+          for (const r of (parsed as { events: unknown[] }).events) recordToEvent(r, sink);
+        } else recordToEvent(parsed, sink);
+      },
+    });
+    return () => abort.abort();
+  }
+
+  handlers(): Promise<readonly HandlerInfo[]> {
+    return this.#client.fetchQuery({
+      queryKey: ['isotel', this.#base, 'handlers'],
+      queryFn: async () => {
+        const body = await this.#request<HandlerInfo[] | { handlers: HandlerInfo[] }>('GET', '/v1/handlers');
+        return Array.isArray(body) ? body : body.handlers;
+      },
+    });
+  }
+
+  detach(handlerId: string): Promise<boolean> {
+    return this.#mutate(async () => {
+      await this.#request('DELETE', `/v1/handlers/${encodeURIComponent(handlerId)}`);
+      return true;
+    }, 'handlers');
+  }
+
+  stats(): Promise<BackendStats> {
+    return this.#client.fetchQuery({
+      queryKey: ['isotel', this.#base, 'stats'],
+      queryFn: async () => {
+        const body = await this.#request<Record<string, unknown>>('GET', '/v1/stats');
+        const bus = (body.bus ?? body) as Record<string, unknown>;
+        const dropped = (body.dropped ?? bus.dropped ?? {}) as Record<string, number>;
+        return {
+          dropped,
+          ...(typeof bus.handlerFailures === 'number' ? { handlerFailures: bus.handlerFailures } : {}),
+        };
+      },
+    });
+  }
+
+  control(): Promise<ControlState | undefined> {
+    return this.#client.fetchQuery({
+      queryKey: ['isotel', this.#base, 'control'],
+      queryFn: async () => {
+        const body = await this.#request<ControlState | { control: ControlState }>('GET', '/v1/control');
+        return 'control' in body ? body.control : body;
+      },
+    });
+  }
+
+  setControl(next: ControlState): Promise<ControlState> {
+    return this.#mutate(async () => {
+      const body = await this.#request<ControlState | { control: ControlState }>('PUT', '/v1/control', next);
+      return 'control' in body ? body.control : body;
+    }, 'control');
+  }
+
+  onControlChange(callback: () => void): () => void {
+    this.#controlListeners.add(callback);
+    return () => {
+      this.#controlListeners.delete(callback);
+    };
+  }
+
+  dispose(): void {
+    this.#controlListeners.clear();
+    this.#client.clear();
+  }
+
+  async #mutate<T>(fn: () => Promise<T>, invalidates: string): Promise<T> {
+    const observer = new MutationObserver<T, Error, void>(this.#client, {
+      mutationFn: fn,
+      onSuccess: () => this.#client.invalidateQueries({ queryKey: ['isotel', this.#base, invalidates] }),
+    });
+    try {
+      return await observer.mutate();
+    } finally {
+      observer.reset();
+    }
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.#base}${path}`, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...this.#headers,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!response.ok) throw await errorOf(response);
+    const text = await response.text();
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+}

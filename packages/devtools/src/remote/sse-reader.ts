@@ -1,0 +1,98 @@
+// Server-Sent Events over fetch: unlike EventSource, fetch can send the admin bearer token as a
+// header (a token in a query string ends up in proxy and access logs).
+
+/** One parsed SSE message. */
+export interface SseMessage {
+  /** The `event:` field. @default 'message' */
+  readonly event: string;
+  readonly data: string;
+  readonly id: string | undefined;
+}
+
+/**
+ * Parses an SSE byte stream incrementally. Feed it text chunks; it calls `onMessage` for each
+ * complete message (blank-line terminated), handling CRLF, comments and multi-line data.
+ */
+export class SseParser {
+  #buffer = '';
+  #event = '';
+  #data: string[] = [];
+  #id: string | undefined;
+  readonly #onMessage: (message: SseMessage) => void;
+
+  constructor(onMessage: (message: SseMessage) => void) {
+    this.#onMessage = onMessage;
+  }
+
+  push(chunk: string): void {
+    this.#buffer += chunk;
+    let nl = this.#buffer.search(/\r\n|\r|\n/);
+    while (nl >= 0) {
+      const line = this.#buffer.slice(0, nl);
+      const skip = this.#buffer.startsWith('\r\n', nl) ? 2 : 1;
+      this.#buffer = this.#buffer.slice(nl + skip);
+      this.#line(line);
+      nl = this.#buffer.search(/\r\n|\r|\n/);
+    }
+  }
+
+  #line(line: string): void {
+    if (line === '') {
+      if (this.#data.length > 0) {
+        this.#onMessage({ event: this.#event || 'message', data: this.#data.join('\n'), id: this.#id });
+      }
+      this.#event = '';
+      this.#data = [];
+      return;
+    }
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') this.#event = value;
+    else if (field === 'data') this.#data.push(value);
+    else if (field === 'id') this.#id = value;
+  }
+}
+
+/** Options of {@link readSse}. */
+export interface ReadSseOptions {
+  readonly headers?: Record<string, string>;
+  readonly signal: AbortSignal;
+  readonly onMessage: (message: SseMessage) => void;
+  /** Called with an error message while disconnected, and with undefined once connected. */
+  readonly onStatus: (error: string | undefined) => void;
+  /** First reconnect delay, doubled up to 10 s. @default 1000 */
+  readonly retryMs?: number;
+}
+
+/** Reads an SSE endpoint with fetch until `signal` aborts, reconnecting with backoff. */
+export async function readSse(url: string, options: ReadSseOptions): Promise<void> {
+  let delay = options.retryMs ?? 1000;
+  while (!options.signal.aborted) {
+    try {
+      const response = await fetch(url, {
+        headers: { accept: 'text/event-stream', ...options.headers },
+        signal: options.signal,
+        cache: 'no-store',
+      });
+      if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
+      options.onStatus(undefined);
+      delay = options.retryMs ?? 1000;
+      const parser = new SseParser(options.onMessage);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.push(value);
+      }
+      throw new Error('stream closed');
+    } catch (error) {
+      if (options.signal.aborted) return;
+      options.onStatus(`Stream disconnected (${error instanceof Error ? error.message : String(error)}); retrying`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(10_000, delay * 2);
+  }
+}

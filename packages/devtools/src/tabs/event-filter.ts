@@ -1,0 +1,64 @@
+import { matches } from '@isotel/core';
+import { errorMessage, formatValue } from '../engine/dom.js';
+import type { EventEntry } from '../engine/ring-buffer.js';
+
+/**
+ * The Events tab's filter: a pattern (`checkout.**`, matched with core's `matches`) and a free
+ * text searched in the name, measurements and metadata. Results are cached per name and per
+ * event, so filtering a full buffer each frame stays cheap.
+ */
+export class EventFilter {
+  #pattern = '';
+  #text = '';
+  /** The validation message of the pattern, or undefined when it is valid (or empty). */
+  patternError: string | undefined;
+  readonly #byName = new Map<string, boolean>();
+
+  get pattern(): string {
+    return this.#pattern;
+  }
+
+  get text(): string {
+    return this.#text;
+  }
+
+  /** Sets the pattern; an invalid one is reported in `patternError` and matches everything. */
+  setPattern(pattern: string): void {
+    this.#pattern = pattern.trim();
+    this.#byName.clear();
+    this.patternError = undefined;
+    if (this.#pattern === '') return;
+    try {
+      matches(this.#pattern, 'isotel');
+    } catch (error) {
+      this.patternError = errorMessage(error);
+    }
+  }
+
+  setText(text: string): void {
+    this.#text = text.trim().toLowerCase();
+  }
+
+  get active(): boolean {
+    return (this.#pattern !== '' && this.patternError === undefined) || this.#text !== '';
+  }
+
+  test(entry: EventEntry): boolean {
+    if (this.#pattern !== '' && this.patternError === undefined) {
+      let ok = this.#byName.get(entry.name);
+      if (ok === undefined) {
+        ok = matches(this.#pattern, entry.name);
+        // names are usually few; bound the cache anyway against dynamic names
+        if (this.#byName.size > 5000) this.#byName.clear();
+        this.#byName.set(entry.name, ok);
+      }
+      if (!ok) return false;
+    }
+    if (this.#text === '') return true;
+    if (entry.name.toLowerCase().includes(this.#text)) return true;
+    return (
+      formatValue(entry.measurements).toLowerCase().includes(this.#text) ||
+      formatValue(entry.metadata).toLowerCase().includes(this.#text)
+    );
+  }
+}

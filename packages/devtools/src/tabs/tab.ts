@@ -1,0 +1,32 @@
+import type { DevtoolsBackend } from '../engine/backend.js';
+import type { PanelState, TabId } from '../engine/persisted-state.js';
+import type { EventRing } from '../engine/ring-buffer.js';
+
+/** What the panel hands each tab. */
+export interface TabContext {
+  readonly ring: EventRing;
+  readonly state: PanelState;
+  /** Writes the state to localStorage. */
+  persist(): void;
+  /** The current backend (it changes when the telemetry or collector option changes). */
+  backend(): DevtoolsBackend;
+  /** Asks for a render on the next animation frame. */
+  schedule(): void;
+  /** Sets the pause flag the event sink reads. */
+  setPaused(paused: boolean): void;
+}
+
+/** One tab of the panel. */
+export interface Tab {
+  readonly id: TabId;
+  readonly label: string;
+  /** The tab's content, placed inside its tabpanel. */
+  readonly element: HTMLElement;
+  /** Called when the tab becomes visible (and when the backend changes while it is). */
+  activate(): void;
+  /** Called when another tab is selected or the panel closes. */
+  deactivate(): void;
+  /** Called once per animation frame while visible and something changed. */
+  render(): void;
+  dispose(): void;
+}
