@@ -9,7 +9,9 @@ export default defineConfig({
   resolve: { conditions: [...conditions, 'module', 'browser', 'development|production'] },
   ssr: {
     resolve: {
-      conditions: [...conditions, 'node', 'module', 'development|production'],
+      // no 'module' here: vitest hands these conditions to Node, whose require() would then load
+      // bundler-only ESM builds (e.g. @opentelemetry/api's, required by prom-client) and fail
+      conditions: [...conditions, 'node', 'development|production'],
       externalConditions: conditions,
     },
   },

@@ -13,3 +13,17 @@ export type {
   StreamOptions,
 } from './collector/options.js';
 export type { StreamStats } from './collector/stream-hub.js';
+
+// metrics reporters and runtime
+export {
+  type MetricsServer,
+  type MetricsServerOptions,
+  type PrometheusReporter,
+  type PrometheusReporterOptions,
+  prometheusReporter,
+  sanitizeLabelName,
+  sanitizeMetricName,
+  serveMetrics,
+  toNodeHandler,
+  type WebHandler,
+} from './prometheus/index.js';

@@ -1,0 +1,109 @@
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTelemetry } from '../../bus/telemetry.js';
+import { isIsotelError } from '../../errors/isotel-error.js';
+import { counter, distribution, lastValue, sum, summary } from '../../metrics/definitions.js';
+import { serveMetrics } from './metrics-server.js';
+import { sanitizeLabelName, sanitizeMetricName } from './names.js';
+import { prometheusReporter } from './prometheus-reporter.js';
+
+const t = createTelemetry();
+afterEach(() => t.shutdown());
+
+describe('prometheus reporter', () => {
+  it('maps the five types to counter, counter, gauge, summary and histogram', async () => {
+    const prom = prometheusReporter(t, [
+      counter('http.request.stop.duration', { tags: ['route'], description: 'Requests served' }),
+      sum('http.request.stop.bytes', { unit: 'byte' }),
+      lastValue('runtime.memory.heapUsed', { unit: 'byte' }),
+      summary('db.query.stop.duration', { reporterOptions: { quantiles: [0.5] } }),
+      distribution('http.request.latency', {
+        event: 'http.request.stop',
+        measurement: 'duration',
+        unit: { from: 'millisecond', to: 'second' },
+        reporterOptions: { buckets: [0.1, 1] },
+      }),
+    ]);
+    expect(prom.names).toEqual([
+      'http_request_stop_duration_total',
+      'http_request_stop_bytes_total',
+      'runtime_memory_heapUsed_bytes',
+      'db_query_stop_duration',
+      'http_request_latency_seconds',
+    ]);
+    t.emit('http.request.stop', { duration: 250, bytes: 10 }, { route: '/a' });
+    t.emit('http.request.stop', { duration: 50, bytes: 5 }, { route: '/a' });
+    t.emit('runtime.memory', { heapUsed: 42 });
+    t.emit('db.query.stop', { duration: 3 });
+    const text = await prom.metrics();
+    expect(text).toContain('# HELP http_request_stop_duration_total Requests served');
+    expect(text).toContain('# TYPE http_request_stop_duration_total counter');
+    expect(text).toContain('http_request_stop_duration_total{route="/a"} 2');
+    expect(text).toContain('http_request_stop_bytes_total 15');
+    expect(text).toContain('# TYPE runtime_memory_heapUsed_bytes gauge');
+    expect(text).toContain('runtime_memory_heapUsed_bytes 42');
+    expect(text).toContain('# TYPE db_query_stop_duration summary');
+    expect(text).toContain('db_query_stop_duration{quantile="0.5"} 3');
+    expect(text).toContain('# TYPE http_request_latency_seconds histogram');
+    expect(text).toContain('http_request_latency_seconds_bucket{le="0.1"} 1');
+    expect(text).toContain('http_request_latency_seconds_bucket{le="1"} 2');
+    expect(text).toContain('http_request_latency_seconds_sum 0.3');
+  });
+
+  it('sanitises names and labels and escapes label values per the exposition format', async () => {
+    expect(sanitizeMetricName('9lives.a-b')).toBe('_9lives_a_b');
+    expect(sanitizeLabelName('http.status')).toBe('http_status');
+    expect(sanitizeLabelName('__reserved')).toBe('_reserved');
+    const prom = prometheusReporter(t, [counter('ui.click-event.count', { tags: ['element.id'] })]);
+    t.emit('ui.click-event', {}, { 'element.id': 'say "hi"\\\nnow' });
+    expect(await prom.metrics()).toContain('ui_click_event_count_total{element_id="say \\"hi\\"\\\\\\nnow"} 1');
+  });
+
+  it('refuses names that collide once sanitised, at definition', () => {
+    const attempt = () => prometheusReporter(t, [counter('a.b.c'), counter('a_b.c', { event: 'a.b' })]);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'invalid_metric' }));
+    try {
+      attempt();
+    } catch (error) {
+      expect(isIsotelError(error, 'invalid_metric')).toBe(true);
+    }
+  });
+
+  it('skips and counts bad values and negative sums without throwing into emit', async () => {
+    const prom = prometheusReporter(t, [sum('job.done.items')], { registry: new Registry() });
+    t.emit('job.done', { items: 3 });
+    t.emit('job.done', { items: -1 });
+    t.emit('job.done', {});
+    expect(prom.stats()).toMatchObject({ recorded: 1, skipped: { reporter_failed: 1, missing_value: 1 } });
+    expect(await prom.metrics()).toContain('job_done_items_total 3');
+    expect(t.stats().handlerFailures).toBe(0);
+  });
+
+  it('answers GET /metrics through the web handler and a Node server, and 405 otherwise', async () => {
+    const prom = prometheusReporter(t, [counter('a.b.count')]);
+    t.emit('a.b', {});
+    const response = await prom.handler(new Request('http://x/metrics'));
+    expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    expect(await response.text()).toContain('a_b_count_total 1');
+    expect((await prom.handler(new Request('http://x/metrics', { method: 'POST' }))).status).toBe(405);
+    const server = await serveMetrics(prom, { port: 0 });
+    try {
+      expect(await (await fetch(server.url)).text()).toContain('a_b_count_total 1');
+      expect((await fetch(server.url.replace('/metrics', '/other'))).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops and resumes recording live with setEnabled, keeping values', async () => {
+    const prom = prometheusReporter(t, [counter('a.b.count')]);
+    t.emit('a.b', {});
+    prom.setEnabled(false);
+    t.emit('a.b', {});
+    expect(t.listHandlers()).toEqual([]);
+    prom.setEnabled(true);
+    t.emit('a.b', {});
+    expect(await prom.metrics()).toContain('a_b_count_total 2');
+    expect(prom.stats().recorded).toBe(2);
+  });
+});

@@ -1,0 +1,183 @@
+import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
+import type { Telemetry } from '../../bus/telemetry.js';
+import { IsotelError } from '../../errors/isotel-error.js';
+import { attachMetrics, type MetricsBinding, type MetricsStats } from '../../metrics/attach-metrics.js';
+import type { MetricDefinition } from '../../metrics/definitions.js';
+import { prometheusName, sanitizeLabelName } from './names.js';
+
+/** Options of {@link prometheusReporter}. */
+export interface PrometheusReporterOptions {
+  /** The registry metrics are registered in. @default a new `Registry` of its own */
+  registry?: Registry;
+  /** Prepended to every metric name. @default '' */
+  prefix?: string;
+  /** Histogram buckets when a distribution gives none (in the metric's unit). @default [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] */
+  buckets?: readonly number[];
+  /** Summary quantiles when a summary gives none. @default [0.5, 0.9, 0.95, 0.99] */
+  quantiles?: readonly number[];
+  /** Series per metric before the overflow series. @default 1000 */
+  maxSeries?: number;
+  /** Whether handlers are attached from the start. @default true */
+  enabled?: boolean;
+  /** Handler id prefix. @default 'isotel.prometheus' */
+  id?: string;
+}
+
+type PromMetric = Counter | Gauge | Histogram | Summary;
+
+/** A Prometheus reporter: prom-client metrics fed by isotel events, and a `/metrics` handler. */
+export interface PrometheusReporter {
+  readonly registry: Registry;
+  /** The exposed name of each definition, in order. */
+  readonly names: readonly string[];
+  /** The exposition text. */
+  metrics(): Promise<string>;
+  /** A web-standard handler: `GET` answers the exposition, anything else 405. */
+  handler(request: Request): Promise<Response>;
+  /** Attaches or detaches the event handlers (series keep their values). Live: no restart. */
+  setEnabled(enabled: boolean): void;
+  readonly enabled: boolean;
+  stats(): MetricsStats;
+  /** Detaches and unregisters the metrics from the registry. Also runs at `t.shutdown()`. */
+  close(): void;
+}
+
+const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const DEFAULT_QUANTILES = [0.5, 0.9, 0.95, 0.99];
+
+/**
+ * Maps metric definitions to prom-client: counter → Counter (`_total`), sum → Counter (`_total`;
+ * negative values are skipped), lastValue → Gauge, summary → Summary (quantiles over a sliding
+ * window, computed in the process), distribution → Histogram (buckets, aggregatable across
+ * instances with `histogram_quantile`).
+ *
+ * @example
+ * const prom = prometheusReporter(t, [distribution('http.request.stop.duration', {
+ *   unit: { from: 'millisecond', to: 'second' }, tags: ['route'] })])
+ * createServer(toNodeHandler(prom.handler)).listen(9464)
+ */
+export function prometheusReporter(
+  t: Telemetry,
+  definitions: readonly MetricDefinition[],
+  options: PrometheusReporterOptions = {},
+): PrometheusReporter {
+  const registry = options.registry ?? new Registry();
+  const prefix = options.prefix ?? '';
+  const seen = new Set<string>();
+  const labelNames: string[][] = [];
+  const metrics: PromMetric[] = definitions.map((def) => {
+    const name = prometheusName(def.name, def.type, def.unit, prefix);
+    if (seen.has(name) || registry.getSingleMetric(name) !== undefined) {
+      throw new IsotelError('invalid_metric', `Metric "${def.name}": Prometheus name "${name}" is already registered.`);
+    }
+    seen.add(name);
+    const labels = def.tags.map(sanitizeLabelName);
+    if (new Set(labels).size !== labels.length) {
+      throw new IsotelError(
+        'invalid_metric',
+        `Metric "${def.name}": tags collide once sanitised (${labels.join(', ')}).`,
+      );
+    }
+    labelNames.push(labels);
+    const help =
+      def.description || `${def.type} of ${def.event} ${typeof def.measurement === 'string' ? def.measurement : ''}`;
+    const base = { name, help, labelNames: labels, registers: [registry] };
+    switch (def.type) {
+      case 'counter':
+      case 'sum':
+        return new Counter(base);
+      case 'lastValue':
+        return new Gauge(base);
+      case 'summary':
+        return new Summary({
+          ...base,
+          percentiles: [...(def.reporterOptions.quantiles ?? options.quantiles ?? DEFAULT_QUANTILES)],
+        });
+      default:
+        return new Histogram({
+          ...base,
+          buckets: [...(def.reporterOptions.buckets ?? options.buckets ?? DEFAULT_BUCKETS)],
+        });
+    }
+  });
+
+  const sink = {
+    record(def: MetricDefinition, index: number, value: number, tags: readonly string[]) {
+      const metric = metrics[index] as PromMetric;
+      const names = labelNames[index] as string[];
+      if (names.length === 0) {
+        if (def.type === 'lastValue') (metric as Gauge).set(value);
+        else if (def.type === 'counter' || def.type === 'sum') (metric as Counter).inc(value);
+        else (metric as Histogram).observe(value);
+        return;
+      }
+      const labels: Record<string, string> = {};
+      for (let i = 0; i < names.length; i++) labels[names[i] as string] = tags[i] as string;
+      if (def.type === 'lastValue') (metric as Gauge).set(labels, value);
+      else if (def.type === 'counter' || def.type === 'sum') (metric as Counter).inc(labels, value);
+      else (metric as Histogram).observe(labels, value);
+    },
+  };
+
+  const id = options.id ?? 'isotel.prometheus';
+  const maxSeries = options.maxSeries === undefined ? {} : { maxSeries: options.maxSeries };
+  let binding: MetricsBinding | undefined;
+  let closed = false;
+  // counts survive a disable/enable cycle, so stats add up across bindings
+  const previous = { recorded: 0, skipped: {} as Record<string, number>, overflowed: {} as Record<string, number> };
+  const setEnabled = (enabled: boolean) => {
+    if (closed) return;
+    if (enabled && binding === undefined) binding = attachMetrics(t, id, definitions, sink, maxSeries);
+    else if (!enabled && binding !== undefined) {
+      addStats(previous, binding.stats());
+      binding.detach();
+      binding = undefined;
+    }
+  };
+  setEnabled(options.enabled ?? true);
+  const close = () => {
+    setEnabled(false);
+    closed = true;
+    for (const metric of metrics) registry.removeSingleMetric((metric as unknown as { name: string }).name);
+  };
+  t.onShutdown(close);
+
+  return {
+    registry,
+    names: metrics.map((m) => (m as unknown as { name: string }).name),
+    metrics: () => registry.metrics(),
+    async handler(request) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return new Response('Method Not Allowed\n', { status: 405, headers: { allow: 'GET, HEAD' } });
+      }
+      const body = await registry.metrics();
+      return new Response(request.method === 'HEAD' ? null : body, {
+        status: 200,
+        headers: { 'content-type': registry.contentType },
+      });
+    },
+    setEnabled,
+    get enabled() {
+      return binding !== undefined;
+    },
+    stats() {
+      const total = {
+        recorded: previous.recorded,
+        skipped: { ...previous.skipped },
+        overflowed: { ...previous.overflowed },
+      };
+      if (binding !== undefined) addStats(total, binding.stats());
+      return total;
+    },
+    close,
+  };
+}
+
+function addStats(
+  into: { recorded: number; skipped: Record<string, number>; overflowed: Record<string, number> },
+  from: MetricsStats,
+): void {
+  into.recorded += from.recorded;
+  for (const [k, v] of Object.entries(from.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(from.overflowed)) into.overflowed[k] = (into.overflowed[k] ?? 0) + v;
+}
