@@ -75,7 +75,12 @@ export function listenCollector(
   onClose: () => void,
 ): Promise<CollectorServer> {
   let origin = '';
+  let closing = false;
   const server = createServer((req, res) => {
+    // while closing, a connection that finishes its last response is ended rather than kept alive
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
     handler(toRequest(req, origin))
       .then((response) => writeResponse(response, res))
       .catch((error: unknown) => {
@@ -97,6 +102,7 @@ export function listenCollector(
         port: address.port,
         url: origin,
         close() {
+          closing = true;
           closed ??= new Promise<void>((done) => {
             server.close(() => {
               onClose();

@@ -1,0 +1,111 @@
+import { request as httpRequest } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTelemetry } from '../../bus/telemetry.js';
+import { uuidv7 } from '../../id/uuidv7.js';
+import { captureEvents } from '../../testing/capture-events.js';
+import { type Collector, createCollector } from './collector.js';
+
+const running: Collector[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((c) => c.close()));
+});
+
+async function start(options: Parameters<typeof createCollector>[0] = {}) {
+  const telemetry = createTelemetry();
+  const collector = createCollector({ telemetry, ...options });
+  running.push(collector);
+  const { url, port } = await collector.listen(0, '127.0.0.1');
+  return { telemetry, collector, url, port };
+}
+
+function batchBody(names: string[]): string {
+  const events = names.map((name) => ({ id: uuidv7(), name, time: Date.now(), measurements: {}, metadata: {} }));
+  return JSON.stringify({ clientId: 'c', events });
+}
+
+describe('CORS', () => {
+  it('answers the preflight of a listed origin and refuses others', async () => {
+    const { url } = await start({ corsOrigins: ['https://shop.example'] });
+    const ok = await fetch(`${url}/v1/events`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(ok.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(ok.headers.get('access-control-allow-headers')).toContain('authorization');
+    const denied = await fetch(`${url}/v1/events`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('sets Access-Control-Allow-Origin only for listed origins, on success and on errors', async () => {
+    const { url } = await start({ corsOrigins: ['https://shop.example'] });
+    const post = (origin: string, body: string) =>
+      fetch(`${url}/v1/events`, { method: 'POST', headers: { origin }, body });
+    const listed = await post('https://shop.example', batchBody(['a.b']));
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(listed.headers.get('vary')).toContain('Origin');
+    const listedError = await post('https://shop.example', '{');
+    expect(listedError.status).toBe(400);
+    expect(listedError.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    const other = await post('https://evil.example', batchBody(['a.b']));
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes and re-emits a batch already being received, then answers 503 and ends streams', async () => {
+    const { telemetry, collector, url, port } = await start();
+    const capture = captureEvents(telemetry, 'late.**');
+    const stream = await fetch(`${url}/v1/stream`);
+    const streamText = stream.text();
+
+    // a request whose body is still arriving when shutdown starts
+    const body = batchBody(['late.arrival']);
+    const half = Math.floor(body.length / 2);
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/v1/events', method: 'POST', headers: { 'content-length': body.length } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, half));
+      setTimeout(() => req.end(body.slice(half)), 150);
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(collector.stats().inFlight).toBe(1);
+
+    const closed = collector.close();
+    const refused = await collector.handler(
+      new Request(`${url}/v1/events`, { method: 'POST', body: batchBody(['x.y']) }),
+    );
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+
+    const late = await answer;
+    expect(late.status).toBe(200);
+    expect(JSON.parse(late.text)).toMatchObject({ accepted: 1 });
+    expect(capture.names).toEqual(['late.arrival']);
+    await closed;
+    expect(await streamText).toContain('event: shutdown');
+    expect(collector.stats().draining).toBe(true);
+    await expect(fetch(`${url}/v1/health`)).rejects.toThrow();
+  });
+
+  it('closes with the bus: telemetry.shutdown() drains the collector', async () => {
+    const { telemetry, collector } = await start();
+    await telemetry.shutdown();
+    expect(collector.stats().draining).toBe(true);
+  });
+});
