@@ -27,3 +27,4 @@ export {
   toNodeHandler,
   type WebHandler,
 } from './prometheus/index.js';
+export { type StatsdReporter, type StatsdReporterOptions, type StatsdStats, statsdReporter } from './statsd/index.js';

@@ -1,0 +1,6 @@
+export {
+  type StatsdReporter,
+  type StatsdReporterOptions,
+  type StatsdStats,
+  statsdReporter,
+} from './statsd-reporter.js';

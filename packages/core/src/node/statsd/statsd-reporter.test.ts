@@ -1,0 +1,140 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTelemetry, type Telemetry } from '../../bus/telemetry.js';
+import { counter, distribution, lastValue, sum, summary } from '../../metrics/definitions.js';
+import { statsdReporter } from './statsd-reporter.js';
+
+interface Agent {
+  readonly port: number;
+  readonly datagrams: string[];
+  lines(): string[];
+  waitForLines(n: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+// A real UDP socket on loopback, standing in for the StatsD agent.
+async function startAgent(): Promise<Agent> {
+  const socket: Socket = createSocket('udp4');
+  const datagrams: string[] = [];
+  socket.on('message', (msg) => datagrams.push(msg.toString('utf8')));
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const lines = () => datagrams.flatMap((d) => d.split('\n'));
+  return {
+    port: socket.address().port,
+    datagrams,
+    lines,
+    async waitForLines(n) {
+      const deadline = Date.now() + 3000;
+      while (lines().length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      return lines();
+    },
+    close: () => new Promise((resolve) => socket.close(() => resolve())),
+  };
+}
+
+let t: Telemetry;
+let agent: Agent;
+beforeEach(async () => {
+  t = createTelemetry();
+  agent = await startAgent();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await t.shutdown();
+  await agent.close();
+});
+
+describe('statsd reporter', () => {
+  it('maps the five types to DogStatsD lines with tags', async () => {
+    const reporter = statsdReporter(
+      t,
+      [
+        counter('http.request.stop.duration', { tags: ['route', 'method'] }),
+        sum('http.request.stop.bytes'),
+        lastValue('runtime.memory.heapUsed', { unit: 'byte' }),
+        summary('db.query.stop.duration', { unit: 'millisecond' }),
+        distribution('http.request.latency', {
+          event: 'http.request.stop',
+          measurement: 'duration',
+          unit: { from: 'millisecond', to: 'second' },
+        }),
+      ],
+      { port: agent.port, prefix: 'shop.', bufferFlushInterval: 60_000 },
+    );
+    t.emit('http.request.stop', { duration: 250, bytes: 100 }, { route: '/a', method: 'GET' });
+    t.emit('runtime.memory', { heapUsed: 42 });
+    t.emit('db.query.stop', { duration: 3 });
+    await reporter.flush();
+    expect(await agent.waitForLines(5)).toEqual([
+      'shop.http.request.stop.duration:1|c|#route:/a,method:GET',
+      'shop.http.request.stop.bytes:100|c',
+      'shop.http.request.latency:0.25|d',
+      'shop.runtime.memory.heapUsed:42|g',
+      'shop.db.query.stop.duration:3|ms',
+    ]);
+    expect(agent.datagrams).toHaveLength(1);
+  });
+
+  it('folds tags into the name for plain StatsD and sends distributions as timings', async () => {
+    const reporter = statsdReporter(t, [distribution('api.call.duration', { tags: ['route'] })], {
+      port: agent.port,
+      dogstatsd: false,
+      bufferFlushInterval: 60_000,
+    });
+    t.emit('api.call', { duration: 7 }, { route: 'users.list' });
+    await reporter.flush();
+    expect(await agent.waitForLines(1)).toEqual(['api.call.duration.users_list:7|ms']);
+  });
+
+  it('packs lines into datagrams under maxBufferSize and drops and counts an oversized line', async () => {
+    const reporter = statsdReporter(t, [counter('job.run.count', { tags: ['job'] })], {
+      port: agent.port,
+      maxBufferSize: 100,
+      bufferFlushInterval: 60_000,
+    });
+    for (let i = 0; i < 10; i++) t.emit('job.run', {}, { job: `job-${i}` });
+    t.emit('job.run', {}, { job: 'x'.repeat(200) });
+    await reporter.flush();
+    const lines = await agent.waitForLines(10);
+    expect(lines).toEqual(Array.from({ length: 10 }, (_, i) => `job.run.count:1|c|#job:job-${i}`));
+    expect(agent.datagrams.length).toBeGreaterThan(1);
+    for (const d of agent.datagrams) expect(Buffer.byteLength(d)).toBeLessThanOrEqual(100);
+    expect(reporter.stats()).toMatchObject({ recorded: 11, oversized: 1 });
+  });
+
+  it('samples on the client and marks kept lines with |@rate', async () => {
+    const draws = [0.1, 0.9, 0.3, 0.7];
+    vi.spyOn(Math, 'random').mockImplementation(() => draws.shift() ?? 0.99);
+    const reporter = statsdReporter(t, [counter('cache.hit.count', { reporterOptions: { sampleRate: 0.5 } })], {
+      port: agent.port,
+      bufferFlushInterval: 60_000,
+    });
+    for (let i = 0; i < 4; i++) t.emit('cache.hit', {});
+    await reporter.flush();
+    expect(await agent.waitForLines(2)).toEqual(['cache.hit.count:1|c|@0.5', 'cache.hit.count:1|c|@0.5']);
+  });
+
+  it('moves to a new endpoint, buffer size and on/off live, without a restart', async () => {
+    const second = await startAgent();
+    try {
+      const reporter = statsdReporter(t, [counter('a.b.count')], { port: agent.port, bufferFlushInterval: 60_000 });
+      t.emit('a.b', {});
+      await reporter.setEndpoint({ port: second.port });
+      t.emit('a.b', {});
+      t.emit('a.b', {});
+      reporter.setEnabled(false);
+      t.emit('a.b', {});
+      await reporter.flush();
+      expect(await agent.waitForLines(1)).toEqual(['a.b.count:1|c']);
+      expect(await second.waitForLines(2)).toEqual(['a.b.count:1|c', 'a.b.count:1|c']);
+      expect(reporter.stats().recorded).toBe(3);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('rejects invalid settings with a clear error', () => {
+    expect(() => statsdReporter(t, [], { port: 70000 })).toThrow(/StatsD port must be an integer/);
+    expect(() => statsdReporter(t, [], { sampleRate: 0 })).toThrow(/sampleRate must be in \(0, 1\]/);
+  });
+});
