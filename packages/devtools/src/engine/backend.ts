@@ -32,6 +32,8 @@ export interface BackendStats {
 export interface DevtoolsBackend {
   /** Shown in the header (`in-page bus`, the collector URL). */
   readonly label: string;
+  /** False where handlers cannot be detached from here (a collector has no such route). */
+  readonly canDetach: boolean;
   /** Starts delivering events; returns the function that stops. */
   subscribe(sink: EventSink, onError: (message: string | undefined) => void): () => void;
   handlers(): Promise<readonly HandlerInfo[]>;
@@ -48,3 +50,15 @@ export interface DevtoolsBackend {
 
 /** Handler ids the panel itself uses; they are hidden from the Handlers tab. */
 export const DEVTOOLS_HANDLER_PREFIX = 'isotel.devtools.';
+
+/** Fills the fields a partial control leaves out with the defaults (on, rate 1, no rules or lists). */
+export function normalizeControl(value: unknown): ControlState {
+  const c = (typeof value === 'object' && value !== null ? value : {}) as Partial<ControlState>;
+  return {
+    enabled: c.enabled ?? true,
+    sampleRate: c.sampleRate ?? 1,
+    rules: Array.isArray(c.rules) ? c.rules : [],
+    allow: Array.isArray(c.allow) ? c.allow : [],
+    deny: Array.isArray(c.deny) ? c.deny : [],
+  };
+}

@@ -5,6 +5,7 @@ import {
   DEVTOOLS_HANDLER_PREFIX,
   type DevtoolsBackend,
   type EventSink,
+  normalizeControl,
 } from './backend.js';
 
 // Runtime control on the bus (`t.control`), read structurally so the panel also works with a
@@ -26,6 +27,7 @@ let instances = 0;
 /** The in-page bus as a devtools backend. */
 export class LocalBackend implements DevtoolsBackend {
   readonly label = 'in-page bus';
+  readonly canDetach = true;
   readonly #t: Telemetry;
   readonly #handlerId = `${DEVTOOLS_HANDLER_PREFIX}${++instances}`;
 
@@ -55,14 +57,15 @@ export class LocalBackend implements DevtoolsBackend {
   }
 
   async control(): Promise<ControlState | undefined> {
-    return busControl(this.#t)?.get();
+    const control = busControl(this.#t);
+    return control ? normalizeControl(control.get()) : undefined;
   }
 
   async setControl(next: ControlState): Promise<ControlState> {
     const control = busControl(this.#t);
     if (!control) throw new Error('This bus has no runtime control.');
     control.set(next);
-    return control.get();
+    return normalizeControl(control.get());
   }
 
   onControlChange(callback: () => void): () => void {

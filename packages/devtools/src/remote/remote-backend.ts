@@ -1,6 +1,12 @@
 import type { HandlerInfo, Measurements, Metadata } from '@isotel/core';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
-import type { BackendStats, ControlState, DevtoolsBackend, EventSink } from '../engine/backend.js';
+import {
+  type BackendStats,
+  type ControlState,
+  type DevtoolsBackend,
+  type EventSink,
+  normalizeControl,
+} from '../engine/backend.js';
 import { readSse } from './sse-reader.js';
 
 /** An error answer of the collector, with its message (the IsotelError message for invalid control). */
@@ -48,6 +54,8 @@ function recordToEvent(value: unknown, sink: EventSink): void {
  */
 export class RemoteBackend implements DevtoolsBackend {
   readonly label: string;
+  // the collector lists handlers but has no route to detach them
+  readonly canDetach = false;
   readonly #base: string;
   readonly #headers: Record<string, string>;
   readonly #client = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 250 } } });
@@ -96,11 +104,8 @@ export class RemoteBackend implements DevtoolsBackend {
     });
   }
 
-  detach(handlerId: string): Promise<boolean> {
-    return this.#mutate(async () => {
-      await this.#request('DELETE', `/v1/handlers/${encodeURIComponent(handlerId)}`);
-      return true;
-    }, 'handlers');
+  async detach(): Promise<boolean> {
+    throw new Error('The collector does not detach handlers remotely.');
   }
 
   stats(): Promise<BackendStats> {
@@ -108,12 +113,14 @@ export class RemoteBackend implements DevtoolsBackend {
       queryKey: ['isotel', this.#base, 'stats'],
       queryFn: async () => {
         const body = await this.#request<Record<string, unknown>>('GET', '/v1/stats');
-        const bus = (body.bus ?? body) as Record<string, unknown>;
-        const dropped = (body.dropped ?? bus.dropped ?? {}) as Record<string, number>;
-        return {
-          dropped,
-          ...(typeof bus.handlerFailures === 'number' ? { handlerFailures: bus.handlerFailures } : {}),
+        // the collector counts refused events per code, rate-limited batches and slow streams
+        const dropped: Record<string, number> = {
+          ...((body.dropped ?? body.rejected ?? {}) as Record<string, number>),
         };
+        if (typeof body.rateLimited === 'number' && body.rateLimited > 0) dropped.rate_limited = body.rateLimited;
+        const slow = (body.streams as { droppedSlow?: unknown } | undefined)?.droppedSlow;
+        if (typeof slow === 'number' && slow > 0) dropped.slow_stream = slow;
+        return { dropped };
       },
     });
   }
@@ -122,16 +129,16 @@ export class RemoteBackend implements DevtoolsBackend {
     return this.#client.fetchQuery({
       queryKey: ['isotel', this.#base, 'control'],
       queryFn: async () => {
-        const body = await this.#request<ControlState | { control: ControlState }>('GET', '/v1/control');
-        return 'control' in body ? body.control : body;
+        const body = await this.#request<{ control?: unknown }>('GET', '/v1/control');
+        return normalizeControl(body.control);
       },
     });
   }
 
   setControl(next: ControlState): Promise<ControlState> {
     return this.#mutate(async () => {
-      const body = await this.#request<ControlState | { control: ControlState }>('PUT', '/v1/control', next);
-      return 'control' in body ? body.control : body;
+      const body = await this.#request<{ control?: unknown }>('PUT', '/v1/control', next);
+      return normalizeControl(body.control);
     }, 'control');
   }
 
@@ -165,9 +172,9 @@ export class RemoteBackend implements DevtoolsBackend {
       headers: {
         accept: 'application/json',
         ...this.#headers,
-        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(method === 'PUT' ? { 'content-type': 'application/json' } : {}),
       },
-      ...(body ? { body: JSON.stringify(body) } : {}),
+      ...(method === 'PUT' ? { body: JSON.stringify(body) } : {}),
     });
     if (!response.ok) throw await errorOf(response);
     const text = await response.text();

@@ -27,7 +27,8 @@ export class SseParser {
   push(chunk: string): void {
     this.#buffer += chunk;
     let nl = this.#buffer.search(/\r\n|\r|\n/);
-    while (nl >= 0) {
+    // a CR at the end of a chunk may be the first half of a CRLF: wait for the next chunk
+    while (nl >= 0 && !(nl === this.#buffer.length - 1 && this.#buffer[nl] === '\r')) {
       const line = this.#buffer.slice(0, nl);
       const skip = this.#buffer.startsWith('\r\n', nl) ? 2 : 1;
       this.#buffer = this.#buffer.slice(nl + skip);

@@ -109,33 +109,35 @@ export class HandlersTab implements Tab {
           h(
             'td',
             {},
-            confirming
-              ? h(
-                  'span',
-                  {},
-                  h(
+            !this.#ctx.backend().canDetach
+              ? null
+              : confirming
+                ? h(
+                    'span',
+                    {},
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        'data-action': 'confirm',
+                        'data-id': handler.id,
+                        'aria-label': `Confirm detach ${handler.id}`,
+                      },
+                      'Confirm',
+                    ),
+                    ' ',
+                    h('button', { type: 'button', 'data-action': 'cancel', 'data-id': handler.id }, 'Cancel'),
+                  )
+                : h(
                     'button',
                     {
                       type: 'button',
-                      'data-action': 'confirm',
+                      'data-action': 'detach',
                       'data-id': handler.id,
-                      'aria-label': `Confirm detach ${handler.id}`,
+                      'aria-label': `Detach ${handler.id}`,
                     },
-                    'Confirm',
+                    'Detach',
                   ),
-                  ' ',
-                  h('button', { type: 'button', 'data-action': 'cancel', 'data-id': handler.id }, 'Cancel'),
-                )
-              : h(
-                  'button',
-                  {
-                    type: 'button',
-                    'data-action': 'detach',
-                    'data-id': handler.id,
-                    'aria-label': `Detach ${handler.id}`,
-                  },
-                  'Detach',
-                ),
           ),
         ),
       );

@@ -1,0 +1,67 @@
+import { createTelemetry } from '@isotel/core';
+import { createCollector } from '@isotel/core/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RemoteBackend } from './remote-backend.js';
+
+const ADMIN = 'admin-secret';
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startCollector() {
+  const telemetry = createTelemetry();
+  const collector = createCollector({ telemetry, adminToken: ADMIN });
+  const server = await collector.listen(0, '127.0.0.1');
+  cleanups.push(() => collector.close());
+  return { telemetry, url: server.url };
+}
+
+describe('RemoteBackend against a real collector', () => {
+  it('streams the collector bus events over SSE with the admin token as a bearer header', async () => {
+    const { telemetry, url } = await startCollector();
+    const backend = new RemoteBackend(url, ADMIN);
+    const seen: string[] = [];
+    const statuses: (string | undefined)[] = [];
+    const stop = backend.subscribe(
+      (name) => seen.push(name),
+      (s) => statuses.push(s),
+    );
+    cleanups.push(stop);
+    // the stream attaches its bus handler once the first reader is connected
+    await expect.poll(() => telemetry.listHandlers().length).toBeGreaterThan(0);
+    telemetry.emit('orders.created', { count: 1 }, { spanId: 's1' });
+    await expect.poll(() => seen).toContain('orders.created');
+    expect(statuses).toContain(undefined);
+  });
+
+  it('reports a refused token as a stream error instead of throwing', async () => {
+    const { url } = await startCollector();
+    const backend = new RemoteBackend(url, 'wrong');
+    const statuses: (string | undefined)[] = [];
+    const stop = backend.subscribe(
+      () => {},
+      (s) => statuses.push(s),
+    );
+    cleanups.push(stop);
+    await expect.poll(() => statuses.join()).toContain('403');
+  });
+
+  it('lists handlers and stats, and applies or refuses control through the admin routes', async () => {
+    const { telemetry, url } = await startCollector();
+    telemetry.attach('server.log', 'orders.**', () => {});
+    const backend = new RemoteBackend(url, ADMIN);
+    expect((await backend.handlers()).map((h) => h.id)).toContain('server.log');
+    expect((await backend.stats()).dropped).toEqual({});
+    const applied = await backend.setControl({ enabled: true, sampleRate: 0.5, rules: [], allow: [], deny: [] });
+    expect(applied.sampleRate).toBe(0.5);
+    expect((await backend.control())?.sampleRate).toBe(0.5);
+    await expect(backend.setControl(null as never)).rejects.toThrow(/control/i);
+    expect((await backend.control())?.sampleRate).toBe(0.5);
+  });
+
+  it('shows a clear error when the admin token is missing', async () => {
+    const { url } = await startCollector();
+    await expect(new RemoteBackend(url, undefined).handlers()).rejects.toThrow('The admin token is required.');
+  });
+});
