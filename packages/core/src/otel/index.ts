@@ -1,2 +1,3 @@
-// @isotel/core/otel
-export {};
+// @isotel/core/otel: isotel events as OpenTelemetry spans and metrics (@opentelemetry/api).
+export { bridgeMetrics, type MetricBridgeOptions } from './metric-bridge.js';
+export { bridgeSpans, type SpanBridge, type SpanBridgeOptions, type SpanBridgeStats } from './span-bridge.js';

@@ -1,0 +1,77 @@
+import type { Attributes, Counter, Gauge, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import { metrics } from '@opentelemetry/api';
+import type { Telemetry } from '../bus/telemetry.js';
+import { attachMetrics, type MetricsBinding } from '../metrics/attach-metrics.js';
+import type { MetricDefinition } from '../metrics/definitions.js';
+import { VERSION } from '../version.js';
+
+/** Options of {@link bridgeMetrics}. */
+export interface MetricBridgeOptions {
+  /** The meter instruments are created on. @default metrics.getMeter('isotel', VERSION) */
+  meter?: Meter;
+  /** Series per metric before the overflow series. @default 1000 */
+  maxSeries?: number;
+  /** Handler id prefix. @default 'isotel.otel.metrics' */
+  id?: string;
+}
+
+type Instrument = Counter | UpDownCounter | Gauge | Histogram;
+
+/**
+ * Records metric definitions through an OpenTelemetry meter: counter → Counter (add 1), sum →
+ * UpDownCounter, lastValue → Gauge, summary and distribution → Histogram (a distribution's
+ * buckets become the histogram's advised boundaries). Tags become attributes.
+ *
+ * @example bridgeMetrics(t, [distribution('http.request.stop.duration', { tags: ['route'] })], { meter })
+ */
+export function bridgeMetrics(
+  t: Telemetry,
+  definitions: readonly MetricDefinition[],
+  options: MetricBridgeOptions = {},
+): MetricsBinding {
+  const meter = options.meter ?? metrics.getMeter('isotel', VERSION);
+  const instruments: Instrument[] = definitions.map((def) => {
+    const opts = { description: def.description, ...(def.unit === undefined ? {} : { unit: def.unit }) };
+    switch (def.type) {
+      case 'counter':
+        return meter.createCounter(def.name, opts);
+      case 'sum':
+        return meter.createUpDownCounter(def.name, opts);
+      case 'lastValue':
+        return meter.createGauge(def.name, opts);
+      default: {
+        const buckets = def.reporterOptions.buckets;
+        return meter.createHistogram(
+          def.name,
+          buckets === undefined ? opts : { ...opts, advice: { explicitBucketBoundaries: [...buckets] } },
+        );
+      }
+    }
+  });
+  const binding = attachMetrics(
+    t,
+    options.id ?? 'isotel.otel.metrics',
+    definitions,
+    {
+      record(def, index, value, tags) {
+        const instrument = instruments[index] as Instrument;
+        let attrs: Attributes | undefined;
+        if (tags.length > 0) {
+          attrs = {};
+          for (let i = 0; i < tags.length; i++) attrs[def.tags[i] as string] = tags[i] as string;
+        }
+        if ('add' in instrument) instrument.add(value, attrs);
+        else instrument.record(value, attrs);
+      },
+    },
+    options.maxSeries === undefined ? {} : { maxSeries: options.maxSeries },
+  );
+  const unregister = t.onShutdown(() => binding.detach());
+  return {
+    stats: binding.stats,
+    detach() {
+      unregister();
+      binding.detach();
+    },
+  };
+}
