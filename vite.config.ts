@@ -40,6 +40,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.ts', 'packages/*/src/**/*.browser.test.tsx'],
+          // a real HTTP server for the browser exporter's tests, on an ephemeral port
+          globalSetup: ['./e2e/lab/browser-tests.setup.ts'],
           browser: {
             enabled: true,
             headless: true,

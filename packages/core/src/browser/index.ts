@@ -1,2 +1,10 @@
-// @isotel/core/browser
-export {};
+// @isotel/core/browser: ship events from a browser to an isotel collector.
+
+export type { BackoffOptions } from '../export/backoff.js';
+export type { BreakerState, CircuitBreakerOptions } from '../export/circuit-breaker.js';
+export type { DropReason, ExporterStats, ExporterStorage } from '../export/exporter-stats.js';
+export { type BrowserExporter, createBrowserExporter } from './browser-exporter.js';
+export type { ExporterControl, SamplingRule } from './exporter-control.js';
+export type { BrowserExporterOptions, Scheduler } from './exporter-options.js';
+export { FLUSH_LOCK_NAME } from './flush-lock.js';
+export { KEEPALIVE_BUDGET_BYTES } from './transport.js';

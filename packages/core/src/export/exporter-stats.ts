@@ -4,6 +4,7 @@ import type { BreakerState } from './circuit-breaker.js';
  * Why an exporter gave up on events. Stable strings, safe to chart:
  * - `max_events`, `max_bytes`, `max_age`: the queue's bounds evicted the oldest
  * - `quota`: storage refused a write (evicted oldest to make room, or the write itself)
+ * - `storage`: storage failed otherwise (closed database, I/O error)
  * - `client_error`: the collector answered 4xx (not 408/429), so resending cannot help
  * - `rejected`: the collector accepted the batch but refused these events
  * - `too_large`: one event is bigger than a request may be
@@ -16,6 +17,7 @@ export type DropReason =
   | 'max_bytes'
   | 'max_age'
   | 'quota'
+  | 'storage'
   | 'client_error'
   | 'rejected'
   | 'too_large'

@@ -1,0 +1,237 @@
+import { countDrop, type DropReason } from '../export/exporter-stats.js';
+import { uuidv7 } from '../id/uuidv7.js';
+import { recordId, recordTime } from './record-encoder.js';
+import type { Segment, SegmentHead, SegmentStore } from './segment-store.js';
+
+/** The queue's bounds. The oldest events go first when one is exceeded. */
+export interface QueueBounds {
+  readonly maxEvents: number;
+  readonly maxBytes: number;
+  readonly maxAgeMs: number;
+}
+
+/** Records read for one request, and where they came from (to acknowledge them later). */
+export interface TakenRecords {
+  readonly records: string[];
+  readonly bytes: number;
+  readonly segmentIds: string[];
+  /** Records bigger than a whole request may be: the caller counts and acknowledges them away. */
+  readonly oversize: string[];
+}
+
+/**
+ * The exporter's queue over a {@link SegmentStore}: appends segments, keeps the bounds (count,
+ * bytes, age) by evicting the oldest records, survives quota errors by evicting, and removes
+ * records only when told they were acknowledged. Store operations run one at a time, so a
+ * flush never reads a segment that an eviction is rewriting.
+ */
+export class EventQueue {
+  readonly store: SegmentStore;
+  readonly #bounds: QueueBounds;
+  readonly #now: () => number;
+  readonly #dropped: Partial<Record<DropReason, number>>;
+  #heads: SegmentHead[] = [];
+  #ops: Promise<unknown> = Promise.resolve();
+  readonly #reportError: (message: string) => void;
+
+  /** `dropped` is the tally evictions are counted in; `reportError` hears of storage failures. */
+  constructor(
+    store: SegmentStore,
+    bounds: QueueBounds,
+    now: () => number,
+    dropped: Partial<Record<DropReason, number>>,
+    reportError: (message: string) => void,
+  ) {
+    this.store = store;
+    this.#bounds = bounds;
+    this.#now = now;
+    this.#dropped = dropped;
+    this.#reportError = reportError;
+  }
+
+  /** Events in the queue as this tab last saw it (other tabs' writes show after {@link refresh}). */
+  get count(): number {
+    let n = 0;
+    for (const head of this.#heads) n += head.count;
+    return n;
+  }
+
+  get bytes(): number {
+    let n = 0;
+    for (const head of this.#heads) n += head.bytes;
+    return n;
+  }
+
+  /** Stores records (oldest first) as one segment, then keeps the bounds. */
+  append(records: readonly string[], bytes: number): Promise<void> {
+    return this.#serial(async () => {
+      const segment: Segment = {
+        id: uuidv7(this.#now()),
+        time: recordTime(records[0] as string),
+        count: records.length,
+        bytes,
+        records: records.join('\n'),
+      };
+      if (!(await this.#put(segment))) return;
+      this.#heads.push(headOf(segment));
+      await this.#keepBounds();
+    });
+  }
+
+  /** Re-reads every head from the store (other tabs append to it too), then keeps the bounds. */
+  refresh(): Promise<void> {
+    return this.#serial(async () => {
+      this.#heads = (await this.store.heads()).sort(byId);
+      await this.#keepBounds();
+    });
+  }
+
+  /** Reads the oldest records, up to `maxEvents` and `maxBytes` of JSON. Removes nothing. */
+  take(maxEvents: number, maxBytes: number): Promise<TakenRecords> {
+    return this.#serial(async () => {
+      const taken: TakenRecords = { records: [], bytes: 0, segmentIds: [], oversize: [] };
+      let bytes = 0;
+      for (const head of this.#heads) {
+        if (taken.records.length >= maxEvents) break;
+        const [segment] = await this.store.get([head.id]);
+        if (segment === undefined) continue;
+        taken.segmentIds.push(segment.id);
+        for (const json of segment.records.split('\n')) {
+          if (json.length > maxBytes) {
+            taken.oversize.push(json);
+            continue;
+          }
+          if (taken.records.length >= maxEvents || bytes + json.length > maxBytes) return { ...taken, bytes };
+          taken.records.push(json);
+          bytes += json.length;
+        }
+      }
+      return { ...taken, bytes };
+    });
+  }
+
+  /** Removes acknowledged records (by id) from the segments they were read from. */
+  acknowledge(segmentIds: readonly string[], recordIds: ReadonlySet<string>): Promise<void> {
+    return this.#serial(async () => {
+      for (const segment of await this.store.get(segmentIds)) {
+        await this.#rewrite(segment, (json) => !recordIds.has(recordId(json)));
+      }
+    });
+  }
+
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#ops.then(operation);
+    this.#ops = result.catch(() => undefined);
+    return result;
+  }
+
+  async #put(segment: Segment): Promise<boolean> {
+    try {
+      await this.store.put(segment);
+      return true;
+    } catch (error) {
+      this.#reportError(describe(error));
+      if (!isQuotaError(error)) {
+        countDrop(this.#dropped, 'storage', segment.count);
+        return false;
+      }
+    }
+    // Over quota: make room by evicting the oldest segment, then try once more.
+    const oldest = this.#heads[0];
+    if (oldest !== undefined) {
+      await this.store.delete([oldest.id]).catch(() => undefined);
+      this.#heads.shift();
+      countDrop(this.#dropped, 'quota', oldest.count);
+    }
+    try {
+      await this.store.put(segment);
+      return true;
+    } catch (error) {
+      this.#reportError(describe(error));
+      countDrop(this.#dropped, isQuotaError(error) ? 'quota' : 'storage', segment.count);
+      return false;
+    }
+  }
+
+  async #keepBounds(): Promise<void> {
+    const { maxEvents, maxBytes, maxAgeMs } = this.#bounds;
+    const cutoff = this.#now() - maxAgeMs;
+    while (this.#heads.length > 0 && (this.#heads[0] as SegmentHead).time < cutoff) {
+      if ((await this.#trimOldest('max_age', (json) => recordTime(json) < cutoff)) === 0) break;
+    }
+    while (this.#heads.length > 0 && this.count > maxEvents) {
+      let excess = this.count - maxEvents;
+      if ((await this.#trimOldest('max_events', () => excess-- > 0)) === 0) break;
+    }
+    while (this.#heads.length > 0 && this.bytes > maxBytes) {
+      let excess = this.bytes - maxBytes;
+      const removed = await this.#trimOldest('max_bytes', (json) => {
+        if (excess <= 0) return false;
+        excess -= json.length;
+        return true;
+      });
+      if (removed === 0) break;
+    }
+  }
+
+  // Drops the leading records of the oldest segment for which `drop` says so; returns how many
+  // (-1 when the segment had already gone, so the caller's loop still makes progress).
+  async #trimOldest(reason: DropReason, drop: (json: string) => boolean): Promise<number> {
+    const head = this.#heads[0] as SegmentHead;
+    const [segment] = await this.store.get([head.id]);
+    if (segment === undefined) {
+      // another tab removed it: nothing dropped here, but the head is gone
+      this.#heads.shift();
+      return -1;
+    }
+    let dropping = true;
+    const removed = await this.#rewrite(segment, (json) => {
+      dropping = dropping && drop(json);
+      return !dropping;
+    });
+    countDrop(this.#dropped, reason, removed);
+    return removed;
+  }
+
+  // Keeps the records `keep` accepts; deletes the segment when none remain. Returns how many went.
+  async #rewrite(segment: Segment, keep: (json: string) => boolean): Promise<number> {
+    const records = segment.records.split('\n');
+    const kept = records.filter(keep);
+    const index = this.#heads.findIndex((h) => h.id === segment.id);
+    if (kept.length === records.length) return 0;
+    if (kept.length === 0) {
+      await this.store.delete([segment.id]);
+      if (index >= 0) this.#heads.splice(index, 1);
+      return records.length;
+    }
+    let bytes = 0;
+    for (const json of kept) bytes += json.length;
+    const next: Segment = {
+      id: segment.id,
+      time: recordTime(kept[0] as string),
+      count: kept.length,
+      bytes,
+      records: kept.join('\n'),
+    };
+    await this.store.put(next);
+    if (index >= 0) this.#heads[index] = headOf(next);
+    return records.length - kept.length;
+  }
+}
+
+function headOf(segment: Segment): SegmentHead {
+  return { id: segment.id, time: segment.time, count: segment.count, bytes: segment.bytes };
+}
+
+function byId(a: SegmentHead, b: SegmentHead): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** True for a storage quota error, whatever layer wrapped it. */
+export function isQuotaError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

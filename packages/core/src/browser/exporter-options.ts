@@ -1,0 +1,147 @@
+import type { Metadata } from '../bus/types.js';
+import { IsotelError } from '../errors/isotel-error.js';
+import { type BackoffOptions, type BackoffPolicy, backoffPolicy } from '../export/backoff.js';
+import type { CircuitBreakerOptions } from '../export/circuit-breaker.js';
+import type { ExporterStorage } from '../export/exporter-stats.js';
+import type { ExporterControl } from './exporter-control.js';
+
+/** Runs `callback` after `delayMs`; returns a function that cancels it. */
+export type Scheduler = (callback: () => void, delayMs: number) => () => void;
+
+/** Options of {@link createBrowserExporter}. */
+export interface BrowserExporterOptions {
+  /** The collector's base URL; batches go to `<url>/v1/events`. */
+  url: string;
+  /** Ingest token, sent as `Authorization: Bearer` (in the query on keepalive requests). @default undefined */
+  token?: string;
+  /** Which events to ship: names or patterns. @default ['**'] */
+  patterns?: readonly string[];
+  /**
+   * Events never shipped, even when `patterns` match. The default keeps out the exporter's own
+   * `isotel.exporter.*` events: shipping them would make every flush queue new events to flush.
+   * @default ['isotel.exporter.**']
+   */
+  exclude?: readonly string[];
+  /** The handler id on the bus. @default 'isotel.browser-exporter' */
+  handlerId?: string;
+  /** Most events kept queued; the oldest go first (counted as `max_events`). @default 10000 */
+  maxEvents?: number;
+  /** Most JSON characters kept queued (counted as `max_bytes`). @default 5242880 (5 MiB) */
+  maxBytes?: number;
+  /** Events older than this are dropped unsent (counted as `max_age`). @default 86400000 (one day) */
+  maxAgeMs?: number;
+  /** Events per request; this many new events also trigger a flush. @default 100 */
+  batchSize?: number;
+  /** Most JSON characters per request (keepalive requests stay within 64 KiB regardless). @default 524288 */
+  maxBatchBytes?: number;
+  /** A flush runs at least this often while events are queued. @default 5000 */
+  flushIntervalMs?: number;
+  /** Emits are buffered in memory this long, then written to storage in one transaction. @default 25 */
+  writeDelayMs?: number;
+  /** A write happens at once when this many events are buffered. @default 256 */
+  writeBatchSize?: number;
+  /** `'memory'` skips IndexedDB (it is used otherwise, falling back to memory where it fails). @default 'indexeddb' */
+  storage?: ExporterStorage;
+  /** The IndexedDB database name; every tab using the same name shares one queue. @default 'isotel-exporter' */
+  dbName?: string;
+  /** The Web Lock that lets one tab at a time flush. @default 'isotel-exporter-flush' */
+  lockName?: string;
+  /** Retry spacing. @default { baseMs: 1000, maxMs: 60000, factor: 2 } */
+  backoff?: BackoffOptions;
+  /** The circuit breaker around the endpoint. @default { failureThreshold: 5, openMs: 30000 } */
+  breaker?: Omit<CircuitBreakerOptions, 'now'>;
+  /** Instance-wide metadata sent with each batch (`service`, `version`, ...). @default undefined */
+  resource?: Metadata;
+  /** Initial control (sampling, allow/deny, on/off); the collector's responses replace it. @default undefined */
+  control?: ExporterControl;
+  /** Listen to `online`, `pagehide` and `visibilitychange`. @default true */
+  lifecycle?: boolean;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** The clock in epoch ms. @default Date.now */
+  now?: () => number;
+  /** Jitter source in [0, 1). @default Math.random */
+  random?: () => number;
+  /** Timers (tests inject one to see what was scheduled without waiting). @default setTimeout */
+  schedule?: Scheduler;
+}
+
+/** Options with defaults filled in and checked. */
+export interface ResolvedExporterOptions {
+  readonly endpoint: string;
+  readonly token: string | undefined;
+  readonly patterns: readonly string[];
+  readonly exclude: readonly string[];
+  readonly handlerId: string;
+  readonly maxEvents: number;
+  readonly maxBytes: number;
+  readonly maxAgeMs: number;
+  readonly batchSize: number;
+  readonly maxBatchBytes: number;
+  readonly flushIntervalMs: number;
+  readonly writeDelayMs: number;
+  readonly writeBatchSize: number;
+  readonly storage: ExporterStorage;
+  readonly dbName: string;
+  readonly lockName: string;
+  readonly backoff: BackoffPolicy;
+  readonly breaker: Omit<CircuitBreakerOptions, 'now'>;
+  readonly resource: string | undefined;
+  readonly lifecycle: boolean;
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly schedule: Scheduler;
+}
+
+function count(name: string, value: number | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new IsotelError(
+      'invalid_argument',
+      `createBrowserExporter: ${name} must be a number >= ${min}, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+const defaultSchedule: Scheduler = (callback, delayMs) => {
+  const handle = setTimeout(callback, delayMs);
+  return () => clearTimeout(handle);
+};
+
+/** Fills defaults; throws `IsotelError` (`invalid_argument`) on misconfiguration. */
+export function resolveExporterOptions(options: BrowserExporterOptions): ResolvedExporterOptions {
+  if (typeof options?.url !== 'string' || options.url === '') {
+    throw new IsotelError('invalid_argument', 'createBrowserExporter: url (the collector base URL) is required.');
+  }
+  const fetchFn = options.fetch ?? (globalThis.fetch?.bind(globalThis) as typeof fetch | undefined);
+  if (fetchFn === undefined)
+    throw new IsotelError('invalid_argument', 'createBrowserExporter: no fetch here; pass options.fetch.');
+  return {
+    endpoint: `${options.url.replace(/\/+$/, '')}/v1/events`,
+    token: options.token,
+    patterns: options.patterns ?? ['**'],
+    exclude: options.exclude ?? ['isotel.exporter.**'],
+    handlerId: options.handlerId ?? 'isotel.browser-exporter',
+    maxEvents: count('maxEvents', options.maxEvents, 10_000),
+    maxBytes: count('maxBytes', options.maxBytes, 5 * 1024 * 1024),
+    maxAgeMs: count('maxAgeMs', options.maxAgeMs, 24 * 60 * 60 * 1000),
+    batchSize: count('batchSize', options.batchSize, 100),
+    maxBatchBytes: count('maxBatchBytes', options.maxBatchBytes, 512 * 1024, 1024),
+    flushIntervalMs: count('flushIntervalMs', options.flushIntervalMs, 5000),
+    writeDelayMs: count('writeDelayMs', options.writeDelayMs, 25, 0),
+    writeBatchSize: count('writeBatchSize', options.writeBatchSize, 256),
+    storage: options.storage ?? 'indexeddb',
+    dbName: options.dbName ?? 'isotel-exporter',
+    lockName: options.lockName ?? 'isotel-exporter-flush',
+    backoff: backoffPolicy(options.backoff),
+    breaker: options.breaker ?? {},
+    resource: options.resource === undefined ? undefined : JSON.stringify(options.resource),
+    lifecycle: options.lifecycle ?? true,
+    fetch: fetchFn,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    schedule: options.schedule ?? defaultSchedule,
+  };
+}

@@ -1,0 +1,134 @@
+import type { Measurements, Metadata } from '../bus/types.js';
+import { uuidv7 } from '../id/uuidv7.js';
+
+// A record's JSON always starts `{"id":"<36-char uuid>","time":<13 digits>,` because the id and
+// time keys are inserted first and epoch ms keep 13 digits until the year 2286. Queued records
+// are stored as JSON strings, so this fixed prefix lets the queue read a record's id and time
+// without parsing it.
+const ID_START = 7;
+const ID_END = 43;
+const TIME_START = 52;
+const TIME_END = 65;
+
+/** The id of a record serialised by {@link encodeRecord}. */
+export function recordId(json: string): string {
+  return json.slice(ID_START, ID_END);
+}
+
+/** The epoch-ms time of a record serialised by {@link encodeRecord}. */
+export function recordTime(json: string): number {
+  return Number(json.slice(TIME_START, TIME_END));
+}
+
+/** Who emitted: added to every record. */
+export interface RecordSource {
+  readonly clientId: string;
+  readonly sessionId: string;
+}
+
+/**
+ * Serialises one event as an `EventRecord` JSON string: a new UUIDv7 id, the time, the source,
+ * and `correlationId` / `spanId` / `parentSpanId` / `sampleRate` lifted from metadata (the rate
+ * multiplied by `keptAtRate` when the exporter's own control sampled the event). Metadata
+ * that JSON cannot express as is (Errors, BigInts, cycles) goes through a JSON-safe copy; the
+ * caller's objects are never mutated. Undefined only if even the copy cannot be serialised.
+ */
+export function encodeRecord(
+  name: string,
+  measurements: Measurements,
+  metadata: Metadata,
+  source: RecordSource,
+  time: number,
+  keptAtRate = 1,
+): string | undefined {
+  const record: Record<string, unknown> = {
+    id: uuidv7(time),
+    time,
+    name,
+    measurements: finiteOnly(measurements) ? measurements : finiteCopy(measurements),
+    metadata,
+    clientId: source.clientId,
+    sessionId: source.sessionId,
+  };
+  const correlationId = metadata.correlationId;
+  if (typeof correlationId === 'string') record.correlationId = correlationId;
+  const spanId = metadata.spanId;
+  if (typeof spanId === 'string') record.spanId = spanId;
+  const parentSpanId = metadata.parentSpanId;
+  if (typeof parentSpanId === 'string') record.parentSpanId = parentSpanId;
+  // kept at rate r upstream and at rate k here: each kept event stands for 1 / (r * k)
+  const upstream = metadata.sampleRate;
+  const rate = (typeof upstream === 'number' && upstream > 0 && upstream < 1 ? upstream : 1) * keptAtRate;
+  if (rate < 1) record.sampleRate = rate;
+  if (needsCopy(metadata)) record.metadata = jsonSafe(metadata, 0, new WeakSet()) as Metadata;
+  try {
+    return JSON.stringify(record);
+  } catch {
+    // a cycle or BigInt below the top level
+    record.metadata = jsonSafe(metadata, 0, new WeakSet()) as Metadata;
+    try {
+      return JSON.stringify(record);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function finiteOnly(measurements: Measurements): boolean {
+  for (const key in measurements) {
+    const value = measurements[key];
+    if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  }
+  return true;
+}
+
+function finiteCopy(measurements: Measurements): Measurements {
+  const out: Measurements = {};
+  for (const key in measurements) {
+    const value = measurements[key];
+    if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
+  }
+  return out;
+}
+
+// JSON.stringify turns an Error into {} and throws on a BigInt: check the top level (cheap),
+// deeper ones are caught by the try above.
+function needsCopy(metadata: Metadata): boolean {
+  for (const key in metadata) {
+    const value = metadata[key];
+    if (typeof value === 'bigint' || value instanceof Error) return true;
+  }
+  return false;
+}
+
+const MAX_DEPTH = 8;
+const HOSTILE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A copy of `value` that JSON can carry: Errors as `{ name, message }`, BigInts as strings, cycles cut. */
+export function jsonSafe(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'function' || typeof value === 'symbol') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[Circular]';
+  if (depth >= MAX_DEPTH) return '[Truncated]';
+  seen.add(value);
+  let out: unknown;
+  if (value instanceof Error) {
+    out = { name: value.name, message: value.message };
+  } else if (Array.isArray(value)) {
+    out = value.map((item) => jsonSafe(item, depth + 1, seen) ?? null);
+  } else if (value instanceof Date) {
+    out = Number.isNaN(value.getTime()) ? null : value.toISOString();
+  } else {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      if (HOSTILE_KEYS.has(key)) continue;
+      const item = jsonSafe((value as Record<string, unknown>)[key], depth + 1, seen);
+      if (item !== undefined) copy[key] = item;
+    }
+    out = copy;
+  }
+  seen.delete(value);
+  return out;
+}

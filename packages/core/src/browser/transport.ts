@@ -1,0 +1,106 @@
+import { parseRetryAfter as parseRetryAfterHeader } from '../export/backoff.js';
+import type { IngestResponse } from '../export/record.js';
+
+/** Most bytes of keepalive request bodies a page may have in flight (Fetch standard). */
+export const KEEPALIVE_BUDGET_BYTES = 64 * 1024;
+
+/** How one request to the collector ended. */
+export type SendOutcome =
+  /** 2xx: the collector answered which events it accepted. */
+  | { readonly kind: 'acknowledged'; readonly response: IngestResponse }
+  /** Worth trying again later: network failure, 408, 429, 5xx. `retryAfterMs` from `Retry-After`. */
+  | { readonly kind: 'retry'; readonly error: string; readonly retryAfterMs?: number }
+  /** 4xx other than 408/429: resending the same batch cannot succeed. */
+  | { readonly kind: 'refused'; readonly status: number; readonly error: string };
+
+/** Where and how batches are posted. */
+export interface TransportTarget {
+  readonly url: string;
+  readonly token?: string;
+  readonly fetch: typeof fetch;
+}
+
+/**
+ * Serialises a batch body from already-serialised records, so queued events are never parsed
+ * and re-stringified on their way out.
+ */
+export function batchBody(
+  clientId: string,
+  sessionId: string,
+  resource: string | undefined,
+  records: readonly string[],
+): string {
+  const head = `{"clientId":${JSON.stringify(clientId)},"sessionId":${JSON.stringify(sessionId)}`;
+  return `${head}${resource === undefined ? '' : `,"resource":${resource}`},"events":[${records.join(',')}]}`;
+}
+
+/** UTF-8 length of a string without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff)
+      i++; // a surrogate pair: 4 bytes for 2 code units
+    else bytes += 2;
+  }
+  return bytes;
+}
+
+/**
+ * Posts one batch. Normal requests carry `Authorization: Bearer` and `application/json`;
+ * keepalive requests (sent while the page is going away) are CORS-simple instead — `text/plain`
+ * and the token in the query — because a page being unloaded cannot wait for a preflight.
+ */
+export async function postBatch(
+  target: TransportTarget,
+  body: string,
+  keepalive: boolean,
+  now: () => number,
+): Promise<SendOutcome> {
+  let url = target.url;
+  const headers: Record<string, string> = {};
+  if (keepalive) {
+    headers['content-type'] = 'text/plain;charset=UTF-8';
+    if (target.token !== undefined) url = withToken(url, target.token);
+  } else {
+    headers['content-type'] = 'application/json';
+    if (target.token !== undefined) headers.authorization = `Bearer ${target.token}`;
+  }
+  let response: Response;
+  try {
+    response = await target.fetch(url, { method: 'POST', body, headers, keepalive, credentials: 'omit' });
+  } catch (error) {
+    return { kind: 'retry', error: `network: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const status = response.status;
+  if (response.ok) {
+    const parsed = await response.json().catch(() => undefined);
+    return { kind: 'acknowledged', response: readIngestResponse(parsed) };
+  }
+  const detail = await response.text().catch(() => '');
+  const error = `HTTP ${status}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
+  if (status === 408 || status === 429 || status >= 500) {
+    const retryAfter = parseRetryAfterHeader(response.headers.get('retry-after'), now());
+    return retryAfter === undefined ? { kind: 'retry', error } : { kind: 'retry', error, retryAfterMs: retryAfter };
+  }
+  return { kind: 'refused', status, error };
+}
+
+function withToken(url: string, token: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+}
+
+// A 2xx whose body is not an IngestResponse (a proxy, an older collector) still acknowledges
+// the whole batch: the events reached the server and resending them would not change that.
+function readIngestResponse(value: unknown): IngestResponse {
+  if (typeof value !== 'object' || value === null) return { accepted: 0, duplicates: 0, rejected: [] };
+  const v = value as Partial<IngestResponse>;
+  const out: IngestResponse = {
+    accepted: typeof v.accepted === 'number' ? v.accepted : 0,
+    duplicates: typeof v.duplicates === 'number' ? v.duplicates : 0,
+    rejected: Array.isArray(v.rejected) ? v.rejected : [],
+  };
+  return v.control === undefined ? out : { ...out, control: v.control };
+}
