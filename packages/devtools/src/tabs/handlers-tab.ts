@@ -12,6 +12,7 @@ export class HandlersTab implements Tab {
   readonly element: HTMLElement;
   readonly #ctx: TabContext;
   readonly #status: HTMLElement;
+  readonly #message: HTMLElement;
   readonly #body: HTMLElement;
   #timer: ReturnType<typeof setInterval> | undefined;
   #confirming: string | undefined;
@@ -20,9 +21,10 @@ export class HandlersTab implements Tab {
   constructor(ctx: TabContext) {
     this.#ctx = ctx;
     const refresh = h('button', { type: 'button' }, 'Refresh');
-    this.#status = h('span', { class: 'count', role: 'status' });
+    this.#message = h('span', { role: 'status' });
+    this.#status = h('span', { class: 'count' });
     this.#body = h('div', { class: 'section' });
-    this.element = h('div', {}, h('div', { class: 'toolbar' }, refresh, this.#status), this.#body);
+    this.element = h('div', {}, h('div', { class: 'toolbar' }, refresh, this.#message, this.#status), this.#body);
     refresh.addEventListener('click', () => void this.#load());
     this.#body.addEventListener('click', (event) => {
       const button = (event.target as Element).closest?.('button[data-action]');
@@ -81,9 +83,9 @@ export class HandlersTab implements Tab {
   async #detach(id: string): Promise<void> {
     try {
       const removed = await this.#ctx.backend().detach(id);
-      this.#status.textContent = removed ? `Detached ${id}` : `${id} was already detached`;
+      this.#message.textContent = removed ? `Detached ${id}` : `${id} was already detached`;
     } catch (error) {
-      this.#status.textContent = `Could not detach ${id}: ${errorMessage(error)}`;
+      this.#message.textContent = `Could not detach ${id}: ${errorMessage(error)}`;
     }
     await this.#load();
   }

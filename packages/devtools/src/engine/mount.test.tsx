@@ -1,0 +1,217 @@
+import { createAggregator, createTelemetry, lastValue, summary } from '@isotel/core';
+import { act } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mountDevtools } from '../production.js';
+import { DEFAULT_STORAGE_KEY } from './persisted-state.js';
+import { DEVTOOLS_Z_INDEX } from './styles.js';
+import { nextFrame, panelQueries } from './test-helpers.js';
+
+let container: HTMLElement;
+const unmounts: (() => void)[] = [];
+beforeEach(() => {
+  localStorage.clear();
+  container = document.createElement('div');
+  document.body.appendChild(container);
+});
+afterEach(() => {
+  for (const u of unmounts.splice(0)) u();
+  container.remove();
+  localStorage.clear();
+});
+
+function mount(options: Parameters<typeof mountDevtools>[1] = {}) {
+  const t = options.telemetry ?? createTelemetry();
+  const handle = mountDevtools(container, { telemetry: t, ...options });
+  unmounts.push(() => handle.unmount());
+  return { t, handle, ui: panelQueries(container) };
+}
+
+describe('the panel shell', () => {
+  it('opens and closes with the hotkey, but not while the user types in a field', async () => {
+    const { handle } = mount({ hotkey: 'Ctrl+Shift+E' });
+    const user = userEvent.setup();
+    await user.keyboard('{Control>}{Shift>}E{/Shift}{/Control}');
+    expect(handle.isOpen).toBe(true);
+    const input = document.createElement('input');
+    container.appendChild(input);
+    input.focus();
+    await user.keyboard('{Control>}{Shift>}E{/Shift}{/Control}');
+    expect(handle.isOpen).toBe(true);
+    input.blur();
+    await user.keyboard('{Escape}');
+    expect(handle.isOpen).toBe(false);
+  });
+
+  it('keeps the stored open/closed choice over initialIsOpen, with tab and size, across remounts', async () => {
+    const first = mount({ initialIsOpen: true });
+    expect(first.handle.isOpen).toBe(true);
+    await userEvent.click(first.ui.getByRole('tab', { name: 'Handlers' }));
+    const separator = first.ui.getByRole('separator', { name: 'Resize isotel devtools' });
+    separator.focus();
+    await userEvent.keyboard('{ArrowUp}{ArrowUp}');
+    expect(separator.getAttribute('aria-valuenow')).toBe('352');
+    await userEvent.click(first.ui.getByRole('button', { name: 'Close isotel devtools' }));
+    first.handle.unmount();
+
+    const second = mount({ initialIsOpen: true });
+    expect(second.handle.isOpen).toBe(false);
+    second.handle.open();
+    expect(second.ui.getByRole('tab', { name: 'Handlers' }).getAttribute('aria-selected')).toBe('true');
+    expect(second.ui.getByRole('separator').getAttribute('aria-valuenow')).toBe('352');
+    expect(JSON.parse(localStorage.getItem(DEFAULT_STORAGE_KEY) ?? '{}')).toMatchObject({
+      version: 1,
+      tab: 'handlers',
+    });
+  });
+
+  it('ignores a stored state of another version', () => {
+    localStorage.setItem(DEFAULT_STORAGE_KEY, JSON.stringify({ version: 999, open: true }));
+    expect(mount().handle.isOpen).toBe(false);
+  });
+
+  it('moves between tabs with the arrow keys and shows one tabpanel', async () => {
+    const { ui } = mount({ initialIsOpen: true });
+    ui.getByRole('tab', { name: 'Events' }).focus();
+    await userEvent.keyboard('{ArrowRight}');
+    const handlers = ui.getByRole('tab', { name: 'Handlers' });
+    expect(handlers.getAttribute('aria-selected')).toBe('true');
+    expect(ui.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(handlers.id);
+  });
+
+  it('puts its styles, theme and nonce inside its own shadow root', () => {
+    const { ui, handle } = mount({ theme: 'dark', nonce: 'abc123' });
+    const style = ui.root.parentNode?.querySelector('style');
+    expect(style?.getAttribute('nonce')).toBe('abc123');
+    expect(style?.textContent).toContain(`z-index: ${DEVTOOLS_Z_INDEX}`);
+    expect(document.head.querySelector('style')).toBeNull();
+    expect(ui.root.getAttribute('data-theme')).toBe('dark');
+    handle.setTheme('light');
+    expect(ui.root.getAttribute('data-theme')).toBe('light');
+  });
+
+  it('rejects a bad hotkey or buffer size with a clear IsotelError', () => {
+    expect(() => mountDevtools(container, { hotkey: 'Ctrl+Shift' })).toThrow(/Invalid hotkey "Ctrl\+Shift"/);
+    expect(() => mountDevtools(container, { bufferSize: 0 })).toThrow(/bufferSize must be a positive integer/);
+  });
+});
+
+describe('the Events tab', () => {
+  it('pauses and resumes recording, and clears', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    act(() => t.emit('a.one'));
+    await nextFrame();
+    await userEvent.click(ui.getByRole('button', { name: 'Pause' }));
+    act(() => t.emit('a.two'));
+    await userEvent.click(ui.getByRole('button', { name: 'Resume' }));
+    act(() => t.emit('a.three'));
+    await nextFrame();
+    const list = ui.getByRole('listbox', { name: 'Events' });
+    expect(ui.getAllByRole('option').map((o) => o.querySelector('.name')?.textContent)).toEqual(['a.one', 'a.three']);
+    await userEvent.click(ui.getByRole('button', { name: 'Clear' }));
+    await nextFrame();
+    expect(list.querySelectorAll('[role="option"]')).toHaveLength(0);
+  });
+
+  it('filters by pattern, shows an invalid pattern inline, and filters by text after typing stops', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    act(() => {
+      t.emit('checkout.payment.stop', { duration: 3 }, { orderId: 'A-1' });
+      t.emit('checkout.cart.add', { count: 1 }, { sku: 'B-2' });
+      t.emit('search.query', { count: 1 }, { orderId: 'A-1' });
+    });
+    const names = () => ui.queryAllByRole('option').map((o) => o.querySelector('.name')?.textContent);
+    await userEvent.type(ui.getByRole('textbox', { name: 'Filter by pattern' }), 'checkout.**');
+    await nextFrame();
+    expect(names()).toEqual(['checkout.payment.stop', 'checkout.cart.add']);
+    await userEvent.type(ui.getByRole('textbox', { name: 'Filter by pattern' }), '..');
+    await nextFrame();
+    expect(ui.getByRole('alert').textContent).toMatch(/Invalid pattern/);
+    const pattern = ui.getByRole('textbox', { name: 'Filter by pattern' }) as HTMLInputElement;
+    pattern.value = '';
+    act(() => {
+      pattern.dispatchEvent(new Event('input'));
+    });
+    await userEvent.type(ui.getByRole('textbox', { name: 'Filter by text' }), 'a-1');
+    await new Promise((r) => setTimeout(r, 200));
+    await nextFrame();
+    expect(names()).toEqual(['checkout.payment.stop', 'search.query']);
+  });
+
+  it('keeps at most bufferSize events', async () => {
+    const { t, ui } = mount({ initialIsOpen: true, bufferSize: 5 });
+    act(() => {
+      for (let i = 0; i < 12; i++) t.emit('tick', { i });
+    });
+    await nextFrame();
+    expect(ui.getByText(/5 shown · 5 buffered · 12 seen/)).toBeTruthy();
+  });
+
+  it('shows one event in detail with its span events and durations', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    act(() => {
+      t.emit(
+        'db.query.start',
+        { monotonicTime: 100, systemTime: 1 },
+        { spanId: 'sp1', correlationId: 'c-9', table: 'users' },
+      );
+      t.emit(
+        'db.query.stop',
+        { duration: 25, monotonicTime: 125 },
+        { spanId: 'sp1', correlationId: 'c-9', table: 'users' },
+      );
+    });
+    await nextFrame();
+    await userEvent.click(ui.getAllByRole('option')[1] as HTMLElement);
+    const detail = ui.getByRole('region', { name: 'Event detail' });
+    expect(detail.textContent).toContain('c-9');
+    expect(detail.textContent).toContain('"table": "users"');
+    const span = ui.getByRole('group', { name: 'Span events' });
+    expect(span.textContent).toContain('db.query.start');
+    expect(span.textContent).toContain('+25.0 ms');
+    await userEvent.click(ui.getByRole('checkbox', { name: 'Group by span' }));
+    await nextFrame();
+    expect(ui.getByRole('region', { name: 'Spans' }).textContent).toMatch(/db\.query\s*ok\s*25\.0 ms/);
+  });
+});
+
+describe('the Handlers tab', () => {
+  it('lists handlers with their counters and detaches one after a confirm', async () => {
+    const t = createTelemetry();
+    t.attach(
+      'app.audit',
+      'orders.**',
+      () => {
+        throw new Error('audit store down');
+      },
+      { onFailure: 'keep' },
+    );
+    t.emit('orders.created');
+    const { ui } = mount({ telemetry: t, initialIsOpen: true });
+    await userEvent.click(ui.getByRole('tab', { name: 'Handlers' }));
+    const table = await ui.findByRole('table', { name: 'Handlers' });
+    expect(table.textContent).toContain('audit store down');
+    expect(table.textContent).not.toContain('isotel.devtools');
+    await userEvent.click(ui.getByRole('button', { name: 'Detach app.audit' }));
+    expect(t.listHandlers().map((h) => h.id)).toContain('app.audit');
+    await userEvent.click(ui.getByRole('button', { name: 'Confirm detach app.audit' }));
+    await ui.findByText('Detached app.audit');
+    expect(t.listHandlers().map((h) => h.id)).not.toContain('app.audit');
+  });
+});
+
+describe('the Metrics tab', () => {
+  it('shows the aggregator values and quantiles with a sparkline', async () => {
+    const t = createTelemetry();
+    const metrics = createAggregator(t, [summary('db.query.stop.duration'), lastValue('queue.depth.value')]);
+    for (const d of [10, 20, 30, 40]) t.emit('db.query.stop', { duration: d });
+    t.emitGauge('queue.depth', 7);
+    const { ui } = mount({ telemetry: t, initialIsOpen: true, metrics });
+    await userEvent.click(ui.getByRole('tab', { name: 'Metrics' }));
+    const table = await ui.findByRole('table', { name: 'Metrics' });
+    const rows = [...table.querySelectorAll('tbody tr')].map((r) => r.textContent);
+    expect(rows.find((r) => r?.startsWith('db.query.stop.duration'))).toMatch(/summary/);
+    expect(rows.find((r) => r?.startsWith('queue.depth.value'))).toContain('7');
+    expect(table.querySelector('svg.spark')).not.toBeNull();
+  });
+});
