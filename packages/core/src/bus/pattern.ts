@@ -1,12 +1,16 @@
 import { IsotelError } from '../errors/isotel-error.js';
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
+// one pass over the whole name, no split: names are validated once per first-seen name
+const NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
-/** True when `name` is a valid event name: dot-separated segments of `[A-Za-z0-9_-]+`. */
+/**
+ * True when `name` is a valid event name: dot-separated segments of `[A-Za-z0-9_-]+`.
+ *
+ * @example isValidName('checkout.payment.stop') // true; isValidName('a..b') // false
+ */
 export function isValidName(name: unknown): name is string {
-  if (typeof name !== 'string' || name.length === 0) return false;
-  for (const segment of name.split('.')) if (!SEGMENT.test(segment)) return false;
-  return true;
+  return typeof name === 'string' && NAME.test(name);
 }
 
 /** Throws `invalid_name` unless `name` is a valid event name. */
@@ -73,7 +77,12 @@ export function matchSegments(pattern: readonly string[], name: readonly string[
   return reachable[name.length] === 1;
 }
 
-/** True when `name` is matched by `pattern` (a string or a parsed {@link Pattern}). */
+/**
+ * True when `name` is matched by `pattern` (a string or a parsed {@link Pattern}). Throws
+ * `invalid_pattern` for an invalid pattern string.
+ *
+ * @example matches('checkout.**', 'checkout.payment.stop') // true
+ */
 export function matches(pattern: string | Pattern, name: string): boolean {
   const parsed = typeof pattern === 'string' ? parsePattern(pattern) : pattern;
   if (parsed.exact) return parsed.source === name;

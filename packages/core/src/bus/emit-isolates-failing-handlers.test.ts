@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { logger, setLogger } from '../log/logger.js';
+import { createTelemetry } from './telemetry.js';
+
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('a failing handler is isolated and counted', () => {
+  const original = logger();
+  beforeEach(() => setLogger(null));
+  afterEach(() => setLogger(original));
+
+  it('keeps running the other handlers when one throws, and emit does not throw', () => {
+    const t = createTelemetry();
+    const order: string[] = [];
+    t.attach('before', 'a', () => order.push('before'));
+    t.attach('broken', 'a', () => {
+      throw new Error('boom');
+    });
+    t.attach('after', 'a', () => order.push('after'));
+    expect(() => t.emit('a')).not.toThrow();
+    expect(order).toEqual(['before', 'after']);
+    expect(t.stats().handlerFailures).toBe(1);
+  });
+
+  it('counts a handler whose returned promise rejects as a failure, without an unhandled rejection', async () => {
+    const t = createTelemetry();
+    t.attach(
+      'async',
+      'a',
+      async () => {
+        throw new Error('later');
+      },
+      { onFailure: 'keep' },
+    );
+    t.emit('a');
+    expect(t.stats().handlerFailures).toBe(0); // the rejection is seen asynchronously
+    await tick();
+    expect(t.stats().handlerFailures).toBe(1);
+    expect(t.listHandlers()[0]).toMatchObject({ id: 'async', calls: 1, failures: 1, lastError: 'later' });
+  });
+
+  it("detaches a failing handler by default, like :telemetry ('detach')", () => {
+    const t = createTelemetry();
+    let calls = 0;
+    t.attach('flaky', 'a', () => {
+      calls++;
+      throw new Error('boom');
+    });
+    t.emit('a');
+    t.emit('a');
+    expect(calls).toBe(1);
+    expect(t.listHandlers().map((h) => h.id)).toEqual([]);
+  });
+
+  it('detaches a rejecting handler by default once the rejection settles', async () => {
+    const t = createTelemetry();
+    t.attach('async', 'a', () => Promise.reject(new Error('nope')));
+    t.emit('a');
+    expect(t.listHandlers()).toHaveLength(1);
+    await tick();
+    expect(t.listHandlers()).toHaveLength(0);
+  });
+
+  it("keeps a failing handler attached with onFailure 'keep' and counts every failure", () => {
+    const t = createTelemetry();
+    t.attach(
+      'kept',
+      'a',
+      (_name, m) => {
+        if (m.fail) throw new Error(`fail ${m.fail}`);
+      },
+      { onFailure: 'keep' },
+    );
+    t.emit('a', { fail: 1 });
+    t.emit('a', { fail: 0 });
+    t.emit('a', { fail: 2 });
+    expect(t.listHandlers()).toEqual([
+      expect.objectContaining({ id: 'kept', onFailure: 'keep', calls: 3, failures: 2, lastError: 'fail 2' }),
+    ]);
+    expect(t.stats().handlerFailures).toBe(2);
+  });
+
+  it('records a non-Error throw as its string form', () => {
+    const t = createTelemetry();
+    t.attach(
+      'odd',
+      'a',
+      () => {
+        throw 'plain string';
+      },
+      { onFailure: 'keep' },
+    );
+    t.emit('a');
+    expect(t.listHandlers()[0]?.lastError).toBe('plain string');
+  });
+});
