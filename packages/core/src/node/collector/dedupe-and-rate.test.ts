@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DedupeWindow } from './dedupe-window.js';
+import { RateLimiter } from './rate-limiter.js';
+
+describe('DedupeWindow', () => {
+  it('never holds more ids than its capacity and always remembers the most recent ones', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.string({ maxLength: 3 }), { maxLength: 300 }),
+        (capacity, ids) => {
+          const window = new DedupeWindow(capacity, 60_000);
+          for (const id of ids) {
+            window.add(id, 0);
+            expect(window.size).toBeLessThanOrEqual(capacity);
+          }
+          const recent = [...new Set(ids.slice().reverse())].slice(0, capacity);
+          for (const id of recent) expect(window.has(id, 0)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('forgets ids older than its time window', () => {
+    const window = new DedupeWindow(100, 1000);
+    window.add('old', 0);
+    window.add('new', 900);
+    expect(window.has('old', 999)).toBe(true);
+    expect(window.has('old', 1000)).toBe(false);
+    window.add('newest', 1500); // eviction of expired ids happens on insert
+    expect(window.size).toBe(2);
+    expect(window.has('new', 1500)).toBe(true);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('lets a burst through, refuses the next with a Retry-After, and refills over time', () => {
+    const limiter = new RateLimiter(10, 50, 100);
+    expect(limiter.take('c', 50, 0)).toEqual({ allowed: true });
+    expect(limiter.take('c', 20, 0)).toEqual({ allowed: false, retryAfterSeconds: 2 });
+    expect(limiter.take('c', 20, 1000)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limiter.take('c', 20, 2000)).toEqual({ allowed: true });
+  });
+
+  it('never admits more than burst + rate × elapsed events per client', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ dt: fc.integer({ min: 0, max: 500 }), cost: fc.integer({ min: 1, max: 40 }) }), {
+          maxLength: 200,
+        }),
+        (steps) => {
+          const limiter = new RateLimiter(20, 40, 10);
+          let now = 0;
+          let admitted = 0;
+          for (const { dt, cost } of steps) {
+            now += dt;
+            if (limiter.take('c', cost, now).allowed) admitted += cost;
+          }
+          expect(admitted).toBeLessThanOrEqual(40 + (20 * now) / 1000 + 1e-9);
+        },
+      ),
+    );
+  });
+
+  it('tracks at most maxClients buckets, forgetting the least recently seen', () => {
+    const limiter = new RateLimiter(1, 1, 3);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) limiter.take(id, 1, 0);
+    expect(limiter.size).toBe(3);
+    // 'e' is remembered (empty bucket); 'a' was forgotten and starts with a full bucket again
+    expect(limiter.take('e', 1, 0).allowed).toBe(false);
+    expect(limiter.take('a', 1, 0).allowed).toBe(true);
+  });
+});
