@@ -1,11 +1,23 @@
 import { createAggregator, createTelemetry, lastValue, summary } from '@isotel/core';
+import { within } from '@testing-library/dom';
 import { act } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mountDevtools } from '../production.js';
 import { DEFAULT_STORAGE_KEY } from './persisted-state.js';
 import { DEVTOOLS_Z_INDEX } from './styles.js';
-import { nextFrame, panelQueries } from './test-helpers.js';
+
+/** Testing Library queries scoped to the panel inside a devtools host's shadow root. */
+function panelQueries(container: ParentNode) {
+  const root = container.querySelector('[data-isotel-devtools]')?.shadowRoot?.querySelector<HTMLElement>('.root');
+  if (!root) throw new Error('no devtools shadow root');
+  return Object.assign(within(root), { root });
+}
+
+/** Resolves after the next animation frame (the panel renders once per frame). */
+function nextFrame(): Promise<void> {
+  return act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+}
 
 let container: HTMLElement;
 const unmounts: (() => void)[] = [];
