@@ -119,7 +119,7 @@ describe('collector fuzzing', () => {
       while (sent < BODIES) {
         const viaHttp = sent++ % 10 === 0;
         const body = next();
-        const init = { method: 'POST', body };
+        const init: RequestInit = { method: 'POST', body: body as BodyInit };
         const res = viaHttp
           ? await fetch(`${url}/v1/events`, init)
           : await collector.handler(new Request(`${url}/v1/events`, init));
