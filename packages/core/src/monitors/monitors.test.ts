@@ -8,7 +8,12 @@ import { usageCounter } from './usage-counter.js';
 
 function fakeClock(start = 0) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
 }
 
 describe('performance summary', () => {
