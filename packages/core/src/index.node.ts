@@ -1,3 +1,8 @@
-// @isotel/core for Node (the "node" export condition): the same API as the root entry.
-// Context propagation through AsyncLocalStorage is installed here.
+// @isotel/core for Node (the "node" export condition): the same API as the root entry, with
+// context carried through AsyncLocalStorage, so `import '@isotel/core'` on Node gets it.
+import { installAsyncLocalContext } from './context/async-local-context-manager.js';
+
+installAsyncLocalContext();
+
+export { AsyncLocalContextManager } from './context/async-local-context-manager.js';
 export * from './index.js';

@@ -1,5 +1,12 @@
 // Module-level functions acting on the shared default instance. Each resolves the instance once
 // and then forwards, so a module-level emit with nothing attached stays one property check.
+import {
+  bind as bindIn,
+  type ContextValues,
+  getCorrelationId as getCorrelationIdIn,
+  withContext as withContextIn,
+} from '../context/with-context.js';
+import type { Span } from '../span/types.js';
 import { getDefaultTelemetry } from './default-instance.js';
 import type { Telemetry, TelemetryStats } from './telemetry.js';
 import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Metadata } from './types.js';
@@ -65,4 +72,38 @@ export function emitGauge(name: string, value: number, metadata?: Metadata): voi
 /** The default instance's counters. See {@link Telemetry.stats}. */
 export function stats(): TelemetryStats {
   return t().stats();
+}
+
+/** Runs `fn` in a span on the default instance. See {@link Telemetry.span}. */
+export function span<R>(prefix: string, metadata: Metadata | undefined, fn: (span: Span) => R): R {
+  return t().span(prefix, metadata, fn);
+}
+
+/** Starts a span on the default instance. See {@link Telemetry.startSpan}. */
+export function startSpan(prefix: string, metadata?: Metadata): Span {
+  return t().startSpan(prefix, metadata);
+}
+
+/**
+ * Runs `fn` in a context scope with a correlation id (given, inherited or new) and baggage.
+ * See {@link Telemetry.withContext}.
+ *
+ * @example withContext({ correlationId: req.headers['x-request-id'] }, () => handle(req))
+ */
+export function withContext<R>(values: ContextValues, fn: () => R): R {
+  return withContextIn(values, fn);
+}
+
+/** The correlation id in force, if any. */
+export function getCorrelationId(): string | undefined {
+  return getCorrelationIdIn();
+}
+
+/**
+ * Returns `fn` bound to the context in force now.
+ *
+ * @example setTimeout(bind(() => emit('job.tick')), 10)
+ */
+export function bind<F extends (...args: never[]) => unknown>(fn: F): F {
+  return bindIn(fn);
 }

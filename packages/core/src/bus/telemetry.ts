@@ -1,11 +1,20 @@
+import { activeContext, type TelemetryContext } from '../context/context.js';
+import { bind, type ContextValues, withAmbientCorrelation, withContext } from '../context/with-context.js';
+import { TelemetryControl } from '../control/telemetry-control.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { logger } from '../log/logger.js';
+import { NOOP_SPAN } from '../span/noop-span.js';
+import { SpanRecorder } from '../span/span-recorder.js';
+import type { Span } from '../span/types.js';
 import { type HandlerEntry, HandlerRegistry, INVALID_NAME } from './handler-registry.js';
 import { matchSegments, parsePattern } from './pattern.js';
 import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Metadata } from './types.js';
 
 /** The event isotel emits when a handler throws or rejects. */
 export const HANDLER_FAILURE_EVENT = 'telemetry.handler.failure';
+
+/** The event isotel emits when the bus's control changes (`{ control, previous }` metadata). */
+export const CONTROL_CHANGE_EVENT = 'telemetry.control.change';
 
 const EMPTY_MEASUREMENTS: Measurements = Object.freeze({}) as Measurements;
 const EMPTY_METADATA: Metadata = Object.freeze({}) as Metadata;
@@ -30,6 +39,8 @@ export interface TelemetryStats {
   readonly handlerFailures: number;
   /** Events not delivered, per reason (`invalid_name`, `thunk_failed`, ...). */
   readonly dropped: Readonly<Record<string, number>>;
+  /** Spans started and not yet ended (or failed). */
+  readonly openSpans: number;
 }
 
 /**
@@ -38,8 +49,17 @@ export interface TelemetryStats {
  */
 export class Telemetry {
   readonly #registry: HandlerRegistry;
+  readonly #cache: HandlerRegistry['cache'];
   // true while at least one handler is attached: with nothing attached, emit is this one check
   #live = false;
+  readonly #spans = new SpanRecorder(this);
+  /**
+   * Runtime control of what this bus delivers (on/off, sampling, allow/deny), changeable at any
+   * time. See {@link TelemetryControl}.
+   *
+   * @example t.control.set({ sampleRate: 0.1, deny: ['debug.**'] })
+   */
+  readonly control = new TelemetryControl((reason) => this.#drop(reason));
   #failureDepth = 0;
   #handlerFailures = 0;
   readonly #dropped: Record<string, number> = {};
@@ -51,6 +71,10 @@ export class Telemetry {
       throw new IsotelError('invalid_argument', `dispatchCacheSize must be a positive integer, got ${String(size)}.`);
     }
     this.#registry = new HandlerRegistry(size);
+    this.#cache = this.#registry.cache;
+    this.control.on('change', (next, previous) => {
+      this.emit(CONTROL_CHANGE_EVENT, { count: 1 }, { control: next, previous });
+    });
   }
 
   /**
@@ -62,28 +86,14 @@ export class Telemetry {
    */
   emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
     if (!this.#live) return;
-    const handlers = this.#registry.resolve(name);
+    // the cached list is read here, without a call into the registry: this is the common path
+    const handlers = this.#cache.get(name) ?? this.#registry.resolve(name);
     if (handlers.length === 0) {
       if (handlers === INVALID_NAME) this.#drop('invalid_name');
       return;
     }
-    let m: Measurements;
-    let md: Metadata;
-    if (typeof measurements === 'function') {
-      try {
-        const pair = measurements();
-        m = pair[0] ?? EMPTY_MEASUREMENTS;
-        md = pair[1] ?? EMPTY_METADATA;
-      } catch (error) {
-        this.#drop('thunk_failed');
-        logger().error(`The metadata thunk of "${name}" threw; the event was dropped.`, error);
-        return;
-      }
-    } else {
-      m = measurements ?? EMPTY_MEASUREMENTS;
-      md = metadata ?? EMPTY_METADATA;
-    }
-    this.#dispatch(handlers, name, m, md);
+    if (typeof measurements === 'function') this.#emitLazy(handlers, name, measurements);
+    else this.#dispatch(handlers, name, measurements ?? EMPTY_MEASUREMENTS, metadata ?? EMPTY_METADATA);
   }
 
   /** Emits `{ count }` (default 1). */
@@ -155,12 +165,69 @@ export class Telemetry {
     return this.#live && this.#registry.resolve(name).length > 0;
   }
 
+  /**
+   * Runs `fn` inside a span: emits `<prefix>.start` `{ monotonicTime, systemTime }`, then
+   * `<prefix>.stop` `{ duration, monotonicTime }` when `fn` returns (or its promise settles), or
+   * `<prefix>.exception` with `{ kind, error }` added when it throws (or rejects) - and rethrows
+   * the same error (returns the same promise). All three carry the same `spanId`, the enclosing
+   * span's `parentSpanId` and the `correlationId`. With nobody listening to the prefix, `fn`
+   * runs with an inert span and no clock is read.
+   *
+   * @example
+   * const order = await t.span('checkout.payment', { orderId }, async (span) => {
+   *   const result = await charge(card)
+   *   span.set('provider', result.provider)
+   *   return result
+   * })
+   */
+  span<R>(prefix: string, metadata: Metadata | undefined, fn: (span: Span) => R): R {
+    return this.#live ? this.#spans.run(prefix, metadata, fn) : fn(NOOP_SPAN);
+  }
+
+  /**
+   * Starts a span for code that cannot wrap a function (effects, streams); end it with
+   * `end(extra?)` or `fail(error)`. It does not become the ambient context by itself: run inner
+   * code through `span.run(fn)` / `span.bind(fn)` to make it the parent of inner spans.
+   *
+   * @example
+   * const s = t.startSpan('upload', { size }); stream.on('end', () => s.end()).on('error', (e) => s.fail(e))
+   */
+  startSpan(prefix: string, metadata?: Metadata): Span {
+    return this.#live ? this.#spans.start(prefix, metadata) : NOOP_SPAN;
+  }
+
+  /**
+   * Runs `fn` in a context scope whose events carry `correlationId` (given, inherited, or a new
+   * UUIDv7). Context is ambient and shared by every instance on the page or process.
+   *
+   * @example t.withContext({ correlationId: requestId, route }, () => handle(request))
+   */
+  withContext<R>(values: ContextValues, fn: () => R): R {
+    return withContext(values, fn);
+  }
+
+  /** The correlation id in force, if any. */
+  getCorrelationId(): string | undefined {
+    return activeContext()?.correlationId;
+  }
+
+  /** The context in force (correlation id, enclosing span id, baggage), if any. */
+  getContext(): TelemetryContext | undefined {
+    return activeContext();
+  }
+
+  /** Returns `fn` bound to the context in force now. See {@link bind}. */
+  bind<F extends (...args: never[]) => unknown>(fn: F): F {
+    return bind(fn);
+  }
+
   /** Counters about this instance. */
   stats(): TelemetryStats {
     return {
       handlers: this.#registry.size,
       cachedNames: this.#registry.cachedNames,
       handlerFailures: this.#handlerFailures,
+      openSpans: this.#spans.open,
       dropped: { ...this.#dropped },
     };
   }
@@ -197,9 +264,30 @@ export class Telemetry {
     this.#dropped[reason] = (this.#dropped[reason] ?? 0) + 1;
   }
 
+  #emitLazy(handlers: readonly HandlerEntry[], name: string, thunk: EventThunk): void {
+    let pair: readonly [Measurements, Metadata?];
+    try {
+      pair = thunk();
+    } catch (error) {
+      this.#drop('thunk_failed');
+      logger().error(`The metadata thunk of "${name}" threw; the event was dropped.`, error);
+      return;
+    }
+    this.#dispatch(handlers, name, pair?.[0] ?? EMPTY_MEASUREMENTS, pair?.[1] ?? EMPTY_METADATA);
+  }
+
+  // `handlers` is the snapshot taken when the emit began: a handler attached meanwhile waits for
+  // the next emit, and one detached meanwhile (by itself or another handler) is skipped.
   #dispatch(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
+    md = withAmbientCorrelation(md);
+    if (this.control.filtering) {
+      const admitted = this.control.admit(name, md);
+      if (admitted === undefined) return;
+      md = admitted;
+    }
     for (let i = 0; i < handlers.length; i++) {
       const entry = handlers[i] as HandlerEntry;
+      if (!entry.attached) continue;
       entry.calls++;
       try {
         const result = entry.fn(name, m, md, entry.config);

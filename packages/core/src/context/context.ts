@@ -1,0 +1,71 @@
+import { StackContextManager } from './stack-context-manager.js';
+
+/**
+ * The ambient context of the code running now: the request's correlation id, the enclosing
+ * span, and free-form baggage. Immutable; entering a new scope makes a new one.
+ */
+export interface TelemetryContext {
+  /** Ties together every event of one request, job or user action. */
+  readonly correlationId: string | undefined;
+  /** The innermost open span, the parent of spans started here. */
+  readonly spanId: string | undefined;
+  /** Values given to `withContext` besides the correlation id, inherited by inner scopes. */
+  readonly baggage: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Carries a {@link TelemetryContext} through the code that runs inside a scope. isotel ships a
+ * synchronous stack (browsers, workers) and an `AsyncLocalStorage` manager (Node, installed by
+ * the package's `node` entry); {@link setContextManager} takes any other implementation.
+ */
+export interface ContextManager {
+  /** A short name for diagnostics, e.g. `'stack'` or `'async-local-storage'`. */
+  readonly kind: string;
+  /** The context in force, if any. */
+  active(): TelemetryContext | undefined;
+  /** Runs `fn(arg)` with `context` in force and returns its result. */
+  with<A, R>(context: TelemetryContext | undefined, fn: (arg: A) => R, arg: A): R;
+}
+
+interface ContextSlot {
+  manager: ContextManager;
+}
+
+// One slot per page or process, shared by every copy of @isotel/core (Symbol.for), so a span
+// started through one copy is the parent of a span started through another. Each copy caches
+// the slot object and reads `slot.manager` per call, so replacing the manager reaches them all.
+const SLOT_KEY = Symbol.for('isotel.context');
+type GlobalWithSlot = typeof globalThis & { [SLOT_KEY]?: ContextSlot };
+
+function resolveSlot(): ContextSlot {
+  const scope = globalThis as GlobalWithSlot;
+  let found = scope[SLOT_KEY];
+  if (found === undefined) {
+    found = { manager: new StackContextManager() };
+    Object.defineProperty(scope, SLOT_KEY, { value: found, configurable: true, enumerable: false, writable: false });
+  }
+  return found;
+}
+
+const slot = resolveSlot();
+
+/** The context manager in force. */
+export function getContextManager(): ContextManager {
+  return slot.manager;
+}
+
+/**
+ * Replaces the context manager for the whole page or process (every copy of `@isotel/core`).
+ * `import '@isotel/core'` on Node installs an `AsyncLocalStorage` manager by itself; call this
+ * for other runtimes (a Zone.js or `AsyncContext` based manager).
+ *
+ * @example setContextManager(new StackContextManager())
+ */
+export function setContextManager(manager: ContextManager): void {
+  slot.manager = manager;
+}
+
+/** The context in force, if any. */
+export function activeContext(): TelemetryContext | undefined {
+  return slot.manager.active();
+}

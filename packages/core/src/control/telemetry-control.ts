@@ -1,0 +1,94 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Metadata } from '../bus/types.js';
+import { type ControlInput, type ControlState, DEFAULT_CONTROL, isPassThrough, parseControl } from './control-state.js';
+import { type DropReason, SampleDecisions } from './sample-decisions.js';
+import { sampleHash } from './sample-hash.js';
+
+/** Events of {@link TelemetryControl.on}. */
+export interface ControlEvents {
+  /** The control changed: the new state and the one it replaced. */
+  change: [next: ControlState, previous: ControlState];
+}
+
+/**
+ * Runtime control of what a bus (or an exporter) delivers: on/off, sampling, allow and deny
+ * lists. Decisions per event name are cached and start over at each change; sampling hashes the
+ * event's `correlationId`, else its `spanId`, so a span's start and stop (and, with a correlation
+ * id, a whole request) are kept or dropped together.
+ *
+ * @example
+ * t.control.set({ sampleRate: 0.1, rules: [{ pattern: 'checkout.**', sampleRate: 1 }], deny: ['debug.**'] })
+ * t.control.on('change', (next) => console.info('control', next))
+ */
+export class TelemetryControl {
+  #state: ControlState = DEFAULT_CONTROL;
+  #decisions = new SampleDecisions(DEFAULT_CONTROL);
+  readonly #events = new EventEmitter<ControlEvents>();
+  readonly #countDrop: (reason: DropReason) => void;
+  /** False while the control delivers everything, so the bus skips it with one check. */
+  filtering = false;
+
+  constructor(countDrop: (reason: DropReason) => void = () => {}) {
+    this.#countDrop = countDrop;
+  }
+
+  /** The control in force (frozen). */
+  get(): ControlState {
+    return this.#state;
+  }
+
+  /**
+   * Merges `change` over the control in force. Invalid input throws `IsotelError`
+   * (`invalid_control`) naming the key, and the previous control stays in force.
+   */
+  set(change: ControlInput): ControlState {
+    return this.#replace(parseControl(change, this.#state));
+  }
+
+  /** Back to {@link DEFAULT_CONTROL}. */
+  reset(): ControlState {
+    return this.#replace(DEFAULT_CONTROL);
+  }
+
+  /** Subscribes to changes; returns a function that unsubscribes. */
+  on<E extends keyof ControlEvents>(event: E, listener: (...args: ControlEvents[E]) => void): () => void {
+    this.#events.on(event, listener);
+    return () => {
+      this.#events.off(event, listener);
+    };
+  }
+
+  /** Unsubscribes a listener added with {@link on}. */
+  off<E extends keyof ControlEvents>(event: E, listener: (...args: ControlEvents[E]) => void): void {
+    this.#events.off(event, listener);
+  }
+
+  /**
+   * The metadata to deliver `name` with (a copy with `sampleRate` when kept at a rate below 1),
+   * or undefined when the event is dropped; drops are counted per reason.
+   */
+  admit(name: string, metadata: Metadata): Metadata | undefined {
+    const rate = this.#decisions.rateOf(name);
+    if (rate >= 1) return metadata;
+    if (rate < 0) {
+      this.#countDrop(this.#decisions.reasonOf(rate));
+      return undefined;
+    }
+    const key = typeof metadata.correlationId === 'string' ? metadata.correlationId : metadata.spanId;
+    const draw = typeof key === 'string' ? sampleHash(key) : Math.random();
+    if (draw >= rate) {
+      this.#countDrop('sampled_out');
+      return undefined;
+    }
+    return { ...metadata, sampleRate: rate };
+  }
+
+  #replace(next: ControlState): ControlState {
+    const previous = this.#state;
+    this.#state = next;
+    this.#decisions = new SampleDecisions(next);
+    this.filtering = !isPassThrough(next);
+    this.#events.emit('change', next, previous);
+    return next;
+  }
+}

@@ -1,0 +1,132 @@
+import type { Measurements, Metadata } from '../bus/types.js';
+import type { TelemetryContext } from '../context/context.js';
+import { getContextManager } from '../context/context.js';
+import type { Span, SpanFailureKind } from './types.js';
+
+/** Where a span's events go: the telemetry instance, seen through what spans need of it. */
+export interface SpanSink {
+  emit(name: string, measurements: Measurements, metadata: Metadata): void;
+  spanEnded(): void;
+}
+
+/** The three event names of a prefix, built once per prefix. */
+export interface SpanNames {
+  readonly start: string;
+  readonly stop: string;
+  readonly exception: string;
+}
+
+/**
+ * A recording span. It is also the context inner code runs in (`spanId` is the parent of inner
+ * spans), so entering it allocates nothing more.
+ */
+export class ActiveSpan implements Span, TelemetryContext {
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly correlationId: string | undefined;
+  readonly baggage: Readonly<Record<string, unknown>>;
+  readonly recording = true;
+  readonly #sink: SpanSink;
+  readonly #names: SpanNames;
+  readonly #startTime: number;
+  // start metadata with the span's ids; stop and exception reuse it when nothing was added
+  readonly #metadata: Metadata;
+  #added: Metadata | undefined = undefined;
+  #ended = false;
+
+  constructor(
+    sink: SpanSink,
+    names: SpanNames,
+    spanId: string,
+    parent: TelemetryContext | undefined,
+    metadata: Metadata | undefined,
+    baggage: Readonly<Record<string, unknown>>,
+    startTime: number,
+  ) {
+    this.#sink = sink;
+    this.#names = names;
+    this.spanId = spanId;
+    this.parentSpanId = parent?.spanId;
+    const given = metadata?.correlationId;
+    this.correlationId = parent?.correlationId ?? (typeof given === 'string' ? given : undefined);
+    this.baggage = baggage;
+    this.#startTime = startTime;
+    // standard keys win over the caller's keys of the same name
+    const md: Metadata = { ...metadata, spanId };
+    if (this.parentSpanId !== undefined) md.parentSpanId = this.parentSpanId;
+    else if (md.parentSpanId !== undefined) delete md.parentSpanId;
+    if (this.correlationId !== undefined) md.correlationId = this.correlationId;
+    this.#metadata = md;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  get context(): TelemetryContext {
+    return this;
+  }
+
+  /** Emits the start event. Called once, right after construction. */
+  begin(): void {
+    this.#sink.emit(
+      this.#names.start,
+      { monotonicTime: this.#startTime, systemTime: performance.timeOrigin + this.#startTime },
+      this.#metadata,
+    );
+  }
+
+  set(key: string, value: unknown): Span {
+    if (this.#ended) return this;
+    if (this.#added === undefined) this.#added = {};
+    this.#added[key] = value;
+    return this;
+  }
+
+  end(extra?: Metadata): void {
+    if (this.#ended) return;
+    const now = performance.now();
+    this.#ended = true;
+    this.#sink.spanEnded();
+    this.#sink.emit(this.#names.stop, { duration: now - this.#startTime, monotonicTime: now }, this.#final(extra));
+  }
+
+  fail(error: unknown, extra?: Metadata): void {
+    if (this.#ended) return;
+    const now = performance.now();
+    this.#ended = true;
+    this.#sink.spanEnded();
+    const md = { ...this.#final(extra), kind: failureKind(error), error };
+    this.#sink.emit(this.#names.exception, { duration: now - this.#startTime, monotonicTime: now }, md);
+  }
+
+  run<R>(fn: () => R): R {
+    return getContextManager().with(this, call, fn);
+  }
+
+  bind<F extends (...args: never[]) => unknown>(fn: F): F {
+    const span = this;
+    return function bound(this: unknown, ...args: Parameters<F>) {
+      return span.run(() => Reflect.apply(fn, this, args));
+    } as F;
+  }
+
+  #final(extra: Metadata | undefined): Metadata {
+    const added = this.#added;
+    if (added === undefined && extra === undefined) return this.#metadata;
+    const start = this.#metadata;
+    const md: Metadata = { ...start, ...added, ...extra, spanId: this.spanId };
+    if (this.parentSpanId !== undefined) md.parentSpanId = this.parentSpanId;
+    else delete md.parentSpanId;
+    if (start.correlationId !== undefined) md.correlationId = start.correlationId;
+    return md;
+  }
+}
+
+function call<R>(fn: () => R): R {
+  return fn();
+}
+
+function failureKind(error: unknown): SpanFailureKind {
+  return error instanceof Error ? 'error' : 'throw';
+}

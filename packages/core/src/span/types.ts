@@ -1,0 +1,35 @@
+import type { Metadata } from '../bus/types.js';
+import type { TelemetryContext } from '../context/context.js';
+
+/**
+ * A span in progress, as `span(prefix, metadata, fn)` passes it to `fn` and `startSpan` returns
+ * it. Ending it emits `<prefix>.stop` (or `<prefix>.exception` through `fail`); ending twice is
+ * a no-op. When nobody listens to the prefix, the handle is an inert shared no-op.
+ */
+export interface Span {
+  /** 16 hex characters; empty for the no-op span. */
+  readonly spanId: string;
+  /** The enclosing span's id, if any. */
+  readonly parentSpanId: string | undefined;
+  /** The correlation id of the scope it was started in (or given in its metadata). */
+  readonly correlationId: string | undefined;
+  /** True once `end` or `fail` ran (always true for the no-op span). */
+  readonly ended: boolean;
+  /** False for the no-op span handed out when nobody listens. */
+  readonly recording: boolean;
+  /** Adds metadata to the stop or exception event. Returns the span. */
+  set(key: string, value: unknown): Span;
+  /** Emits `<prefix>.stop` with `{ duration, monotonicTime }`, adding `extra` to the metadata. */
+  end(extra?: Metadata): void;
+  /** Emits `<prefix>.exception` with `{ kind, error }` added to the metadata. */
+  fail(error: unknown, extra?: Metadata): void;
+  /** Runs `fn` with this span as the enclosing one (its `spanId` becomes the parent of inner spans). */
+  run<R>(fn: () => R): R;
+  /** Returns `fn` bound to this span's context, for callbacks and browser `await` continuations. */
+  bind<F extends (...args: never[]) => unknown>(fn: F): F;
+  /** This span's context (correlation id, span id, baggage). */
+  readonly context: TelemetryContext | undefined;
+}
+
+/** `kind` of an exception event: an `Error` (or subclass) was thrown, or another value. */
+export type SpanFailureKind = 'error' | 'throw';
