@@ -28,4 +28,11 @@ export {
   toNodeHandler,
   type WebHandler,
 } from './prometheus/index.js';
+export {
+  eventLoopSource,
+  gcSource,
+  nodeMemorySource,
+  nodeRuntimeSources,
+  startNodeRuntimePoller,
+} from './runtime/index.js';
 export { type StatsdReporter, type StatsdReporterOptions, type StatsdStats, statsdReporter } from './statsd/index.js';

@@ -1,0 +1,7 @@
+export {
+  eventLoopSource,
+  gcSource,
+  nodeMemorySource,
+  nodeRuntimeSources,
+  startNodeRuntimePoller,
+} from './node-sources.js';

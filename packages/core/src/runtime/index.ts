@@ -1,0 +1,8 @@
+export { browserMemorySource, browserRuntimeSources, longTaskSource } from './browser-sources.js';
+export {
+  type RuntimeEmit,
+  type RuntimePoller,
+  type RuntimePollerOptions,
+  type RuntimeSource,
+  startRuntimePoller,
+} from './runtime-poller.js';
