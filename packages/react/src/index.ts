@@ -1,4 +1,11 @@
 // @isotel/react: provider and hooks over @isotel/core's public API.
+export {
+  CorrelationScope,
+  type CorrelationScopeHandle,
+  type CorrelationScopeProps,
+  useCorrelationId,
+  useCorrelationScope,
+} from './correlation/correlation-scope.js';
 export { useEmit } from './emit/use-emit.js';
 export {
   type ErrorFallbackProps,
@@ -16,3 +23,12 @@ export {
 export { type UseTelemetryHandlerOptions, useTelemetryHandler } from './handler/use-telemetry-handler.js';
 export { REACT_RENDER_EVENT, TelemetryProfiler, type TelemetryProfilerProps } from './profiler/telemetry-profiler.js';
 export { TelemetryProvider, type TelemetryProviderProps, useTelemetry } from './provider.js';
+export { useMountSpan } from './span/use-mount-span.js';
+export {
+  type MountSpanHandle,
+  type SpanMetadataOf,
+  type SpanPrefixOf,
+  type TelemetrySpanHandle,
+  type UseSpanOptions,
+  useTelemetrySpan,
+} from './span/use-telemetry-span.js';

@@ -1,0 +1,80 @@
+import { type Telemetry, uuidv7 } from '@isotel/core';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { useTelemetry } from '../provider.js';
+
+/** The correlation id of the nearest CorrelationScope; internal to this package. */
+export const CorrelationContext = createContext<string | undefined>(undefined);
+
+/** Props of {@link CorrelationScope}. */
+export interface CorrelationScopeProps {
+  /** The scope's correlation id. @default a UUIDv7 made once per mounted scope */
+  id?: string;
+  children?: ReactNode;
+}
+
+/**
+ * Gives its subtree one correlation id. Browsers have no async context, so "under the scope"
+ * means: what the subtree emits through this package's hooks (`useEmit`, `useTelemetrySpan`,
+ * `useMountSpan`, `TelemetryProfiler`) and any function wrapped with the scope's `bind`
+ * (see {@link useCorrelationScope}) runs inside `withContext({ correlationId })`, so its events,
+ * and the events of the code it calls synchronously, carry that id. A plain `emit` in an
+ * `await` continuation that was not bound does not.
+ *
+ * @example
+ * <CorrelationScope id={orderId}><Checkout /></CorrelationScope>
+ */
+export function CorrelationScope({ id, children }: CorrelationScopeProps): ReactNode {
+  const [generated] = useState(() => (id === undefined ? uuidv7() : undefined));
+  const correlationId = id ?? generated ?? uuidv7();
+  return <CorrelationContext.Provider value={correlationId}>{children}</CorrelationContext.Provider>;
+}
+
+/**
+ * The correlation id of the nearest {@link CorrelationScope}, else the ambient one in force
+ * while rendering (`telemetry.getCorrelationId()`), else undefined.
+ *
+ * @example const correlationId = useCorrelationId()
+ */
+export function useCorrelationId(): string | undefined {
+  const scoped = useContext(CorrelationContext);
+  const telemetry = useTelemetry();
+  return scoped ?? telemetry.getCorrelationId();
+}
+
+/** What {@link useCorrelationScope} returns. */
+export interface CorrelationScopeHandle {
+  /** The scope's correlation id, if inside a {@link CorrelationScope}. */
+  readonly correlationId: string | undefined;
+  /**
+   * Wraps `fn` so each call runs under the scope's correlation id: events it emits, directly or
+   * through code it calls synchronously, carry the id. Returns `fn` itself outside a scope.
+   */
+  readonly bind: <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R;
+}
+
+/**
+ * The nearest scope's correlation id and a `bind` for event handlers and callbacks.
+ *
+ * @example
+ * const { bind } = useCorrelationScope()
+ * <button onClick={bind(() => checkout(cart))}>Pay</button>
+ */
+export function useCorrelationScope(): CorrelationScopeHandle {
+  const correlationId = useContext(CorrelationContext);
+  const telemetry = useTelemetry();
+  const bind = useCallback(
+    <A extends unknown[], R>(fn: (...args: A) => R) => bindToCorrelation(telemetry, correlationId, fn),
+    [telemetry, correlationId],
+  );
+  return useMemo(() => ({ correlationId, bind }), [correlationId, bind]);
+}
+
+/** `fn` running under `correlationId`, or `fn` itself when there is none. */
+export function bindToCorrelation<A extends unknown[], R>(
+  telemetry: Telemetry,
+  correlationId: string | undefined,
+  fn: (...args: A) => R,
+): (...args: A) => R {
+  if (correlationId === undefined) return fn;
+  return (...args: A) => telemetry.withContext({ correlationId }, () => fn(...args));
+}

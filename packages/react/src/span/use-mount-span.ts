@@ -1,0 +1,36 @@
+import type { Telemetry } from '@isotel/core';
+import { useLayoutEffect } from 'react';
+import {
+  type MountSpanHandle,
+  type SpanMetadataOf,
+  type SpanPrefixOf,
+  type UseSpanOptions,
+  useSpanController,
+} from './use-telemetry-span.js';
+
+/**
+ * A span of `prefix` from the component's mount (its first commit) to its unmount, or to an
+ * explicit `end`/`fail` before that. StrictMode's simulated unmount and remount keep the one
+ * span running; changing `prefix` or the instance ends it and starts another. Nothing is
+ * emitted during server rendering.
+ *
+ * @example
+ * function CheckoutPage() {
+ *   const visit = useMountSpan('checkout.page', { step: 'cart' })
+ *   return <button onClick={() => visit.end({ outcome: 'paid' })}>Pay</button>
+ * }
+ */
+export function useMountSpan<T extends Telemetry = Telemetry>(
+  prefix: SpanPrefixOf<T>,
+  metadata?: SpanMetadataOf<T>,
+  options: UseSpanOptions<T> = {},
+): MountSpanHandle {
+  const { controller, telemetry } = useSpanController(prefix, metadata, options.telemetry);
+  const spanPrefix: string = prefix;
+  useLayoutEffect(() => {
+    controller.mounted(telemetry, spanPrefix);
+    controller.start();
+    return () => controller.unmounted(undefined);
+  }, [controller, telemetry, spanPrefix]);
+  return controller;
+}

@@ -1,0 +1,78 @@
+import type { Metadata, Span, Telemetry } from '@isotel/core';
+import { useContext, useInsertionEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
+import { CorrelationContext } from '../correlation/correlation-scope.js';
+import { useTelemetry } from '../provider.js';
+import { SpanController } from './span-controller.js';
+
+/** The span prefixes an instance accepts (every string, or a typed catalog's prefixes). */
+export type SpanPrefixOf<T extends Telemetry> = Parameters<T['startSpan']>[0];
+
+/** The span metadata an instance accepts for its prefixes. */
+export type SpanMetadataOf<T extends Telemetry> = NonNullable<Parameters<T['startSpan']>[1]>;
+
+/** Options of {@link useTelemetrySpan} and {@link useMountSpan}. */
+export interface UseSpanOptions<T extends Telemetry = Telemetry> {
+  /** The instance to emit on; passing it also types the prefix. @default the provider's instance */
+  telemetry?: T;
+}
+
+/** The stable handle {@link useTelemetrySpan} returns. */
+export interface TelemetrySpanHandle {
+  /**
+   * Runs `fn` (sync or async) inside a span of the hook's prefix: `<prefix>.start`, then
+   * `.stop` or `.exception` (rethrown). Returns `fn`'s result. Several runs may overlap.
+   */
+  run<R>(fn: (span: Span) => R): R;
+  /** Starts the hook's span with the latest metadata (plus `extra`); ignored while one runs. */
+  start(extra?: Metadata): void;
+  /** Ends the started span (`<prefix>.stop`, `extra` added); ignored when none runs. */
+  end(extra?: Metadata): void;
+  /** Fails the started span (`<prefix>.exception` with `{ kind, error }`); ignored when none runs. */
+  fail(error: unknown, extra?: Metadata): void;
+  /** True while a started span runs or a `run` is in flight. The component re-renders when it flips. */
+  readonly active: boolean;
+}
+
+/** The handle {@link useMountSpan} returns. */
+export type MountSpanHandle = Pick<TelemetrySpanHandle, 'end' | 'fail' | 'active'>;
+
+/** @internal The controller of one hook instance, kept pointed at the latest render's values. */
+export function useSpanController(prefix: string, metadata: Metadata | undefined, telemetry?: Telemetry) {
+  const fromContext = useTelemetry();
+  const correlationId = useContext(CorrelationContext);
+  const target = { telemetry: telemetry ?? fromContext, prefix, metadata, correlationId };
+  const [controller] = useState(() => new SpanController(target));
+  // The latest values are handed over after commit: a render React throws away changes nothing.
+  useInsertionEffect(() => controller.update(target));
+  useSyncExternalStore(controller.subscribe, controller.isActive, controller.isActive);
+  return { controller, telemetry: target.telemetry };
+}
+
+/**
+ * A span of `prefix` that the component starts and ends itself, or wraps work in with `run`.
+ * The handle is the same object on every render. New `metadata` on a re-render is read when
+ * the next span starts; it never restarts a running span. A span still running at unmount ends
+ * with `{ abandoned: true }` (a StrictMode remount does not end it).
+ *
+ * With a typed catalog, pass the instance (`{ telemetry: t }`) or its type
+ * (`useTelemetrySpan<typeof t>(...)`) and the prefix is checked against the catalog.
+ *
+ * @example
+ * const save = useTelemetrySpan('profile.save', { userId })
+ * const onSubmit = () => save.run(() => api.save(form))
+ */
+export function useTelemetrySpan<T extends Telemetry = Telemetry>(
+  prefix: SpanPrefixOf<T>,
+  metadata?: SpanMetadataOf<T>,
+  options: UseSpanOptions<T> = {},
+): TelemetrySpanHandle {
+  const { controller, telemetry } = useSpanController(prefix, metadata as Metadata | undefined, options.telemetry);
+  const spanPrefix: string = prefix;
+  useLayoutEffect(() => {
+    controller.mounted(telemetry, spanPrefix);
+    return () => controller.unmounted(ABANDONED);
+  }, [controller, telemetry, spanPrefix]);
+  return controller;
+}
+
+const ABANDONED: Metadata = Object.freeze({ abandoned: true });
