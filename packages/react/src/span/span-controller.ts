@@ -1,4 +1,7 @@
-import type { Metadata, Span, Telemetry } from '@isotel/core';
+import type { Metadata, Telemetry } from '@isotel/core';
+
+/** A span handle as core's `startSpan` returns it. */
+export type Span = ReturnType<Telemetry['startSpan']>;
 
 /** What the hooks hand the controller on each render. */
 export interface SpanTarget {

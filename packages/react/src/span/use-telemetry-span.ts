@@ -1,8 +1,8 @@
-import type { Metadata, Span, Telemetry } from '@isotel/core';
+import type { Metadata, Telemetry } from '@isotel/core';
 import { useContext, useInsertionEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import { CorrelationContext } from '../correlation/correlation-scope.js';
 import { useTelemetry } from '../provider.js';
-import { SpanController } from './span-controller.js';
+import { type Span, SpanController } from './span-controller.js';
 
 /** The span prefixes an instance accepts (every string, or a typed catalog's prefixes). */
 export type SpanPrefixOf<T extends Telemetry> = Parameters<T['startSpan']>[0];
