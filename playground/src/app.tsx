@@ -1,56 +1,61 @@
 import { getDefaultTelemetry } from '@isotel/core';
-import { TelemetryProvider, useTelemetry } from '@isotel/react';
-import { useEffect, useState } from 'react';
+import { IsotelDevtools } from '@isotel/devtools/production';
+import { TelemetryProfiler, TelemetryProvider, useEmit } from '@isotel/react';
+import { useCallback, useReducer } from 'react';
+import { Guide } from './guide/guide.js';
+import { Cart } from './shop/cart.js';
+import { cartReducer } from './shop/cart-state.js';
+import { Checkout } from './shop/checkout.js';
+import { ProductList } from './shop/product-list.js';
+import type { Product } from './shop/products.js';
+import { RecentEvents } from './telemetry/recent-events.js';
 
-interface ShownEvent {
-  readonly name: string;
-  readonly measurements: Record<string, number>;
-}
+function Shop() {
+  const emit = useEmit();
+  const [lines, dispatch] = useReducer(cartReducer, []);
+  const add = useCallback(
+    (product: Product) => {
+      dispatch({ type: 'add', product });
+      emit('shop.cart.add', { count: 1, price: product.price }, { sku: product.sku, category: product.category });
+    },
+    [emit],
+  );
+  const remove = useCallback(
+    (sku: string) => {
+      dispatch({ type: 'remove', sku });
+      emit('shop.cart.remove', { count: 1 }, { sku });
+    },
+    [emit],
+  );
+  const clear = useCallback(() => dispatch({ type: 'clear' }), []);
 
-function EventLog() {
-  const t = useTelemetry();
-  const [events, setEvents] = useState<ShownEvent[]>([]);
-  useEffect(() => {
-    t.attach('playground.event-log', 'playground.**', (name, measurements) => {
-      setEvents((list) => [...list.slice(-49), { name, measurements }]);
-    });
-    return () => {
-      t.detach('playground.event-log');
-    };
-  }, [t]);
   return (
-    <section aria-label="Emitted events">
-      <h2>Emitted events</h2>
-      <ol>
-        {events.map((e, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the log only appends
-          <li key={i}>
-            <code>{e.name}</code> {JSON.stringify(e.measurements)}
-          </li>
-        ))}
-      </ol>
-    </section>
+    <div className="shop">
+      <TelemetryProfiler id="product-list">
+        <ProductList onAdd={add} />
+      </TelemetryProfiler>
+      <div className="side">
+        <Cart lines={lines} onRemove={remove} />
+        <Checkout lines={lines} onPlaced={clear} />
+      </div>
+    </div>
   );
 }
 
-function Demo() {
-  const t = useTelemetry();
-  return (
-    <button type="button" onClick={() => t.emitCounter('playground.button.click')}>
-      Emit an event
-    </button>
-  );
-}
-
-/** The playground app. */
+/** The playground: a small coffee shop instrumented with isotel end to end. */
 export function App() {
   return (
     <TelemetryProvider telemetry={getDefaultTelemetry()}>
+      <header>
+        <h1>isotel playground: a coffee shop</h1>
+      </header>
       <main>
-        <h1>isotel playground</h1>
-        <Demo />
-        <EventLog />
+        <Shop />
+        <RecentEvents />
+        <Guide />
       </main>
+      {/* A demo app: the panel ships in every build, open by default in development. */}
+      <IsotelDevtools initialIsOpen={import.meta.env.DEV} />
     </TelemetryProvider>
   );
 }

@@ -1,0 +1,112 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const playgroundDir = fileURLToPath(new URL('..', import.meta.url));
+const children = new Set<ChildProcess>();
+const servers = new Set<Server>();
+
+afterEach(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  children.clear();
+  await Promise.all([...servers].map((s) => new Promise((resolve) => s.close(resolve))));
+  servers.clear();
+});
+
+async function occupiedPort(): Promise<number> {
+  const server = createServer();
+  servers.add(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function start(env: Record<string, string>) {
+  // the same command as the playground's `npm start` script
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@isotel/source', 'scripts/start.ts'], {
+    cwd: playgroundDir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('npm start', () => {
+  it('serves the playground and the dev collector, prints both URLs, and stops on SIGTERM', async () => {
+    const playground = await freePort();
+    const collector = await freePort();
+    const run = start({ PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) });
+    await expect
+      .poll(() => run.output().stdout, { timeout: 30_000, interval: 100 })
+      .toContain('Press Ctrl-C to stop both.');
+    const { stdout } = run.output();
+    expect(stdout).toContain(`http://127.0.0.1:${playground}/`);
+    expect(stdout).toContain(`http://127.0.0.1:${collector}`);
+
+    const page = await fetch(`http://127.0.0.1:${playground}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    // the app is told where the collector is
+    const env = await (await fetch(`http://127.0.0.1:${playground}/src/telemetry/setup.ts`)).text();
+    expect(env).toContain(`http://127.0.0.1:${collector}`);
+    const metrics = await fetch(`http://127.0.0.1:${collector}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('# TYPE shop_cart_add_count_total counter');
+    // CORS admits the playground's origin
+    const preflight = await fetch(`http://127.0.0.1:${collector}/v1/events`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: `http://127.0.0.1:${playground}`,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://127.0.0.1:${playground}`);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${collector}/metrics`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${playground}/`)).rejects.toThrow();
+  }, 60_000);
+
+  it('says which port is busy and exits with 1 when the collector port is taken', async () => {
+    const busy = await occupiedPort();
+    const run = start({ PLAYGROUND_PORT: String(await freePort()), COLLECTOR_PORT: String(busy) });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toContain(`Port ${busy} is busy, so the dev collector cannot start.`);
+    expect(run.output().stderr).toContain('COLLECTOR_PORT=<port> npm start');
+  }, 30_000);
+
+  it('says which port is busy, exits with 1 and leaves no collector behind when the playground port is taken', async () => {
+    const busy = await occupiedPort();
+    const collector = await freePort();
+    const run = start({ PLAYGROUND_PORT: String(busy), COLLECTOR_PORT: String(collector) });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toContain(`Port ${busy} is busy, so the playground cannot start.`);
+    await expect(fetch(`http://127.0.0.1:${collector}/metrics`)).rejects.toThrow();
+  }, 30_000);
+
+  it('refuses a port that is not a number', async () => {
+    const run = start({ PLAYGROUND_PORT: 'eighty', COLLECTOR_PORT: String(await freePort()) });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toContain('PLAYGROUND_PORT=eighty is not a port number');
+  }, 30_000);
+});
