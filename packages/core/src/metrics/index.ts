@@ -32,4 +32,5 @@ export {
   sum,
   summary,
 } from './definitions.js';
+export { isotelMetrics } from './own-metrics.js';
 export { type ByteUnit, isTimeUnit, resolveUnit, type TimeUnit, type Unit } from './units.js';

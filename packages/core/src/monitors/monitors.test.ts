@@ -31,7 +31,9 @@ describe('performance summary', () => {
     const byOp = Object.fromEntries(seen.events.map((e) => [e.metadata.operation, e]));
     expect(seen.events).toHaveLength(2);
     const db = byOp['db.query'];
-    expect(db?.measurements).toMatchObject({ count: 101, max: 200, errorRate: 1 / 101 });
+    expect(db?.measurements).toMatchObject({ count: 101, errors: 1, max: 200, errorRate: 1 / 101 });
+    expect(Math.abs((db?.measurements.p50 as number) - 51)).toBeLessThanOrEqual(51 * 0.01);
+    expect(Math.abs((db?.measurements.p99 as number) - 100)).toBeLessThanOrEqual(100 * 0.01);
     expect(db?.measurements.avg).toBeCloseTo((5050 + 200) / 101, 9);
     expect(Math.abs((db?.measurements.p95 as number) - 96)).toBeLessThanOrEqual(96 * 0.01);
     expect(db?.metadata).toMatchObject({ windowStart: 0, windowMs: 1000 });

@@ -38,8 +38,9 @@ interface Operation {
 
 /**
  * Summarises span durations per operation over fixed windows and emits
- * `isotel.monitor.performance` `{ count, avg, max, p95, errorRate }` with metadata
- * `{ operation, windowStart, windowMs }` when a window closes. p95 is within 1% (DDSketch).
+ * `isotel.monitor.performance` `{ count, errors, avg, max, p50, p95, p99, errorRate }` with
+ * metadata `{ operation, windowStart, windowMs }` when a window closes. Quantiles are within 1%
+ * (DDSketch). `isotelMetrics()` turns these into the metrics the ops dashboard reads.
  *
  * @example performanceSummary(t, { prefixes: ['checkout.**'], windowMs: 10_000 })
  */
@@ -63,9 +64,12 @@ export function performanceSummary(t: Telemetry, options: PerformanceSummaryOpti
         PERFORMANCE_SUMMARY_EVENT,
         {
           count: op.count,
+          errors: op.errors,
           avg: op.sum / op.count,
           max: op.max,
+          p50: Math.min(op.max, op.sketch.getValueAtQuantile(0.5)),
           p95: Math.min(op.max, op.sketch.getValueAtQuantile(0.95)),
+          p99: Math.min(op.max, op.sketch.getValueAtQuantile(0.99)),
           errorRate: op.errors / op.count,
         },
         { operation, windowStart: start, windowMs },
