@@ -1,13 +1,19 @@
 import { createTelemetry } from '@isotel/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventListStore } from './event-list-store.js';
 
 const task = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-const frame = () => new Promise<void>((resolve) => setTimeout(resolve, 40));
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
 
 describe('EventListStore', () => {
-  it('publishes a burst spread over several tasks once per frame', async () => {
+  it('publishes a burst spread over several tasks once per animation frame', async () => {
+    const frames: (() => void)[] = [];
+    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frames.push(callback));
     const t = createTelemetry();
     const store = new EventListStore(t, ['a.**'], 100, 'frame');
     let notified = 0;
@@ -16,9 +22,28 @@ describe('EventListStore', () => {
       t.emit('a.b', { i });
       await task();
     }
-    await frame();
+    expect(notified).toBe(0);
+    expect(frames).toHaveLength(1);
+    frames.shift()?.();
     expect(notified).toBe(1);
     expect(store.getSnapshot().map((e) => e.measurements.i)).toEqual([0, 1, 2, 3, 4]);
+    unsubscribe();
+  });
+
+  it('uses a 16 ms timer as the frame where there is no requestAnimationFrame', () => {
+    vi.useFakeTimers();
+    const t = createTelemetry();
+    const store = new EventListStore(t, ['a.**'], 100, 'frame');
+    let notified = 0;
+    const unsubscribe = store.subscribe(() => notified++);
+    for (let i = 0; i < 5; i++) {
+      t.emit('a.b', { i });
+      vi.advanceTimersByTime(2);
+    }
+    expect(notified).toBe(0);
+    vi.advanceTimersByTime(6);
+    expect(notified).toBe(1);
+    expect(store.getSnapshot()).toHaveLength(5);
     unsubscribe();
   });
 
