@@ -4,18 +4,24 @@
 export {
   attach,
   attachMany,
+  bind,
   detach,
   emit,
   emitCounter,
   emitGauge,
   emitTimer,
+  getCorrelationId,
   hasHandlers,
   listHandlers,
+  span,
+  startSpan,
   stats,
+  withContext,
 } from './bus/default-api.js';
 export { getDefaultTelemetry } from './bus/default-instance.js';
 export { isValidName, matches } from './bus/pattern.js';
 export {
+  CONTROL_CHANGE_EVENT,
   createTelemetry,
   HANDLER_FAILURE_EVENT,
   Telemetry,
@@ -31,15 +37,96 @@ export type {
   Measurements,
   Metadata,
 } from './bus/types.js';
+// spans and context
+export {
+  type ContextManager,
+  getContextManager,
+  setContextManager,
+  type TelemetryContext,
+} from './context/context.js';
+export { StackContextManager } from './context/stack-context-manager.js';
+export { type ContextValues, getContext } from './context/with-context.js';
 export { IsotelError, type IsotelErrorCode, isIsotelError } from './errors/isotel-error.js';
 export { uuidv7 } from './id/uuidv7.js';
 export { type Logger, setLogger } from './log/logger.js';
+export { nextSpanId } from './span/span-id.js';
+export type { Span, SpanFailureKind } from './span/types.js';
 export { VERSION } from './version.js';
 
-// spans and context (issue: spans/context/control)
-
 // control, catalog, sanitising
+export {
+  type ControlInput,
+  type ControlState,
+  DEFAULT_CONTROL,
+  parseControl,
+  type SampleRule,
+} from './control/control-state.js';
+export type { DropReason } from './control/sample-decisions.js';
+export { sampleHash } from './control/sample-hash.js';
+export { type ControlEvents, TelemetryControl } from './control/telemetry-control.js';
+export type { CatalogEvents, CatalogTelemetry } from './catalog/catalog-telemetry.js';
+export {
+  type Catalog,
+  type CatalogValidation,
+  type CatalogViolation,
+  defineCatalog,
+  type ValidEvent,
+} from './catalog/define-catalog.js';
+export { LIBRARY_EVENTS } from './catalog/library-events.js';
+export type {
+  CatalogSpec,
+  EventMap,
+  EventShape,
+  EventSpec,
+  EventsOf,
+  FieldSpec,
+  FieldType,
+  MeasurementSpec,
+  MeasurementsOf,
+  MetadataOf,
+  SpanMetadataOf,
+  SpanPrefixOf,
+} from './catalog/schema.js';
+export { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './sanitize/limits.js';
+export { type SafeMetadata, type SafeValue, sanitizeMetadata } from './sanitize/sanitize-metadata.js';
 
+export {
+  applyReporterConfig,
+  Config,
+  type ConfigListener,
+  type ConfigPath,
+  type ConfiguredReporters,
+  type ConfigValue,
+  envName,
+  type IsotelConfig,
+  type IsotelConfigInput,
+  type LoadConfigOptions,
+  loadConfig,
+} from './config/index.js';
+export {
+  type Clock,
+  ERROR_SPIKE_EVENT,
+  type ErrorSpikeDetector,
+  type ErrorSpikeOptions,
+  errorSpikeDetector,
+  PERFORMANCE_SUMMARY_EVENT,
+  type PerformanceSummary,
+  type PerformanceSummaryOptions,
+  performanceSummary,
+  type UsageCounter,
+  type UsageCounterOptions,
+  usageCounter,
+} from './monitors/index.js';
+export {
+  browserMemorySource,
+  browserRuntimeSources,
+  longTaskSource,
+  type RuntimeEmit,
+  type RuntimePoller,
+  type RuntimePollerOptions,
+  type RuntimeSource,
+  startRuntimePoller,
+} from './runtime/index.js';
 // metrics and aggregation
 export {
   type AggregatorOptions,
@@ -53,6 +140,7 @@ export {
   DEFAULT_MAX_SERIES,
   distribution,
   formatSnapshot,
+  isotelMetrics,
   lastValue,
   type MeasurementFn,
   type MetricDefinition,

@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createTelemetry, HANDLER_FAILURE_EVENT } from '../bus/telemetry.js';
+import { isIsotelError } from '../errors/isotel-error.js';
+import { captureEvents } from '../testing/index.js';
+import { defineCatalog } from './define-catalog.js';
+
+const catalog = defineCatalog({
+  'checkout.payment.stop': {
+    description: 'A payment attempt finished.',
+    measurements: { duration: 'number', retries: 'number?' },
+    metadata: { orderId: 'string', live: 'boolean?', detail: 'unknown?' },
+  },
+  'app.ready': {},
+});
+
+describe('catalog.validate accepts catalogued events from untrusted sources', () => {
+  it('returns fresh copies of a valid event', () => {
+    const input = { name: 'checkout.payment.stop', measurements: { duration: 3 }, metadata: { orderId: 'o', x: 1 } };
+    const result = catalog.validate(input);
+    expect(result).toEqual({ ok: true, event: input });
+    if (result.ok) {
+      expect(result.event.measurements).not.toBe(input.measurements);
+      expect(result.event.metadata).not.toBe(input.metadata);
+    }
+    expect(catalog.validate({ name: 'app.ready' })).toMatchObject({
+      ok: true,
+      event: { measurements: {}, metadata: {} },
+    });
+  });
+
+  it('accepts the library events it describes', () => {
+    expect(catalog.has(HANDLER_FAILURE_EVENT)).toBe(true);
+    expect(catalog.describe('telemetry.control.change')?.description).toContain('control');
+    const failure = {
+      name: HANDLER_FAILURE_EVENT,
+      measurements: { count: 1 },
+      metadata: { handlerId: 'h', event: 'a', error: {} },
+    };
+    expect(catalog.validate(failure).ok).toBe(true);
+  });
+
+  const refused: Array<[string, unknown, string]> = [
+    ['not an object', 'checkout.payment.stop', 'invalid_event'],
+    ['a bad name', { name: 'a..b' }, 'invalid_event'],
+    ['an unknown name', { name: 'checkout.refund' }, 'unknown_event'],
+    ['an inherited name', { name: 'toString' }, 'unknown_event'],
+    ['an undeclared measurement', { name: 'app.ready', measurements: { count: 1 } }, 'invalid_measurements'],
+    [
+      'a non-finite measurement',
+      {
+        name: 'checkout.payment.stop',
+        measurements: { duration: Number.POSITIVE_INFINITY },
+        metadata: { orderId: 'o' },
+      },
+      'invalid_measurements',
+    ],
+    [
+      'a string measurement',
+      { name: 'checkout.payment.stop', measurements: { duration: '3' }, metadata: { orderId: 'o' } },
+      'invalid_measurements',
+    ],
+    [
+      'a missing measurement',
+      { name: 'checkout.payment.stop', measurements: {}, metadata: { orderId: 'o' } },
+      'invalid_measurements',
+    ],
+    ['measurements as an array', { name: 'app.ready', measurements: [] }, 'invalid_measurements'],
+    ['missing metadata', { name: 'checkout.payment.stop', measurements: { duration: 1 } }, 'invalid_metadata'],
+    [
+      'metadata of the wrong type',
+      { name: 'checkout.payment.stop', measurements: { duration: 1 }, metadata: { orderId: 'o', live: 'yes' } },
+      'invalid_metadata',
+    ],
+  ];
+  it.each(refused)('refuses %s', (_label, event, code) => {
+    const result = catalog.validate(event);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.code).toBe(code);
+      expect(result.message.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('never throws, whatever it is given (property)', () => {
+    const throwing = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+        get: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(catalog.validate(throwing).ok).toBe(false);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.record({
+            name: fc.constantFrom('checkout.payment.stop', 'app.ready', 'x'),
+            measurements: fc.anything(),
+            metadata: fc.anything(),
+          }),
+        ),
+        (event) => {
+          const result = catalog.validate(event);
+          expect(typeof result.ok).toBe('boolean');
+        },
+      ),
+    );
+  });
+});
+
+describe('defineCatalog rejects malformed definitions', () => {
+  const bad: Array<[string, unknown]> = [
+    ['a bad name', { 'a..b': {} }],
+    ['a reserved name', { 'telemetry.mine': {} }],
+    ['an unknown measurement type', { 'a.b': { measurements: { duration: 'string' } } }],
+    ['an unknown metadata type', { 'a.b': { metadata: { id: 'uuid' } } }],
+    ['an unknown key', { 'a.b': { measurement: {} } }],
+  ];
+  it.each(bad)('throws invalid_catalog for %s', (_label, spec) => {
+    let error: unknown;
+    try {
+      defineCatalog(spec as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(isIsotelError(error, 'invalid_catalog')).toBe(true);
+  });
+
+  it('gives the instance its catalog and leaves emit untouched at run time', () => {
+    const t = createTelemetry({ catalog });
+    expect(t.catalog).toBe(catalog);
+    const capture = captureEvents(t);
+    t.emit('checkout.payment.stop', { duration: 1 }, { orderId: 'o' });
+    expect(capture.names).toEqual(['checkout.payment.stop']);
+  });
+});
