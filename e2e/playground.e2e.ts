@@ -1,5 +1,6 @@
 import { expect, type PageEvent, test } from '@isotel/core/playwright';
 import type { Page } from '@playwright/test';
+import { collectorUrl } from './playwright.config.js';
 
 // User stories against the built playground (a coffee shop), read through the
 // @isotel/core/playwright fixture.
@@ -9,6 +10,13 @@ async function addToCart(page: Page, product: string) {
 }
 
 const ORDER_TIMEOUT = 15_000;
+
+/** The value of one series in the dev collector's Prometheus exposition (0 when absent). */
+async function metric(series: string): Promise<number> {
+  const text = await (await fetch(`${collectorUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
 
 test('a shopper filters the list: each change emits an event and re-renders the profiled list', async ({
   page,
@@ -86,4 +94,36 @@ test('every event of one "place order" click carries the same correlation id', a
   ]);
   // the clicks before the order were other actions
   for (const add of telemetry.events('shop.cart.add')) expect(add.metadata.correlationId).not.toBe(correlationId);
+});
+
+test("the collector's /metrics counts the shopper's clicks", async ({ page }) => {
+  const series = 'shop_cart_add_count_total{sku="gea-grd"}';
+  const before = await metric(series);
+  await page.goto('/');
+  for (let i = 0; i < 3; i++) await addToCart(page, 'Hand grinder');
+  await expect(page.getByRole('list', { name: 'Cart lines' })).toContainText('3 × Hand grinder');
+  await expect.poll(() => metric(series), { timeout: 15_000 }).toBe(before + 3);
+});
+
+test('an order placed offline is delivered once after reconnecting', async ({ page, telemetry }) => {
+  const orders = 'shop_checkout_order_stop_duration_seconds_count{backend="slow"}';
+  const before = await metric(orders);
+  await page.goto('/');
+  const offline = page.getByRole('switch', { name: 'Offline' });
+  await offline.click();
+  await expect(offline).toHaveAttribute('aria-checked', 'true');
+
+  await addToCart(page, 'Assam black tea');
+  await page.getByRole('button', { name: 'Place order', exact: true }).click();
+  await telemetry.waitForEvent('shop.checkout.order.stop', { timeout: ORDER_TIMEOUT });
+  // the exporter flushes every second; offline, nothing reaches the collector
+  await page.waitForTimeout(2500);
+  expect(await metric(orders)).toBe(before);
+
+  await offline.click();
+  await expect(offline).toHaveAttribute('aria-checked', 'false');
+  await expect.poll(() => metric(orders), { timeout: 15_000 }).toBe(before + 1);
+  // and only once, even after more flushes
+  await page.waitForTimeout(2500);
+  expect(await metric(orders)).toBe(before + 1);
 });

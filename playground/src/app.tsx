@@ -3,12 +3,19 @@ import { IsotelDevtools } from '@isotel/devtools/production';
 import { TelemetryProfiler, TelemetryProvider, useEmit } from '@isotel/react';
 import { useCallback, useReducer } from 'react';
 import { Guide } from './guide/guide.js';
+import { OfflineSwitch } from './network/offline-switch.js';
 import { Cart } from './shop/cart.js';
 import { cartReducer } from './shop/cart-state.js';
 import { Checkout } from './shop/checkout.js';
 import { ProductList } from './shop/product-list.js';
 import type { Product } from './shop/products.js';
 import { RecentEvents } from './telemetry/recent-events.js';
+import { exporter } from './telemetry/setup.js';
+
+const devtoolsExporters =
+  exporter === undefined
+    ? []
+    : [{ name: 'dev collector', stats: exporter.stats.bind(exporter), flush: exporter.flush.bind(exporter) }];
 
 function Shop() {
   const emit = useEmit();
@@ -48,6 +55,7 @@ export function App() {
     <TelemetryProvider telemetry={getDefaultTelemetry()}>
       <header>
         <h1>isotel playground: a coffee shop</h1>
+        <OfflineSwitch />
       </header>
       <main>
         <Shop />
@@ -55,7 +63,7 @@ export function App() {
         <Guide />
       </main>
       {/* A demo app: the panel ships in every build, open by default in development. */}
-      <IsotelDevtools initialIsOpen={import.meta.env.DEV} />
+      <IsotelDevtools initialIsOpen={import.meta.env.DEV} exporters={devtoolsExporters} />
     </TelemetryProvider>
   );
 }

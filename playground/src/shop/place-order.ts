@@ -1,5 +1,4 @@
 import { type Telemetry, uuidv7 } from '@isotel/core';
-import { traceSpan } from '../telemetry/trace-span.js';
 import { type BackendMode, chargeCard, reserveStock } from './backend.js';
 import { type CartLine, cartTotal } from './cart-state.js';
 
@@ -11,22 +10,28 @@ export interface OrderResult {
 }
 
 /**
- * The "place order" user action: one correlation id for everything it emits, a
- * `shop.checkout.order` span around it, and inside it a `shop.checkout.stock` and a
- * `shop.checkout.payment` span for the two backend calls. A declined payment ends both the
- * payment and the order span with `.exception` and rethrows.
+ * The "place order" user action. It runs in a context with a new correlation id, so every event
+ * it emits carries that id: a `shop.checkout.order` span around it and, inside, a
+ * `shop.checkout.stock` and a `shop.checkout.payment` span for the two backend calls, then
+ * `shop.checkout.confirmed`. A declined payment ends the payment and the order span with
+ * `.exception` and rethrows.
+ *
+ * Browsers have no async context: code after an `await` runs outside the span, so it goes back in
+ * through `order.run` (or `order.bind`).
  */
-export async function placeOrder(t: Telemetry, lines: readonly CartLine[], backend: BackendMode): Promise<OrderResult> {
+export function placeOrder(t: Telemetry, lines: readonly CartLine[], backend: BackendMode): Promise<OrderResult> {
   const correlationId = uuidv7();
-  const orderId = `ord-${uuidv7().slice(-12)}`;
+  const orderId = `ord-${correlationId.slice(-12)}`;
   const items = lines.reduce((n, l) => n + l.quantity, 0);
-  const metadata = { correlationId, orderId, backend, items, total: cartTotal(lines) };
-  return traceSpan(t, 'shop.checkout.order', metadata, async (order) => {
-    await traceSpan(t, 'shop.checkout.stock', { ...metadata, parentSpanId: order.spanId }, () => reserveStock(lines));
-    const { receipt } = await traceSpan(t, 'shop.checkout.payment', { ...metadata, parentSpanId: order.spanId }, () =>
-      chargeCard(orderId, backend),
-    );
-    t.emitCounter('shop.checkout.confirmed', 1, { correlationId, orderId, receipt });
-    return { orderId, correlationId, receipt };
-  });
+  return t.withContext({ correlationId }, () =>
+    t.span('shop.checkout.order', { orderId, backend, items, total: cartTotal(lines) }, async (order) => {
+      await t.span('shop.checkout.stock', { orderId }, () => reserveStock(lines));
+      const { receipt } = await order.run(() =>
+        t.span('shop.checkout.payment', { orderId, backend }, () => chargeCard(orderId, backend)),
+      );
+      order.run(() => t.emitCounter('shop.checkout.confirmed', 1, { orderId, receipt }));
+      order.set('receipt', receipt);
+      return { orderId, correlationId, receipt };
+    }),
+  );
 }
