@@ -127,3 +127,29 @@ test('an order placed offline is delivered once after reconnecting', async ({ pa
   await page.waitForTimeout(2500);
   expect(await metric(orders)).toBe(before + 1);
 });
+
+test('sampling set in the devtools changes what the page emits, without a reload', async ({ page, telemetry }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open isotel devtools' }).click();
+  const panel = page.getByRole('region', { name: 'isotel devtools' });
+  await panel.getByRole('tab', { name: 'Control' }).click();
+  const rules = panel.getByRole('textbox', { name: 'Sampling rules' });
+  const apply = async (text: string) => {
+    await rules.fill(text);
+    await panel.getByRole('button', { name: 'Apply' }).click();
+    await expect(panel.getByRole('status').filter({ hasText: /applied/i })).toHaveText('Applied');
+  };
+
+  await apply('shop.cart.** = 0');
+  const none = telemetry.expectNoEvent('shop.cart.add', { within: 1000 });
+  await addToCart(page, 'Sencha green tea');
+  await none;
+  // the rule covers the cart only: the filter is still emitted
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('tea');
+  await telemetry.waitForEvent('shop.product.filter', { metadata: { query: 'tea' } });
+
+  await apply('shop.cart.** = 1');
+  await addToCart(page, 'Sencha green tea');
+  await telemetry.waitForEvent('shop.cart.add', { metadata: { sku: 'tea-sen' } });
+  expect(telemetry.events('shop.cart.add')).toHaveLength(1);
+});
