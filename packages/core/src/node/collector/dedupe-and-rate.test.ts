@@ -8,27 +8,35 @@ describe('DedupeWindow', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 50 }),
-        fc.array(fc.string({ maxLength: 3 }), { maxLength: 300 }),
+        fc.uniqueArray(fc.string({ maxLength: 4 }), { maxLength: 300 }),
         (capacity, ids) => {
           const window = new DedupeWindow(capacity, 60_000);
           for (const id of ids) {
-            window.add(id, 0);
+            window.claim(id, 0);
             expect(window.size).toBeLessThanOrEqual(capacity);
           }
-          const recent = [...new Set(ids.slice().reverse())].slice(0, capacity);
-          for (const id of recent) expect(window.has(id, 0)).toBe(true);
+          for (const id of ids.slice(-capacity)) expect(window.has(id, 0)).toBe(true);
+          for (const id of ids.slice(0, -capacity)) expect(window.has(id, 0)).toBe(false);
         },
       ),
     );
   });
 
+  it('claims an id once: a second claim within the window is a duplicate', () => {
+    const window = new DedupeWindow(10, 1000);
+    expect(window.claim('a', 0)).toBe(true);
+    expect(window.claim('a', 999)).toBe(false);
+    expect(window.claim('a', 1000)).toBe(true);
+    expect(window.size).toBe(1);
+  });
+
   it('forgets ids older than its time window', () => {
     const window = new DedupeWindow(100, 1000);
-    window.add('old', 0);
-    window.add('new', 900);
+    window.claim('old', 0);
+    window.claim('new', 900);
     expect(window.has('old', 999)).toBe(true);
     expect(window.has('old', 1000)).toBe(false);
-    window.add('newest', 1500); // eviction of expired ids happens on insert
+    window.claim('newest', 1500); // eviction of expired ids happens on insert
     expect(window.size).toBe(2);
     expect(window.has('new', 1500)).toBe(true);
   });

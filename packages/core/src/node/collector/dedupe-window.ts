@@ -2,16 +2,21 @@
  * Remembers the ids of recently accepted events so a batch sent twice (a flush whose response was
  * lost, a tab reloaded mid-flush) is stored once. Bounded twice: by count, so memory has a hard
  * cap whatever clients send, and by age, because exporters resend only what is still in their
- * queue. Ids are kept in arrival order in one Map, so the oldest is always first and both bounds
- * are enforced in O(1) amortised time per id.
+ * queue. Ids sit in a ring in arrival order (oldest at `head`) next to a Map for lookups, so both
+ * bounds cost O(1) per id; evicting through the Map's own iteration order instead would make V8
+ * skip ever more deleted slots at the front of the table.
  */
 export class DedupeWindow {
   readonly #seen = new Map<string, number>();
-  readonly #capacity: number;
+  readonly #ids: (string | undefined)[];
+  readonly #times: Float64Array;
   readonly #windowMs: number;
+  #head = 0;
+  #count = 0;
 
   constructor(capacity: number, windowMs: number) {
-    this.#capacity = capacity;
+    this.#ids = new Array<string | undefined>(capacity).fill(undefined);
+    this.#times = new Float64Array(capacity);
     this.#windowMs = windowMs;
   }
 
@@ -21,11 +26,26 @@ export class DedupeWindow {
     return at !== undefined && now - at < this.#windowMs;
   }
 
-  /** Records `id` as accepted at `now`, evicting the oldest ids past the count or age bound. */
-  add(id: string, now: number): void {
-    this.#seen.delete(id);
+  /**
+   * Records `id` as accepted at `now` and returns true, unless it was already recorded within the
+   * window (a duplicate: returns false). Evicts the oldest ids past the count or age bound.
+   */
+  claim(id: string, now: number): boolean {
+    const at = this.#seen.get(id);
+    if (at !== undefined && now - at < this.#windowMs) return false;
+    const capacity = this.#ids.length;
+    while (
+      this.#count > 0 &&
+      (this.#count === capacity || now - (this.#times[this.#head] as number) >= this.#windowMs)
+    ) {
+      this.#evictOldest();
+    }
+    const slot = (this.#head + this.#count) % capacity;
+    this.#ids[slot] = id;
+    this.#times[slot] = now;
+    this.#count++;
     this.#seen.set(id, now);
-    this.#evict(now);
+    return true;
   }
 
   /** Ids currently remembered. */
@@ -35,13 +55,14 @@ export class DedupeWindow {
 
   /** The count bound. */
   get capacity(): number {
-    return this.#capacity;
+    return this.#ids.length;
   }
 
-  #evict(now: number): void {
-    for (const [id, at] of this.#seen) {
-      if (this.#seen.size <= this.#capacity && now - at < this.#windowMs) return;
-      this.#seen.delete(id);
-    }
+  #evictOldest(): void {
+    const id = this.#ids[this.#head] as string;
+    this.#ids[this.#head] = undefined;
+    this.#seen.delete(id);
+    this.#head = (this.#head + 1) % this.#ids.length;
+    this.#count--;
   }
 }

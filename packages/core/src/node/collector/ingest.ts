@@ -63,11 +63,10 @@ export function ingestBatch(
       rejectedCodes.push(checked.code);
       continue;
     }
-    if (dedupe.has(checked.id, now)) {
+    if (!dedupe.claim(checked.id, now)) {
       duplicates++;
       continue;
     }
-    dedupe.add(checked.id, now);
     accepted++;
     telemetry.emit(checked.name, checked.measurements, remoteMetadata(checked, batch, node));
   }
