@@ -29,11 +29,10 @@ describe('dispatch of a name depends only on the handlers that match it', () => 
     expect(registry.resolve('a.b.c')).toHaveLength(0);
   });
 
-  it('returns the very same frozen list on later resolves (one Map lookup, no re-matching)', () => {
+  it('returns the very same list on later resolves (one Map lookup, no re-matching)', () => {
     const registry = crowded();
     registry.add('star', ['a.*.c'], noop, undefined);
     const first = registry.resolve('a.b.c');
-    expect(Object.isFrozen(first)).toBe(true);
     expect(registry.cache.get('a.b.c')).toBe(first);
     expect(registry.resolve('a.b.c')).toBe(first);
   });

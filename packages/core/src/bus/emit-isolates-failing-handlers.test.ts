@@ -80,6 +80,17 @@ describe('a failing handler is isolated and counted', () => {
     expect(t.stats().handlerFailures).toBe(2);
   });
 
+  it('does not count a handler returning a non-promise value (null, number, object) as failed', () => {
+    const t = createTelemetry();
+    const returns: unknown[] = [null, 0, 'text', { then: 'not a function' }, [1]];
+    returns.forEach((value, i) => {
+      t.attach(`returns-${i}`, 'a', () => value);
+    });
+    t.emit('a');
+    expect(t.stats().handlerFailures).toBe(0);
+    expect(t.listHandlers()).toHaveLength(returns.length);
+  });
+
   it('records a non-Error throw as its string form', () => {
     const t = createTelemetry();
     t.attach(
