@@ -82,7 +82,9 @@ describe('a failing handler is isolated and counted', () => {
 
   it('does not count a handler returning a non-promise value (null, number, object) as failed', () => {
     const t = createTelemetry();
-    const returns: unknown[] = [null, 0, 'text', { then: 'not a function' }, [1]];
+    // an object whose `then` is not a function is not a promise
+    const notThenable = Object.fromEntries([['then', 'not a function']]);
+    const returns: unknown[] = [null, 0, 'text', notThenable, [1]];
     returns.forEach((value, i) => {
       t.attach(`returns-${i}`, 'a', () => value);
     });
