@@ -5,10 +5,8 @@ export { loadConfigFile } from '../config/load-config-file.js';
 export { type Collector, type CollectorStats, createCollector } from './collector/collector.js';
 export type { CollectorServer } from './collector/node-server.js';
 export type {
-  CatalogProblem,
   CollectorCatalog,
   CollectorOptions,
-  ControlValidator,
   MetadataSanitizer,
   MetricsHandler,
   RateLimitOptions,

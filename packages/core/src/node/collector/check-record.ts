@@ -74,8 +74,8 @@ export function checkRecord(raw: unknown, index: number, rules: RecordRules): Ch
   }
   const metadata = rules.sanitize(raw.metadata ?? {});
   if (rules.catalog !== undefined) {
-    const problem = rules.catalog.check(name, measurements, metadata);
-    if (problem !== undefined) return reject(index, id, problem.code, problem.message);
+    const verdict = rules.catalog.validate({ name, measurements, metadata });
+    if (!verdict.ok) return reject(index, id, verdict.code, verdict.message);
   }
   return {
     id,

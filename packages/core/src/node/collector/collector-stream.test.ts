@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelemetry } from '../../bus/telemetry.js';
+import { DEFAULT_CONTROL } from '../../control/control-state.js';
 import type { IngestResponse } from '../../export/record.js';
 import { uuidv7 } from '../../id/uuidv7.js';
 import { type Collector, createCollector } from './collector.js';
@@ -119,14 +120,14 @@ describe('control', () => {
   it('round-trips: a PUT for one client reaches its next ingest response and its stream', async () => {
     const { url } = await start();
     const before = (await (await ingest(url, 'tab-7', ['a.b'])).json()) as IngestResponse;
-    expect(before.control).toEqual({ enabled: true, sampleRate: 1 });
+    expect(before.control).toEqual(DEFAULT_CONTROL);
 
     const clientStream = await fetch(`${url}/v1/stream?clientId=tab-7`, {
       headers: { authorization: `Bearer ${INGEST}` },
     });
     expect(clientStream.status).toBe(200);
     const stream = sse(clientStream);
-    expect((await stream.until('control')).data).toEqual({ enabled: true, sampleRate: 1 });
+    expect((await stream.until('control')).data).toEqual(DEFAULT_CONTROL);
 
     const control = { enabled: true, sampleRate: 0.25, rules: [], allow: [], deny: ['debug.**'] };
     const put = await fetch(`${url}/v1/control/tab-7`, {
@@ -140,7 +141,7 @@ describe('control', () => {
     const after = (await (await ingest(url, 'tab-7', ['a.c'])).json()) as IngestResponse;
     expect(after.control).toMatchObject({ sampleRate: 0.25 });
     const other = (await (await ingest(url, 'tab-8', ['a.c'])).json()) as IngestResponse;
-    expect(other.control).toEqual({ enabled: true, sampleRate: 1 });
+    expect(other.control).toEqual(DEFAULT_CONTROL);
 
     const got = await fetch(`${url}/v1/control/tab-7`, { headers: admin });
     expect(await got.json()).toMatchObject({ clientId: 'tab-7', control: { sampleRate: 0.25 } });
@@ -166,10 +167,25 @@ describe('control', () => {
     const bad = await fetch(`${url}/v1/control`, { method: 'PUT', headers: admin, body: '"off"' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_control' } });
+    const badRate = await fetch(`${url}/v1/control/tab-1`, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({ sampleRate: 2 }),
+    });
+    expect(badRate.status).toBe(400);
+    expect(await badRate.json()).toMatchObject({ error: { code: 'invalid_control', message: /sampleRate/ } });
+    const badPattern = await fetch(`${url}/v1/control`, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({ deny: ['a..b'] }),
+    });
+    expect(badPattern.status).toBe(400);
     const malformed = await fetch(`${url}/v1/control`, { method: 'PUT', headers: admin, body: '{' });
     expect(malformed.status).toBe(400);
     const current = await fetch(`${url}/v1/control`, { headers: admin });
-    expect(await current.json()).toMatchObject({ control: { enabled: true, sampleRate: 1 } });
+    expect(await current.json()).toEqual({ control: DEFAULT_CONTROL });
+    const client = await fetch(`${url}/v1/control/tab-1`, { headers: admin });
+    expect(await client.json()).toEqual({ clientId: 'tab-1', control: DEFAULT_CONTROL });
   });
 
   it('guards control, handlers and stats with the admin token', async () => {

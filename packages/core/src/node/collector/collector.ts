@@ -7,7 +7,6 @@ import { ControlStore } from './control-store.js';
 import { DedupeWindow } from './dedupe-window.js';
 import { checkToken, corsHeaders, json, preflight, problem, withCors } from './http.js';
 import { ingestBatch, readEnvelope } from './ingest.js';
-import { requireControlObject, stripHostileKeys } from './interim-defaults.js';
 import { type CollectorServer, listenCollector } from './node-server.js';
 import type { CollectorOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
@@ -76,12 +75,12 @@ class CollectorImpl implements Collector {
   readonly #unregister: () => void;
 
   constructor(options: CollectorOptions) {
-    this.#o = resolveOptions(options, { sanitize: stripHostileKeys, validateControl: requireControlObject });
+    this.#o = resolveOptions(options);
     this.telemetry = this.#o.telemetry;
     this.#dedupe = new DedupeWindow(this.#o.dedupe.maxIds, this.#o.dedupe.windowMs);
     const rate = this.#o.rateLimit;
     this.#limiter = rate === false ? undefined : new RateLimiter(rate.eventsPerSecond, rate.burst, rate.maxClients);
-    this.#controls = new ControlStore(this.#o.control, this.#o.validateControl);
+    this.#controls = new ControlStore(this.#o.control);
     this.#controls.subscribe((clientId) =>
       this.telemetry.emit('isotel.collector.control.change', { count: 1 }, { node: this.#o.node, clientId }),
     );
@@ -181,6 +180,7 @@ class CollectorImpl implements Collector {
   }
 
   async #ingest(request: Request, url: URL): Promise<Response> {
+    const started = performance.now();
     const auth = checkToken(request, url, this.#o.ingestTokens);
     if (auth !== 'ok') {
       await request.body?.cancel().catch(() => undefined);
@@ -226,7 +226,7 @@ class CollectorImpl implements Collector {
         accepted: response.accepted,
         duplicates: response.duplicates,
         rejected: response.rejected.length,
-        bytes: body.bytes,
+        duration: performance.now() - started,
       },
       { node: this.#o.node, clientId: batch.clientId, status },
     );

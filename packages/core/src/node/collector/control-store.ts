@@ -1,34 +1,32 @@
-import type { ControlValidator } from './options.js';
+import { type ControlState, parseControl } from '../../control/control-state.js';
 
 /** Called when the control of one client (or, with `undefined`, of every client) changed. */
 export type ControlListener = (clientId: string | undefined) => void;
 
 /**
  * The control the collector hands to its clients: one global control plus per-client overrides.
- * Every input goes through the control module's validation first, so an invalid PUT leaves the
- * previous control in force. Overrides are bounded (oldest forgotten first): a client whose
+ * Every input goes through `parseControl` first, so an invalid PUT throws `invalid_control` and
+ * leaves the previous control in force. A PUT replaces: keys it omits take their defaults. Overrides are bounded (oldest forgotten first): a client whose
  * override was forgotten falls back to the global control, which is always a valid state.
  */
 export class ControlStore {
-  #global: unknown;
-  readonly #perClient = new Map<string, unknown>();
+  #global: ControlState;
+  readonly #perClient = new Map<string, ControlState>();
   readonly #listeners = new Set<ControlListener>();
-  readonly #validate: ControlValidator;
   readonly #maxOverrides: number;
 
-  constructor(initial: unknown, validate: ControlValidator, maxOverrides = 10_000) {
+  constructor(initial: ControlState, maxOverrides = 10_000) {
     this.#global = initial;
-    this.#validate = validate;
     this.#maxOverrides = maxOverrides;
   }
 
   /** The global control. */
-  get global(): unknown {
+  get global(): ControlState {
     return this.#global;
   }
 
   /** The control `clientId` should apply: its override, else the global control. */
-  effective(clientId: string | undefined): unknown {
+  effective(clientId: string | undefined): ControlState {
     if (clientId === undefined) return this.#global;
     const own = this.#perClient.get(clientId);
     return own === undefined ? this.#global : own;
@@ -39,16 +37,16 @@ export class ControlStore {
     return this.#perClient.has(clientId);
   }
 
-  /** Validates and sets the global control; throws the validator's error on bad input. */
-  setGlobal(input: unknown): unknown {
-    this.#global = this.#validate(input);
+  /** Validates and sets the global control; throws `invalid_control` on bad input. */
+  setGlobal(input: unknown): ControlState {
+    this.#global = parseControl(input);
     this.#notify(undefined);
     return this.#global;
   }
 
-  /** Validates and sets one client's override; throws the validator's error on bad input. */
-  setClient(clientId: string, input: unknown): unknown {
-    const control = this.#validate(input);
+  /** Validates and sets one client's override; throws `invalid_control` on bad input. */
+  setClient(clientId: string, input: unknown): ControlState {
+    const control = parseControl(input);
     this.#perClient.delete(clientId);
     if (this.#perClient.size >= this.#maxOverrides) {
       const oldest = this.#perClient.keys().next();

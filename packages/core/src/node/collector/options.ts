@@ -1,25 +1,17 @@
 import { hostname } from 'node:os';
 import { getDefaultTelemetry } from '../../bus/default-instance.js';
 import type { Telemetry } from '../../bus/telemetry.js';
-import type { Measurements, Metadata } from '../../bus/types.js';
+import type { Metadata } from '../../bus/types.js';
+import type { Catalog } from '../../catalog/define-catalog.js';
+import { type ControlInput, type ControlState, DEFAULT_CONTROL, parseControl } from '../../control/control-state.js';
 import { IsotelError } from '../../errors/isotel-error.js';
+import { sanitizeMetadata } from '../../sanitize/sanitize-metadata.js';
 
-/** Why the catalog refused an event: a stable code (`unknown_event`, ...) and a message. */
-export interface CatalogProblem {
-  readonly code: string;
-  readonly message: string;
-}
-
-/** Checks remote events against a catalog in strict mode: unknown names and wrong keys are refused. */
-export interface CollectorCatalog {
-  check(name: string, measurements: Measurements, metadata: Metadata): CatalogProblem | undefined;
-}
+/** The part of a catalog the collector uses: strict validation of untrusted events. */
+export type CollectorCatalog = Pick<Catalog, 'validate'>;
 
 /** Bounds untrusted metadata (depth, keys, string length, hostile keys). Must never throw. */
 export type MetadataSanitizer = (metadata: Record<string, unknown>) => Metadata;
-
-/** Validates control input; throws an `IsotelError` (`invalid_control`) on bad input. */
-export type ControlValidator = (input: unknown) => unknown;
 
 /** A handler serving Prometheus' text format at `GET /metrics`. */
 export type MetricsHandler = (request: Request) => Response | Promise<Response>;
@@ -67,14 +59,15 @@ export interface CollectorOptions {
    * resends what it has not seen acknowledged, within minutes; 100k ids are about 10 MB at most.
    */
   dedupe?: { maxIds?: number; windowMs?: number };
-  /** Strict catalog: unknown names and invalid keys are rejected and counted. @default undefined */
+  /**
+   * A catalog (`defineCatalog`) in strict mode: events it does not describe, or whose keys do not
+   * match, are rejected with its code (`unknown_event`, ...) and counted. @default undefined (any valid name)
+   */
   catalog?: CollectorCatalog;
-  /** Sanitiser for remote metadata. @default sanitizeMetadata with its default bounds */
+  /** Sanitiser for remote metadata. @default sanitizeMetadata with its default limits */
   sanitize?: MetadataSanitizer;
-  /** Validator for control input. @default the control module's validation */
-  validateControl?: ControlValidator;
-  /** The control served to clients until an admin changes it. @default `{ enabled: true, sampleRate: 1 }` */
-  control?: unknown;
+  /** The control served to clients until an admin changes it (validated like a PUT). @default DEFAULT_CONTROL */
+  control?: ControlInput;
   /** Name of this node, added to every re-emitted event as `node`. @default os.hostname() */
   node?: string;
   /** Mounted at `GET /metrics` when given (e.g. the Prometheus reporter's handler). @default undefined */
@@ -96,11 +89,14 @@ export interface ResolvedOptions {
   readonly dedupe: { readonly maxIds: number; readonly windowMs: number };
   readonly catalog: CollectorCatalog | undefined;
   readonly sanitize: MetadataSanitizer;
-  readonly validateControl: ControlValidator;
-  readonly control: unknown;
+  readonly control: ControlState;
   readonly node: string;
   readonly metrics: MetricsHandler | undefined;
   readonly stream: Required<StreamOptions>;
+}
+
+function defaultSanitize(metadata: Record<string, unknown>): Metadata {
+  return sanitizeMetadata(metadata);
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -115,10 +111,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 }
 
 /** Fills in defaults and rejects misconfiguration with `invalid_argument`. */
-export function resolveOptions(
-  options: CollectorOptions,
-  defaults: { sanitize: MetadataSanitizer; validateControl: ControlValidator },
-): ResolvedOptions {
+export function resolveOptions(options: CollectorOptions): ResolvedOptions {
   const tokens = options.ingestToken === undefined ? [] : [options.ingestToken].flat();
   for (const token of [...tokens, options.adminToken]) {
     if (token !== undefined && (typeof token !== 'string' || token.length === 0)) {
@@ -138,7 +131,6 @@ export function resolveOptions(
       throw new IsotelError('invalid_argument', 'createCollector: rateLimit.burst must be >= maxEventsPerBatch.');
     }
   }
-  const validateControl = options.validateControl ?? defaults.validateControl;
   return {
     telemetry: options.telemetry ?? getDefaultTelemetry(),
     ingestTokens: tokens,
@@ -153,9 +145,8 @@ export function resolveOptions(
       windowMs: positive('dedupe.windowMs', options.dedupe?.windowMs, 3_600_000),
     },
     catalog: options.catalog,
-    sanitize: options.sanitize ?? defaults.sanitize,
-    validateControl,
-    control: validateControl(options.control ?? { enabled: true, sampleRate: 1 }),
+    sanitize: options.sanitize ?? defaultSanitize,
+    control: options.control === undefined ? DEFAULT_CONTROL : parseControl(options.control),
     node: options.node ?? hostname(),
     metrics: options.metrics,
     stream: {
