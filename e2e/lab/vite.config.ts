@@ -5,5 +5,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: new URL('.', import.meta.url).pathname,
   resolve: { conditions: ['@isotel/source', 'module', 'browser', 'development|production'] },
-  server: { host: '127.0.0.1', strictPort: true },
+  // no HMR and no watcher: an edit elsewhere in the repo must not reload a page under test
+  server: { host: '127.0.0.1', strictPort: true, hmr: false, watch: null },
+  // pre-bundled up front: discovered on first load, Vite would reload the page mid-test
+  optimizeDeps: { include: ['idb', 'eventemitter3'] },
 });

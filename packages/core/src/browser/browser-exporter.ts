@@ -16,7 +16,7 @@ import {
 import { withFlushLock } from './flush-lock.js';
 import { openIndexedDbStore } from './indexeddb-store.js';
 import { PageLifecycle } from './page-lifecycle.js';
-import { encodeRecord, type RecordSource, recordId } from './record-encoder.js';
+import { encodeRecord, type RecordSource, recordId, sourceJson } from './record-encoder.js';
 import { MemorySegmentStore, type SegmentStore } from './segment-store.js';
 import { batchBody, KEEPALIVE_BUDGET_BYTES, postBatch, utf8Length } from './transport.js';
 
@@ -25,6 +25,9 @@ const KEEPALIVE_BODY_BYTES = KEEPALIVE_BUDGET_BYTES - 4 * 1024;
 // Requests per flush at most, so one flush cannot monopolise the lock behind a huge backlog.
 const MAX_REQUESTS_PER_FLUSH = 50;
 const MAX_EXCLUDE_CACHE = 1000;
+// Chromium wraps IndexedDB values over 64 KiB in Blobs, which costs far more main-thread time
+// than the clone itself: a segment is written before its records reach this size.
+const SEGMENT_MAX_CHARS = 48 * 1024;
 
 /** The exporter's public face: stats, flush, control, shutdown. */
 export interface BrowserExporter {
@@ -45,6 +48,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   readonly #t: Telemetry;
   readonly #o: ResolvedExporterOptions;
   readonly #source: RecordSource;
+  readonly #sourceJson: string;
   readonly #breaker: CircuitBreaker;
   readonly #gate = new ControlGate();
   readonly #dropped: Partial<Record<DropReason, number>> = {};
@@ -79,6 +83,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#o = resolveExporterOptions(options);
     if (options.control !== undefined) this.#gate.set(validateExporterControl(options.control));
     this.#source = { clientId: persistentClientId(), sessionId: pageSession() };
+    this.#sourceJson = sourceJson(this.#source);
     this.#breaker = new CircuitBreaker({ ...this.#o.breaker, now: this.#o.now });
     this.ready = this.#openStorage();
     telemetry.attachMany(this.#o.handlerId, this.#o.patterns, this.#onEvent, { onFailure: 'keep' });
@@ -126,7 +131,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       }
       rate = decision;
     }
-    const json = encodeRecord(name, measurements, metadata, this.#source, this.#o.now(), rate);
+    const json = encodeRecord(name, measurements, metadata, this.#sourceJson, this.#o.now(), rate);
     if (json === undefined) {
       countDrop(this.#dropped, 'invalid');
       return;
@@ -137,7 +142,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#tailBytes += json.length;
     if (this.#tailBytes > 2 * KEEPALIVE_BODY_BYTES) this.#trimTail();
     if (++this.#sinceFlush >= this.#o.batchSize) this.#scheduleFlush(0);
-    if (this.#pending.length >= this.#o.writeBatchSize) this.#persist();
+    if (this.#pending.length >= this.#o.writeBatchSize || this.#pendingBytes >= SEGMENT_MAX_CHARS) this.#persist();
     else if (this.#cancelWrite === undefined)
       this.#cancelWrite = this.#o.schedule(this.#afterWriteDelay, this.#o.writeDelayMs);
   };

@@ -1,5 +1,5 @@
 import type { Measurements, Metadata } from '../bus/types.js';
-import { uuidv7 } from '../id/uuidv7.js';
+import { recordUuid } from './record-id.js';
 
 // A record's JSON always starts `{"id":"<36-char uuid>","time":<13 digits>,` because the id and
 // time keys are inserted first and epoch ms keep 13 digits until the year 2286. Queued records
@@ -26,51 +26,60 @@ export interface RecordSource {
   readonly sessionId: string;
 }
 
+/** The JSON tail every record of one source ends with, made once. */
+export function sourceJson(source: RecordSource): string {
+  return `,"clientId":${JSON.stringify(source.clientId)},"sessionId":${JSON.stringify(source.sessionId)}`;
+}
+
 /**
- * Serialises one event as an `EventRecord` JSON string: a new UUIDv7 id, the time, the source,
- * and `correlationId` / `spanId` / `parentSpanId` / `sampleRate` lifted from metadata (the rate
- * multiplied by `keptAtRate` when the exporter's own control sampled the event). Metadata
- * that JSON cannot express as is (Errors, BigInts, cycles) goes through a JSON-safe copy; the
- * caller's objects are never mutated. Undefined only if even the copy cannot be serialised.
+ * Serialises one event as an `EventRecord` JSON string: a new UUIDv7 id, the time, the source
+ * (`sourceTail` from {@link sourceJson}), and `correlationId` / `spanId` / `parentSpanId` /
+ * `sampleRate` lifted from metadata (the rate multiplied by `keptAtRate` when the exporter's own
+ * control sampled the event). Metadata that JSON cannot express as is (Errors, BigInts, cycles)
+ * goes through a JSON-safe copy; the caller's objects are never mutated. Undefined only if even
+ * the copy cannot be serialised.
+ *
+ * The JSON is assembled by hand around two JSON.stringify calls (measurements, metadata): this
+ * runs on every exported emit, and bus names are already restricted to `[A-Za-z0-9_.-]`.
  */
 export function encodeRecord(
   name: string,
   measurements: Measurements,
   metadata: Metadata,
-  source: RecordSource,
+  sourceTail: string,
   time: number,
   keptAtRate = 1,
 ): string | undefined {
-  const record: Record<string, unknown> = {
-    id: uuidv7(time),
-    time,
-    name,
-    measurements: finiteOnly(measurements) ? measurements : finiteCopy(measurements),
-    metadata,
-    clientId: source.clientId,
-    sessionId: source.sessionId,
-  };
+  const metadataJson = metadataToJson(metadata);
+  if (metadataJson === undefined) return undefined;
+  const measurementsJson = JSON.stringify(finiteOnly(measurements) ? measurements : finiteCopy(measurements));
+  let lifted = '';
   const correlationId = metadata.correlationId;
-  if (typeof correlationId === 'string') record.correlationId = correlationId;
+  if (typeof correlationId === 'string') lifted += `,"correlationId":${JSON.stringify(correlationId)}`;
   const spanId = metadata.spanId;
-  if (typeof spanId === 'string') record.spanId = spanId;
+  if (typeof spanId === 'string') lifted += `,"spanId":${JSON.stringify(spanId)}`;
   const parentSpanId = metadata.parentSpanId;
-  if (typeof parentSpanId === 'string') record.parentSpanId = parentSpanId;
+  if (typeof parentSpanId === 'string') lifted += `,"parentSpanId":${JSON.stringify(parentSpanId)}`;
   // kept at rate r upstream and at rate k here: each kept event stands for 1 / (r * k)
   const upstream = metadata.sampleRate;
   const rate = (typeof upstream === 'number' && upstream > 0 && upstream < 1 ? upstream : 1) * keptAtRate;
-  if (rate < 1) record.sampleRate = rate;
-  if (needsCopy(metadata)) record.metadata = jsonSafe(metadata, 0, new WeakSet()) as Metadata;
-  try {
-    return JSON.stringify(record);
-  } catch {
-    // a cycle or BigInt below the top level
-    record.metadata = jsonSafe(metadata, 0, new WeakSet()) as Metadata;
+  if (rate < 1) lifted += `,"sampleRate":${rate}`;
+  const ms = Math.floor(time);
+  return `{"id":"${recordUuid(ms)}","time":${ms},"name":"${name}","measurements":${measurementsJson},"metadata":${metadataJson}${lifted}${sourceTail}}`;
+}
+
+function metadataToJson(metadata: Metadata): string | undefined {
+  if (!needsCopy(metadata)) {
     try {
-      return JSON.stringify(record);
+      return JSON.stringify(metadata) ?? '{}';
     } catch {
-      return undefined;
+      // a cycle or BigInt below the top level: fall through to the safe copy
     }
+  }
+  try {
+    return JSON.stringify(jsonSafe(metadata, 0, new WeakSet())) ?? '{}';
+  } catch {
+    return undefined;
   }
 }
 
