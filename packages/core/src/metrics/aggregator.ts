@@ -76,20 +76,18 @@ export function createAggregator(
   if (!(accuracy > 0 && accuracy < 1)) {
     throw new IsotelError('invalid_argument', `relativeAccuracy must be in (0, 1), got ${String(accuracy)}.`);
   }
-  const tables: Map<string, Series>[] = definitions.map(() => new Map());
+  const tables: Series[][] = definitions.map(() => []);
   const binding = attachMetrics(
     t,
     options.id ?? 'isotel.aggregator',
     definitions,
     {
-      record(metric, index, value, tags) {
-        const table = tables[index] as Map<string, Series>;
-        const key = tags.join('\u0001');
-        let series = table.get(key);
+      record(metric, index, value, slot) {
+        let series = slot.data as Series | undefined;
         if (series === undefined) {
           const sketched = metric.type === 'summary' || metric.type === 'distribution';
           series = {
-            tags,
+            tags: slot.tags,
             count: 0,
             sum: 0,
             last: 0,
@@ -97,7 +95,8 @@ export function createAggregator(
             max: Number.NEGATIVE_INFINITY,
             sketch: sketched ? new DDSketch({ relativeAccuracy: accuracy }) : undefined,
           };
-          table.set(key, series);
+          slot.data = series;
+          (tables[index] as Series[]).push(series);
         }
         series.count++;
         series.sum += value;
@@ -115,7 +114,17 @@ export function createAggregator(
     detach: binding.detach,
     stats: binding.stats,
     reset() {
-      for (const table of tables) table.clear();
+      // zero in place: the series slots keep pointing at these records
+      for (const table of tables) {
+        for (const s of table) {
+          s.count = 0;
+          s.sum = 0;
+          s.last = 0;
+          s.min = Number.POSITIVE_INFINITY;
+          s.max = Number.NEGATIVE_INFINITY;
+          if (s.sketch !== undefined) s.sketch = new DDSketch({ relativeAccuracy: accuracy });
+        }
+      }
     },
     snapshot() {
       return definitions.map((metric, index) => ({
@@ -123,7 +132,7 @@ export function createAggregator(
         type: metric.type,
         unit: metric.unit,
         description: metric.description,
-        series: [...(tables[index] as Map<string, Series>).values()].map((s) => snapshotSeries(metric, s)),
+        series: (tables[index] as Series[]).filter((s) => s.count > 0).map((s) => snapshotSeries(metric, s)),
       }));
     },
   };

@@ -9,10 +9,21 @@ export const OVERFLOW_TAG_VALUE = '__overflow__';
 /** Default cap on distinct tag sets per metric. */
 export const DEFAULT_MAX_SERIES = 1000;
 
+/**
+ * One series (tag set) of a metric. Made once per distinct tag set, so a reporter can keep what
+ * it derives from the tags (a labels object, a sketch) in `data` instead of rebuilding it per event.
+ */
+export interface MetricSeries {
+  /** Tag values in `metric.tags` order. */
+  readonly tags: readonly string[];
+  /** Free for the reporter. */
+  data: unknown;
+}
+
 /** Where a reporter receives values, already extracted, converted and tagged. */
 export interface MetricSink {
-  /** `tagValues` follows `metric.tags` order; `index` is the metric's position in the definitions. */
-  record(metric: MetricDefinition, index: number, value: number, tagValues: readonly string[]): void;
+  /** `index` is the metric's position in the definitions. */
+  record(metric: MetricDefinition, index: number, value: number, series: MetricSeries): void;
 }
 
 /** What the metric handlers counted. */
@@ -35,9 +46,13 @@ export interface MetricsBinding {
 interface Prepared {
   readonly metric: MetricDefinition;
   readonly index: number;
-  readonly series: Set<string>;
+  readonly series: Map<string, MetricSeries>;
   readonly maxSeries: number;
-  readonly overflowTags: readonly string[];
+  readonly overflow: MetricSeries;
+  /** The one series of an untagged metric. */
+  readonly only: MetricSeries;
+  /** The tag of a single-tag metric without tagValues: its value is the series key. */
+  readonly soleTag: string | undefined;
 }
 
 /**
@@ -63,9 +78,11 @@ export function attachMetrics(
     list.push({
       metric,
       index,
-      series: new Set(),
+      series: new Map(),
       maxSeries: metric.reporterOptions.maxSeries ?? options.maxSeries ?? DEFAULT_MAX_SERIES,
-      overflowTags: metric.tags.map(() => OVERFLOW_TAG_VALUE),
+      overflow: { tags: metric.tags.map(() => OVERFLOW_TAG_VALUE), data: undefined },
+      only: { tags: [], data: undefined },
+      soleTag: metric.tags.length === 1 && metric.tagValues === undefined ? metric.tags[0] : undefined,
     });
     byEvent.set(metric.event, list);
   });
@@ -82,36 +99,46 @@ export function attachMetrics(
       const p = prepared[i] as Prepared;
       const metric = p.metric;
       let value: unknown;
-      let tags: readonly string[];
+      let series: MetricSeries | undefined;
       try {
         if (metric.keep !== undefined && !metric.keep(md, m)) continue;
         if (metric.drop?.(md, m)) continue;
         if (metric.type === 'counter') value = 1;
         else value = typeof metric.measurement === 'string' ? m[metric.measurement] : metric.measurement(m, md);
-        tags = metric.tags.length === 0 ? metric.tags : readTags(metric, md);
+        if (value === undefined || value === null) {
+          skip('missing_value');
+          continue;
+        }
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          skip('non_numeric');
+          continue;
+        }
+        if (metric.tags.length === 0) series = p.only;
+        else {
+          let key: string;
+          let tags: string[] | undefined;
+          if (p.soleTag !== undefined) key = tagString(md[p.soleTag]);
+          else {
+            tags = readTags(metric, md);
+            key = tags.join('\u0001');
+          }
+          series = p.series.get(key);
+          if (series === undefined) {
+            if (p.series.size >= p.maxSeries) {
+              series = p.overflow;
+              overflowed[metric.name] = (overflowed[metric.name] ?? 0) + 1;
+            } else {
+              series = { tags: tags ?? [key], data: undefined };
+              p.series.set(key, series);
+            }
+          }
+        }
       } catch {
         skip('callback_failed');
         continue;
       }
-      if (value === undefined || value === null) {
-        skip('missing_value');
-        continue;
-      }
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        skip('non_numeric');
-        continue;
-      }
-      if (tags.length > 0) {
-        const key = tags.join('\u0001');
-        if (!p.series.has(key)) {
-          if (p.series.size >= p.maxSeries) {
-            tags = p.overflowTags;
-            overflowed[metric.name] = (overflowed[metric.name] ?? 0) + 1;
-          } else p.series.add(key);
-        }
-      }
       try {
-        sink.record(metric, p.index, metric.scale === 1 ? value : value * metric.scale, tags);
+        sink.record(metric, p.index, metric.scale === 1 ? (value as number) : (value as number) * metric.scale, series);
         recorded++;
       } catch {
         skip('reporter_failed');
@@ -138,8 +165,12 @@ function readTags(metric: MetricDefinition, md: Metadata): string[] {
   const out = new Array<string>(metric.tags.length);
   for (let i = 0; i < metric.tags.length; i++) {
     const tag = metric.tags[i] as string;
-    const v = derived !== undefined && tag in derived ? derived[tag] : md[tag];
-    out[i] = v === undefined || v === null ? '' : String(v);
+    out[i] = tagString(derived !== undefined && tag in derived ? derived[tag] : md[tag]);
   }
   return out;
+}
+
+function tagString(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return v === undefined || v === null ? '' : String(v);
 }

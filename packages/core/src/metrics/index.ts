@@ -9,6 +9,7 @@ export {
 export {
   attachMetrics,
   DEFAULT_MAX_SERIES,
+  type MetricSeries,
   type MetricSink,
   type MetricsBinding,
   type MetricsStats,

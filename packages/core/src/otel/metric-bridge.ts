@@ -53,12 +53,13 @@ export function bridgeMetrics(
     options.id ?? 'isotel.otel.metrics',
     definitions,
     {
-      record(def, index, value, tags) {
+      record(def, index, value, series) {
         const instrument = instruments[index] as Instrument;
-        let attrs: Attributes | undefined;
-        if (tags.length > 0) {
+        let attrs = series.data as Attributes | undefined;
+        if (attrs === undefined && series.tags.length > 0) {
           attrs = {};
-          for (let i = 0; i < tags.length; i++) attrs[def.tags[i] as string] = tags[i] as string;
+          for (let i = 0; i < series.tags.length; i++) attrs[def.tags[i] as string] = series.tags[i] as string;
+          series.data = attrs;
         }
         if ('add' in instrument) instrument.add(value, attrs);
         else instrument.record(value, attrs);

@@ -1,7 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import type { Telemetry } from '../../bus/telemetry.js';
 import { IsotelError } from '../../errors/isotel-error.js';
-import { attachMetrics, type MetricsBinding, type MetricsStats } from '../../metrics/attach-metrics.js';
+import {
+  attachMetrics,
+  type MetricSeries,
+  type MetricsBinding,
+  type MetricsStats,
+} from '../../metrics/attach-metrics.js';
 import type { MetricDefinition } from '../../metrics/definitions.js';
 import { prometheusName, sanitizeLabelName } from './names.js';
 
@@ -102,7 +107,7 @@ export function prometheusReporter(
   });
 
   const sink = {
-    record(def: MetricDefinition, index: number, value: number, tags: readonly string[]) {
+    record(def: MetricDefinition, index: number, value: number, series: MetricSeries) {
       const metric = metrics[index] as PromMetric;
       const names = labelNames[index] as string[];
       if (names.length === 0) {
@@ -111,8 +116,12 @@ export function prometheusReporter(
         else (metric as Histogram).observe(value);
         return;
       }
-      const labels: Record<string, string> = {};
-      for (let i = 0; i < names.length; i++) labels[names[i] as string] = tags[i] as string;
+      let labels = series.data as Record<string, string> | undefined;
+      if (labels === undefined) {
+        labels = {};
+        for (let i = 0; i < names.length; i++) labels[names[i] as string] = series.tags[i] as string;
+        series.data = labels;
+      }
       if (def.type === 'lastValue') (metric as Gauge).set(labels, value);
       else if (def.type === 'counter' || def.type === 'sum') (metric as Counter).inc(labels, value);
       else (metric as Histogram).observe(labels, value);

@@ -3,7 +3,12 @@ import StatsD, { type StatsD as StatsdClient } from 'hot-shots';
 import type { Telemetry } from '../../bus/telemetry.js';
 import { IsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
-import { attachMetrics, type MetricsBinding, type MetricsStats } from '../../metrics/attach-metrics.js';
+import {
+  attachMetrics,
+  type MetricSeries,
+  type MetricsBinding,
+  type MetricsStats,
+} from '../../metrics/attach-metrics.js';
 import type { MetricDefinition } from '../../metrics/definitions.js';
 import { isTimeUnit } from '../../metrics/units.js';
 
@@ -102,14 +107,22 @@ export function statsdReporter(
   let client = connect();
 
   const sink = {
-    record(def: MetricDefinition, _index: number, value: number, tagValues: readonly string[]) {
+    record(def: MetricDefinition, _index: number, value: number, series: MetricSeries) {
       let stat = def.name;
       let tags: string[] | undefined;
       if (def.tags.length > 0) {
-        if (settings.dogstatsd) {
-          tags = new Array<string>(def.tags.length);
-          for (let i = 0; i < def.tags.length; i++) tags[i] = `${def.tags[i]}:${tagValues[i]}`;
-        } else stat = `${stat}.${tagValues.map((v) => v.replace(/[.:|@#\s]/g, '_')).join('.')}`;
+        // per series, the DogStatsD tags or the plain StatsD name, made once
+        let cached = series.data as { dog: boolean; tags: string[]; stat: string } | undefined;
+        if (cached === undefined || cached.dog !== settings.dogstatsd) {
+          cached = {
+            dog: settings.dogstatsd,
+            tags: def.tags.map((tag, i) => `${tag}:${series.tags[i]}`),
+            stat: `${def.name}.${series.tags.map((v) => v.replace(/[.:|@#\s]/g, '_')).join('.')}`,
+          };
+          series.data = cached;
+        }
+        if (settings.dogstatsd) tags = cached.tags;
+        else stat = cached.stat;
       }
       const type = statType(def, settings.dogstatsd);
       const rate = def.reporterOptions.sampleRate ?? settings.sampleRate;
