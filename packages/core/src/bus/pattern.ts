@@ -54,27 +54,36 @@ export function parsePattern(source: unknown): Pattern {
   return { source, segments, exact };
 }
 
-/** True when the segments of a name match the pattern (linear-time dynamic programming). */
+/**
+ * True when the segments of a name match the pattern's segments. Greedy with backtracking to the
+ * last `**` only (the classic wildcard algorithm): no allocation, O(pattern × name) at worst.
+ *
+ * @example matchSegments(['a', '**'], ['a', 'b', 'c']) // true
+ */
 export function matchSegments(pattern: readonly string[], name: readonly string[]): boolean {
-  // reachable[j]: pattern prefix consumed so far can match name prefix of length j
-  let reachable = new Uint8Array(name.length + 1);
-  reachable[0] = 1;
-  for (const p of pattern) {
-    const next = new Uint8Array(name.length + 1);
-    if (p === '**') {
-      let any = 0;
-      for (let j = 0; j <= name.length; j++) {
-        any |= reachable[j] as number;
-        next[j] = any;
-      }
+  let p = 0;
+  let n = 0;
+  // where the last `**` was seen, and how many name segments it has swallowed so far
+  let globstar = -1;
+  let resume = 0;
+  while (n < name.length) {
+    const segment = pattern[p];
+    if (segment === '**') {
+      globstar = p++;
+      resume = n;
+    } else if (segment !== undefined && (segment === '*' || segment === name[n])) {
+      p++;
+      n++;
+    } else if (globstar >= 0) {
+      // let the last `**` swallow one more segment and retry from just after it
+      p = globstar + 1;
+      n = ++resume;
     } else {
-      for (let j = 0; j < name.length; j++) {
-        if (reachable[j] && (p === '*' || p === name[j])) next[j + 1] = 1;
-      }
+      return false;
     }
-    reachable = next;
   }
-  return reachable[name.length] === 1;
+  while (pattern[p] === '**') p++;
+  return p === pattern.length;
 }
 
 /**
