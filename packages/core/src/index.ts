@@ -145,6 +145,7 @@ export {
   type MeasurementFn,
   type MetricDefinition,
   type MetricOptions,
+  type MetricSeries,
   type MetricSink,
   type MetricSnapshot,
   type MetricsAggregator,
