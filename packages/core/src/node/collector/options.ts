@@ -5,7 +5,7 @@ import type { Metadata } from '../../bus/types.js';
 import type { Catalog } from '../../catalog/define-catalog.js';
 import { type ControlInput, type ControlState, DEFAULT_CONTROL, parseControl } from '../../control/control-state.js';
 import { IsotelError } from '../../errors/isotel-error.js';
-import { sanitizeMetadata } from '../../sanitize/sanitize-metadata.js';
+import { sanitizeRemoteMetadata } from './flat-metadata.js';
 
 /** The part of a catalog the collector uses: strict validation of untrusted events. */
 export type CollectorCatalog = Pick<Catalog, 'validate'>;
@@ -95,10 +95,6 @@ export interface ResolvedOptions {
   readonly stream: Required<StreamOptions>;
 }
 
-function defaultSanitize(metadata: Record<string, unknown>): Metadata {
-  return sanitizeMetadata(metadata);
-}
-
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
@@ -145,7 +141,7 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
       windowMs: positive('dedupe.windowMs', options.dedupe?.windowMs, 3_600_000),
     },
     catalog: options.catalog,
-    sanitize: options.sanitize ?? defaultSanitize,
+    sanitize: options.sanitize ?? sanitizeRemoteMetadata,
     control: options.control === undefined ? DEFAULT_CONTROL : parseControl(options.control),
     node: options.node ?? hostname(),
     metrics: options.metrics,
