@@ -26,8 +26,8 @@ export { TelemetryProvider, type TelemetryProviderProps, useTelemetry } from './
 export { useMountSpan } from './span/use-mount-span.js';
 export {
   type MountSpanHandle,
-  type SpanMetadataOf,
-  type SpanPrefixOf,
+  type SpanMetadataFor,
+  type SpanPrefixFor,
   type TelemetrySpanHandle,
   type UseSpanOptions,
   useTelemetrySpan,

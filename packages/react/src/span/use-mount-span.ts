@@ -2,8 +2,8 @@ import type { Telemetry } from '@isotel/core';
 import { useLayoutEffect } from 'react';
 import {
   type MountSpanHandle,
-  type SpanMetadataOf,
-  type SpanPrefixOf,
+  type SpanMetadataFor,
+  type SpanPrefixFor,
   type UseSpanOptions,
   useSpanController,
 } from './use-telemetry-span.js';
@@ -20,9 +20,9 @@ import {
  *   return <button onClick={() => visit.end({ outcome: 'paid' })}>Pay</button>
  * }
  */
-export function useMountSpan<T extends Telemetry = Telemetry>(
-  prefix: SpanPrefixOf<T>,
-  metadata?: SpanMetadataOf<T>,
+export function useMountSpan<T extends Telemetry = Telemetry, P extends SpanPrefixFor<T> = SpanPrefixFor<T>>(
+  prefix: P,
+  metadata?: SpanMetadataFor<T, P>,
   options: UseSpanOptions<T> = {},
 ): MountSpanHandle {
   const { controller, telemetry } = useSpanController(prefix, metadata, options.telemetry);

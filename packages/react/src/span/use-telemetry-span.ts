@@ -1,14 +1,19 @@
-import type { Metadata, Telemetry } from '@isotel/core';
+import type { CatalogEvents, CatalogTelemetry, Metadata, SpanMetadataOf, SpanPrefixOf, Telemetry } from '@isotel/core';
 import { useContext, useInsertionEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import { CorrelationContext } from '../correlation/correlation-scope.js';
 import { useTelemetry } from '../provider.js';
 import { type Span, SpanController } from './span-controller.js';
 
-/** The span prefixes an instance accepts (every string, or a typed catalog's prefixes). */
-export type SpanPrefixOf<T extends Telemetry> = Parameters<T['startSpan']>[0];
+/**
+ * The span prefixes an instance accepts: any string, or for a catalog-typed instance the
+ * prefixes whose `.start` event the catalog describes.
+ */
+export type SpanPrefixFor<T extends Telemetry> =
+  T extends CatalogTelemetry<infer C> ? SpanPrefixOf<CatalogEvents<C>> : string;
 
-/** The span metadata an instance accepts for its prefixes. */
-export type SpanMetadataOf<T extends Telemetry> = NonNullable<Parameters<T['startSpan']>[1]>;
+/** The metadata a span of `prefix` starts with on instance `T` (its catalogued `.start` metadata). */
+export type SpanMetadataFor<T extends Telemetry, P extends string> =
+  T extends CatalogTelemetry<infer C> ? SpanMetadataOf<CatalogEvents<C>, P> : Metadata;
 
 /** Options of {@link useTelemetrySpan} and {@link useMountSpan}. */
 export interface UseSpanOptions<T extends Telemetry = Telemetry> {
@@ -54,16 +59,17 @@ export function useSpanController(prefix: string, metadata: Metadata | undefined
  * the next span starts; it never restarts a running span. A span still running at unmount ends
  * with `{ abandoned: true }` (a StrictMode remount does not end it).
  *
- * With a typed catalog, pass the instance (`{ telemetry: t }`) or its type
- * (`useTelemetrySpan<typeof t>(...)`) and the prefix is checked against the catalog.
+ * With a typed catalog, pass the instance (`{ telemetry: t }`) and the prefix and metadata are
+ * checked against the catalog; or name its type (`useTelemetrySpan<typeof t>(...)`) to use the
+ * provider's instance as that type.
  *
  * @example
  * const save = useTelemetrySpan('profile.save', { userId })
  * const onSubmit = () => save.run(() => api.save(form))
  */
-export function useTelemetrySpan<T extends Telemetry = Telemetry>(
-  prefix: SpanPrefixOf<T>,
-  metadata?: SpanMetadataOf<T>,
+export function useTelemetrySpan<T extends Telemetry = Telemetry, P extends SpanPrefixFor<T> = SpanPrefixFor<T>>(
+  prefix: P,
+  metadata?: SpanMetadataFor<T, P>,
   options: UseSpanOptions<T> = {},
 ): TelemetrySpanHandle {
   const { controller, telemetry } = useSpanController(prefix, metadata as Metadata | undefined, options.telemetry);
