@@ -1,12 +1,56 @@
 import * as core from '@isotel/core';
 import * as browser from '@isotel/core/browser';
 
+/** Options the e2e tests pass to {@link startExporter} (functions cannot cross page.evaluate). */
+type LabExporterOptions = Omit<browser.BrowserExporterOptions, 'fetch' | 'now' | 'random' | 'schedule'>;
+
+/** A bus with the browser exporter attached, as the exporter e2e tests drive it. */
+interface LabSession {
+  readonly t: core.Telemetry;
+  readonly exporter: browser.BrowserExporter;
+}
+
+let session: LabSession | undefined;
+
+/** Creates this page's bus and exporter; resolves once storage is open. */
+async function startExporter(options: LabExporterOptions): Promise<void> {
+  const t = core.createTelemetry();
+  const exporter = browser.createBrowserExporter(t, options);
+  session = { t, exporter };
+  await exporter.ready;
+}
+
+function current(): LabSession {
+  if (session === undefined) throw new Error('call isotelLab.startExporter first');
+  return session;
+}
+
+/** Emits `count` events named `name`, numbered from `from`, with `tab` in their metadata. */
+function emitNumbered(name: string, count: number, from: number, tab: string): void {
+  const { t } = current();
+  for (let i = from; i < from + count; i++) t.emit(name, { value: i }, { index: i, tab });
+}
+
 declare global {
   interface Window {
-    isotelLab: { core: typeof core; browser: typeof browser };
+    isotelLab: {
+      core: typeof core;
+      browser: typeof browser;
+      startExporter: typeof startExporter;
+      emitNumbered: typeof emitNumbered;
+      stats(): browser.ExporterStats;
+      flush(): Promise<void>;
+    };
   }
 }
 
-window.isotelLab = { core, browser };
+window.isotelLab = {
+  core,
+  browser,
+  startExporter,
+  emitNumbered,
+  stats: () => current().exporter.stats(),
+  flush: () => current().exporter.flush(),
+};
 const status = document.getElementById('status');
 if (status) status.textContent = 'ready';

@@ -1,0 +1,166 @@
+import { createTelemetry, type Metadata } from '@isotel/core';
+import { type Collector, type CollectorServer, createCollector } from '@isotel/core/node';
+import { expect, type Page, test } from '@playwright/test';
+import { labPort } from './playwright.config.js';
+
+// User stories of the browser exporter (e2e/lab) shipping to a real collector started here on
+// an ephemeral port. "Stored" means re-emitted on the collector's bus, which happens once per
+// event id: the collector dedupes, and these stories check that nothing is lost or doubled.
+
+const labUrl = `http://127.0.0.1:${labPort}/`;
+
+interface Stored {
+  readonly eventId: string;
+  readonly tab: string;
+  readonly index: number;
+}
+
+async function startCollector(port = 0) {
+  const bus = createTelemetry();
+  const stored: Stored[] = [];
+  bus.attach('store', 'lab.**', (_name, _m, metadata: Metadata) => {
+    stored.push({ eventId: String(metadata.eventId), tab: String(metadata.tab), index: Number(metadata.index) });
+  });
+  const collector: Collector = createCollector({
+    telemetry: bus,
+    corsOrigins: [`http://127.0.0.1:${labPort}`],
+    ingestToken: 'lab-token',
+    rateLimit: false,
+    node: 'e2e',
+  });
+  const server: CollectorServer = await collector.listen(port, '127.0.0.1');
+  return { collector, server, stored, url: `http://127.0.0.1:${server.port}` };
+}
+
+async function openLab(page: Page, url: string, options: Record<string, unknown> = {}): Promise<void> {
+  await page.goto(labUrl);
+  await expect(page.locator('#status')).toHaveText('ready');
+  await page.evaluate(
+    ([collectorUrl, extra]) =>
+      window.isotelLab.startExporter({
+        url: collectorUrl as string,
+        token: 'lab-token',
+        flushIntervalMs: 250,
+        batchSize: 25,
+        backoff: { baseMs: 100, maxMs: 400 },
+        ...(extra as object),
+      }),
+    [url, options] as const,
+  );
+}
+
+function emit(page: Page, tab: string, count: number, from = 0): Promise<void> {
+  return page.evaluate(([t, n, f]) => window.isotelLab.emitNumbered('lab.step', n, f, t), [tab, count, from] as const);
+}
+
+function expectOncePerTabInOrder(stored: readonly Stored[], tabs: Record<string, number>): void {
+  expect(new Set(stored.map((s) => s.eventId)).size).toBe(stored.length);
+  for (const [tab, count] of Object.entries(tabs)) {
+    const indexes = stored.filter((s) => s.tab === tab).map((s) => s.index);
+    expect(indexes).toEqual(Array.from({ length: count }, (_, i) => i));
+  }
+}
+
+test('events emitted while offline are delivered once, in order, after reconnecting', async ({ page, context }) => {
+  const c = await startCollector();
+  try {
+    await openLab(page, c.url);
+    await emit(page, 'a', 10);
+    await expect.poll(() => c.stored.length).toBe(10);
+    await context.setOffline(true);
+    for (let i = 10; i < 130; i += 20) {
+      await emit(page, 'a', 20, i);
+      await page.waitForTimeout(100);
+    }
+    await expect.poll(() => page.evaluate(() => window.isotelLab.stats().retried)).toBeGreaterThan(0);
+    expect(c.stored.length).toBe(10);
+    await context.setOffline(false);
+    await expect.poll(() => c.stored.length, { timeout: 15_000 }).toBe(130);
+    expectOncePerTabInOrder(c.stored, { a: 130 });
+    await expect.poll(() => page.evaluate(() => window.isotelLab.stats().queued)).toBe(0);
+  } finally {
+    await c.collector.close();
+  }
+});
+
+test('a reload in the middle of a flush stores nothing twice', async ({ page }) => {
+  const c = await startCollector();
+  try {
+    await openLab(page, c.url, { flushIntervalMs: 60_000, batchSize: 1000 });
+    await emit(page, 'a', 40);
+    // hold the request at the network layer, reload while it is in flight, then let it through
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      void page.route(`${c.url}/v1/events`, async (route) => {
+        resolve();
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        await route.continue().catch(() => undefined);
+      });
+    });
+    void page.evaluate(() => window.isotelLab.flush()).catch(() => undefined);
+    await held;
+    const reload = page.reload();
+    release();
+    await reload;
+    await page.unroute(`${c.url}/v1/events`);
+    await openLab(page, c.url);
+    await expect.poll(() => c.stored.length, { timeout: 10_000 }).toBe(40);
+    await expect.poll(() => page.evaluate(() => window.isotelLab.stats().queued)).toBe(0);
+    await page.waitForTimeout(500);
+    expect(c.stored.length).toBe(40);
+    expectOncePerTabInOrder(c.stored, { a: 40 });
+  } finally {
+    await c.collector.close();
+  }
+});
+
+test('two tabs share one queue and each event is stored once', async ({ context }) => {
+  const c = await startCollector();
+  try {
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    await openLab(first, c.url);
+    await openLab(second, c.url);
+    await Promise.all([emit(first, 'a', 100), emit(second, 'b', 100)]);
+    await expect.poll(() => c.stored.length, { timeout: 15_000 }).toBe(200);
+    await first.waitForTimeout(500);
+    expect(c.stored.length).toBe(200);
+    expectOncePerTabInOrder(c.stored, { a: 100, b: 100 });
+  } finally {
+    await c.collector.close();
+  }
+});
+
+test('a collector stopped and restarted loses nothing queued within the bounds', async ({ page }) => {
+  const c = await startCollector();
+  const port = c.server.port;
+  let restarted: Awaited<ReturnType<typeof startCollector>> | undefined;
+  try {
+    await openLab(page, c.url);
+    await emit(page, 'a', 20);
+    await expect.poll(() => c.stored.length).toBe(20);
+    await c.collector.close();
+    await emit(page, 'a', 60, 20);
+    await expect.poll(() => page.evaluate(() => window.isotelLab.stats().retried)).toBeGreaterThan(0);
+    restarted = await startCollector(port);
+    await expect.poll(() => restarted?.stored.length, { timeout: 15_000 }).toBe(60);
+    expectOncePerTabInOrder([...c.stored, ...restarted.stored], { a: 80 });
+  } finally {
+    await restarted?.collector.close();
+  }
+});
+
+test('pagehide delivers the tail that was never flushed', async ({ page }) => {
+  const c = await startCollector();
+  try {
+    await openLab(page, c.url, { flushIntervalMs: 60_000, batchSize: 1000 });
+    await emit(page, 'a', 30);
+    expect(c.stored.length).toBe(0);
+    await page.goto('about:blank');
+    await expect.poll(() => c.stored.length, { timeout: 10_000 }).toBe(30);
+    expectOncePerTabInOrder(c.stored, { a: 30 });
+  } finally {
+    await c.collector.close();
+  }
+});
