@@ -25,6 +25,7 @@ const UNIT_SUFFIX: Record<string, string> = {
 /** The full exposed name: sanitised, with a base-unit suffix and `_total` for counters, as the naming guide asks. */
 export function prometheusName(name: string, type: string, unit: string | undefined, prefix: string): string {
   let out = sanitizeMetricName(prefix + name);
+  if (out.endsWith('_total') && out.length > '_total'.length) out = out.slice(0, -'_total'.length);
   const suffix = unit === undefined ? undefined : UNIT_SUFFIX[unit];
   if (suffix !== undefined && type !== 'counter' && !out.endsWith(`_${suffix}`)) out += `_${suffix}`;
   if ((type === 'counter' || type === 'sum') && !out.endsWith('_total')) out += '_total';
