@@ -160,6 +160,7 @@ export class Telemetry {
   ): void {
     this.#registry.add(handlerId, patterns, handler as Handler<unknown>, options as AttachOptions<unknown> | undefined);
     this.#live = true;
+    this.#spans.invalidate();
     this.#forgetLastName();
   }
 
@@ -167,6 +168,7 @@ export class Telemetry {
   detach(handlerId: string): boolean {
     const removed = this.#registry.remove(handlerId);
     this.#live = this.#registry.size > 0;
+    this.#spans.invalidate();
     this.#forgetLastName();
     return removed;
   }
@@ -279,6 +281,7 @@ export class Telemetry {
     }
     this.#registry.clear();
     this.#live = false;
+    this.#spans.invalidate();
     this.#forgetLastName();
   }
 

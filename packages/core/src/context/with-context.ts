@@ -1,6 +1,7 @@
 import type { Metadata } from '../bus/types.js';
 import { uuidv7 } from '../id/uuidv7.js';
 import { activeContext, getContextManager, type TelemetryContext } from './context.js';
+import { copyMetadata } from './copy-metadata.js';
 
 /** What `withContext` takes: an optional correlation id and any baggage. */
 export interface ContextValues {
@@ -87,5 +88,7 @@ export function withAmbientCorrelation(metadata: Metadata): Metadata {
   if (context === undefined || context.correlationId === undefined || metadata.correlationId !== undefined) {
     return metadata;
   }
-  return { ...metadata, correlationId: context.correlationId };
+  const out = copyMetadata(metadata);
+  out.correlationId = context.correlationId;
+  return out;
 }

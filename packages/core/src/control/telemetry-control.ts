@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Metadata } from '../bus/types.js';
+import { copyMetadata } from '../context/copy-metadata.js';
 import { type ControlInput, type ControlState, DEFAULT_CONTROL, isPassThrough, parseControl } from './control-state.js';
 import { type DropReason, SampleDecisions } from './sample-decisions.js';
 import { sampleHash } from './sample-hash.js';
@@ -80,7 +81,9 @@ export class TelemetryControl {
       this.#countDrop('sampled_out');
       return undefined;
     }
-    return { ...metadata, sampleRate: rate };
+    const out = copyMetadata(metadata);
+    out.sampleRate = rate;
+    return out;
   }
 
   #replace(next: ControlState): ControlState {

@@ -1,6 +1,7 @@
 import type { Measurements, Metadata } from '../bus/types.js';
 import type { TelemetryContext } from '../context/context.js';
 import { getContextManager } from '../context/context.js';
+import { addMetadata, copyMetadata } from '../context/copy-metadata.js';
 import type { Span, SpanFailureKind } from './types.js';
 
 /** Where a span's events go: the telemetry instance, seen through what spans need of it. */
@@ -14,6 +15,8 @@ export interface SpanNames {
   readonly start: string;
   readonly stop: string;
   readonly exception: string;
+  /** Whether any of the three has a handler; resolved once per prefix until handlers change. */
+  listening: boolean | undefined;
 }
 
 /**
@@ -51,12 +54,7 @@ export class ActiveSpan implements Span, TelemetryContext {
     this.correlationId = parent?.correlationId ?? (typeof given === 'string' ? given : undefined);
     this.baggage = baggage;
     this.#startTime = startTime;
-    // standard keys win over the caller's keys of the same name
-    const md: Metadata = { ...metadata, spanId };
-    if (this.parentSpanId !== undefined) md.parentSpanId = this.parentSpanId;
-    else if (md.parentSpanId !== undefined) delete md.parentSpanId;
-    if (this.correlationId !== undefined) md.correlationId = this.correlationId;
-    this.#metadata = md;
+    this.#metadata = this.#withIds(copyMetadata(metadata));
   }
 
   get ended(): boolean {
@@ -71,13 +69,13 @@ export class ActiveSpan implements Span, TelemetryContext {
   begin(): void {
     this.#sink.emit(
       this.#names.start,
-      { monotonicTime: this.#startTime, systemTime: performance.timeOrigin + this.#startTime },
+      { monotonicTime: this.#startTime, systemTime: TIME_ORIGIN + this.#startTime },
       this.#metadata,
     );
   }
 
   set(key: string, value: unknown): Span {
-    if (this.#ended) return this;
+    if (this.#ended || key === '__proto__') return this;
     if (this.#added === undefined) this.#added = {};
     this.#added[key] = value;
     return this;
@@ -96,7 +94,9 @@ export class ActiveSpan implements Span, TelemetryContext {
     const now = performance.now();
     this.#ended = true;
     this.#sink.spanEnded();
-    const md = { ...this.#final(extra), kind: failureKind(error), error };
+    const md = copyMetadata(this.#final(extra));
+    md.kind = failureKind(error);
+    md.error = error;
     this.#sink.emit(this.#names.exception, { duration: now - this.#startTime, monotonicTime: now }, md);
   }
 
@@ -114,14 +114,24 @@ export class ActiveSpan implements Span, TelemetryContext {
   #final(extra: Metadata | undefined): Metadata {
     const added = this.#added;
     if (added === undefined && extra === undefined) return this.#metadata;
-    const start = this.#metadata;
-    const md: Metadata = { ...start, ...added, ...extra, spanId: this.spanId };
+    const md = copyMetadata(this.#metadata);
+    if (added !== undefined) addMetadata(md, added);
+    if (extra !== undefined) addMetadata(md, extra);
+    return this.#withIds(md);
+  }
+
+  // standard keys win over the caller's keys of the same name
+  #withIds(md: Metadata): Metadata {
+    md.spanId = this.spanId;
     if (this.parentSpanId !== undefined) md.parentSpanId = this.parentSpanId;
-    else delete md.parentSpanId;
-    if (start.correlationId !== undefined) md.correlationId = start.correlationId;
+    else if (md.parentSpanId !== undefined) delete md.parentSpanId;
+    if (this.correlationId !== undefined) md.correlationId = this.correlationId;
     return md;
   }
 }
+
+// constant for the life of the page or process; reading it per span costs more than the clock
+const TIME_ORIGIN = typeof performance === 'undefined' ? 0 : performance.timeOrigin;
 
 function call<R>(fn: () => R): R {
   return fn();

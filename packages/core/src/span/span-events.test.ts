@@ -177,6 +177,17 @@ describe('span with nobody listening', () => {
     expect(now).not.toHaveBeenCalled();
   });
 
+  it('starts recording once a handler attaches, and stops once it detaches', () => {
+    const t = createTelemetry();
+    t.attach('elsewhere', 'other.**', () => {});
+    expect(t.span('job', {}, (span) => span.recording)).toBe(false);
+    const capture = captureEvents(t, 'job.*');
+    expect(t.span('job', {}, (span) => span.recording)).toBe(true);
+    capture.detach();
+    expect(t.span('job', {}, (span) => span.recording)).toBe(false);
+    expect(capture.names).toEqual(['job.start', 'job.stop']);
+  });
+
   it('records when only the exception event is listened to', () => {
     const t = createTelemetry();
     const capture = captureEvents(t, 'job.exception');

@@ -6,7 +6,7 @@
 // Span ids are not time-ordered; the events they appear in carry the time. Correlation ids,
 // made once per request, are UUIDv7 (time-ordered).
 
-const HEX_PAD = '00000000';
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function random32(): number {
   const crypto = globalThis.crypto;
@@ -15,13 +15,15 @@ function random32(): number {
 }
 
 function hex8(value: number): string {
-  const s = value.toString(16);
-  return s.length === 8 ? s : HEX_PAD.slice(s.length) + s;
+  return `${HEX[value >>> 24]}${HEX[(value >>> 16) & 0xff]}${HEX[(value >>> 8) & 0xff]}${HEX[value & 0xff]}`;
 }
 
+// Number#toString(16) is a slow runtime call, so ids are built from a table: `head` holds the
+// prefix and the counter's upper 24 bits and is rebuilt once every 256 ids.
 let prefix = hex8(random32());
 let counter = random32();
 let remaining = 2 ** 32;
+let head = '';
 
 /**
  * A new span id: 16 lowercase hex characters, unique per page or process.
@@ -32,7 +34,10 @@ export function nextSpanId(): string {
   if (--remaining === 0) {
     prefix = hex8(random32());
     remaining = 2 ** 32;
+    head = '';
   }
   counter = (counter + 1) >>> 0;
-  return prefix + hex8(counter);
+  const low = counter & 0xff;
+  if (low === 0 || head === '') head = prefix + hex8(counter).slice(0, 6);
+  return head + (HEX[low] as string);
 }

@@ -83,16 +83,31 @@ export class SpanRecorder implements SpanSink {
     return span;
   }
 
+  /** Forgets which prefixes have listeners; the bus calls it when handlers are attached or detached. */
+  invalidate(): void {
+    if (this.#names.size > 0) this.#names.clear();
+  }
+
   #listening(names: SpanNames): boolean {
-    const host = this.#host;
-    return host.hasHandlers(names.start) || host.hasHandlers(names.stop) || host.hasHandlers(names.exception);
+    let listening = names.listening;
+    if (listening === undefined) {
+      const host = this.#host;
+      listening = host.hasHandlers(names.start) || host.hasHandlers(names.stop) || host.hasHandlers(names.exception);
+      names.listening = listening;
+    }
+    return listening;
   }
 
   #namesOf(prefix: string): SpanNames {
     let names = this.#names.get(prefix);
     if (names === undefined) {
       if (this.#names.size >= NAMES_CACHE_SIZE) this.#names.clear();
-      names = { start: `${prefix}.start`, stop: `${prefix}.stop`, exception: `${prefix}.exception` };
+      names = {
+        start: `${prefix}.start`,
+        stop: `${prefix}.stop`,
+        exception: `${prefix}.exception`,
+        listening: undefined,
+      };
       this.#names.set(prefix, names);
     }
     return names;
