@@ -1,12 +1,14 @@
 // Reporters follow config.set live: on/off, the /metrics port, the StatsD endpoint and batch size.
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTelemetry } from '../bus/telemetry.js';
 import { counter } from '../metrics/definitions.js';
 import { serveMetrics } from '../node/prometheus/metrics-server.js';
 import { prometheusReporter } from '../node/prometheus/prometheus-reporter.js';
+import { startNodeRuntimePoller } from '../node/runtime/node-sources.js';
 import { statsdReporter } from '../node/statsd/statsd-reporter.js';
+import { captureEvents } from '../testing/capture-events.js';
 import { loadConfig } from './config.js';
 import { applyReporterConfig } from './reporter-config.js';
 
@@ -93,6 +95,31 @@ describe('reporters follow the configuration live', () => {
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+
+  it('starts, re-times and stops the runtime poller from runtime.enabled and runtime.intervalMs', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const config = loadConfig({ env: {}, options: { runtime: { intervalMs: 1000 } } });
+      const memory = captureEvents(t, 'runtime.memory');
+      const stop = applyReporterConfig(config, { runtime: (ms) => startNodeRuntimePoller(t, { intervalMs: ms }) });
+      expect(vi.getTimerCount()).toBe(0);
+      config.set('runtime.enabled', true);
+      vi.advanceTimersByTime(1000);
+      expect(memory.events).toHaveLength(1);
+      config.set('runtime.intervalMs', 200);
+      vi.advanceTimersByTime(1000);
+      expect(memory.events).toHaveLength(6);
+      expect(vi.getTimerCount()).toBe(1);
+      config.set('enabled', false);
+      expect(vi.getTimerCount()).toBe(0);
+      config.set('enabled', true);
+      expect(vi.getTimerCount()).toBe(1);
+      stop();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
