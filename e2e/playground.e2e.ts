@@ -55,6 +55,11 @@ test('placing an order is one span whose start and stop share ids, with a plausi
   const payment = await telemetry.waitForEvent('shop.checkout.payment.stop');
   expect(payment.metadata.parentSpanId).toBe(stop.metadata.spanId);
   expect(payment.measurements.duration).toBeLessThanOrEqual(stop.measurements.duration as number);
+
+  // the page aggregates its own metrics too
+  const metrics = page.getByRole('region', { name: 'Shop metrics' });
+  await expect(metrics.locator('dt:text-is("Orders placed") + dd')).toHaveText('1');
+  await expect(metrics.locator('dt:text-is("Median order time") + dd')).toHaveText(/^\d+ ms$/);
 });
 
 test('a declined payment emits .exception with the error and the page says so', async ({ page, telemetry }) => {

@@ -10,7 +10,8 @@ import { Checkout } from './shop/checkout.js';
 import { ProductList } from './shop/product-list.js';
 import type { Product } from './shop/products.js';
 import { RecentEvents } from './telemetry/recent-events.js';
-import { exporter } from './telemetry/setup.js';
+import { exporter, pageMetrics } from './telemetry/setup.js';
+import { ShopMetrics } from './telemetry/shop-metrics.js';
 
 const devtoolsExporters =
   exporter === undefined
@@ -59,11 +60,12 @@ export function App() {
       </header>
       <main>
         <Shop />
+        <ShopMetrics />
         <RecentEvents />
         <Guide />
       </main>
       {/* A demo app: the panel ships in every build, open by default in development. */}
-      <IsotelDevtools initialIsOpen={import.meta.env.DEV} exporters={devtoolsExporters} />
+      <IsotelDevtools initialIsOpen={import.meta.env.DEV} exporters={devtoolsExporters} metrics={pageMetrics} />
     </TelemetryProvider>
   );
 }

@@ -1,6 +1,6 @@
 // The playground's telemetry wiring: the page's default bus, shipped to the dev collector that
 // `npm start` runs next to it. Vite puts VITE_* environment variables on import.meta.env.
-import { getDefaultTelemetry } from '@isotel/core';
+import { counter, createAggregator, getDefaultTelemetry, summary } from '@isotel/core';
 import { type BrowserExporter, createBrowserExporter } from '@isotel/core/browser';
 import { switchableFetch } from '../network/network-switch.js';
 
@@ -19,3 +19,23 @@ export const exporter: BrowserExporter | undefined =
         fetch: switchableFetch,
         resource: { service: 'isotel-playground' },
       });
+
+/**
+ * Metrics aggregated in the page itself (the devtools' Metrics tab and the "Shop metrics" card
+ * read them); the dev collector keeps its own for Prometheus.
+ */
+export const pageMetrics = createAggregator(
+  getDefaultTelemetry(),
+  [
+    counter('shop.cart.add.count', { description: 'Products added to the cart.' }),
+    summary('shop.checkout.order.stop.duration', {
+      tags: ['backend'],
+      unit: 'millisecond',
+      description: 'Time to place an order.',
+      reporterOptions: { quantiles: [0.5, 0.95] },
+    }),
+    counter('shop.checkout.order.exception.duration', { description: 'Orders that failed.' }),
+    summary('react.render.actualDuration', { tags: ['id'], unit: 'millisecond', description: 'React render time.' }),
+  ],
+  { id: 'playground.metrics' },
+);
