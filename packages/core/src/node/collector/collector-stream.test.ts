@@ -100,6 +100,16 @@ describe('GET /v1/stream', () => {
     expect((await fetch(`${url}/v1/stream?pattern=a..b`, { headers: admin })).status).toBe(400);
   });
 
+  it('keeps an idle stream alive with heartbeat comments', async () => {
+    const { url } = await start({ stream: { heartbeatMs: 20 } });
+    const res = await fetch(`${url}/v1/stream`, { headers: admin });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    readers.push(reader);
+    let text = '';
+    while (!text.includes(': heartbeat')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toContain('event: control');
+  });
+
   it('drops a reader that falls behind its buffer and counts it', async () => {
     const { url, collector, telemetry } = await start({ stream: { bufferedMessages: 8 } });
     const res = await fetch(`${url}/v1/stream?pattern=flood.**`, { headers: admin });
@@ -186,6 +196,25 @@ describe('control', () => {
     expect(await current.json()).toEqual({ control: DEFAULT_CONTROL });
     const client = await fetch(`${url}/v1/control/tab-1`, { headers: admin });
     expect(await client.json()).toEqual({ clientId: 'tab-1', control: DEFAULT_CONTROL });
+  });
+
+  it('forgets a client control on DELETE, falling back to the global one', async () => {
+    const { url } = await start();
+    await fetch(`${url}/v1/control/tab-9`, { method: 'PUT', headers: admin, body: JSON.stringify({ enabled: false }) });
+    const removed = await fetch(`${url}/v1/control/tab-9`, { method: 'DELETE', headers: admin });
+    expect(await removed.json()).toEqual({ clientId: 'tab-9', control: DEFAULT_CONTROL });
+    const answer = (await (await ingest(url, 'tab-9', ['a.b'])).json()) as IngestResponse;
+    expect(answer.control).toEqual(DEFAULT_CONTROL);
+  });
+
+  it('answers 404 for unknown routes and 405 with Allow for wrong methods', async () => {
+    const { url } = await start();
+    expect((await fetch(`${url}/v2/events`, { headers: admin })).status).toBe(404);
+    const get = await fetch(`${url}/v1/events`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    const post = await fetch(`${url}/v1/stats`, { method: 'POST', headers: admin, body: '{}' });
+    expect(post.status).toBe(405);
   });
 
   it('guards control, handlers and stats with the admin token', async () => {
