@@ -2,7 +2,7 @@ import { createTelemetry } from '@isotel/core';
 import { captureEvents } from '@isotel/core/testing';
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useState } from 'react';
+import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TelemetryProvider } from '../provider.js';
 import { TelemetryErrorBoundary } from './telemetry-error-boundary.js';
@@ -88,5 +88,20 @@ describe('TelemetryErrorBoundary', () => {
     broken = false;
     await userEvent.click(screen.getByRole('button', { name: 'go home' }));
     expect(screen.getByText('cart ok')).toBeTruthy();
+  });
+
+  it('emits one react.error per caught error under StrictMode', () => {
+    broken = true;
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'react.error');
+    render(
+      <StrictMode>
+        <TelemetryErrorBoundary telemetry={t} fallback={<p role="alert">failed</p>}>
+          <Cart />
+        </TelemetryErrorBoundary>
+      </StrictMode>,
+    );
+    expect(screen.getByRole('alert')).toBeTruthy();
+    expect(capture.events).toHaveLength(1);
   });
 });

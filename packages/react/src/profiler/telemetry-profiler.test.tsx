@@ -2,7 +2,7 @@ import { createTelemetry } from '@isotel/core';
 import { captureEvents } from '@isotel/core/testing';
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useState } from 'react';
+import { StrictMode, useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelemetryProvider } from '../provider.js';
 import { TelemetryProfiler } from './telemetry-profiler.js';
@@ -55,5 +55,19 @@ describe('TelemetryProfiler', () => {
       </TelemetryProfiler>,
     );
     expect(capture.names).toEqual(['ui.list.render']);
+  });
+
+  it('emits once per commit under StrictMode, not per double render', async () => {
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'react.render');
+    render(
+      <StrictMode>
+        <TelemetryProfiler id="counter" telemetry={t}>
+          <Counter />
+        </TelemetryProfiler>
+      </StrictMode>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'clicked 0' }));
+    expect(capture.events.map((e) => e.metadata.phase)).toEqual(['mount', 'update']);
   });
 });
