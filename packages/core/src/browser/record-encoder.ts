@@ -1,4 +1,5 @@
 import type { Measurements, Metadata } from '../bus/types.js';
+import { sanitizeMetadata } from '../sanitize/sanitize-metadata.js';
 import { recordUuid } from './record-id.js';
 
 // A record's JSON always starts `{"id":"<36-char uuid>","time":<13 digits>,` because the id and
@@ -36,8 +37,8 @@ export function sourceJson(source: RecordSource): string {
  * (`sourceTail` from {@link sourceJson}), and `correlationId` / `spanId` / `parentSpanId` /
  * `sampleRate` lifted from metadata (the rate multiplied by `keptAtRate` when the exporter's own
  * control sampled the event). Metadata that JSON cannot express as is (Errors, BigInts, cycles)
- * goes through a JSON-safe copy; the caller's objects are never mutated. Undefined only if even
- * the copy cannot be serialised.
+ * goes through `sanitizeMetadata`; plain metadata is serialised as is (the collector sanitises
+ * what it receives). The caller's objects are never mutated. Undefined only if serialising fails.
  *
  * The JSON is assembled by hand around two JSON.stringify calls (measurements, metadata): this
  * runs on every exported emit, and bus names are already restricted to `[A-Za-z0-9_.-]`.
@@ -73,11 +74,11 @@ function metadataToJson(metadata: Metadata): string | undefined {
     try {
       return JSON.stringify(metadata) ?? '{}';
     } catch {
-      // a cycle or BigInt below the top level: fall through to the safe copy
+      // a cycle or BigInt below the top level: fall through to sanitizing
     }
   }
   try {
-    return JSON.stringify(jsonSafe(metadata, 0, new WeakSet())) ?? '{}';
+    return JSON.stringify(sanitizeMetadata(metadata));
   } catch {
     return undefined;
   }
@@ -108,36 +109,4 @@ function needsCopy(metadata: Metadata): boolean {
     if (typeof value === 'bigint' || value instanceof Error) return true;
   }
   return false;
-}
-
-const MAX_DEPTH = 8;
-const HOSTILE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** A copy of `value` that JSON can carry: Errors as `{ name, message }`, BigInts as strings, cycles cut. */
-export function jsonSafe(value: unknown, depth: number, seen: WeakSet<object>): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'function' || typeof value === 'symbol') return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (value === null || typeof value !== 'object') return value;
-  if (seen.has(value)) return '[Circular]';
-  if (depth >= MAX_DEPTH) return '[Truncated]';
-  seen.add(value);
-  let out: unknown;
-  if (value instanceof Error) {
-    out = { name: value.name, message: value.message };
-  } else if (Array.isArray(value)) {
-    out = value.map((item) => jsonSafe(item, depth + 1, seen) ?? null);
-  } else if (value instanceof Date) {
-    out = Number.isNaN(value.getTime()) ? null : value.toISOString();
-  } else {
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      if (HOSTILE_KEYS.has(key)) continue;
-      const item = jsonSafe((value as Record<string, unknown>)[key], depth + 1, seen);
-      if (item !== undefined) copy[key] = item;
-    }
-    out = copy;
-  }
-  seen.delete(value);
-  return out;
 }

@@ -6,7 +6,7 @@ export const KEEPALIVE_BUDGET_BYTES = 64 * 1024;
 
 /** How one request to the collector ended. */
 export type SendOutcome =
-  /** 2xx: the collector answered which events it accepted. */
+  /** 2xx (or a 422 IngestResponse): the collector answered which events it accepted. */
   | { readonly kind: 'acknowledged'; readonly response: IngestResponse }
   /** Worth trying again later: network failure, 408, 429, 5xx. `retryAfterMs` from `Retry-After`. */
   | { readonly kind: 'retry'; readonly error: string; readonly retryAfterMs?: number }
@@ -80,12 +80,29 @@ export async function postBatch(
     return { kind: 'acknowledged', response: readIngestResponse(parsed) };
   }
   const detail = await response.text().catch(() => '');
+  // 422: the collector read the batch and refused every event; its answer says which and why
+  if (status === 422) {
+    const parsed = parseJson(detail);
+    if (isIngestResponse(parsed)) return { kind: 'acknowledged', response: readIngestResponse(parsed) };
+  }
   const error = `HTTP ${status}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfter = parseRetryAfterHeader(response.headers.get('retry-after'), now());
     return retryAfter === undefined ? { kind: 'retry', error } : { kind: 'retry', error, retryAfterMs: retryAfter };
   }
   return { kind: 'refused', status, error };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isIngestResponse(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Array.isArray((value as IngestResponse).rejected);
 }
 
 function withToken(url: string, token: string): string {

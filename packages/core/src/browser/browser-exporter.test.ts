@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
+import type { Metadata } from '../bus/types.js';
+import { setLogger } from '../log/logger.js';
+import { type CollectorOptions, createCollector } from '../node/index.js';
+import { createBrowserExporter } from './browser-exporter.js';
+
+// The exporter outside a browser (Node: no IndexedDB, no page lifecycle) against a real
+// collector over real HTTP on an ephemeral port.
+
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+  setLogger({ warn: (m, d) => console.warn(`[isotel] ${m}`, d), error: (m, d) => console.error(`[isotel] ${m}`, d) });
+});
+
+async function collector(options: Omit<CollectorOptions, 'telemetry'> = {}) {
+  const server = createTelemetry();
+  const stored: { name: string; metadata: Metadata }[] = [];
+  server.attach('store', 'app.**', (name, _m, metadata) => {
+    stored.push({ name, metadata });
+  });
+  const c = createCollector({ telemetry: server, rateLimit: false, node: 'test', ...options });
+  const listening = await c.listen(0, '127.0.0.1');
+  closers.push(() => c.close());
+  return { c, stored, url: `http://127.0.0.1:${listening.port}` };
+}
+
+function exporterFor(
+  url: string,
+  options: { token?: string; storage?: 'indexeddb' | 'memory' } = {},
+): { t: Telemetry; exporter: ReturnType<typeof createBrowserExporter> } {
+  const t = createTelemetry();
+  const exporter = createBrowserExporter(t, { url, flushIntervalMs: 60_000, storage: 'memory', ...options });
+  closers.push(() => t.shutdown());
+  return { t, exporter };
+}
+
+describe('the browser exporter in Node, against a real collector', () => {
+  it('queues in memory where IndexedDB is missing, says so, and ships to the collector', async () => {
+    const warnings: string[] = [];
+    setLogger({ warn: (message) => warnings.push(message), error: (message) => warnings.push(message) });
+    const { stored, url } = await collector();
+    const { t, exporter } = exporterFor(url, { storage: 'indexeddb' });
+    await exporter.ready;
+    expect(exporter.stats().storage).toBe('memory');
+    expect(warnings.join()).toMatch(/queued in memory only/);
+    t.emit('app.order.placed', { total: 30 }, { orderId: 'o-1' });
+    await exporter.flush();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.metadata).toMatchObject({ orderId: 'o-1', remote: true, node: 'test' });
+    expect(exporter.stats()).toMatchObject({ sent: 1, queued: 0 });
+  });
+
+  it('counts events the collector rejects and keeps the valid ones of the batch', async () => {
+    const { stored, url } = await collector({ maxMeasurements: 2 });
+    const { t, exporter } = exporterFor(url);
+    await exporter.ready;
+    t.emit('app.ok', { a: 1 });
+    t.emit('app.too_many', { a: 1, b: 2, c: 3 });
+    await exporter.flush();
+    expect(stored.map((s) => s.name)).toEqual(['app.ok']);
+    expect(exporter.stats()).toMatchObject({ sent: 1, queued: 0, dropped: { rejected: 1 } });
+  });
+
+  it('counts a batch whose every event is rejected (422) as rejected, not retried', async () => {
+    const { url } = await collector({ maxMeasurements: 1 });
+    const { t, exporter } = exporterFor(url);
+    await exporter.ready;
+    t.emit('app.too_many', { a: 1, b: 2 });
+    await exporter.flush();
+    expect(exporter.stats()).toMatchObject({ sent: 0, retried: 0, queued: 0, dropped: { rejected: 1 } });
+  });
+
+  it('drops a batch refused for a wrong token (403) without retrying, and says why', async () => {
+    const { url } = await collector({ ingestToken: 'right' });
+    const { t, exporter } = exporterFor(url, { token: 'wrong' });
+    await exporter.ready;
+    t.emit('app.x', {});
+    await exporter.flush();
+    expect(exporter.stats()).toMatchObject({ retried: 0, queued: 0, dropped: { client_error: 1 } });
+    expect(exporter.stats().lastError).toMatch(/HTTP 403/);
+  });
+
+  it('applies the control the collector holds for this client, picked up with a flush', async () => {
+    const { stored, url } = await collector();
+    const { t, exporter } = exporterFor(url);
+    await exporter.ready;
+    t.emit('app.first', {});
+    await exporter.flush();
+    const clientId = stored[0]?.metadata.clientId as string;
+    const put = await fetch(`${url}/v1/control/${encodeURIComponent(clientId)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ deny: ['app.noise.**'] }),
+    });
+    expect(put.status).toBe(200);
+    t.emit('app.second', {});
+    await exporter.flush(); // the answer carries the new control
+    t.emit('app.noise.tick', {});
+    t.emit('app.third', {});
+    await exporter.flush();
+    expect(stored.map((s) => s.name)).toEqual(['app.first', 'app.second', 'app.third']);
+    expect(exporter.stats().dropped).toEqual({ denied: 1 });
+  });
+});
