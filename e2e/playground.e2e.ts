@@ -77,6 +77,23 @@ test('a declined payment emits .exception with the error and the page says so', 
   await expect(page.getByRole('status', { name: 'Order status' })).toContainText('declined');
 });
 
+test('a product that fails to render is reported by the error boundary, and the list recovers', async ({
+  page,
+  telemetry,
+}) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Show a broken product' }).click();
+  const error = await telemetry.waitForEvent('react.error', { metadata: { boundary: 'product-list' } });
+  expect(error.metadata.error).toMatchObject({ name: 'TypeError', message: 'Product "mystery-blend" has no price.' });
+  // React's component stack (names are minified in the production build)
+  expect(error.metadata.componentStack).toMatch(/^\s+at \w+/);
+  await expect(page.getByRole('alert')).toHaveText('Product "mystery-blend" has no price.');
+  // the rest of the shop keeps working
+  await expect(page.getByRole('region', { name: 'Cart' })).toBeVisible();
+  await page.getByRole('button', { name: 'Reload the list' }).click();
+  await expect(page.getByRole('list', { name: 'Product list' }).getByRole('listitem')).toHaveCount(8);
+});
+
 test('every event of one "place order" click carries the same correlation id', async ({ page, telemetry }) => {
   await page.goto('/');
   await addToCart(page, 'Gooseneck kettle');

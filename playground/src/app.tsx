@@ -1,6 +1,12 @@
 import { getDefaultTelemetry } from '@isotel/core';
 import { IsotelDevtools } from '@isotel/devtools/production';
-import { TelemetryProfiler, TelemetryProvider, useEmit } from '@isotel/react';
+import {
+  type ErrorFallbackProps,
+  TelemetryErrorBoundary,
+  TelemetryProfiler,
+  TelemetryProvider,
+  useEmit,
+} from '@isotel/react';
 import { useCallback, useReducer } from 'react';
 import { Guide } from './guide/guide.js';
 import { OfflineSwitch } from './network/offline-switch.js';
@@ -17,6 +23,18 @@ const devtoolsExporters =
   exporter === undefined
     ? []
     : [{ name: 'dev collector', stats: exporter.stats.bind(exporter), flush: exporter.flush.bind(exporter) }];
+
+function ProductListFallback({ error, reset }: ErrorFallbackProps) {
+  return (
+    <section aria-labelledby="products-error-title" className="card">
+      <h2 id="products-error-title">Products could not be shown</h2>
+      <p role="alert">{error instanceof Error ? error.message : String(error)}</p>
+      <button type="button" onClick={reset}>
+        Reload the list
+      </button>
+    </section>
+  );
+}
 
 function Shop() {
   const emit = useEmit();
@@ -39,9 +57,11 @@ function Shop() {
 
   return (
     <div className="shop">
-      <TelemetryProfiler id="product-list">
-        <ProductList onAdd={add} />
-      </TelemetryProfiler>
+      <TelemetryErrorBoundary name="product-list" fallback={ProductListFallback}>
+        <TelemetryProfiler id="product-list">
+          <ProductList onAdd={add} />
+        </TelemetryProfiler>
+      </TelemetryErrorBoundary>
       <div className="side">
         <Cart lines={lines} onRemove={remove} />
         <Checkout lines={lines} onPlaced={clear} />

@@ -11,6 +11,11 @@ export function Guide() {
           Emit <code>shop.product.filter</code> / <code>shop.product.sort</code>; the list re-renders and the{' '}
           <code>TelemetryProfiler</code> around it emits <code>react.render</code> with React's render timings.
         </dd>
+        <dt>Show a broken product</dt>
+        <dd>
+          A product that throws while rendering: the <code>TelemetryErrorBoundary</code> around the list emits{' '}
+          <code>react.error</code> with the error and shows a fallback; <strong>Reload the list</strong> resets it.
+        </dd>
         <dt>Add to cart / Remove</dt>
         <dd>
           Emit <code>shop.cart.add</code> / <code>shop.cart.remove</code> counters; the dev collector turns them into

@@ -12,6 +12,7 @@ export function ProductList({ onAdd }: ProductListProps) {
   const emit = useEmit();
   const [query, setQuery] = useState('');
   const [order, setOrder] = useState<SortOrder>('name');
+  const [broken, setBroken] = useState(false);
   const products = useMemo(() => visibleProducts(query, order), [query, order]);
 
   return (
@@ -57,6 +58,16 @@ export function ProductList({ onAdd }: ProductListProps) {
         ))}
       </ul>
       {products.length === 0 && <p>No product matches “{query}”.</p>}
+      {broken && <BrokenProduct />}
+      <button type="button" onClick={() => setBroken(true)}>
+        Show a broken product
+      </button>
     </section>
   );
+}
+
+// A product whose data came back malformed: rendering it throws, and the error boundary around
+// the list reports it as `react.error` and shows its fallback.
+function BrokenProduct(): never {
+  throw new TypeError('Product "mystery-blend" has no price.');
 }
