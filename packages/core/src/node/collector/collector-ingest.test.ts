@@ -83,6 +83,24 @@ describe('POST /v1/events', () => {
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
+    // a large streamed body is refused without the collector reading it all
+    const huge = new Uint8Array(64 * 1024).fill(32);
+    let sentChunks = 0;
+    const endless = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INGEST}` },
+      body: new ReadableStream({
+        pull(controller) {
+          if (++sentChunks > 256)
+            controller.close(); // 16 MiB at most
+          else controller.enqueue(huge);
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(endless.status).toBe(413);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sentChunks).toBeLessThan(257); // the upload was cut short, not read to the end
     const many = await post(batch([record('a.b'), record('a.b'), record('a.b'), record('a.b')]));
     expect(many.status).toBe(413);
     expect(await many.json()).toMatchObject({ error: { code: 'too_many_events' } });

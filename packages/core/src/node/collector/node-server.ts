@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { logger } from '../../log/logger.js';
 
 /** A collector listening on Node's HTTP server. */
@@ -15,6 +14,38 @@ export interface CollectorServer {
 
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+// The request body as a web stream that pauses the socket while 64 KiB are queued. Cancelling it
+// (a body over the limit) discards the rest as it arrives, never keeping it, and the connection
+// is closed after the answer. Lighter than Readable.toWeb, which showed in profiles.
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on('data', (chunk: Buffer) => {
+          if (cancelled) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 1) <= 0) req.pause();
+        });
+        req.on('end', () => {
+          if (!cancelled) controller.close();
+        });
+        req.on('error', (error) => {
+          if (!cancelled) controller.error(error);
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        cancelled = true;
+        req.resume();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+}
+
 // IncomingMessage -> Request. The body stays a stream: the handler pulls it chunk by chunk
 // under its byte limit, and an oversized body is cancelled, never buffered whole.
 function toRequest(req: IncomingMessage, origin: string): Request {
@@ -24,7 +55,7 @@ function toRequest(req: IncomingMessage, origin: string): Request {
   const method = req.method ?? 'GET';
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
   if (!NO_BODY.has(method)) {
-    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+    init.body = bodyStream(req);
     init.duplex = 'half';
   }
   return new Request(origin + (req.url ?? '/'), init);
@@ -82,7 +113,10 @@ export function listenCollector(
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
     handler(toRequest(req, origin))
-      .then((response) => writeResponse(response, res))
+      .then((response) => {
+        if (!req.complete) res.shouldKeepAlive = false; // a refused body still arriving: close after answering
+        return writeResponse(response, res);
+      })
       .catch((error: unknown) => {
         logger().error('The collector could not write a response.', error);
         if (!res.headersSent) res.writeHead(500).end();
