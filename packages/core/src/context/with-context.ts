@@ -84,10 +84,10 @@ function apply(c: Call): unknown {
  * a context is in force and the metadata has none. Copies, never mutates.
  */
 export function withAmbientCorrelation(metadata: Metadata): Metadata {
+  // the caller's own id first: span events carry one, and then the context is not even read
+  if (metadata.correlationId !== undefined) return metadata;
   const context = activeContext();
-  if (context === undefined || context.correlationId === undefined || metadata.correlationId !== undefined) {
-    return metadata;
-  }
+  if (context === undefined || context.correlationId === undefined) return metadata;
   const out = copyMetadata(metadata);
   out.correlationId = context.correlationId;
   return out;
