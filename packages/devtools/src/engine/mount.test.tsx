@@ -4,6 +4,7 @@ import { act } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mountDevtools } from '../production.js';
+import { STREAM_RENDER_INTERVAL_MS } from './panel.js';
 import { DEFAULT_STORAGE_KEY } from './persisted-state.js';
 import { DEVTOOLS_Z_INDEX } from './styles.js';
 
@@ -14,9 +15,14 @@ function panelQueries(container: ParentNode) {
   return Object.assign(within(root), { root });
 }
 
-/** Resolves after the next animation frame (the panel renders once per frame). */
+/** Resolves once the panel has drawn what was emitted (a busy stream redraws at most every interval). */
 function nextFrame(): Promise<void> {
-  return act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+  return act(
+    () =>
+      new Promise<void>((resolve) =>
+        setTimeout(() => requestAnimationFrame(() => resolve()), STREAM_RENDER_INTERVAL_MS + 10),
+      ),
+  );
 }
 
 let container: HTMLElement;

@@ -17,6 +17,12 @@ import { STYLES } from './styles.js';
 
 const RESIZE_STEP = 16;
 
+/**
+ * Least time between two renders caused by incoming events, in ms. A busy stream redraws the
+ * list ten times a second instead of every frame; user actions still render on the next frame.
+ */
+export const STREAM_RENDER_INTERVAL_MS = 100;
+
 function nextFrame(fn: () => void): () => void {
   const g = globalThis as {
     requestAnimationFrame?: (cb: () => void) => number;
@@ -56,6 +62,8 @@ export class DevtoolsPanel {
   #backend: DevtoolsBackend;
   #unsubscribe: (() => void) | undefined;
   #cancelFrame: (() => void) | undefined;
+  #streamTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastRender = 0;
   #hotkey: Hotkey;
   #paused: boolean;
   readonly #onKeyDown = (event: KeyboardEvent) => this.#handleKey(event);
@@ -222,6 +230,8 @@ export class DevtoolsPanel {
   }
 
   unmount(): void {
+    clearTimeout(this.#streamTimer);
+    this.#streamTimer = undefined;
     this.#cancelFrame?.();
     this.#cancelFrame = undefined;
     this.#unsubscribeAll();
@@ -240,11 +250,23 @@ export class DevtoolsPanel {
   #subscribe(): void {
     if (this.#unsubscribe) return;
     const ring = this.#ring;
+    // One clock read per task, not per event: events emitted in the same synchronous run share
+    // a receive time, which is what a millisecond display shows anyway.
+    let now = 0;
+    let fresh = false;
+    const expire = () => {
+      fresh = false;
+    };
     this.#unsubscribe = this.#backend.subscribe(
       (name, measurements, metadata) => {
         if (this.#paused) return;
-        ring.push(name, measurements, metadata, Date.now());
-        if (this.#state.open) this.#schedule();
+        if (!fresh) {
+          now = Date.now();
+          fresh = true;
+          queueMicrotask(expire);
+        }
+        ring.push(name, measurements, metadata, now);
+        if (this.#state.open) this.#scheduleFromStream();
       },
       (message) => {
         this.#streamError.textContent = message ?? '';
@@ -279,8 +301,22 @@ export class DevtoolsPanel {
     if (this.#cancelFrame !== undefined || !this.#state.open) return;
     this.#cancelFrame = nextFrame(() => {
       this.#cancelFrame = undefined;
+      this.#lastRender = performance.now();
       if (this.#state.open) this.#activeTab()?.render();
     });
+  }
+
+  #scheduleFromStream(): void {
+    if (this.#cancelFrame !== undefined || this.#streamTimer !== undefined) return;
+    const wait = this.#lastRender + STREAM_RENDER_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      this.#schedule();
+      return;
+    }
+    this.#streamTimer = setTimeout(() => {
+      this.#streamTimer = undefined;
+      this.#schedule();
+    }, wait);
   }
 
   #activeTab(): Tab | undefined {

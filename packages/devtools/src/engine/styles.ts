@@ -29,6 +29,7 @@ export const STYLES = `
   }
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 button, input, select { font: inherit; color: inherit; }
 button { background: var(--bg); border: 1px solid var(--border); border-radius: 4px; padding: 2px 8px; cursor: pointer; }
 button:hover { border-color: var(--accent); }
@@ -50,7 +51,7 @@ input[type='text'], input[type='number'], input:not([type]) {
 .panel {
   position: fixed; left: 0; right: 0; bottom: 0; z-index: ${DEVTOOLS_Z_INDEX};
   display: flex; flex-direction: column; background: var(--bg); color: var(--fg);
-  border-top: 1px solid var(--border); box-shadow: 0 -2px 12px rgba(0,0,0,.15);
+  border-top: 1px solid var(--border); box-shadow: 0 -2px 12px rgba(0,0,0,.15); contain: layout paint;
 }
 .panel[hidden] { display: none; }
 .separator { height: 6px; cursor: ns-resize; background: var(--border); flex: none; }
@@ -67,13 +68,14 @@ input[type='text'], input[type='number'], input:not([type]) {
 .toolbar label { display: inline-flex; align-items: center; gap: 4px; }
 .count { color: var(--muted); margin-left: auto; }
 .split { flex: 1; min-height: 0; display: flex; }
-.list { position: relative; flex: 1; min-width: 0; overflow-y: auto; }
+.list { position: relative; flex: 1; min-width: 0; overflow-y: auto; contain: strict; }
 .spacer { position: relative; }
+.window { position: absolute; left: 0; right: 0; top: 0; }
 .row {
-  position: absolute; left: 0; right: 0; height: ${ROW_HEIGHT}px; display: flex; gap: 8px; align-items: center;
+  height: ${ROW_HEIGHT}px; display: flex; gap: 8px; align-items: center;
   padding: 0 8px; border: none; border-radius: 0; text-align: left; white-space: nowrap; overflow: hidden; background: none;
 }
-.row:nth-child(even) { background: var(--row-alt); }
+.row.alt { background: var(--row-alt); }
 .row[aria-selected='true'] { background: var(--selected); }
 .row .time { color: var(--muted); flex: none; }
 .row .name { flex: none; font-weight: 600; }

@@ -1,7 +1,7 @@
 import { createTelemetry } from '@isotel/core';
 import { TelemetryProvider } from '@isotel/react';
 import { within } from '@testing-library/dom';
-import { act, render } from '@testing-library/react';
+import { act, render, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Profiler, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,8 +30,10 @@ describe('IsotelDevtools', () => {
     await userEvent.click(ui.getByRole('button', { name: 'Open isotel devtools' }));
     expect(ui.getByRole('region', { name: 'isotel devtools' })).toBeTruthy();
     act(() => t.emit('checkout.payment.stop', { duration: 12 }, { orderId: 'o-1' }));
-    await frame();
-    expect(ui.getByRole('listbox', { name: 'Events' }).textContent).toContain('checkout.payment.stop');
+    // a busy stream redraws at most every STREAM_RENDER_INTERVAL_MS
+    await waitFor(() =>
+      expect(ui.getByRole('listbox', { name: 'Events' }).textContent).toContain('checkout.payment.stop'),
+    );
   });
 
   it('does not re-render the host app while events flow', async () => {

@@ -30,6 +30,7 @@ export class EventsTab implements Tab {
   readonly #detail: EventDetail;
   readonly #list: HTMLElement;
   readonly #spacer: HTMLElement;
+  readonly #window: HTMLElement;
   readonly #spans: HTMLElement;
   readonly #pill: HTMLButtonElement;
   readonly #count: HTMLElement;
@@ -76,7 +77,8 @@ export class EventsTab implements Tab {
     spans.checked = state.groupBySpans;
     this.#patternError = h('span', { class: 'error', role: 'alert' });
     this.#count = h('span', { class: 'count', 'aria-live': 'off' });
-    this.#spacer = h('div', { class: 'spacer' });
+    this.#window = h('div', { class: 'window' });
+    this.#spacer = h('div', { class: 'spacer' }, this.#window);
     this.#list = h('div', { class: 'list', role: 'listbox', 'aria-label': 'Events', tabindex: '0' }, this.#spacer);
     this.#pill = h('button', { type: 'button', class: 'pill', hidden: true });
     this.#list.appendChild(this.#pill);
@@ -173,15 +175,23 @@ export class EventsTab implements Tab {
     const ring = this.#ctx.ring;
     if (ring.total === this.#lastTotal) return;
     this.#lastTotal = ring.total;
+    // layout reads first, writes after: one layout per frame, not one per row
+    const viewport = this.#list.clientHeight || this.#ctx.state.size;
     this.#scan();
     this.#patternError.textContent = this.#filter.patternError ?? '';
     this.#patternInput.setAttribute('aria-invalid', String(this.#filter.patternError !== undefined));
-    this.#count.textContent = `${this.#visible.length} shown · ${ring.size} buffered · ${ring.total} seen`;
+    const count = `${this.#visible.length} shown · ${ring.size} buffered · ${ring.total} seen`;
+    if (this.#count.textContent !== count) this.#count.textContent = count;
     if (this.#ctx.state.groupBySpans) this.#drawSpans();
     else {
-      this.#spacer.style.height = `${this.#visible.length * ROW_HEIGHT}px`;
-      if (this.#stuck) this.#list.scrollTop = this.#list.scrollHeight;
-      this.#drawRows();
+      const height = this.#visible.length * ROW_HEIGHT;
+      this.#spacer.style.height = `${height}px`;
+      let top: number;
+      if (this.#stuck) {
+        top = Math.max(0, height - viewport);
+        this.#list.scrollTop = top;
+      } else top = this.#list.scrollTop;
+      this.#drawRows(top, viewport);
       this.#drawPill();
     }
     this.#detail.refresh();
@@ -225,17 +235,15 @@ export class EventsTab implements Tab {
     return l.scrollTop + l.clientHeight >= l.scrollHeight - ROW_HEIGHT;
   }
 
-  #drawRows(): void {
-    const l = this.#list;
-    // happy-dom and hidden panels report 0: fall back to the panel's stored height
-    const viewport = l.clientHeight || this.#ctx.state.size;
-    const from = Math.max(0, Math.floor(l.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const to = Math.min(this.#visible.length, Math.ceil((l.scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  // Draws the rows in view (plus overscan) into one absolutely placed window: moving the window
+  // is one style write, and a row whose event did not change is not touched.
+  #drawRows(top = this.#list.scrollTop, viewport = this.#list.clientHeight || this.#ctx.state.size): void {
+    const from = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const to = Math.min(this.#visible.length, Math.ceil((top + viewport) / ROW_HEIGHT) + OVERSCAN);
+    this.#window.style.transform = `translateY(${from * ROW_HEIGHT}px)`;
     let used = 0;
     for (let i = from; i < to; i++) {
       const seq = this.#visible[i] as number;
-      const entry = this.#ctx.ring.get(seq);
-      if (!entry) continue;
       let row = this.#rows[used];
       if (!row) {
         row = h(
@@ -247,11 +255,16 @@ export class EventsTab implements Tab {
         );
         this.#rows.push(row);
       }
-      if (row.parentNode !== this.#spacer) this.#spacer.appendChild(row);
+      if (row.parentNode !== this.#window) this.#window.appendChild(row);
       used++;
-      row.style.top = `${i * ROW_HEIGHT}px`;
-      row.setAttribute('data-seq', String(seq));
-      row.setAttribute('aria-selected', String(seq === this.#selected));
+      const selected = String(seq === this.#selected);
+      if (row.getAttribute('aria-selected') !== selected) row.setAttribute('aria-selected', selected);
+      const key = String(seq);
+      if (row.getAttribute('data-seq') === key) continue;
+      const entry = this.#ctx.ring.get(seq);
+      if (!entry) continue;
+      row.setAttribute('data-seq', key);
+      row.className = seq % 2 === 0 ? 'row' : 'row alt';
       const [timeCell, nameCell, summaryCell] = row.children;
       if (timeCell) timeCell.textContent = time(entry.time);
       if (nameCell) nameCell.textContent = entry.name;
