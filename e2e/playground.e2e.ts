@@ -150,6 +150,30 @@ test('an order placed offline is delivered once after reconnecting', async ({ pa
   expect(await metric(orders)).toBe(before + 1);
 });
 
+test('an order placed offline waits in IndexedDB through a reload and is delivered once', async ({
+  page,
+  telemetry,
+}) => {
+  const orders = 'shop_checkout_order_stop_duration_seconds_count{backend="slow"}';
+  const before = await metric(orders);
+  await page.goto('/');
+  await page.getByRole('switch', { name: 'Offline' }).click();
+  await addToCart(page, 'Colombia Huila beans');
+  await page.getByRole('button', { name: 'Place order', exact: true }).click();
+  const stop = await telemetry.waitForEvent('shop.checkout.order.stop', { timeout: ORDER_TIMEOUT });
+  await page.waitForTimeout(1500);
+  expect(await metric(orders)).toBe(before);
+
+  // the switch lives in memory: the reloaded page is online, and its exporter finds the backlog
+  await page.reload();
+  await expect(page.getByRole('switch', { name: 'Offline' })).toHaveAttribute('aria-checked', 'false');
+  await expect.poll(() => metric(orders), { timeout: 15_000 }).toBe(before + 1);
+  await page.waitForTimeout(2500);
+  expect(await metric(orders)).toBe(before + 1);
+  // the reloaded page did not place it again: it came from the first page's queue
+  expect(telemetry.events('shop.checkout.order.stop')).toEqual([stop]);
+});
+
 test('sampling set in the devtools changes what the page emits, without a reload', async ({ page, telemetry }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Open isotel devtools' }).click();
