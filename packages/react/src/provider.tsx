@@ -2,7 +2,7 @@ import { getDefaultTelemetry, type Telemetry } from '@isotel/core';
 import { createContext, type ReactNode, useContext } from 'react';
 
 /** The context the provider fills; internal to this package. */
-export const TelemetryContext = createContext<Telemetry | null>(null);
+export const TelemetryInstanceContext = createContext<Telemetry | null>(null);
 
 /** Props of {@link TelemetryProvider}. */
 export interface TelemetryProviderProps {
@@ -18,7 +18,11 @@ export interface TelemetryProviderProps {
  * <TelemetryProvider telemetry={createTelemetry()}><App /></TelemetryProvider>
  */
 export function TelemetryProvider({ telemetry, children }: TelemetryProviderProps): ReactNode {
-  return <TelemetryContext.Provider value={telemetry ?? getDefaultTelemetry()}>{children}</TelemetryContext.Provider>;
+  return (
+    <TelemetryInstanceContext.Provider value={telemetry ?? getDefaultTelemetry()}>
+      {children}
+    </TelemetryInstanceContext.Provider>
+  );
 }
 
 /**
@@ -33,5 +37,5 @@ export function TelemetryProvider({ telemetry, children }: TelemetryProviderProp
  * useEffect(() => t.emit('page.view', { count: 1 }, { path }), [t, path])
  */
 export function useTelemetry<T extends Telemetry = Telemetry>(): T {
-  return (useContext(TelemetryContext) ?? getDefaultTelemetry()) as T;
+  return (useContext(TelemetryInstanceContext) ?? getDefaultTelemetry()) as T;
 }

@@ -24,9 +24,9 @@ export interface CorrelationScopeProps {
  * <CorrelationScope id={orderId}><Checkout /></CorrelationScope>
  */
 export function CorrelationScope({ id, children }: CorrelationScopeProps): ReactNode {
-  const [generated] = useState(() => (id === undefined ? uuidv7() : undefined));
-  const correlationId = id ?? generated ?? uuidv7();
-  return <CorrelationContext.Provider value={correlationId}>{children}</CorrelationContext.Provider>;
+  // made once per mounted scope, so an `id` that comes and goes falls back to the same value
+  const [generated] = useState(uuidv7);
+  return <CorrelationContext.Provider value={id ?? generated}>{children}</CorrelationContext.Provider>;
 }
 
 /**
@@ -67,6 +67,17 @@ export function useCorrelationScope(): CorrelationScopeHandle {
     [telemetry, correlationId],
   );
   return useMemo(() => ({ correlationId, bind }), [correlationId, bind]);
+}
+
+/**
+ * `emit` of `telemetry` under `correlationId`. With nobody listening to a name it is the plain
+ * emit (which counts invalid names), so a quiet event enters no scope and allocates nothing.
+ */
+export function scopedEmit(telemetry: Telemetry, correlationId: string): Telemetry['emit'] {
+  return (name, measurements, metadata) => {
+    if (!telemetry.hasHandlers(name)) return telemetry.emit(name, measurements, metadata);
+    telemetry.withContext({ correlationId }, () => telemetry.emit(name, measurements, metadata));
+  };
 }
 
 /** `fn` running under `correlationId`, or `fn` itself when there is none. */

@@ -1,6 +1,6 @@
 import type { Telemetry } from '@isotel/core';
 import { useContext, useMemo } from 'react';
-import { bindToCorrelation, CorrelationContext } from '../correlation/correlation-scope.js';
+import { CorrelationContext, scopedEmit } from '../correlation/correlation-scope.js';
 import { useTelemetry } from '../provider.js';
 
 /**
@@ -21,8 +21,7 @@ export function useEmit<T extends Telemetry = Telemetry>(telemetry?: T): T['emit
   const t = telemetry ?? fromContext;
   const correlationId = useContext(CorrelationContext);
   return useMemo(
-    () =>
-      (correlationId === undefined ? t.emit.bind(t) : bindToCorrelation(t, correlationId, t.emit.bind(t))) as T['emit'],
+    () => (correlationId === undefined ? t.emit.bind(t) : scopedEmit(t, correlationId)) as T['emit'],
     [t, correlationId],
   );
 }

@@ -1,6 +1,6 @@
 import { getDefaultTelemetry, type Telemetry } from '@isotel/core';
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { TelemetryContext } from '../provider.js';
+import { TelemetryInstanceContext } from '../provider.js';
 
 /** The event {@link TelemetryErrorBoundary} emits per caught error. */
 export const REACT_ERROR_EVENT = 'react.error';
@@ -45,7 +45,7 @@ interface State {
  * </TelemetryErrorBoundary>
  */
 export class TelemetryErrorBoundary extends Component<TelemetryErrorBoundaryProps, State> {
-  static override contextType = TelemetryContext;
+  static override contextType = TelemetryInstanceContext;
   declare context: Telemetry | null;
   override state: State = { failed: false, error: undefined };
 
