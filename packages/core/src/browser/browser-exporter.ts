@@ -6,7 +6,7 @@ import { CircuitBreaker } from '../export/circuit-breaker.js';
 import { countDrop, type DropReason, type ExporterStats } from '../export/exporter-stats.js';
 import { logger } from '../log/logger.js';
 import { pageSession, persistentClientId } from './client-identity.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue, withSource } from './event-queue.js';
 import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
 import {
   type BrowserExporterOptions,
@@ -131,7 +131,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       }
       rate = decision;
     }
-    const json = encodeRecord(name, measurements, metadata, this.#sourceJson, this.#o.now(), rate);
+    const json = encodeRecord(name, measurements, metadata, '', this.#o.now(), rate);
     if (json === undefined) {
       countDrop(this.#dropped, 'invalid');
       return;
@@ -173,7 +173,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#pendingBytes = 0;
     this.#writing += records.length;
     this.#write = this.ready
-      .then(() => (this.#queue as EventQueue).append(records, bytes))
+      .then(() => (this.#queue as EventQueue).append(records, bytes, this.#sourceJson))
       .catch((error) => {
         countDrop(this.#dropped, 'storage', records.length);
         this.#storageFailed(error);
@@ -347,8 +347,10 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #sendTail(): void {
     this.#persist();
     if (this.#tail.length === 0) return;
+    const source = this.#sourceJson;
+    const whole = newestWithin(this.#tail, KEEPALIVE_BODY_BYTES - 200).map((json) => withSource(json, source));
     const records = fitUtf8(
-      newestWithin(this.#tail, KEEPALIVE_BODY_BYTES),
+      newestWithin(whole, KEEPALIVE_BODY_BYTES),
       this.#source,
       this.#o.resource,
       KEEPALIVE_BODY_BYTES,

@@ -28,6 +28,7 @@ async function append(q: EventQueue, batch: string[]): Promise<void> {
   await q.append(
     batch,
     batch.reduce((n, r) => n + r.length, 0),
+    '',
   );
 }
 
@@ -97,6 +98,16 @@ describe('EventQueue', () => {
     await q.acknowledge(taken.segmentIds, new Set(taken.records.map(recordId)));
     expect((await q.take(100, 1e9)).records).toEqual(batch.slice(7));
     expect(q.count).toBe(3);
+  });
+
+  it('stores records without their source and reads them back whole', async () => {
+    const { q } = queue({});
+    const bare = encodeRecord('e', { i: 1 }, {}, '', 1_700_000_000_000) as string;
+    await q.append([bare], bare.length, source);
+    const [whole] = (await q.take(10, 1e9)).records;
+    expect(JSON.parse(whole as string)).toMatchObject({ name: 'e', clientId: 'c', sessionId: 's' });
+    expect(recordId(whole as string)).toBe(recordId(bare));
+    expect(q.bytes).toBe(bare.length);
   });
 
   it('reports records too big for any request apart, so the caller can drop them', async () => {

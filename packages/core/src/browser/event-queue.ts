@@ -62,8 +62,11 @@ export class EventQueue {
     return n;
   }
 
-  /** Stores records (oldest first) as one segment, then keeps the bounds. */
-  append(records: readonly string[], bytes: number): Promise<void> {
+  /**
+   * Stores records (oldest first, serialised without their source) as one segment with the
+   * source members they all share, then keeps the bounds.
+   */
+  append(records: readonly string[], bytes: number, source: string): Promise<void> {
     return this.#serial(async () => {
       const segment: Segment = {
         id: uuidv7(this.#now()),
@@ -71,6 +74,7 @@ export class EventQueue {
         count: records.length,
         bytes,
         records: records.join('\n'),
+        source,
       };
       if (!(await this.#put(segment))) return;
       this.#heads.push(headOf(segment));
@@ -86,7 +90,7 @@ export class EventQueue {
     });
   }
 
-  /** Reads the oldest records, up to `maxEvents` and `maxBytes` of JSON. Removes nothing. */
+  /** Reads the oldest records (complete, source included), up to `maxEvents` and `maxBytes` of JSON. Removes nothing. */
   take(maxEvents: number, maxBytes: number): Promise<TakenRecords> {
     return this.#serial(async () => {
       const taken: TakenRecords = { records: [], bytes: 0, segmentIds: [], oversize: [] };
@@ -96,7 +100,8 @@ export class EventQueue {
         const [segment] = await this.store.get([head.id]);
         if (segment === undefined) continue;
         taken.segmentIds.push(segment.id);
-        for (const json of segment.records.split('\n')) {
+        for (const stored of segment.records.split('\n')) {
+          const json = withSource(stored, segment.source);
           if (json.length > maxBytes) {
             taken.oversize.push(json);
             continue;
@@ -212,11 +217,17 @@ export class EventQueue {
       count: kept.length,
       bytes,
       records: kept.join('\n'),
+      source: segment.source,
     };
     await this.store.put(next);
     if (index >= 0) this.#heads[index] = headOf(next);
     return records.length - kept.length;
   }
+}
+
+/** A stored record made whole again: its source members go before the closing brace. */
+export function withSource(json: string, source: string): string {
+  return source === '' ? json : `${json.slice(0, -1)}${source}}`;
 }
 
 function headOf(segment: Segment): SegmentHead {

@@ -16,9 +16,15 @@ export interface SegmentHead {
   readonly bytes: number;
 }
 
-/** A segment with its records: `EventRecord` JSON strings joined by `\n` (JSON never contains a raw newline). */
+/**
+ * A segment with its records: `EventRecord` JSON strings joined by `\n` (JSON never contains a
+ * raw newline), stored without their `clientId`/`sessionId`, which are the same for the whole
+ * segment and kept once in `source` (a third of a small record's size is those two ids).
+ */
 export interface Segment extends SegmentHead {
   readonly records: string;
+  /** The JSON members every record of the segment ends with (`,"clientId":...,"sessionId":...`). */
+  readonly source: string;
 }
 
 /** Where segments live: IndexedDB shared by every tab of the origin, or this page's memory. */
