@@ -100,8 +100,8 @@ export function statsdReporter(
       globalTags: { ...settings.globalTags },
       telegraf: false,
       errorHandler: (error) => {
-        sendErrors++;
-        logger().warn('StatsD send failed.', error);
+        // a missing agent fails every send: log the first failure and then every 1000th
+        if (sendErrors++ % 1000 === 0) logger().warn(`StatsD send failed (${sendErrors} so far).`, error);
       },
     });
   let client = connect();
