@@ -57,7 +57,10 @@ export function consoleReporter(
   return { aggregator, report, stop };
 }
 
-/** Formats a snapshot as `name{tag="v"} type value` lines. */
+/**
+ * Formats a snapshot as `name{tag="v"} type value` lines.
+ * @example formatSnapshot(aggregator.snapshot()).forEach((line) => console.info(line))
+ */
 export function formatSnapshot(metrics: readonly MetricSnapshot[]): string[] {
   const lines: string[] = [];
   for (const metric of metrics) {

@@ -6,7 +6,10 @@ interface ChromeMemory {
   readonly jsHeapSizeLimit: number;
 }
 
-/** `runtime.memory` `{ heapUsed, heapTotal, heapLimit }` from Chromium's `performance.memory`; nothing elsewhere. */
+/**
+ * `runtime.memory` `{ heapUsed, heapTotal, heapLimit }` from Chromium's `performance.memory`; nothing elsewhere.
+ * @example startRuntimePoller(t, { sources: [browserMemorySource()] })
+ */
 export function browserMemorySource(): RuntimeSource {
   return {
     name: 'memory',
@@ -18,7 +21,10 @@ export function browserMemorySource(): RuntimeSource {
   };
 }
 
-/** `runtime.longtask` `{ duration, startTime }` for every main-thread task over 50 ms, where supported. */
+/**
+ * `runtime.longtask` `{ duration, startTime }` for every main-thread task over 50 ms, where supported.
+ * @example startRuntimePoller(t, { sources: [longTaskSource()], intervalMs: 0 })
+ */
 export function longTaskSource(): RuntimeSource {
   let observer: PerformanceObserver | undefined;
   return {
@@ -40,7 +46,10 @@ export function longTaskSource(): RuntimeSource {
   };
 }
 
-/** The browser sources: memory (Chromium) and long tasks. */
+/**
+ * The browser sources: memory (Chromium) and long tasks.
+ * @example startRuntimePoller(t, { sources: browserRuntimeSources(), intervalMs: 30_000 })
+ */
 export function browserRuntimeSources(): RuntimeSource[] {
   return [browserMemorySource(), longTaskSource()];
 }

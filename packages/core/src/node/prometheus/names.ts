@@ -2,13 +2,19 @@
 // [a-zA-Z_][a-zA-Z0-9_]* and must not start with "__" (reserved). Label values and help text
 // are escaped by prom-client when it writes the exposition.
 
-/** Turns an isotel metric name into a valid Prometheus metric name (`http.request.stop.duration` → `http_request_stop_duration`). */
+/**
+ * Turns an isotel metric name into a valid Prometheus metric name.
+ * @example sanitizeMetricName('http.request.stop.duration') // 'http_request_stop_duration'
+ */
 export function sanitizeMetricName(name: string): string {
   const out = name.replace(/[^a-zA-Z0-9_:]/g, '_');
   return /^[a-zA-Z_:]/.test(out) ? out : `_${out}`;
 }
 
-/** Turns a tag into a valid Prometheus label name (`http.status` → `http_status`, `__x` → `x`). */
+/**
+ * Turns a tag into a valid Prometheus label name that is not reserved.
+ * @example sanitizeLabelName('http.status') // 'http_status'
+ */
 export function sanitizeLabelName(tag: string): string {
   let out = tag.replace(/[^a-zA-Z0-9_]/g, '_');
   if (!/^[a-zA-Z_]/.test(out)) out = `_${out}`;

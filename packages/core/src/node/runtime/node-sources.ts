@@ -9,7 +9,10 @@ import type { Telemetry } from '../../bus/telemetry.js';
 import type { RuntimeEmit, RuntimeSource } from '../../runtime/runtime-poller.js';
 import { type RuntimePoller, startRuntimePoller } from '../../runtime/runtime-poller.js';
 
-/** `runtime.memory` `{ heapUsed, heapTotal, rss, external, arrayBuffers }` in bytes. */
+/**
+ * `runtime.memory` `{ heapUsed, heapTotal, rss, external, arrayBuffers }` in bytes.
+ * @example startRuntimePoller(t, { sources: [nodeMemorySource()] })
+ */
 export function nodeMemorySource(): RuntimeSource {
   return {
     name: 'memory',
@@ -30,6 +33,7 @@ export function nodeMemorySource(): RuntimeSource {
  * `runtime.event_loop` `{ delayP50, delayP99, delayMax, utilization }`: delay percentiles in
  * milliseconds since the previous poll (`monitorEventLoopDelay`), and the event-loop utilisation
  * (0–1) over the same span.
+ * @example startRuntimePoller(t, { sources: [eventLoopSource(20)] })
  */
 export function eventLoopSource(resolutionMs = 10): RuntimeSource {
   let histogram: IntervalHistogram | undefined;
@@ -68,7 +72,10 @@ const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };
 
-/** `runtime.gc` `{ duration }` with `{ kind }` (`minor`, `major`, `incremental`, `weakcb`) for every collection. */
+/**
+ * `runtime.gc` `{ duration }` with `{ kind }` (`minor`, `major`, `incremental`, `weakcb`) for every collection.
+ * @example startRuntimePoller(t, { sources: [gcSource()], intervalMs: 0 })
+ */
 export function gcSource(): RuntimeSource {
   let observer: PerformanceObserver | undefined;
   return {
@@ -89,7 +96,10 @@ export function gcSource(): RuntimeSource {
   };
 }
 
-/** Memory, event loop and GC. */
+/**
+ * Memory, event loop and GC.
+ * @example startRuntimePoller(t, { sources: nodeRuntimeSources() })
+ */
 export function nodeRuntimeSources(): RuntimeSource[] {
   return [nodeMemorySource(), eventLoopSource(), gcSource()];
 }
