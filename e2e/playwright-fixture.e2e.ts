@@ -1,4 +1,4 @@
-import { expect, test } from '@isotel/core/playwright';
+import { attachTelemetry, expect, test } from '@isotel/core/playwright';
 import { labPort } from './playwright.config.js';
 
 // The @isotel/core/playwright fixture against the lab page, which loads @isotel/core and exposes
@@ -115,4 +115,24 @@ test('metadata that is not JSON arrives in a readable form', async ({ page, tele
 
 test('an invalid pattern is a programmer error with a clear message', async ({ telemetry }) => {
   expect(() => telemetry.events('lab..x')).toThrow(/Invalid pattern "lab\.\.x"/);
+});
+
+test('attachTelemetry on a page that already loaded records its events from then on', async ({ browser }) => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(lab);
+    await emitInPage(page, 'lab.early');
+    const recorder = await attachTelemetry(context);
+    expect(await attachTelemetry(context)).toBe(recorder);
+    await emitInPage(page, 'lab.late');
+    await recorder.waitForEvent('lab.late');
+    expect(recorder.events('lab.*').map((e) => e.name)).toEqual(['lab.late']);
+    // and the next document of that page is recorded from its start
+    await page.reload();
+    await emitInPage(page, 'lab.after-reload');
+    await recorder.waitForEvent('lab.after-reload');
+  } finally {
+    await context.close();
+  }
 });

@@ -164,7 +164,8 @@ export class PageTelemetry {
 
 /**
  * Starts recording the default-bus events of every page of `context` (pages opened later
- * included). Call it before the pages navigate: events of documents loaded earlier are not seen.
+ * included). Call it before the pages navigate: in a document that was already loaded, only the
+ * events from the call on are seen.
  * Calling it twice for one context returns the same recorder.
  *
  * @example
@@ -183,10 +184,10 @@ export async function attachTelemetry(context: BrowserContext): Promise<PageTele
   await context.exposeBinding(BINDING, (source, batch: BridgedEvent[]) => {
     telemetry.receive(source.page ?? undefined, batch);
   });
-  await context.addInitScript(installPageBridge, {
-    binding: BINDING,
-    registryKey: 'isotel.registry',
-    handlerId: HANDLER_ID,
-  });
+  const bridge = { binding: BINDING, registryKey: 'isotel.registry', handlerId: HANDLER_ID };
+  await context.addInitScript(installPageBridge, bridge);
+  // Documents loaded before now missed the init script: bridge them from here on. A page that is
+  // navigating or closing meanwhile gets the init script with its next document anyway.
+  await Promise.all(context.pages().map((page) => page.evaluate(installPageBridge, bridge).catch(() => undefined)));
   return telemetry;
 }
