@@ -27,9 +27,9 @@ describe('the flat-metadata fast path', () => {
         if (isFlatSafeMetadata(parsed)) expect(sanitizeMetadata(parsed)).toEqual(parsed);
         expect(sanitizeRemoteMetadata(structuredClone(parsed))).toEqual(sanitizeMetadata(parsed));
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
-  });
+  }, 60_000);
 
   it('takes the fast path for typical flat metadata and not for nested, long or hostile input', () => {
     expect(isFlatSafeMetadata({ route: '/checkout', outcome: 'ok', attempt: 1, retried: false, ref: null })).toBe(true);
