@@ -164,3 +164,29 @@ test('pagehide delivers the tail that was never flushed', async ({ page }) => {
     await c.collector.close();
   }
 });
+
+test('a control change pushed by the collector applies at once, without waiting for a flush', async ({ page }) => {
+  const c = await startCollector();
+  try {
+    await openLab(page, c.url, { flushIntervalMs: 60_000, batchSize: 1000, liveControl: true });
+    const clientId = await page.evaluate(() => localStorage.getItem('isotel.clientId'));
+    const put = await fetch(`${c.url}/v1/control/${encodeURIComponent(String(clientId))}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ deny: ['lab.noise.**'] }),
+    });
+    expect(put.status).toBe(200);
+    // no flush happens in this test: the only way the control can arrive is the stream
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          window.isotelLab.emitNumbered('lab.noise.tick', 1, 0, 'a');
+          return window.isotelLab.stats().dropped.denied ?? 0;
+        }),
+      )
+      .toBeGreaterThan(0);
+    expect(c.stored.length).toBe(0);
+  } finally {
+    await c.collector.close();
+  }
+});

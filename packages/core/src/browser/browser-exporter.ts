@@ -6,6 +6,7 @@ import { CircuitBreaker } from '../export/circuit-breaker.js';
 import { countDrop, type DropReason, type ExporterStats } from '../export/exporter-stats.js';
 import { logger } from '../log/logger.js';
 import { pageSession, persistentClientId } from './client-identity.js';
+import { followControl } from './control-stream.js';
 import { EventQueue, withSource } from './event-queue.js';
 import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
 import {
@@ -55,6 +56,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   readonly #excluded = new Map<string, boolean>();
   readonly #lifecycle: PageLifecycle | undefined;
   readonly #unregister: () => void;
+  readonly #stopControl: () => void;
   #queue: EventQueue | undefined;
   #pending: string[] = [];
   #pendingBytes = 0;
@@ -88,6 +90,11 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.ready = this.#openStorage();
     telemetry.attachMany(this.#o.handlerId, this.#o.patterns, this.#onEvent, { onFailure: 'keep' });
     this.#unregister = telemetry.onShutdown(() => this.shutdown());
+    this.#stopControl = this.#o.liveControl
+      ? followControl(this.#o.baseUrl, this.#source.clientId, this.#o.token, (control) =>
+          this.#applyRemoteControl(control),
+        )
+      : () => undefined;
     this.#lifecycle = this.#o.lifecycle
       ? new PageLifecycle({
           online: () => this.#onOnline(),
@@ -391,6 +398,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#t.detach(this.#o.handlerId);
     this.#unregister();
     this.#lifecycle?.stop();
+    this.#stopControl();
     this.#cancelFlushTimer?.();
     await this.#persist();
     await this.ready;

@@ -54,6 +54,13 @@ export interface BrowserExporterOptions {
   resource?: Metadata;
   /** Initial control (sampling, allow/deny, on/off); the collector's responses replace it. @default undefined */
   control?: ExporterControl;
+  /**
+   * Follow the collector's control pushes over Server-Sent Events (`GET /v1/stream?clientId=`),
+   * so control changes apply at once. Off by default: it holds one connection per tab open, and
+   * the control also arrives with every flush answer.
+   * @default false
+   */
+  liveControl?: boolean;
   /** Listen to `online`, `pagehide` and `visibilitychange`. @default true */
   lifecycle?: boolean;
   /** @default globalThis.fetch */
@@ -68,6 +75,7 @@ export interface BrowserExporterOptions {
 
 /** Options with defaults filled in and checked. */
 export interface ResolvedExporterOptions {
+  readonly baseUrl: string;
   readonly endpoint: string;
   readonly token: string | undefined;
   readonly patterns: readonly string[];
@@ -88,6 +96,7 @@ export interface ResolvedExporterOptions {
   readonly breaker: Omit<CircuitBreakerOptions, 'now'>;
   readonly resource: string | undefined;
   readonly lifecycle: boolean;
+  readonly liveControl: boolean;
   readonly fetch: typeof fetch;
   readonly now: () => number;
   readonly random: () => number;
@@ -118,8 +127,10 @@ export function resolveExporterOptions(options: BrowserExporterOptions): Resolve
   const fetchFn = options.fetch ?? (globalThis.fetch?.bind(globalThis) as typeof fetch | undefined);
   if (fetchFn === undefined)
     throw new IsotelError('invalid_argument', 'createBrowserExporter: no fetch here; pass options.fetch.');
+  const baseUrl = options.url.replace(/\/+$/, '');
   return {
-    endpoint: `${options.url.replace(/\/+$/, '')}/v1/events`,
+    baseUrl,
+    endpoint: `${baseUrl}/v1/events`,
     token: options.token,
     patterns: options.patterns ?? ['**'],
     exclude: options.exclude ?? ['isotel.exporter.**'],
@@ -139,6 +150,7 @@ export function resolveExporterOptions(options: BrowserExporterOptions): Resolve
     breaker: options.breaker ?? {},
     resource: options.resource === undefined ? undefined : JSON.stringify(options.resource),
     lifecycle: options.lifecycle ?? true,
+    liveControl: options.liveControl ?? false,
     fetch: fetchFn,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
