@@ -55,7 +55,7 @@ describe('npm start', () => {
     const collector = await freePort();
     const run = start({ PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) });
     await expect
-      .poll(() => run.output().stdout, { timeout: 30_000, interval: 100 })
+      .poll(() => run.output().stdout, { timeout: 45_000, interval: 100 })
       .toContain('Press Ctrl-C to stop both.');
     const { stdout } = run.output();
     expect(stdout).toContain(`http://127.0.0.1:${playground}/`);
@@ -85,7 +85,7 @@ describe('npm start', () => {
     expect(await run.exited).toBe(0);
     await expect(fetch(`http://127.0.0.1:${collector}/metrics`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${playground}/`)).rejects.toThrow();
-  }, 60_000);
+  }, 90_000);
 
   it('says which port is busy and exits with 1 when the collector port is taken', async () => {
     const busy = await occupiedPort();
@@ -93,7 +93,7 @@ describe('npm start', () => {
     expect(await run.exited).toBe(1);
     expect(run.output().stderr).toContain(`Port ${busy} is busy, so the dev collector cannot start.`);
     expect(run.output().stderr).toContain('COLLECTOR_PORT=<port> npm start');
-  }, 30_000);
+  }, 60_000);
 
   it('says which port is busy, exits with 1 and leaves no collector behind when the playground port is taken', async () => {
     const busy = await occupiedPort();
@@ -102,11 +102,11 @@ describe('npm start', () => {
     expect(await run.exited).toBe(1);
     expect(run.output().stderr).toContain(`Port ${busy} is busy, so the playground cannot start.`);
     await expect(fetch(`http://127.0.0.1:${collector}/metrics`)).rejects.toThrow();
-  }, 30_000);
+  }, 60_000);
 
   it('refuses a port that is not a number', async () => {
     const run = start({ PLAYGROUND_PORT: 'eighty', COLLECTOR_PORT: String(await freePort()) });
     expect(await run.exited).toBe(1);
     expect(run.output().stderr).toContain('PLAYGROUND_PORT=eighty is not a port number');
-  }, 30_000);
+  }, 60_000);
 });
