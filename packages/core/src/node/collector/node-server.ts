@@ -73,7 +73,15 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
     res.writeHead(response.status, headers).end();
     return;
   }
-  if (!(headers['content-type'] ?? '').startsWith('text/event-stream')) {
+  const type = headers['content-type'] ?? '';
+  if (type.startsWith('application/json')) {
+    // the collector's own answers: text() is the cheapest way out of a Response in undici
+    const text = await response.text();
+    headers['content-length'] = String(Buffer.byteLength(text));
+    res.writeHead(response.status, headers).end(text);
+    return;
+  }
+  if (!type.startsWith('text/event-stream')) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     headers['content-length'] = String(bytes.byteLength);
     res.writeHead(response.status, headers).end(bytes);
