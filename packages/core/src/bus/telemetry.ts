@@ -300,6 +300,8 @@ export class Telemetry {
   }
 
   #emitLazy(handlers: readonly HandlerEntry[], name: string, thunk: EventThunk): void {
+    // an event the control drops by name never runs its thunk
+    if (this.control.filtering && this.control.dropsName(name)) return;
     let pair: readonly [Measurements, Metadata?];
     try {
       pair = thunk();

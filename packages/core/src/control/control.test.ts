@@ -47,6 +47,24 @@ describe('control precedence', () => {
     expect(t.stats().dropped.sampled_out).toBe(1);
   });
 
+  it('never runs the thunk of a lazy emit the control drops by name', () => {
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'app.**');
+    t.control.set({ deny: ['app.secret'], rules: [{ pattern: 'app.never', sampleRate: 0 }] });
+    let runs = 0;
+    const thunk = () => {
+      runs++;
+      return [{ count: 1 }, {}] as const;
+    };
+    t.emit('app.secret', thunk);
+    t.emit('app.never', thunk);
+    expect(runs).toBe(0);
+    t.emit('app.open', thunk);
+    expect(runs).toBe(1);
+    expect(capture.names).toEqual(['app.open']);
+    expect(t.stats().dropped).toMatchObject({ denied: 1, sampled_out: 1 });
+  });
+
   it('keeps the library events flowing while the bus is disabled', () => {
     const t = createTelemetry();
     const capture = captureEvents(t, 'telemetry.**');

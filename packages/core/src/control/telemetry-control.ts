@@ -86,6 +86,17 @@ export class TelemetryControl {
     return out;
   }
 
+  /**
+   * True (and the drop counted) when `name` is dropped whatever its metadata: disabled, denied,
+   * not allowed, or sampled at rate 0. Lets a lazy emit skip its thunk.
+   */
+  dropsName(name: string): boolean {
+    const rate = this.#decisions.rateOf(name);
+    if (rate > 0) return false;
+    this.#countDrop(rate < 0 ? this.#decisions.reasonOf(rate) : 'sampled_out');
+    return true;
+  }
+
   #replace(next: ControlState): ControlState {
     const previous = this.#state;
     this.#state = next;
