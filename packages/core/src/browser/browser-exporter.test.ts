@@ -52,15 +52,23 @@ describe('the browser exporter in Node, against a real collector', () => {
     expect(exporter.stats()).toMatchObject({ sent: 1, queued: 0 });
   });
 
-  it('counts events the collector rejects and keeps the valid ones of the batch', async () => {
+  it('counts events the collector rejects, keeps the valid ones, and reports both on its bus', async () => {
     const { stored, url } = await collector({ maxMeasurements: 2 });
     const { t, exporter } = exporterFor(url);
+    const reports: unknown[] = [];
+    t.attach('own-health', 'isotel.exporter.*', (name, m, md) => {
+      reports.push([name, m, md]);
+    });
     await exporter.ready;
     t.emit('app.ok', { a: 1 });
     t.emit('app.too_many', { a: 1, b: 2, c: 3 });
     await exporter.flush();
     expect(stored.map((s) => s.name)).toEqual(['app.ok']);
     expect(exporter.stats()).toMatchObject({ sent: 1, queued: 0, dropped: { rejected: 1 } });
+    expect(reports).toEqual([
+      ['isotel.exporter.flush', { events: 2, duration: expect.any(Number) }, { outcome: 'acknowledged' }],
+      ['isotel.exporter.drop', { count: 1 }, { reason: 'rejected' }],
+    ]);
   });
 
   it('counts a batch whose every event is rejected (422) as rejected, not retried', async () => {

@@ -53,6 +53,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   readonly #breaker: CircuitBreaker;
   readonly #gate = new ControlGate();
   readonly #dropped: Partial<Record<DropReason, number>> = {};
+  readonly #reportedDrops: Partial<Record<DropReason, number>> = {};
   readonly #excluded = new Map<string, boolean>();
   readonly #lifecycle: PageLifecycle | undefined;
   readonly #unregister: () => void;
@@ -255,6 +256,19 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       this.#lastError = describe(error);
       logger().warn('A browser exporter flush failed.', error);
       this.#scheduleFlush(this.#o.flushIntervalMs);
+    }
+    this.#reportDrops();
+  }
+
+  // Drops are counted where they happen (some on every emit, e.g. sampling) and reported on the
+  // bus once per flush, one `isotel.exporter.drop` per reason with the count since the last report.
+  #reportDrops(): void {
+    for (const reason in this.#dropped) {
+      const total = this.#dropped[reason as DropReason] as number;
+      const count = total - (this.#reportedDrops[reason as DropReason] ?? 0);
+      if (count <= 0) continue;
+      this.#reportedDrops[reason as DropReason] = total;
+      this.#t.emit('isotel.exporter.drop', { count }, { reason });
     }
   }
 
