@@ -199,3 +199,25 @@ describe('span with nobody listening', () => {
     expect(capture.names).toEqual(['job.exception']);
   });
 });
+
+describe('span with a hostile thenable', () => {
+  it('ends the span and returns the value when reading or calling then throws', () => {
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'job.*');
+    const getter = Object.defineProperty({}, 'then', {
+      get() {
+        throw new Error('then getter');
+      },
+    });
+    const method = {
+      // biome-ignore lint/suspicious/noThenProperty: the point of the test
+      then() {
+        throw new Error('then method');
+      },
+    };
+    expect(t.span('job', {}, () => getter)).toBe(getter);
+    expect(t.span('job', {}, () => method)).toBe(method);
+    expect(capture.names).toEqual(['job.start', 'job.stop', 'job.start', 'job.stop']);
+    expect(t.stats().openSpans).toBe(0);
+  });
+});

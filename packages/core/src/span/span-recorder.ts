@@ -55,15 +55,19 @@ export class SpanRecorder implements SpanSink {
       span.fail(error);
       throw error;
     }
-    if (isThenable(result)) {
-      // the caller gets the very promise fn returned; this side chain only ends the span
-      result.then(
-        () => span.end(),
-        (error: unknown) => span.fail(error),
-      );
-    } else {
-      span.end();
+    try {
+      if (isThenable(result)) {
+        // the caller gets the very promise fn returned; this side chain only ends the span
+        result.then(
+          () => span.end(),
+          (error: unknown) => span.fail(error),
+        );
+        return result;
+      }
+    } catch {
+      // a hostile thenable (a throwing `then` getter or method) is the caller's to handle
     }
+    span.end();
     return result;
   }
 
