@@ -63,6 +63,8 @@ test('placing an order is one span whose start and stop share ids, with a plausi
 });
 
 test('a declined payment emits .exception with the error and the page says so', async ({ page, telemetry }) => {
+  const failures = 'shop_checkout_order_exception_duration_total{backend="failing"}';
+  const before = await metric(failures);
   await page.goto('/');
   await addToCart(page, 'Sencha green tea');
   await page.getByRole('button', { name: 'Place order (payment fails)' }).click();
@@ -75,6 +77,8 @@ test('a declined payment emits .exception with the error and the page says so', 
   expect(order.measurements.duration).toBeGreaterThanOrEqual(payment.measurements.duration as number);
   await telemetry.expectNoEvent('shop.checkout.order.stop', { within: 300 });
   await expect(page.getByRole('status', { name: 'Order status' })).toContainText('declined');
+  // shipped to the collector, the failure is counted in Prometheus
+  await expect.poll(() => metric(failures), { timeout: 15_000 }).toBe(before + 1);
 });
 
 test('a product that fails to render is reported by the error boundary, and the list recovers', async ({

@@ -19,7 +19,7 @@ export function Guide() {
         <dt>Add to cart / Remove</dt>
         <dd>
           Emit <code>shop.cart.add</code> / <code>shop.cart.remove</code> counters; the dev collector turns them into
-          the Prometheus counter <code>shop_cart_add_count</code> at <code>/metrics</code>.
+          the Prometheus counter <code>shop_cart_add_count_total</code> at <code>/metrics</code>.
         </dd>
         <dt>Place order</dt>
         <dd>
