@@ -90,6 +90,21 @@ describe('GET /v1/stream', () => {
     });
   });
 
+  it('streams local server events too, with Errors, BigInts and cycles in their metadata made safe', async () => {
+    const { url, telemetry } = await start();
+    const stream = sse(await fetch(`${url}/v1/stream?pattern=server.**`, { headers: admin }));
+    await stream.until('control');
+    const cyclic: Record<string, unknown> = { big: 10n };
+    cyclic.self = cyclic;
+    telemetry.emit('server.job.exception', { duration: 5 }, { error: new Error('disk full'), cyclic });
+    const message = await stream.until('event');
+    expect(message.data).toMatchObject({
+      name: 'server.job.exception',
+      measurements: { duration: 5 },
+      metadata: { error: { name: 'Error', message: 'disk full' }, cyclic: { big: '10', self: '[Circular]' } },
+    });
+  });
+
   it('takes the token as a query parameter for EventSource and refuses a missing or wrong one', async () => {
     const { url } = await start();
     expect((await fetch(`${url}/v1/stream`)).status).toBe(401);

@@ -133,12 +133,14 @@ export class StreamHub {
   }
 
   #eventMessage(name: string, measurements: Measurements, metadata: Metadata): Uint8Array {
+    // remote events were sanitised at ingest; a local event's metadata may hold Errors (which
+    // JSON.stringify turns into {}), BigInts or cycles (which make it throw)
+    const safe = metadata.remote === true ? metadata : this.#sanitize(metadata);
     let data: string;
     try {
-      data = JSON.stringify({ name, measurements, metadata });
+      data = JSON.stringify({ name, measurements, metadata: safe });
     } catch {
-      // a local event's metadata may hold BigInts or cycles: send its sanitised form
-      data = JSON.stringify({ name, measurements, metadata: this.#sanitize({ ...metadata }) });
+      data = JSON.stringify({ name, measurements: {}, metadata: {} }); // a custom sanitiser let something through
     }
     return encoder.encode(`event: event\ndata: ${data}\n\n`);
   }
