@@ -206,6 +206,23 @@ describe('the browser exporter against a real HTTP collector', () => {
     expect(exporter.stats().lastError).toMatch(/QuotaExceededError/);
   });
 
+  it('reopens its database after another tab deleted it, losing nothing written afterwards', async () => {
+    const b = bin();
+    const { t, exporter, dbName } = setup({ url: b.url });
+    await exporter.ready;
+    emitMany(t, 2);
+    await exporter.flush();
+    await new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(dbName);
+      request.onsuccess = resolve;
+      request.onerror = () => reject(request.error);
+    });
+    emitMany(t, 3, 'checkout.step', 2);
+    await exporter.flush();
+    expect(indexes(await b.received())).toEqual([0, 1, 2, 3, 4]);
+    expect(exporter.stats()).toMatchObject({ storage: 'indexeddb', queued: 0, sent: 5, dropped: {} });
+  });
+
   it('falls back to memory where IndexedDB is missing, and says so in its stats', async () => {
     const b = bin();
     const warnings: string[] = [];

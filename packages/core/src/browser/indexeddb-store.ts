@@ -18,27 +18,49 @@ export async function openIndexedDbStore(name: string): Promise<SegmentStore> {
   if (typeof (globalThis as { indexedDB?: unknown }).indexedDB === 'undefined') {
     throw new Error('IndexedDB is not available here.');
   }
-  const db = await openDB<ExporterDB>(name, VERSION, {
-    upgrade(database) {
-      database.createObjectStore('segments', { keyPath: 'id' });
-      database.createObjectStore('heads', { keyPath: 'id' }).createIndex('time', 'time');
-    },
-  });
-  return new IndexedDbSegmentStore(db);
+  const store = new IndexedDbSegmentStore(name);
+  await store.database();
+  return store;
 }
 
 class IndexedDbSegmentStore implements SegmentStore {
   readonly kind = 'indexeddb' as const;
-  readonly #db: IDBPDatabase<ExporterDB>;
+  readonly #name: string;
+  #db: Promise<IDBPDatabase<ExporterDB>> | undefined;
+  #closed = false;
 
-  constructor(db: IDBPDatabase<ExporterDB>) {
-    this.#db = db;
-    // another tab upgrading the schema: let it, this tab falls back to failing writes (counted)
-    db.addEventListener('versionchange', () => db.close());
+  constructor(name: string) {
+    this.#name = name;
+  }
+
+  // The connection, opened on first use and again after it was lost: another tab upgrading or
+  // deleting the database (versionchange), or the browser closing it (terminated).
+  database(): Promise<IDBPDatabase<ExporterDB>> {
+    if (this.#closed) return Promise.reject(new Error('The exporter storage is closed.'));
+    if (this.#db !== undefined) return this.#db;
+    const forget = () => {
+      this.#db = undefined;
+    };
+    const opening = openDB<ExporterDB>(this.#name, VERSION, {
+      upgrade(database) {
+        database.createObjectStore('segments', { keyPath: 'id' });
+        database.createObjectStore('heads', { keyPath: 'id' }).createIndex('time', 'time');
+      },
+      terminated: forget,
+    }).then((db) => {
+      db.addEventListener('versionchange', () => {
+        db.close();
+        forget();
+      });
+      return db;
+    });
+    this.#db = opening;
+    opening.catch(forget);
+    return opening;
   }
 
   async put(segment: Segment): Promise<void> {
-    const tx = this.#db.transaction(['segments', 'heads'], 'readwrite');
+    const tx = (await this.database()).transaction(['segments', 'heads'], 'readwrite');
     const { id, time, count, bytes } = segment;
     // idb's promises reject with the request error, and tx.done with the abort's (quota) error
     const writes = [tx.objectStore('segments').put(segment), tx.objectStore('heads').put({ id, time, count, bytes })];
@@ -46,11 +68,11 @@ class IndexedDbSegmentStore implements SegmentStore {
   }
 
   async heads(): Promise<SegmentHead[]> {
-    return this.#db.getAll('heads');
+    return (await this.database()).getAll('heads');
   }
 
   async get(ids: readonly string[]): Promise<Segment[]> {
-    const tx = this.#db.transaction('segments', 'readonly');
+    const tx = (await this.database()).transaction('segments', 'readonly');
     const store = tx.store;
     const found = await Promise.all(ids.map((id) => store.get(id)));
     await tx.done;
@@ -59,7 +81,7 @@ class IndexedDbSegmentStore implements SegmentStore {
 
   async delete(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    const tx = this.#db.transaction(['segments', 'heads'], 'readwrite');
+    const tx = (await this.database()).transaction(['segments', 'heads'], 'readwrite');
     const segments = tx.objectStore('segments');
     const heads = tx.objectStore('heads');
     const ops: Promise<unknown>[] = [];
@@ -68,6 +90,8 @@ class IndexedDbSegmentStore implements SegmentStore {
   }
 
   close(): void {
-    this.#db.close();
+    this.#closed = true;
+    void this.#db?.then((db) => db.close()).catch(() => undefined);
+    this.#db = undefined;
   }
 }
