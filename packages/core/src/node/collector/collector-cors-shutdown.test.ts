@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelemetry } from '../../bus/telemetry.js';
 import { uuidv7 } from '../../id/uuidv7.js';
+import { logger, setLogger } from '../../log/logger.js';
 import { captureEvents } from '../../testing/capture-events.js';
 import { type Collector, createCollector } from './collector.js';
 
@@ -101,6 +102,25 @@ describe('graceful shutdown', () => {
     expect(await streamText).toContain('event: shutdown');
     expect(collector.stats().draining).toBe(true);
     await expect(fetch(`${url}/v1/health`)).rejects.toThrow();
+  });
+
+  it('stops waiting for an upload that never ends after the drain timeout', async () => {
+    const { collector, port } = await start({ drainTimeoutMs: 200 });
+    const previous = logger();
+    const warnings: string[] = [];
+    setLogger({ warn: (message) => warnings.push(message), error: () => undefined });
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/v1/events', method: 'POST' });
+    req.on('error', () => undefined); // the connection is cut at close
+    req.write('{"clientId":"c","events":[');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(collector.stats().inFlight).toBe(1);
+    const started = Date.now();
+    await collector.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(Date.now() - started).toBeLessThan(5000);
+    setLogger(previous);
+    expect(warnings).toEqual([expect.stringMatching(/1 request\(s\) still in progress after the drain timeout/)]);
+    req.destroy();
   });
 
   it('closes with the bus: telemetry.shutdown() drains the collector', async () => {

@@ -130,7 +130,17 @@ class CollectorImpl implements Collector {
 
   async #drain(): Promise<void> {
     this.#unregister();
-    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+    if (this.#inFlight > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#idle = resolve;
+        timer = setTimeout(() => {
+          logger().warn(`Shutdown: ${this.#inFlight} request(s) still in progress after the drain timeout; closing.`);
+          resolve();
+        }, this.#o.drainTimeoutMs);
+      });
+      clearTimeout(timer);
+    }
     this.#hub.close();
     await Promise.allSettled([...this.#servers].map((server) => server.close()));
   }

@@ -74,6 +74,11 @@ export interface CollectorOptions {
   metrics?: MetricsHandler;
   /** Live stream bounds. */
   stream?: StreamOptions;
+  /**
+   * How long `close()` waits for requests already being received (a slow upload) before it closes
+   * the servers anyway; those requests are then cut and their clients retry. @default 10000
+   */
+  drainTimeoutMs?: number;
 }
 
 /** Options with every default filled in. */
@@ -93,6 +98,7 @@ export interface ResolvedOptions {
   readonly node: string;
   readonly metrics: MetricsHandler | undefined;
   readonly stream: Required<StreamOptions>;
+  readonly drainTimeoutMs: number;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -150,5 +156,6 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
       bufferedMessages: positive('stream.bufferedMessages', options.stream?.bufferedMessages, 1000),
       heartbeatMs: positive('stream.heartbeatMs', options.stream?.heartbeatMs, 15_000),
     },
+    drainTimeoutMs: positive('drainTimeoutMs', options.drainTimeoutMs, 10_000),
   };
 }
