@@ -19,6 +19,13 @@ async function start(options: Parameters<typeof createCollector>[0] = {}) {
   return { telemetry, collector, url, port };
 }
 
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 5000) throw new Error('condition not met within 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function batchBody(names: string[]): string {
   const events = names.map((name) => ({ id: uuidv7(), name, time: Date.now(), measurements: {}, metadata: {} }));
   return JSON.stringify({ clientId: 'c', events });
@@ -69,6 +76,7 @@ describe('graceful shutdown', () => {
     // a request whose body is still arriving when shutdown starts
     const body = batchBody(['late.arrival']);
     const half = Math.floor(body.length / 2);
+    let finishUpload = () => {};
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = httpRequest(
         { host: '127.0.0.1', port, path: '/v1/events', method: 'POST', headers: { 'content-length': body.length } },
@@ -82,10 +90,9 @@ describe('graceful shutdown', () => {
       );
       req.on('error', reject);
       req.write(body.slice(0, half));
-      setTimeout(() => req.end(body.slice(half)), 150);
+      finishUpload = () => req.end(body.slice(half));
     });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(collector.stats().inFlight).toBe(1);
+    await until(() => collector.stats().inFlight === 1);
 
     const closed = collector.close();
     const refused = await collector.handler(
@@ -93,7 +100,9 @@ describe('graceful shutdown', () => {
     );
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
+    expect(collector.stats().inFlight).toBe(1); // shutdown is waiting for it
 
+    finishUpload();
     const late = await answer;
     expect(late.status).toBe(200);
     expect(JSON.parse(late.text)).toMatchObject({ accepted: 1 });
@@ -102,6 +111,7 @@ describe('graceful shutdown', () => {
     expect(await streamText).toContain('event: shutdown');
     expect(collector.stats().draining).toBe(true);
     await expect(fetch(`${url}/v1/health`)).rejects.toThrow();
+    await expect(collector.listen(0)).rejects.toMatchObject({ code: 'shutdown' });
   });
 
   it('stops waiting for an upload that never ends after the drain timeout', async () => {
@@ -112,8 +122,7 @@ describe('graceful shutdown', () => {
     const req = httpRequest({ host: '127.0.0.1', port, path: '/v1/events', method: 'POST' });
     req.on('error', () => undefined); // the connection is cut at close
     req.write('{"clientId":"c","events":[');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(collector.stats().inFlight).toBe(1);
+    await until(() => collector.stats().inFlight === 1);
     const started = Date.now();
     await collector.close();
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);

@@ -1,6 +1,6 @@
 import { parsePattern } from '../../bus/pattern.js';
 import type { Telemetry } from '../../bus/telemetry.js';
-import { isIsotelError } from '../../errors/isotel-error.js';
+import { IsotelError, isIsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
 import { routeAdmin } from './admin-routes.js';
 import { ControlStore } from './control-store.js';
@@ -39,7 +39,13 @@ export interface Collector {
   readonly handler: (request: Request) => Promise<Response>;
   /** The bus accepted events are re-emitted on. */
   readonly telemetry: Telemetry;
-  /** Serves the handler on Node's HTTP server. `port` 0 picks a free port. */
+  /**
+   * Serves the handler on Node's HTTP server; call it more than once to listen on several
+   * addresses. Rejects with the server's error (`EADDRINUSE`, ...), or `IsotelError('shutdown')`
+   * after `close()`.
+   * @param port @default 0 (a free port, read back from the result)
+   * @param host @default '127.0.0.1'
+   */
   listen(port?: number, host?: string): Promise<CollectorServer>;
   /** Counters. */
   stats(): CollectorStats;
@@ -96,6 +102,7 @@ class CollectorImpl implements Collector {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<CollectorServer> {
+    if (this.#closing !== undefined) throw new IsotelError('shutdown', 'This collector was closed; create a new one.');
     const server = await listenCollector(this.handler, port, host, () => this.#servers.delete(server));
     this.#servers.add(server);
     return server;
