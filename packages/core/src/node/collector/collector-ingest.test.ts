@@ -191,7 +191,7 @@ describe('POST /v1/events', () => {
   });
 
   it('answers 429 with Retry-After when a client is over its rate, other clients unaffected', async () => {
-    const { post } = await start({ rateLimit: { eventsPerSecond: 2, burst: 5 }, maxEventsPerBatch: 5 });
+    const { post } = await start({ rateLimit: { eventsPerSecond: 0.5, burst: 5 }, maxEventsPerBatch: 5 });
     const five = () => [1, 2, 3, 4, 5].map(() => record('r.x'));
     expect((await post(batch(five(), 'greedy'))).status).toBe(200);
     const limited = await post(batch(five(), 'greedy'));
