@@ -1,22 +1,13 @@
-import type { HandlerInfo, Measurements, Metadata } from '@isotel/core';
+import type { ControlState, HandlerInfo, Measurements, Metadata, SampleRule } from '@isotel/core';
 
 /** Receives each event the panel watches. */
 export type EventSink = (name: string, measurements: Measurements, metadata: Metadata) => void;
 
-/** One per-pattern sampling rule. */
-export interface ControlRule {
-  readonly pattern: string;
-  readonly sampleRate: number;
-}
+/** One per-pattern sampling rule (core's `SampleRule`). */
+export type ControlRule = SampleRule;
 
-/** Runtime control as DESIGN.md §5 describes it. */
-export interface ControlState {
-  readonly enabled: boolean;
-  readonly sampleRate: number;
-  readonly rules: readonly ControlRule[];
-  readonly allow: readonly string[];
-  readonly deny: readonly string[];
-}
+/** Runtime control as DESIGN.md §5 describes it (core's `ControlState`). */
+export type { ControlState };
 
 /** Counters the Control tab shows. */
 export interface BackendStats {

@@ -5,22 +5,7 @@ import {
   DEVTOOLS_HANDLER_PREFIX,
   type DevtoolsBackend,
   type EventSink,
-  normalizeControl,
 } from './backend.js';
-
-// Runtime control on the bus (`t.control`), read structurally so the panel also works with a
-// bus that has none.
-interface BusControl {
-  get(): ControlState;
-  set(next: Partial<ControlState>): unknown;
-  on(event: 'change', listener: () => void): unknown;
-  off(event: 'change', listener: () => void): unknown;
-}
-
-function busControl(t: Telemetry): BusControl | undefined {
-  const control = (t as unknown as { control?: BusControl }).control;
-  return control && typeof control.get === 'function' && typeof control.set === 'function' ? control : undefined;
-}
 
 let instances = 0;
 
@@ -57,24 +42,16 @@ export class LocalBackend implements DevtoolsBackend {
   }
 
   async control(): Promise<ControlState | undefined> {
-    const control = busControl(this.#t);
-    return control ? normalizeControl(control.get()) : undefined;
+    return this.#t.control.get();
   }
 
+  /** Throws the bus's `invalid_control` IsotelError on bad input; the previous control stays. */
   async setControl(next: ControlState): Promise<ControlState> {
-    const control = busControl(this.#t);
-    if (!control) throw new Error('This bus has no runtime control.');
-    control.set(next);
-    return normalizeControl(control.get());
+    return this.#t.control.set(next);
   }
 
   onControlChange(callback: () => void): () => void {
-    const control = busControl(this.#t);
-    if (!control || typeof control.on !== 'function') return () => {};
-    control.on('change', callback);
-    return () => {
-      control.off('change', callback);
-    };
+    return this.#t.control.on('change', callback);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import { createAggregator, createTelemetry, lastValue, summary } from '@isotel/core';
 import { within } from '@testing-library/dom';
-import { act } from '@testing-library/react';
+import { act, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mountDevtools } from '../production.js';
@@ -231,5 +231,57 @@ describe('the Metrics tab', () => {
     expect(rows.find((r) => r?.startsWith('db.query.stop.duration'))).toMatch(/summary/);
     expect(rows.find((r) => r?.startsWith('queue.depth.value'))).toContain('7');
     expect(table.querySelector('svg.spark')).not.toBeNull();
+  });
+});
+
+describe('the Control tab', () => {
+  it('applies rules and lists through t.control, and counts what they drop', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    await userEvent.click(ui.getByRole('tab', { name: 'Control' }));
+    const rules = await ui.findByRole('textbox', { name: 'Sampling rules' });
+    await userEvent.type(rules, 'checkout.** = 0');
+    await userEvent.type(ui.getByRole('textbox', { name: 'Deny' }), 'debug.**');
+    await userEvent.click(ui.getByRole('button', { name: 'Apply' }));
+    await ui.findByText('Applied');
+    expect(t.control.get()).toMatchObject({ rules: [{ pattern: 'checkout.**', sampleRate: 0 }], deny: ['debug.**'] });
+    act(() => {
+      t.emit('checkout.payment.stop', { duration: 1 }, { correlationId: 'c1' });
+      t.emit('debug.trace');
+    });
+    const dropped = await ui.findByRole('table', { name: 'Dropped per reason' }, { timeout: 3000 });
+    expect(dropped.textContent).toContain('sampled_out1');
+    expect(dropped.textContent).toContain('denied1');
+  });
+
+  it('shows invalid input inline and leaves the previous control in force', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    t.control.set({ sampleRate: 0.5 });
+    await userEvent.click(ui.getByRole('tab', { name: 'Control' }));
+    const rate = await ui.findByRole('spinbutton', { name: 'Global sample rate' });
+    await waitFor(() => expect((rate as HTMLInputElement).value).toBe('0.5'));
+    // userEvent.clear cannot focus into a shadow root under happy-dom: empty the field, then type
+    (rate as HTMLInputElement).value = '';
+    await userEvent.type(rate, '3');
+    await userEvent.click(ui.getByRole('button', { name: 'Apply' }));
+    expect((await ui.findByText(/Invalid control "sampleRate"/)).getAttribute('role')).toBe('alert');
+    expect(ui.getByText('Not applied')).toBeTruthy();
+    expect(t.control.get().sampleRate).toBe(0.5);
+    (ui.getByRole('textbox', { name: 'Sampling rules' }) as HTMLTextAreaElement).value = '';
+    await userEvent.type(ui.getByRole('textbox', { name: 'Sampling rules' }), 'no rate here');
+    await userEvent.click(ui.getByRole('button', { name: 'Apply' }));
+    await ui.findByText(/Rule on line 1: expected "pattern = rate"/);
+  });
+
+  it('switches the bus off at once with the Enabled checkbox, and follows changes made elsewhere', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    await userEvent.click(ui.getByRole('tab', { name: 'Control' }));
+    const enabled = await ui.findByRole('checkbox', { name: 'Enabled' });
+    await waitFor(() => expect((enabled as HTMLInputElement).checked).toBe(true));
+    await userEvent.click(enabled);
+    await waitFor(() => expect(t.control.get().enabled).toBe(false));
+    act(() => {
+      t.control.set({ enabled: true });
+    });
+    await waitFor(() => expect((enabled as HTMLInputElement).checked).toBe(true));
   });
 });

@@ -65,7 +65,8 @@ export class ControlTab implements Tab {
       h('div', { class: 'field' }, h('label', { for: id }, label), input);
     this.#form = h(
       'form',
-      { class: 'section', 'aria-label': 'Runtime control' },
+      // novalidate: the bus validates, and its message is shown inline instead of a browser bubble
+      { class: 'section', 'aria-label': 'Runtime control', novalidate: true },
       field('Enabled', this.#enabled, 'isotel-control-enabled'),
       field('Global sample rate', this.#rate, 'isotel-control-rate'),
       field('Sampling rules', this.#rules, 'isotel-control-rules'),

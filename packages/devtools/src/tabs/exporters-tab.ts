@@ -14,25 +14,22 @@ export interface DevtoolsExporter {
 
 // Known stat keys first, with readable labels; any other key is shown after them as is.
 const LABELS: Readonly<Record<string, string>> = {
-  queued: 'queue',
-  queueSize: 'queue',
-  backlog: 'IndexedDB backlog',
-  stored: 'IndexedDB backlog',
+  queued: 'queued (IndexedDB backlog included)',
+  bytes: 'queued bytes',
+  storage: 'storage',
   inFlight: 'in flight',
   sent: 'sent',
+  retried: 'failed attempts (retried)',
   failures: 'failures',
-  failed: 'failures',
   dropped: 'dropped',
-  breaker: 'breaker',
-  circuit: 'breaker',
-  breakerState: 'breaker',
-  lastFlush: 'last flush',
+  breaker: 'circuit breaker',
   lastFlushAt: 'last flush',
+  nextAttemptAt: 'next attempt',
   lastError: 'last error',
 };
 
 function display(key: string, value: unknown): string {
-  if (typeof value === 'number' && /at$|time$|lastflush$/i.test(key) && value > 1e12) {
+  if (typeof value === 'number' && /At$/.test(key) && value > 1e12) {
     return new Date(value).toLocaleTimeString();
   }
   return formatValue(value);
@@ -111,7 +108,9 @@ export class ExportersTab implements Tab {
       let table: HTMLElement;
       try {
         const stats = exporter.stats() as Record<string, unknown>;
-        const keys = Object.keys(stats).sort((a, b) => Number(!(a in LABELS)) - Number(!(b in LABELS)));
+        const order = Object.keys(LABELS);
+        const rank = (key: string) => (key in LABELS ? order.indexOf(key) : order.length);
+        const keys = Object.keys(stats).sort((a, b) => rank(a) - rank(b));
         table = h(
           'table',
           { 'aria-label': `${name} stats` },

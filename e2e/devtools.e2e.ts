@@ -1,0 +1,165 @@
+import { expect, type Page, test } from '@playwright/test';
+
+// The devtools in the playground, driven as a developer would: by the corner button and the
+// hotkey, reading the live stream while clicking through the shop.
+
+const shots = new URL('../docs/images/', import.meta.url).pathname;
+
+function devtools(page: Page) {
+  return page.getByRole('region', { name: 'isotel devtools' });
+}
+
+async function freshPage(page: Page) {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.removeItem('isotel.devtools'));
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Open isotel devtools' })).toBeVisible();
+}
+
+function addToCart(page: Page, product = 'Sencha green tea') {
+  return page.getByRole('button', { name: `Add ${product} to cart` }).click();
+}
+
+test.describe('devtools in the playground', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await freshPage(page);
+  });
+
+  test('opens by its button and by the hotkey, and Esc closes it', async ({ page }) => {
+    await page.getByRole('button', { name: 'Open isotel devtools' }).click();
+    await expect(devtools(page)).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(devtools(page)).toBeHidden();
+    await page.keyboard.press('Control+Shift+E');
+    await expect(devtools(page)).toBeVisible();
+    // typing the hotkey into the shop's search field belongs to the field
+    await page.keyboard.press('Control+Shift+E');
+    await expect(devtools(page)).toBeHidden();
+    await page.getByRole('searchbox').focus();
+    await page.keyboard.press('Control+Shift+E');
+    await expect(devtools(page)).toBeHidden();
+  });
+
+  test('an event emitted by the page appears in the stream and opens in detail', async ({ page }) => {
+    await page.keyboard.press('Control+Shift+E');
+    await addToCart(page, 'Hand grinder');
+    await page.getByRole('combobox', { name: 'Sort by' }).selectOption('price-asc');
+    await addToCart(page);
+    const events = devtools(page).getByRole('listbox', { name: 'Events' });
+    const row = events.getByRole('option').filter({ hasText: 'shop.cart.add' }).last();
+    await expect(row).toBeVisible();
+    await row.click();
+    const detail = devtools(page).getByRole('region', { name: 'Event detail' });
+    await expect(detail).toContainText('"sku": "tea-sen"');
+    await devtools(page).screenshot({ path: `${shots}devtools-events.png` });
+  });
+
+  test('pause stops the stream and the pattern filter narrows it', async ({ page }) => {
+    await page.keyboard.press('Control+Shift+E');
+    const panel = devtools(page);
+    const names = panel.getByRole('listbox', { name: 'Events' }).locator('.name');
+    await panel.getByRole('button', { name: 'Pause' }).click();
+    await addToCart(page);
+    await expect(panel.getByText(/0 seen/)).toBeVisible();
+    await panel.getByRole('button', { name: 'Resume' }).click();
+    await addToCart(page, 'Assam black tea');
+    await page.getByRole('searchbox').fill('tea');
+    await expect(names.filter({ hasText: 'shop.cart.add' })).toHaveCount(1);
+    await panel.getByRole('textbox', { name: 'Filter by pattern' }).fill('shop.product.*');
+    await expect(names.filter({ hasText: 'shop.cart.add' })).toHaveCount(0);
+    await expect(names.filter({ hasText: 'shop.product.filter' }).first()).toBeVisible();
+    await panel.getByRole('textbox', { name: 'Filter by pattern' }).fill('shop..x');
+    await expect(panel.getByRole('alert')).toContainText('Invalid pattern');
+  });
+
+  test('a handler detached in the Handlers tab stops receiving events', async ({ page }) => {
+    await page.keyboard.press('Control+Shift+E');
+    const panel = devtools(page);
+    await panel.getByRole('tab', { name: 'Handlers' }).click();
+    const table = panel.getByRole('table', { name: 'Handlers' });
+    const row = table.getByRole('row').filter({ hasText: 'shop.**' }).first();
+    await expect(row).toBeVisible();
+    const id = (await row.getByRole('rowheader').textContent()) ?? '';
+    await panel.screenshot({ path: `${shots}devtools-handlers.png` });
+    await row.getByRole('button', { name: `Detach ${id}` }).click();
+    await panel.getByRole('button', { name: `Confirm detach ${id}` }).click();
+    await expect(panel.getByText(`Detached ${id}`)).toBeVisible();
+    await expect(table.getByRole('rowheader', { name: id, exact: true })).toHaveCount(0);
+    const handlerIds = await page.evaluate(() => {
+      const registry = (globalThis as Record<symbol, { telemetry?: { listHandlers(): { id: string }[] } }>)[
+        Symbol.for('isotel.registry')
+      ];
+      return registry?.telemetry?.listHandlers().map((h) => h.id);
+    });
+    expect(handlerIds).toBeDefined();
+    expect(handlerIds).not.toContain(id);
+  });
+
+  test('a sampling rule set in the Control tab applies to the next events', async ({ page }) => {
+    await page.keyboard.press('Control+Shift+E');
+    const panel = devtools(page);
+    await panel.getByRole('tab', { name: 'Control' }).click();
+    const rules = panel.getByRole('textbox', { name: 'Sampling rules' });
+    test.skip(!(await rules.isVisible()), 'the bus in this build has no runtime control');
+    await rules.fill('shop.cart.** = 2');
+    await panel.getByRole('button', { name: 'Apply' }).click();
+    await expect(panel.getByRole('form', { name: 'Runtime control' }).getByRole('alert')).not.toBeEmpty();
+    await rules.fill('shop.cart.** = 0');
+    await panel.getByRole('button', { name: 'Apply' }).click();
+    await expect(panel.getByText('Applied')).toBeVisible();
+    await panel.screenshot({ path: `${shots}devtools-control.png` });
+    await panel.getByRole('tab', { name: 'Events' }).click();
+    await addToCart(page);
+    await page.getByRole('searchbox').fill('x');
+    const names = panel.getByRole('listbox', { name: 'Events' }).locator('.name');
+    await expect(names.filter({ hasText: 'shop.product.filter' }).first()).toBeVisible();
+    await expect(names.filter({ hasText: 'shop.cart.add' })).toHaveCount(0);
+    await panel.getByRole('tab', { name: 'Control' }).click();
+    await rules.fill('');
+    await panel.getByRole('button', { name: 'Apply' }).click();
+    await panel.getByRole('tab', { name: 'Events' }).click();
+    await page.getByRole('searchbox').fill('');
+    await addToCart(page);
+    await expect(names.filter({ hasText: 'shop.cart.add' })).toHaveCount(1);
+  });
+
+  test("the Exporters tab shows the page's exporter and flushes it, the Metrics tab its aggregator", async ({
+    page,
+  }) => {
+    await page.keyboard.press('Control+Shift+E');
+    await addToCart(page);
+    await addToCart(page, 'Hand grinder');
+    const panel = devtools(page);
+    await panel.getByRole('tab', { name: 'Exporters' }).click();
+    const exporter = panel.getByRole('region', { name: 'dev collector' });
+    await expect(exporter.getByRole('table', { name: 'dev collector stats' })).toContainText('circuit breaker');
+    await exporter.getByRole('button', { name: 'Flush now' }).click();
+    await expect(exporter.getByRole('status')).toContainText('Flushed at');
+    // the stats table is redrawn every second and now has the flush's time
+    await expect(exporter.getByRole('row', { name: /^last flush/ })).toBeVisible({ timeout: 3000 });
+    await panel.screenshot({ path: `${shots}devtools-exporters.png` });
+    await panel.getByRole('tab', { name: 'Metrics' }).click();
+    const metrics = panel.getByRole('table', { name: 'Metrics' });
+    await expect(metrics.getByRole('row', { name: /shop\.cart\.add\.count/ })).toContainText('counter');
+    await panel.screenshot({ path: `${shots}devtools-metrics.png` });
+  });
+
+  test('open state, tab, size and filters survive a reload', async ({ page }) => {
+    await page.getByRole('button', { name: 'Open isotel devtools' }).click();
+    const panel = devtools(page);
+    await panel.getByRole('textbox', { name: 'Filter by pattern' }).fill('shop.**');
+    const separator = panel.getByRole('separator', { name: 'Resize isotel devtools' });
+    await separator.focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    const size = await separator.getAttribute('aria-valuenow');
+    await panel.getByRole('tab', { name: 'Handlers' }).click();
+    await page.reload();
+    await expect(devtools(page)).toBeVisible();
+    await expect(devtools(page).getByRole('tab', { name: 'Handlers' })).toHaveAttribute('aria-selected', 'true');
+    await expect(devtools(page).getByRole('separator')).toHaveAttribute('aria-valuenow', size ?? '');
+    await devtools(page).getByRole('tab', { name: 'Events' }).click();
+    await expect(devtools(page).getByRole('textbox', { name: 'Filter by pattern' })).toHaveValue('shop.**');
+  });
+});
