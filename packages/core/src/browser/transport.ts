@@ -34,16 +34,26 @@ export function batchBody(
   return `${head}${resource === undefined ? '' : `,"resource":${resource}`},"events":[${records.join(',')}]}`;
 }
 
-/** UTF-8 length of a string without encoding it. */
+/** UTF-8 length of a string without encoding it (lone surrogates count as U+FFFD, as fetch sends them). */
 export function utf8Length(text: string): number {
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) continue;
-    if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff)
-      i++; // a surrogate pair: 4 bytes for 2 code units
-    else bytes += 2;
+    if (c < 0x800) {
+      bytes += 1;
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        // a surrogate pair: 2 code units, 4 bytes
+        bytes += 2;
+        i++;
+        continue;
+      }
+    }
+    bytes += 2;
   }
   return bytes;
 }
