@@ -172,6 +172,22 @@ describe('control', () => {
     expect(await got.json()).toMatchObject({ clientId: 'tab-7', control: { sampleRate: 0.25 } });
   });
 
+  it('sets control from server code as the admin route does', async () => {
+    const { url, collector } = await start();
+    const stream = sse(
+      await fetch(`${url}/v1/stream?clientId=tab-3`, { headers: { authorization: `Bearer ${INGEST}` } }),
+    );
+    await stream.until('control');
+    collector.setControl({ sampleRate: 0.5 }, 'tab-3');
+    expect((await stream.until('control')).data).toMatchObject({ sampleRate: 0.5 });
+    expect(collector.getControl('tab-3').sampleRate).toBe(0.5);
+    expect(collector.getControl()).toEqual(DEFAULT_CONTROL);
+    expect(() => collector.setControl({ sampleRate: -1 })).toThrow(
+      expect.objectContaining({ code: 'invalid_control' }),
+    );
+    expect(collector.getControl()).toEqual(DEFAULT_CONTROL);
+  });
+
   it('pushes a global change to streams of clients without their own control', async () => {
     const { url } = await start();
     const stream = sse(

@@ -1,5 +1,6 @@
 import { parsePattern } from '../../bus/pattern.js';
 import type { Telemetry } from '../../bus/telemetry.js';
+import type { ControlInput, ControlState } from '../../control/control-state.js';
 import { IsotelError, isIsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
 import { routeAdmin } from './admin-routes.js';
@@ -49,6 +50,16 @@ export interface Collector {
   listen(port?: number, host?: string): Promise<CollectorServer>;
   /** Counters. */
   stats(): CollectorStats;
+  /** The control a client receives (its own, else the global one); without an id, the global one. */
+  getControl(clientId?: string): ControlState;
+  /**
+   * Sets the global control, or one client's, as `PUT /v1/control[/:clientId]` does: validated by
+   * `parseControl` (throws `IsotelError('invalid_control')`, keeping the previous control), then
+   * pushed to the streams it concerns and sent with the next ingest answers.
+   *
+   * @example collector.setControl({ sampleRate: 0.1, deny: ['debug.**'] }, clientId)
+   */
+  setControl(control: ControlInput, clientId?: string): ControlState;
   /**
    * Graceful shutdown: new requests get 503, requests already accepted finish (their events are
    * re-emitted), streams end, servers close. Idempotent.
@@ -124,6 +135,14 @@ class CollectorImpl implements Collector {
       inFlight: this.#inFlight,
       draining: this.#closing !== undefined,
     };
+  }
+
+  getControl(clientId?: string): ControlState {
+    return this.#controls.effective(clientId);
+  }
+
+  setControl(control: ControlInput, clientId?: string): ControlState {
+    return clientId === undefined ? this.#controls.setGlobal(control) : this.#controls.setClient(clientId, control);
   }
 
   close(): Promise<void> {
