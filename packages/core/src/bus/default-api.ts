@@ -14,12 +14,20 @@ import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Met
 let bus: Telemetry | undefined;
 const t = (): Telemetry => (bus ??= getDefaultTelemetry());
 
-/** Emits on the default instance. See {@link Telemetry.emit}. */
+/**
+ * Emits on the default instance. See {@link Telemetry.emit}.
+ *
+ * @example emit('checkout.payment.stop', { duration: 12.5 }, { orderId })
+ */
 export function emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
   t().emit(name, measurements, metadata);
 }
 
-/** Attaches on the default instance. See {@link Telemetry.attach}. */
+/**
+ * Attaches on the default instance. See {@link Telemetry.attach}.
+ *
+ * @example attach('log-checkout', 'checkout.**', (name, m) => console.info(name, m))
+ */
 export function attach<Config = unknown>(
   handlerId: string,
   pattern: string,
@@ -29,7 +37,11 @@ export function attach<Config = unknown>(
   t().attach(handlerId, pattern, handler, options);
 }
 
-/** Attaches to several patterns on the default instance. See {@link Telemetry.attachMany}. */
+/**
+ * Attaches to several patterns on the default instance. See {@link Telemetry.attachMany}.
+ *
+ * @example attachMany('log-shop', ['cart.**', 'checkout.**'], (name) => console.info(name))
+ */
 export function attachMany<Config = unknown>(
   handlerId: string,
   patterns: readonly string[],
@@ -39,37 +51,65 @@ export function attachMany<Config = unknown>(
   t().attachMany(handlerId, patterns, handler, options);
 }
 
-/** Detaches from the default instance. See {@link Telemetry.detach}. */
+/**
+ * Detaches from the default instance; false when the id is unknown. See {@link Telemetry.detach}.
+ *
+ * @example detach('log-checkout')
+ */
 export function detach(handlerId: string): boolean {
   return t().detach(handlerId);
 }
 
-/** Lists the default instance's handlers. See {@link Telemetry.listHandlers}. */
+/**
+ * Lists the default instance's handlers. See {@link Telemetry.listHandlers}.
+ *
+ * @example listHandlers('checkout') // handlers that can receive events under `checkout`
+ */
 export function listHandlers(prefixOrPattern?: string): HandlerInfo[] {
   return t().listHandlers(prefixOrPattern);
 }
 
-/** See {@link Telemetry.hasHandlers}. */
+/**
+ * True when an emit of `name` on the default instance would reach a handler. See {@link Telemetry.hasHandlers}.
+ *
+ * @example if (hasHandlers('report.ready')) emit('report.ready', {}, summarise(report))
+ */
 export function hasHandlers(name: string): boolean {
   return t().hasHandlers(name);
 }
 
-/** See {@link Telemetry.emitCounter}. */
+/**
+ * Emits `{ count }` (default 1) on the default instance. See {@link Telemetry.emitCounter}.
+ *
+ * @example emitCounter('cart.add', 1, { sku })
+ */
 export function emitCounter(name: string, count?: number, metadata?: Metadata): void {
   t().emitCounter(name, count, metadata);
 }
 
-/** See {@link Telemetry.emitTimer}. */
+/**
+ * Emits `{ duration }` (milliseconds) on the default instance. See {@link Telemetry.emitTimer}.
+ *
+ * @example emitTimer('db.query', 4.2, { table: 'orders' })
+ */
 export function emitTimer(name: string, durationMs: number, metadata?: Metadata): void {
   t().emitTimer(name, durationMs, metadata);
 }
 
-/** See {@link Telemetry.emitGauge}. */
+/**
+ * Emits `{ value }` on the default instance. See {@link Telemetry.emitGauge}.
+ *
+ * @example emitGauge('queue.depth', queue.length)
+ */
 export function emitGauge(name: string, value: number, metadata?: Metadata): void {
   t().emitGauge(name, value, metadata);
 }
 
-/** The default instance's counters. See {@link Telemetry.stats}. */
+/**
+ * The default instance's counters. See {@link Telemetry.stats}.
+ *
+ * @example stats().dropped.invalid_name
+ */
 export function stats(): TelemetryStats {
   return t().stats();
 }
