@@ -189,7 +189,8 @@ export class EventsTab implements Tab {
       let top: number;
       if (this.#stuck) {
         top = Math.max(0, height - viewport);
-        this.#list.scrollTop = top;
+        // past the end on purpose: the browser clamps it, even if the toolbar just wrapped
+        this.#list.scrollTop = height;
       } else top = this.#list.scrollTop;
       this.#drawRows(top, viewport);
       this.#drawPill();
