@@ -7,7 +7,7 @@ import { countDrop, type DropReason, type ExporterStats } from '../export/export
 import { logger } from '../log/logger.js';
 import { pageSession, persistentClientId } from './client-identity.js';
 import { followControl } from './control-stream.js';
-import { EventQueue, withSource } from './event-queue.js';
+import { EventQueue, type RecordGroup, withSource } from './event-queue.js';
 import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
 import {
   type BrowserExporterOptions,
@@ -27,8 +27,10 @@ const KEEPALIVE_BODY_BYTES = KEEPALIVE_BUDGET_BYTES - 4 * 1024;
 const MAX_REQUESTS_PER_FLUSH = 50;
 const MAX_EXCLUDE_CACHE = 1000;
 // Chromium wraps IndexedDB values over 64 KiB in Blobs, which costs far more main-thread time
-// than the clone itself: a segment is written before its records reach this size.
+// than the clone itself: buffered records are cut into segments below this size.
 const SEGMENT_MAX_CHARS = 48 * 1024;
+// ...and written, several segments per transaction, at the latest when this much is buffered.
+const WRITE_MAX_CHARS = 8 * SEGMENT_MAX_CHARS;
 
 /** The exporter's public face: stats, flush, control, shutdown. */
 export interface BrowserExporter {
@@ -150,7 +152,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#tailBytes += json.length;
     if (this.#tailBytes > 2 * KEEPALIVE_BODY_BYTES) this.#trimTail();
     if (++this.#sinceFlush >= this.#o.batchSize) this.#scheduleFlush(0);
-    if (this.#pending.length >= this.#o.writeBatchSize || this.#pendingBytes >= SEGMENT_MAX_CHARS) this.#persist();
+    if (this.#pending.length >= this.#o.writeBatchSize || this.#pendingBytes >= WRITE_MAX_CHARS) this.#persist();
     else if (this.#cancelWrite === undefined)
       this.#cancelWrite = this.#o.schedule(this.#afterWriteDelay, this.#o.writeDelayMs);
   };
@@ -170,7 +172,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     return excluded;
   }
 
-  // Writes the buffered events as one segment. Writes run one after another, in emit order.
+  // Writes the buffered events in one transaction. Writes run one after another, in emit order.
   #persist(): Promise<void> {
     this.#cancelWrite?.();
     this.#cancelWrite = undefined;
@@ -181,7 +183,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#pendingBytes = 0;
     this.#writing += records.length;
     this.#write = this.ready
-      .then(() => (this.#queue as EventQueue).append(records, bytes, this.#sourceJson))
+      .then(() => (this.#queue as EventQueue).append(segmentsOf(records, bytes), this.#sourceJson))
       .catch((error) => {
         countDrop(this.#dropped, 'storage', records.length);
         this.#storageFailed(error);
@@ -424,6 +426,25 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     if (queue.store.kind === 'memory') countDrop(this.#dropped, 'shutdown', queue.count);
     queue.store.close();
   }
+}
+
+// Cuts buffered records into groups of at most SEGMENT_MAX_CHARS (a bigger record alone).
+function segmentsOf(records: string[], bytes: number): RecordGroup[] {
+  if (bytes <= SEGMENT_MAX_CHARS) return [{ records, bytes }];
+  const groups: RecordGroup[] = [];
+  let start = 0;
+  let size = 0;
+  for (let i = 0; i < records.length; i++) {
+    const length = (records[i] as string).length;
+    if (size + length > SEGMENT_MAX_CHARS && i > start) {
+      groups.push({ records: records.slice(start, i), bytes: size });
+      start = i;
+      size = 0;
+    }
+    size += length;
+  }
+  groups.push({ records: records.slice(start), bytes: size });
+  return groups;
 }
 
 function describe(error: unknown): string {

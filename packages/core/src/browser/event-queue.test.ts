@@ -25,11 +25,7 @@ function records(count: number, time = 1_700_000_000_000, from = 0): string[] {
 }
 
 async function append(q: EventQueue, batch: string[]): Promise<void> {
-  await q.append(
-    batch,
-    batch.reduce((n, r) => n + r.length, 0),
-    '',
-  );
+  await q.append([{ records: batch, bytes: batch.reduce((n, r) => n + r.length, 0) }], '');
 }
 
 describe('EventQueue', () => {
@@ -103,7 +99,7 @@ describe('EventQueue', () => {
   it('stores records without their source and reads them back whole', async () => {
     const { q } = queue({});
     const bare = encodeRecord('e', { i: 1 }, {}, '', 1_700_000_000_000) as string;
-    await q.append([bare], bare.length, source);
+    await q.append([{ records: [bare], bytes: bare.length }], source);
     const [whole] = (await q.take(10, 1e9)).records;
     expect(JSON.parse(whole as string)).toMatchObject({ name: 'e', clientId: 'c', sessionId: 's' });
     expect(recordId(whole as string)).toBe(recordId(bare));

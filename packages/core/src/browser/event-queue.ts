@@ -10,6 +10,12 @@ export interface QueueBounds {
   readonly maxAgeMs: number;
 }
 
+/** Records to store as one segment, and the sum of their lengths. */
+export interface RecordGroup {
+  readonly records: readonly string[];
+  readonly bytes: number;
+}
+
 /** Records read for one request, and where they came from (to acknowledge them later). */
 export interface TakenRecords {
   readonly records: string[];
@@ -63,21 +69,24 @@ export class EventQueue {
   }
 
   /**
-   * Stores records (oldest first, serialised without their source) as one segment with the
-   * source members they all share, then keeps the bounds.
+   * Stores groups of records (oldest first, serialised without their source), one segment per
+   * group, in one transaction, with the source members they all share; then keeps the bounds.
    */
-  append(records: readonly string[], bytes: number, source: string): Promise<void> {
+  append(groups: readonly RecordGroup[], source: string): Promise<void> {
     return this.#serial(async () => {
-      const segment: Segment = {
-        id: uuidv7(this.#now()),
-        time: recordTime(records[0] as string),
-        count: records.length,
-        bytes,
-        records: records.join('\n'),
-        source,
-      };
-      if (!(await this.#put(segment))) return;
-      this.#heads.push(headOf(segment));
+      const segments: Segment[] = [];
+      for (const group of groups) {
+        segments.push({
+          id: uuidv7(this.#now()),
+          time: recordTime(group.records[0] as string),
+          count: group.records.length,
+          bytes: group.bytes,
+          records: group.records.join('\n'),
+          source,
+        });
+      }
+      if (!(await this.#put(segments))) return;
+      for (const segment of segments) this.#heads.push(headOf(segment));
       await this.#keepBounds();
     });
   }
@@ -130,14 +139,16 @@ export class EventQueue {
     return result;
   }
 
-  async #put(segment: Segment): Promise<boolean> {
+  async #put(segments: readonly Segment[]): Promise<boolean> {
+    let count = 0;
+    for (const segment of segments) count += segment.count;
     try {
-      await this.store.put(segment);
+      await this.store.put(segments);
       return true;
     } catch (error) {
       this.#reportError(describe(error));
       if (!isQuotaError(error)) {
-        countDrop(this.#dropped, 'storage', segment.count);
+        countDrop(this.#dropped, 'storage', count);
         return false;
       }
     }
@@ -149,11 +160,11 @@ export class EventQueue {
       countDrop(this.#dropped, 'quota', oldest.count);
     }
     try {
-      await this.store.put(segment);
+      await this.store.put(segments);
       return true;
     } catch (error) {
       this.#reportError(describe(error));
-      countDrop(this.#dropped, isQuotaError(error) ? 'quota' : 'storage', segment.count);
+      countDrop(this.#dropped, isQuotaError(error) ? 'quota' : 'storage', count);
       return false;
     }
   }
@@ -219,7 +230,7 @@ export class EventQueue {
       records: kept.join('\n'),
       source: segment.source,
     };
-    await this.store.put(next);
+    await this.store.put([next]);
     if (index >= 0) this.#heads[index] = headOf(next);
     return records.length - kept.length;
   }

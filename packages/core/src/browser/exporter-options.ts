@@ -38,7 +38,7 @@ export interface BrowserExporterOptions {
   flushIntervalMs?: number;
   /** Emits are buffered in memory this long, then written to storage in one transaction. @default 25 */
   writeDelayMs?: number;
-  /** A write happens at once when this many events are buffered. @default 256 */
+  /** A write happens at once when this many events are buffered. @default 2048 */
   writeBatchSize?: number;
   /** `'memory'` skips IndexedDB (it is used otherwise, falling back to memory where it fails). @default 'indexeddb' */
   storage?: ExporterStorage;
@@ -142,7 +142,7 @@ export function resolveExporterOptions(options: BrowserExporterOptions): Resolve
     maxBatchBytes: count('maxBatchBytes', options.maxBatchBytes, 512 * 1024, 1024),
     flushIntervalMs: count('flushIntervalMs', options.flushIntervalMs, 5000),
     writeDelayMs: count('writeDelayMs', options.writeDelayMs, 25, 0),
-    writeBatchSize: count('writeBatchSize', options.writeBatchSize, 256),
+    writeBatchSize: count('writeBatchSize', options.writeBatchSize, 2048),
     storage: options.storage ?? 'indexeddb',
     dbName: options.dbName ?? 'isotel-exporter',
     lockName: options.lockName ?? 'isotel-exporter-flush',

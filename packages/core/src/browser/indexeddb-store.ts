@@ -59,11 +59,16 @@ class IndexedDbSegmentStore implements SegmentStore {
     return opening;
   }
 
-  async put(segment: Segment): Promise<void> {
+  async put(segments: readonly Segment[]): Promise<void> {
     const tx = (await this.database()).transaction(['segments', 'heads'], 'readwrite');
-    const { id, time, count, bytes } = segment;
+    const full = tx.objectStore('segments');
+    const heads = tx.objectStore('heads');
     // idb's promises reject with the request error, and tx.done with the abort's (quota) error
-    const writes = [tx.objectStore('segments').put(segment), tx.objectStore('heads').put({ id, time, count, bytes })];
+    const writes: Promise<unknown>[] = [];
+    for (const segment of segments) {
+      const { id, time, count, bytes } = segment;
+      writes.push(full.put(segment), heads.put({ id, time, count, bytes }));
+    }
     await Promise.all([...writes, tx.done]);
   }
 

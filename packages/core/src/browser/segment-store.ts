@@ -30,8 +30,8 @@ export interface Segment extends SegmentHead {
 /** Where segments live: IndexedDB shared by every tab of the origin, or this page's memory. */
 export interface SegmentStore {
   readonly kind: ExporterStorage;
-  /** Inserts or replaces a segment. Rejects with the storage's error (e.g. `QuotaExceededError`). */
-  put(segment: Segment): Promise<void>;
+  /** Inserts or replaces segments, in one transaction. Rejects with the storage's error (e.g. `QuotaExceededError`). */
+  put(segments: readonly Segment[]): Promise<void>;
   /** Every segment's head, oldest first. */
   heads(): Promise<SegmentHead[]>;
   /** The segments with these ids that still exist, in key order. */
@@ -45,8 +45,8 @@ export class MemorySegmentStore implements SegmentStore {
   readonly kind = 'memory' as const;
   readonly #segments = new Map<string, Segment>();
 
-  async put(segment: Segment): Promise<void> {
-    this.#segments.set(segment.id, segment);
+  async put(segments: readonly Segment[]): Promise<void> {
+    for (const segment of segments) this.#segments.set(segment.id, segment);
   }
 
   async heads(): Promise<SegmentHead[]> {
