@@ -164,7 +164,12 @@ export class Telemetry {
     this.#forgetLastName();
   }
 
-  /** Detaches a handler. Returns false when no handler has that id. */
+  /**
+   * Detaches a handler. Returns false when no handler has that id. An emit in progress does not
+   * call it after this returns.
+   *
+   * @example t.detach('log-payments')
+   */
   detach(handlerId: string): boolean {
     const removed = this.#registry.remove(handlerId);
     this.#live = this.#registry.size > 0;
@@ -176,6 +181,9 @@ export class Telemetry {
   /**
    * Snapshots of the attached handlers, in attach order. With an argument, only handlers that
    * can receive events under that name prefix (`'checkout'`) or pattern (`'checkout.*.stop'`).
+   * Throws `invalid_pattern` for an invalid filter.
+   *
+   * @example t.listHandlers('checkout').map((h) => [h.id, h.calls, h.failures])
    */
   listHandlers(prefixOrPattern?: string): HandlerInfo[] {
     const out: HandlerInfo[] = [];
@@ -188,7 +196,11 @@ export class Telemetry {
     return out;
   }
 
-  /** True when an event of this name would reach at least one handler. O(1) after the first call. */
+  /**
+   * True when an event of this name would reach at least one handler. O(1) after the first call.
+   *
+   * @example if (t.hasHandlers('report.ready')) t.emit('report.ready', {}, summarise(report))
+   */
   hasHandlers(name: string): boolean {
     return this.#live && this.#registry.resolve(name).length > 0;
   }
@@ -249,7 +261,11 @@ export class Telemetry {
     return bind(fn);
   }
 
-  /** Counters about this instance. */
+  /**
+   * Counters about this instance.
+   *
+   * @example t.stats().dropped.invalid_name
+   */
   stats(): TelemetryStats {
     return {
       handlers: this.#registry.size,
@@ -263,6 +279,8 @@ export class Telemetry {
   /**
    * Registers work to run at {@link Telemetry.shutdown} (flushing an exporter, stopping a poller).
    * Returns a function that unregisters it.
+   *
+   * @example const unregister = t.onShutdown(() => exporter.flush())
    */
   onShutdown(close: () => unknown): () => void {
     this.#closers.add(close);
@@ -271,7 +289,12 @@ export class Telemetry {
     };
   }
 
-  /** Runs every registered shutdown callback (errors are logged, not thrown), then detaches all handlers. */
+  /**
+   * Runs every registered shutdown callback once (errors are logged, not thrown), then detaches
+   * all handlers.
+   *
+   * @example process.on('SIGTERM', () => void t.shutdown())
+   */
   async shutdown(): Promise<void> {
     const closers = [...this.#closers];
     this.#closers.clear();
