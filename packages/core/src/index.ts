@@ -1,6 +1,7 @@
 // @isotel/core: the browser-safe root entry. No node:* imports, no DOM access at import time.
 
 // bus
+
 export {
   attach,
   attachMany,
@@ -37,7 +38,9 @@ export type {
   Measurements,
   Metadata,
 } from './bus/types.js';
+
 // spans and context
+
 export {
   type ContextManager,
   getContextManager,
@@ -54,16 +57,7 @@ export type { Span, SpanFailureKind } from './span/types.js';
 export { VERSION } from './version.js';
 
 // control, catalog, sanitising
-export {
-  type ControlInput,
-  type ControlState,
-  DEFAULT_CONTROL,
-  parseControl,
-  type SampleRule,
-} from './control/control-state.js';
-export type { DropReason } from './control/sample-decisions.js';
-export { sampleHash } from './control/sample-hash.js';
-export { type ControlEvents, TelemetryControl } from './control/telemetry-control.js';
+
 export type { CatalogEvents, CatalogTelemetry } from './catalog/catalog-telemetry.js';
 export {
   type Catalog,
@@ -87,8 +81,20 @@ export type {
   SpanMetadataOf,
   SpanPrefixOf,
 } from './catalog/schema.js';
+export {
+  type ControlInput,
+  type ControlState,
+  DEFAULT_CONTROL,
+  parseControl,
+  type SampleRule,
+} from './control/control-state.js';
+export type { DropReason } from './control/sample-decisions.js';
+export { sampleHash } from './control/sample-hash.js';
+export { type ControlEvents, TelemetryControl } from './control/telemetry-control.js';
 export { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './sanitize/limits.js';
 export { type SafeMetadata, type SafeValue, sanitizeMetadata } from './sanitize/sanitize-metadata.js';
+
+// metrics and aggregation
 
 export {
   applyReporterConfig,
@@ -103,31 +109,6 @@ export {
   type LoadConfigOptions,
   loadConfig,
 } from './config/index.js';
-export {
-  type Clock,
-  ERROR_SPIKE_EVENT,
-  type ErrorSpikeDetector,
-  type ErrorSpikeOptions,
-  errorSpikeDetector,
-  PERFORMANCE_SUMMARY_EVENT,
-  type PerformanceSummary,
-  type PerformanceSummaryOptions,
-  performanceSummary,
-  type UsageCounter,
-  type UsageCounterOptions,
-  usageCounter,
-} from './monitors/index.js';
-export {
-  browserMemorySource,
-  browserRuntimeSources,
-  longTaskSource,
-  type RuntimeEmit,
-  type RuntimePoller,
-  type RuntimePollerOptions,
-  type RuntimeSource,
-  startRuntimePoller,
-} from './runtime/index.js';
-// metrics and aggregation
 export {
   type AggregatorOptions,
   attachMetrics,
@@ -160,3 +141,27 @@ export {
   type TimeUnit,
   type Unit,
 } from './metrics/index.js';
+export {
+  type Clock,
+  ERROR_SPIKE_EVENT,
+  type ErrorSpikeDetector,
+  type ErrorSpikeOptions,
+  errorSpikeDetector,
+  PERFORMANCE_SUMMARY_EVENT,
+  type PerformanceSummary,
+  type PerformanceSummaryOptions,
+  performanceSummary,
+  type UsageCounter,
+  type UsageCounterOptions,
+  usageCounter,
+} from './monitors/index.js';
+export {
+  browserMemorySource,
+  browserRuntimeSources,
+  longTaskSource,
+  type RuntimeEmit,
+  type RuntimePoller,
+  type RuntimePollerOptions,
+  type RuntimeSource,
+  startRuntimePoller,
+} from './runtime/index.js';
