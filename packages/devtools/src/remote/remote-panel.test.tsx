@@ -1,0 +1,74 @@
+/**
+ * @vitest-environment-options { "settings": { "fetch": { "disableSameOriginPolicy": true } } }
+ */
+import { createTelemetry } from '@isotel/core';
+import { createCollector } from '@isotel/core/node';
+import { within } from '@testing-library/dom';
+import { waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mountDevtools } from '../production.js';
+
+// The panel in remote mode against a real collector in this process: what a developer sees
+// when pointing the devtools at a server. happy-dom's same-origin emulation is off here (the
+// collector's CORS allow-list has its own tests); the requests are real HTTP.
+
+const ADMIN = 'admin-token';
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  localStorage.clear();
+});
+
+async function setup() {
+  const telemetry = createTelemetry();
+  const collector = createCollector({ telemetry, adminToken: ADMIN });
+  const server = await collector.listen(0, '127.0.0.1');
+  cleanups.push(() => collector.close());
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  const handle = mountDevtools(el, { collectorUrl: server.url, adminToken: ADMIN, initialIsOpen: true });
+  cleanups.push(() => {
+    handle.unmount();
+    el.remove();
+  });
+  const root = el.querySelector('[data-isotel-devtools]')?.shadowRoot?.querySelector<HTMLElement>('.root');
+  if (!root) throw new Error('no panel');
+  return { telemetry, url: server.url, ui: within(root), handle };
+}
+
+describe('the panel in remote mode', { timeout: 20_000 }, () => {
+  it("streams the server bus's events and names the collector in the header", async () => {
+    const { telemetry, url, ui } = await setup();
+    expect(ui.getByText(url)).toBeTruthy();
+
+    await waitFor(() => expect(telemetry.listHandlers().length).toBeGreaterThan(0), { timeout: 5000 });
+    telemetry.emit('orders.created', { count: 1 }, { orderId: 'o-7' });
+    await waitFor(() => expect(ui.getByRole('listbox', { name: 'Events' }).textContent).toContain('orders.created'), {
+      timeout: 5000,
+    });
+  });
+
+  it('lists server handlers without a detach button, and applies or refuses control through the collector', async () => {
+    const { telemetry, url, ui } = await setup();
+    telemetry.attach('server.audit', 'orders.**', () => {});
+    await userEvent.click(ui.getByRole('tab', { name: 'Handlers' }));
+    const table = await ui.findByRole('table', { name: 'Handlers' }, { timeout: 5000 });
+    expect(table.textContent).toContain('server.audit');
+    expect(ui.queryByRole('button', { name: 'Detach server.audit' })).toBeNull();
+
+    await userEvent.click(ui.getByRole('tab', { name: 'Control' }));
+    const rules = await ui.findByRole('textbox', { name: 'Sampling rules' }, { timeout: 5000 });
+    await userEvent.type(rules, 'orders.** = 0.25');
+    await userEvent.click(ui.getByRole('button', { name: 'Apply' }));
+    await ui.findByText('Applied', undefined, { timeout: 5000 });
+    const stored = await fetch(`${url}/v1/control`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(((await stored.json()) as { control: { rules: unknown } }).control.rules).toEqual([
+      { pattern: 'orders.**', sampleRate: 0.25 },
+    ]);
+    (rules as HTMLTextAreaElement).value = '';
+    await userEvent.type(rules, 'orders.** = 2');
+    await userEvent.click(ui.getByRole('button', { name: 'Apply' }));
+    expect((await ui.findByText(/sampleRate/, undefined, { timeout: 5000 })).getAttribute('role')).toBe('alert');
+  });
+});
