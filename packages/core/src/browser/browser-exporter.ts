@@ -68,8 +68,8 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #cancelWrite: (() => void) | undefined;
   #sinceFlush = 0;
   // this page's newest events not yet acknowledged, for the keepalive send on pagehide
-  #tail: string[] = [];
-  #tailBytes = 0;
+  #recent: RecordGroup[] = [];
+  #recentBytes = 0;
   #flushChain: Promise<void> = Promise.resolve();
   #queuedFlush: { keepalive: boolean; promise: Promise<void> } | undefined;
   #cancelFlushTimer: (() => void) | undefined;
@@ -148,9 +148,6 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     }
     this.#pending.push(json);
     this.#pendingBytes += json.length;
-    this.#tail.push(json);
-    this.#tailBytes += json.length;
-    if (this.#tailBytes > 2 * KEEPALIVE_BODY_BYTES) this.#trimTail();
     if (++this.#sinceFlush >= this.#o.batchSize) this.#scheduleFlush(0);
     if (this.#pending.length >= this.#o.writeBatchSize || this.#pendingBytes >= WRITE_MAX_CHARS) this.#persist();
     else if (this.#cancelWrite === undefined)
@@ -182,6 +179,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#writing += records.length;
+    this.#remember(records, bytes);
     this.#write = this.ready
       .then(() => (this.#queue as EventQueue).append(segmentsOf(records, bytes), this.#sourceJson))
       .catch((error) => {
@@ -200,13 +198,17 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     logger().warn('The browser exporter failed to use its storage.', error);
   }
 
-  #trimTail(): void {
-    let drop = 0;
-    while (this.#tailBytes > KEEPALIVE_BODY_BYTES && drop < this.#tail.length) {
-      this.#tailBytes -= (this.#tail[drop] as string).length;
-      drop++;
+  // Keeps the groups written last, newest last, as long as the older ones alone would not fill a
+  // keepalive body: what pagehide may need to send.
+  #remember(records: string[], bytes: number): void {
+    this.#recent.push({ records, bytes });
+    this.#recentBytes += bytes;
+    while (
+      this.#recent.length > 1 &&
+      this.#recentBytes - (this.#recent[0] as RecordGroup).bytes >= KEEPALIVE_BODY_BYTES
+    ) {
+      this.#recentBytes -= (this.#recent.shift() as RecordGroup).bytes;
     }
-    this.#tail = this.#tail.slice(drop);
   }
 
   // One flush timer at a time, at the earliest time asked for, never before a pending retry time.
@@ -339,9 +341,18 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   }
 
   #forgetTail(ids: ReadonlySet<string>): void {
-    this.#tail = this.#tail.filter((json) => !ids.has(recordId(json)));
-    this.#tailBytes = 0;
-    for (const json of this.#tail) this.#tailBytes += json.length;
+    const recent: RecordGroup[] = [];
+    let total = 0;
+    for (const group of this.#recent) {
+      const records = group.records.filter((json) => !ids.has(recordId(json)));
+      if (records.length === 0) continue;
+      let bytes = 0;
+      for (const json of records) bytes += json.length;
+      recent.push({ records, bytes });
+      total += bytes;
+    }
+    this.#recent = recent;
+    this.#recentBytes = total;
   }
 
   #applyRemoteControl(input: unknown): void {
@@ -369,9 +380,10 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   // queued; if they are sent again later, the collector dedupes them by id.
   #sendTail(): void {
     this.#persist();
-    if (this.#tail.length === 0) return;
+    const tail = this.#recent.flatMap((group) => group.records);
+    if (tail.length === 0) return;
     const source = this.#sourceJson;
-    const whole = newestWithin(this.#tail, KEEPALIVE_BODY_BYTES - 200).map((json) => withSource(json, source));
+    const whole = newestWithin(tail, KEEPALIVE_BODY_BYTES - 200).map((json) => withSource(json, source));
     const records = fitUtf8(
       newestWithin(whole, KEEPALIVE_BODY_BYTES),
       this.#source,
@@ -380,8 +392,8 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     );
     const body = batchBody(this.#source.clientId, this.#source.sessionId, this.#o.resource, records);
     const target = { url: this.#o.endpoint, fetch: this.#o.fetch, ...(this.#o.token ? { token: this.#o.token } : {}) };
-    this.#tail = [];
-    this.#tailBytes = 0;
+    this.#recent = [];
+    this.#recentBytes = 0;
     void postBatch(target, body, true, this.#o.now);
   }
 

@@ -230,7 +230,7 @@ export class EventQueue {
       records: kept.join('\n'),
       source: segment.source,
     };
-    await this.store.put([next]);
+    await this.store.replace(next);
     if (index >= 0) this.#heads[index] = headOf(next);
     return records.length - kept.length;
   }

@@ -1,14 +1,35 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { Segment, SegmentHead, SegmentStore } from './segment-store.js';
 
-interface ExporterDB extends DBSchema {
-  /** Full segments (records included), keyed by id. */
-  segments: { key: string; value: Segment };
-  /** Heads only, so sizing the queue never reads the records. Indexed by the oldest record's time. */
-  heads: { key: string; value: SegmentHead; indexes: { time: number } };
+// One object store. A segment's key is its head, `[id, time, count, bytes]`: `getAllKeys()`
+// sizes the queue without reading any records, and each write is one `put` (in Chromium every
+// `put` has a fixed main-thread cost, so a second store for the heads would double it). Key
+// arrays sort element by element, so keys sort by id, and all keys of one id lie in
+// `[[id], [id, []]]` (an array sorts after every number).
+type HeadKey = [id: string, time: number, count: number, bytes: number];
+
+interface StoredSegment {
+  readonly records: string;
+  readonly source: string;
 }
 
-const VERSION = 1;
+interface ExporterDB extends DBSchema {
+  segments: { key: HeadKey; value: StoredSegment };
+}
+
+const VERSION = 2;
+
+function keyOf(head: SegmentHead): HeadKey {
+  return [head.id, head.time, head.count, head.bytes];
+}
+
+function headOf([id, time, count, bytes]: HeadKey): SegmentHead {
+  return { id, time, count, bytes };
+}
+
+function idRange(id: string): IDBKeyRange {
+  return IDBKeyRange.bound([id], [id, []]);
+}
 
 /**
  * Opens (creating if needed) the exporter's IndexedDB database. Rejects where IndexedDB is
@@ -43,8 +64,9 @@ class IndexedDbSegmentStore implements SegmentStore {
     };
     const opening = openDB<ExporterDB>(this.#name, VERSION, {
       upgrade(database) {
-        database.createObjectStore('segments', { keyPath: 'id' });
-        database.createObjectStore('heads', { keyPath: 'id' }).createIndex('time', 'time');
+        // version 1 kept heads in a second store; nothing of it is worth migrating in a queue
+        for (const name of [...database.objectStoreNames]) database.deleteObjectStore(name);
+        database.createObjectStore('segments');
       },
       terminated: forget,
     }).then((db) => {
@@ -60,37 +82,48 @@ class IndexedDbSegmentStore implements SegmentStore {
   }
 
   async put(segments: readonly Segment[]): Promise<void> {
-    const tx = (await this.database()).transaction(['segments', 'heads'], 'readwrite');
-    const full = tx.objectStore('segments');
-    const heads = tx.objectStore('heads');
+    const tx = (await this.database()).transaction('segments', 'readwrite');
     // idb's promises reject with the request error, and tx.done with the abort's (quota) error
     const writes: Promise<unknown>[] = [];
     for (const segment of segments) {
-      const { id, time, count, bytes } = segment;
-      writes.push(full.put(segment), heads.put({ id, time, count, bytes }));
+      writes.push(tx.store.put({ records: segment.records, source: segment.source }, keyOf(segment)));
     }
     await Promise.all([...writes, tx.done]);
   }
 
+  async replace(segment: Segment): Promise<void> {
+    const tx = (await this.database()).transaction('segments', 'readwrite');
+    // the segment keeps its id but not its head: the old key goes in the same transaction
+    await Promise.all([
+      tx.store.delete(idRange(segment.id)),
+      tx.store.put({ records: segment.records, source: segment.source }, keyOf(segment)),
+      tx.done,
+    ]);
+  }
+
   async heads(): Promise<SegmentHead[]> {
-    return (await this.database()).getAll('heads');
+    return (await (await this.database()).getAllKeys('segments')).map(headOf);
   }
 
   async get(ids: readonly string[]): Promise<Segment[]> {
     const tx = (await this.database()).transaction('segments', 'readonly');
-    const store = tx.store;
-    const found = await Promise.all(ids.map((id) => store.get(id)));
+    const found = await Promise.all(
+      ids.map(async (id) => {
+        const cursor = await tx.store.openCursor(idRange(id));
+        if (cursor === null) return undefined;
+        const value = cursor.value;
+        return { ...headOf(cursor.key), records: value.records, source: value.source };
+      }),
+    );
     await tx.done;
     return found.filter((s): s is Segment => s !== undefined).sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   async delete(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    const tx = (await this.database()).transaction(['segments', 'heads'], 'readwrite');
-    const segments = tx.objectStore('segments');
-    const heads = tx.objectStore('heads');
+    const tx = (await this.database()).transaction('segments', 'readwrite');
     const ops: Promise<unknown>[] = [];
-    for (const id of ids) ops.push(segments.delete(id), heads.delete(id));
+    for (const id of ids) ops.push(tx.store.delete(idRange(id)));
     await Promise.all([...ops, tx.done]);
   }
 

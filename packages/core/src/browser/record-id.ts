@@ -9,6 +9,9 @@ const pool = new Uint8Array(POOL_BYTES);
 let offset = POOL_BYTES;
 let lastMs = -1;
 let counter = 0;
+// the first 14 characters only change with the millisecond
+let prefixMs = -1;
+let prefix = '';
 
 function refill(): void {
   const crypto = globalThis.crypto;
@@ -31,16 +34,13 @@ export function recordUuid(now: number): string {
     counter = 0;
   }
   const ms = lastMs;
-  const high = Math.floor(ms / 2 ** 32);
+  if (ms !== prefixMs) {
+    const high = Math.floor(ms / 2 ** 32);
+    prefix = `${HEX[(high >>> 8) & 0xff]}${HEX[high & 0xff]}${HEX[(ms >>> 24) & 0xff]}${HEX[(ms >>> 16) & 0xff]}-${HEX[(ms >>> 8) & 0xff]}${HEX[ms & 0xff]}-`;
+    prefixMs = ms;
+  }
   return (
-    (HEX[(high >>> 8) & 0xff] as string) +
-    HEX[high & 0xff] +
-    HEX[(ms >>> 24) & 0xff] +
-    HEX[(ms >>> 16) & 0xff] +
-    '-' +
-    HEX[(ms >>> 8) & 0xff] +
-    HEX[ms & 0xff] +
-    '-' +
+    prefix +
     HEX[0x70 | ((counter >>> 8) & 0x0f)] +
     HEX[counter & 0xff] +
     '-' +

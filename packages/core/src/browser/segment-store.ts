@@ -30,8 +30,10 @@ export interface Segment extends SegmentHead {
 /** Where segments live: IndexedDB shared by every tab of the origin, or this page's memory. */
 export interface SegmentStore {
   readonly kind: ExporterStorage;
-  /** Inserts or replaces segments, in one transaction. Rejects with the storage's error (e.g. `QuotaExceededError`). */
+  /** Inserts new segments, in one transaction. Rejects with the storage's error (e.g. `QuotaExceededError`). */
   put(segments: readonly Segment[]): Promise<void>;
+  /** Replaces the segment with the same id (its records changed), atomically. */
+  replace(segment: Segment): Promise<void>;
   /** Every segment's head, oldest first. */
   heads(): Promise<SegmentHead[]>;
   /** The segments with these ids that still exist, in key order. */
@@ -47,6 +49,10 @@ export class MemorySegmentStore implements SegmentStore {
 
   async put(segments: readonly Segment[]): Promise<void> {
     for (const segment of segments) this.#segments.set(segment.id, segment);
+  }
+
+  async replace(segment: Segment): Promise<void> {
+    this.#segments.set(segment.id, segment);
   }
 
   async heads(): Promise<SegmentHead[]> {
