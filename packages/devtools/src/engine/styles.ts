@@ -64,6 +64,7 @@ input[type='text'], input[type='number'], input:not([type]) {
 .source { color: var(--muted); }
 .tabpanel { flex: 1; min-height: 0; display: flex; flex-direction: column; overflow: auto; }
 .tabpanel[hidden] { display: none; }
+.events { display: flex; flex-direction: column; flex: 1; min-height: 0; }
 .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 4px 8px; border-bottom: 1px solid var(--border); flex: none; }
 .toolbar label { display: inline-flex; align-items: center; gap: 4px; }
 .count { color: var(--muted); margin-left: auto; }

@@ -87,7 +87,8 @@ export class EventsTab implements Tab {
     this.#detail = new EventDetail(ctx.ring, (seq) => this.#select(seq));
     this.element = h(
       'div',
-      { class: 'tabpanel-body', style: 'display:flex;flex-direction:column;flex:1;min-height:0' },
+      // no style attribute anywhere: a strict CSP (style-src with a nonce) blocks them
+      { class: 'events' },
       h(
         'div',
         { class: 'toolbar' },
