@@ -30,6 +30,14 @@ export interface PrometheusReporterOptions {
 
 type PromMetric = Counter | Gauge | Histogram | Summary;
 
+/** What the reporter keeps per series: its labels, and counter/gauge values not yet collected. */
+interface SeriesData {
+  readonly labels: Record<string, string> | undefined;
+  pending: number;
+  last: number;
+  changed: boolean;
+}
+
 /** A Prometheus reporter: prom-client metrics fed by isotel events, and a `/metrics` handler. */
 export interface PrometheusReporter {
   readonly registry: Registry;
@@ -70,7 +78,10 @@ export function prometheusReporter(
   const prefix = options.prefix ?? '';
   const seen = new Set<string>();
   const labelNames: string[][] = [];
-  const metrics: PromMetric[] = definitions.map((def) => {
+  // Counters and gauges are kept per series here and handed to prom-client when it collects
+  // (on every scrape): one inc()/set() per series per scrape instead of one per event.
+  const pending: SeriesData[][] = definitions.map(() => []);
+  const metrics: PromMetric[] = definitions.map((def, index) => {
     const name = prometheusName(def.name, def.type, def.unit, prefix);
     if (seen.has(name) || registry.getSingleMetric(name) !== undefined) {
       throw new IsotelError('invalid_metric', `Metric "${def.name}": Prometheus name "${name}" is already registered.`);
@@ -87,12 +98,33 @@ export function prometheusReporter(
     const help =
       def.description || `${def.type} of ${def.event} ${typeof def.measurement === 'string' ? def.measurement : ''}`;
     const base = { name, help, labelNames: labels, registers: [registry] };
+    const series = pending[index] as SeriesData[];
     switch (def.type) {
       case 'counter':
       case 'sum':
-        return new Counter(base);
+        return new Counter({
+          ...base,
+          collect() {
+            for (const data of series) {
+              if (data.pending === 0) continue;
+              if (data.labels === undefined) this.inc(data.pending);
+              else this.inc(data.labels, data.pending);
+              data.pending = 0;
+            }
+          },
+        });
       case 'lastValue':
-        return new Gauge(base);
+        return new Gauge({
+          ...base,
+          collect() {
+            for (const data of series) {
+              if (!data.changed) continue;
+              if (data.labels === undefined) this.set(data.last);
+              else this.set(data.labels, data.last);
+              data.changed = false;
+            }
+          },
+        });
       case 'summary':
         return new Summary({
           ...base,
@@ -108,23 +140,32 @@ export function prometheusReporter(
 
   const sink = {
     record(def: MetricDefinition, index: number, value: number, series: MetricSeries) {
-      const metric = metrics[index] as PromMetric;
-      const names = labelNames[index] as string[];
-      if (names.length === 0) {
-        if (def.type === 'lastValue') (metric as Gauge).set(value);
-        else if (def.type === 'counter' || def.type === 'sum') (metric as Counter).inc(value);
-        else (metric as Histogram).observe(value);
-        return;
+      let data = series.data as SeriesData | undefined;
+      if (data === undefined) {
+        const names = labelNames[index] as string[];
+        let labels: Record<string, string> | undefined;
+        if (names.length > 0) {
+          labels = {};
+          for (let i = 0; i < names.length; i++) labels[names[i] as string] = series.tags[i] as string;
+        }
+        data = { labels, pending: 0, last: 0, changed: false };
+        series.data = data;
+        (pending[index] as SeriesData[]).push(data);
       }
-      let labels = series.data as Record<string, string> | undefined;
-      if (labels === undefined) {
-        labels = {};
-        for (let i = 0; i < names.length; i++) labels[names[i] as string] = series.tags[i] as string;
-        series.data = labels;
+      switch (def.type) {
+        case 'counter':
+        case 'sum':
+          if (value < 0) throw new RangeError('A Prometheus counter cannot decrease.');
+          data.pending += value;
+          return;
+        case 'lastValue':
+          data.last = value;
+          data.changed = true;
+          return;
+        default:
+          if (data.labels === undefined) (metrics[index] as Histogram).observe(value);
+          else (metrics[index] as Histogram).observe(data.labels, value);
       }
-      if (def.type === 'lastValue') (metric as Gauge).set(labels, value);
-      else if (def.type === 'counter' || def.type === 'sum') (metric as Counter).inc(labels, value);
-      else (metric as Histogram).observe(labels, value);
     },
   };
 
