@@ -106,4 +106,25 @@ describe('prometheus reporter', () => {
     expect(await prom.metrics()).toContain('a_b_count_total 2');
     expect(prom.stats().recorded).toBe(2);
   });
+
+  it('keeps counts and last values exact across scrapes while folding them between scrapes', async () => {
+    const prom = prometheusReporter(t, [
+      counter('job.run.count', { event: 'job.run', tags: ['queue'] }),
+      lastValue('job.run.depth', { tags: ['queue'] }),
+    ]);
+    t.emit('job.run', { depth: 5 }, { queue: 'a' });
+    t.emit('job.run', { depth: 4 }, { queue: 'a' });
+    let text = await prom.metrics();
+    expect(text).toContain('job_run_count_total{queue="a"} 2');
+    expect(text).toContain('job_run_depth{queue="a"} 4');
+    for (let i = 0; i < 3; i++) t.emit('job.run', { depth: 9 - i }, { queue: 'a' });
+    t.emit('job.run', { depth: 1 }, { queue: 'b' });
+    text = await prom.metrics();
+    expect(text).toContain('job_run_count_total{queue="a"} 5');
+    expect(text).toContain('job_run_depth{queue="a"} 7');
+    expect(text).toContain('job_run_count_total{queue="b"} 1');
+    text = await prom.metrics();
+    expect(text).toContain('job_run_count_total{queue="a"} 5');
+    expect(text).toContain('job_run_depth{queue="a"} 7');
+  });
 });
