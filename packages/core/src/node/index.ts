@@ -1,7 +1,7 @@
 // @isotel/core/node
+
 // collector
 
-export { loadConfigFile } from '../config/load-config-file.js';
 export { type Collector, type CollectorStats, createCollector } from './collector/collector.js';
 export type { CollectorServer } from './collector/node-server.js';
 export type {
@@ -13,7 +13,10 @@ export type {
   StreamOptions,
 } from './collector/options.js';
 export type { StreamStats } from './collector/stream-hub.js';
+
 // metrics reporters and runtime
+
+export { loadConfigFile } from '../config/load-config-file.js';
 export {
   type MetricsServer,
   type MetricsServerOptions,
