@@ -86,6 +86,23 @@ describe('statsd reporter', () => {
     expect(await agent.waitForLines(1)).toEqual(['api.call.duration.users_list:7|ms']);
   });
 
+  it('adds global tags to every line and sends non-time summaries as histograms', async () => {
+    const reporter = statsdReporter(
+      t,
+      [
+        summary('cart.size.items', { unit: 'item', tags: ['region'] }),
+        counter('cart.size.count', { event: 'cart.size' }),
+      ],
+      { port: agent.port, globalTags: { env: 'prod' }, bufferFlushInterval: 60_000 },
+    );
+    t.emit('cart.size', { items: 3 }, { region: 'eu' });
+    await reporter.flush();
+    expect(await agent.waitForLines(2)).toEqual([
+      'cart.size.items:3|h|#env:prod,region:eu',
+      'cart.size.count:1|c|#env:prod',
+    ]);
+  });
+
   it('packs lines into datagrams under maxBufferSize and drops and counts an oversized line', async () => {
     const reporter = statsdReporter(t, [counter('job.run.count', { tags: ['job'] })], {
       port: agent.port,
