@@ -130,7 +130,7 @@ const suite: Suite = {
         versus: { name: 'prom-client inc() + observe() directly', maxRatio: 1.5 },
       },
       {
-        name: 'isotel emit → in-memory aggregator (counter + DDSketch summary)',
+        name: 'isotel emit → in-memory aggregator (counter + sketched summary)',
         nsPerOp: measure({ name: 'aggregator', run: aggregator }, opts),
         versus: { name: 'prom-client inc() + observe() directly', target: 'info' },
       },

@@ -39,11 +39,10 @@ async function bundle(specifier: string, env: 'production' | 'development'): Pro
       mode: env,
       plugins: [entry(`import { mountDevtools } from '${specifier}';\nmountDevtools(document.body);\n`)],
       resolve: { conditions },
-      // core's metrics use @datadog/sketches-js, whose unused proto code requires an undeclared package
       build: {
         write: false,
         minify: true,
-        rolldownOptions: { input: 'devtools-entry', external: ['protobufjs/minimal'] },
+        rolldownOptions: { input: 'devtools-entry' },
       },
     }),
   );

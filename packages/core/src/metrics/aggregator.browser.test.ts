@@ -5,7 +5,7 @@ import { consoleReporter } from './console-reporter.js';
 import { counter, distribution } from './definitions.js';
 
 describe('metrics in a real browser', () => {
-  it('aggregates counters and DDSketch quantiles in Chromium and reports through a writer', async () => {
+  it('aggregates counters and sketched quantiles in Chromium and reports through a writer', async () => {
     const t = createTelemetry();
     const agg = createAggregator(t, [
       counter('ui.click.count', { event: 'ui.click', tags: ['target'] }),

@@ -100,7 +100,7 @@ describe('in-memory aggregator', () => {
           const agg = createAggregator(t, [summary('op.stop.duration', { reporterOptions: { quantiles: [q] } })]);
           for (const v of values) t.emit('op.stop', { duration: v });
           const got = agg.snapshot()[0]?.series[0]?.quantiles?.[String(q)] as number;
-          // DDSketch's rank convention: the value at rank floor(q * (n - 1)) of the sorted sample
+          // the sketch's rank convention: the value at rank floor(q * (n - 1)) of the sorted sample
           const sorted = [...values].sort((a, b) => a - b);
           const exact = sorted[Math.floor(q * (sorted.length - 1))] as number;
           expect(Math.abs(got - exact)).toBeLessThanOrEqual(exact * agg.relativeAccuracy * 1.0001);

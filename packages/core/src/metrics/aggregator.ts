@@ -1,8 +1,8 @@
-import { DDSketch } from '@datadog/sketches-js';
 import type { Telemetry } from '../bus/telemetry.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { attachMetrics, type MetricsBinding, type MetricsStats } from './attach-metrics.js';
 import type { MetricDefinition, MetricType } from './definitions.js';
+import { QuantileSketch } from './quantile-sketch.js';
 
 /** Options of {@link createAggregator}. */
 export interface AggregatorOptions {
@@ -54,14 +54,14 @@ interface Series {
   last: number;
   min: number;
   max: number;
-  sketch: DDSketch | undefined;
+  sketch: QuantileSketch | undefined;
 }
 
 const DEFAULT_QUANTILES = [0.5, 0.95, 0.99];
 
 /**
- * Aggregates metrics in memory: counts, sums, last values, and quantiles from a DDSketch
- * (bounded size, mergeable, relative error `relativeAccuracy`).
+ * Aggregates metrics in memory: counts, sums, last values, and quantiles from a
+ * {@link QuantileSketch} (bounded size, mergeable, relative error `relativeAccuracy`).
  *
  * @example
  * const agg = createAggregator(t, [summary('db.query.stop.duration', { tags: ['table'] })])
@@ -93,7 +93,7 @@ export function createAggregator(
             last: 0,
             min: Number.POSITIVE_INFINITY,
             max: Number.NEGATIVE_INFINITY,
-            sketch: sketched ? new DDSketch({ relativeAccuracy: accuracy }) : undefined,
+            sketch: sketched ? new QuantileSketch({ relativeAccuracy: accuracy }) : undefined,
           };
           slot.data = series;
           (tables[index] as Series[]).push(series);
@@ -122,7 +122,7 @@ export function createAggregator(
           s.last = 0;
           s.min = Number.POSITIVE_INFINITY;
           s.max = Number.NEGATIVE_INFINITY;
-          if (s.sketch !== undefined) s.sketch = new DDSketch({ relativeAccuracy: accuracy });
+          if (s.sketch !== undefined) s.sketch = new QuantileSketch({ relativeAccuracy: accuracy });
         }
       }
     },

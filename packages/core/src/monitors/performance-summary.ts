@@ -1,7 +1,7 @@
-import { DDSketch } from '@datadog/sketches-js';
 import type { Telemetry } from '../bus/telemetry.js';
 import type { Measurements } from '../bus/types.js';
 import { IsotelError } from '../errors/isotel-error.js';
+import { QuantileSketch } from '../metrics/quantile-sketch.js';
 import { type Clock, defaultClock, startTimer } from './window-clock.js';
 
 /** The event a performance summary emits, once per operation per window. */
@@ -33,14 +33,14 @@ interface Operation {
   errors: number;
   sum: number;
   max: number;
-  sketch: DDSketch;
+  sketch: QuantileSketch;
 }
 
 /**
  * Summarises span durations per operation over fixed windows and emits
  * `isotel.monitor.performance` `{ count, errors, avg, max, p50, p95, p99, errorRate }` with
  * metadata `{ operation, windowStart, windowMs }` when a window closes. Quantiles are within 1%
- * (DDSketch). `isotelMetrics()` turns these into the metrics the ops dashboard reads.
+ * (QuantileSketch). `isotelMetrics()` turns these into the metrics the ops dashboard reads.
  *
  * @example performanceSummary(t, { prefixes: ['checkout.**'], windowMs: 10_000 })
  */
@@ -88,7 +88,7 @@ export function performanceSummary(t: Telemetry, options: PerformanceSummaryOpti
     const operation = name.slice(0, dot);
     let op = operations.get(operation);
     if (op === undefined) {
-      op = { count: 0, errors: 0, sum: 0, max: 0, sketch: new DDSketch({ relativeAccuracy: 0.01 }) };
+      op = { count: 0, errors: 0, sum: 0, max: 0, sketch: new QuantileSketch({ relativeAccuracy: 0.01 }) };
       operations.set(operation, op);
     }
     op.count++;
