@@ -203,3 +203,43 @@ test('sampling set in the devtools changes what the page emits, without a reload
   await telemetry.waitForEvent('shop.cart.add', { metadata: { sku: 'tea-sen' } });
   expect(telemetry.events('shop.cart.add')).toHaveLength(1);
 });
+
+test('the dev collector holds the shop to its catalog: every playground event passes, a misspelt one is refused', async ({
+  page,
+  telemetry,
+}) => {
+  const stats = async () =>
+    (await (await fetch(`${collectorUrl}/v1/stats`)).json()) as { accepted: number; rejected: Record<string, number> };
+  const before = await stats();
+  await page.goto('/');
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('e');
+  await page.getByRole('combobox', { name: 'Sort by' }).selectOption('price-desc');
+  await addToCart(page, 'Hand grinder');
+  await addToCart(page, 'Assam black tea');
+  await page.getByRole('button', { name: 'Remove Assam black tea' }).click();
+  await page.getByRole('button', { name: 'Place order (payment fails)' }).click();
+  await telemetry.waitForEvent('shop.checkout.order.exception', { timeout: ORDER_TIMEOUT });
+  await page.getByRole('button', { name: 'Place order', exact: true }).click();
+  await telemetry.waitForEvent('shop.checkout.order.stop', { timeout: ORDER_TIMEOUT });
+  await page.getByRole('button', { name: 'Show a broken product' }).click();
+  await page.getByRole('switch', { name: 'Offline' }).click();
+  await page.getByRole('switch', { name: 'Offline' }).click();
+  // everything the page's exporter ships (its patterns: shop.**, react.**, playground.**) is accepted
+  const shipped = () => telemetry.events().filter((e) => /^(shop|react|playground)\./.test(e.name)).length;
+  await expect.poll(async () => (await stats()).accepted - before.accepted - shipped(), { timeout: 15_000 }).toBe(0);
+  expect((await stats()).rejected).toEqual(before.rejected);
+
+  const misspelt = await fetch(`${collectorUrl}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      clientId: 'e2e-catalog',
+      events: [
+        { id: crypto.randomUUID(), name: 'shop.cart.add', time: Date.now(), measurements: { cnt: 1 }, metadata: {} },
+      ],
+    }),
+  });
+  const answer = (await misspelt.json()) as { rejected?: { code: string }[] };
+  expect(answer.rejected?.map((r) => r.code)).toEqual(['invalid_measurements']);
+  expect((await stats()).rejected.invalid_measurements ?? 0).toBe((before.rejected.invalid_measurements ?? 0) + 1);
+});

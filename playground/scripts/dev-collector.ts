@@ -3,6 +3,7 @@
 // events the browser ships to it.
 import { counter, createTelemetry, distribution } from '@isotel/core';
 import { type CollectorServer, createCollector, prometheusReporter } from '@isotel/core/node';
+import { playgroundCatalog } from '../src/telemetry/catalog.js';
 
 /**
  * Metrics the collector keeps from the playground's events (tags come from event metadata).
@@ -48,6 +49,8 @@ export async function startDevCollector(options: DevCollectorOptions): Promise<D
   const collector = createCollector({
     telemetry,
     corsOrigins: options.corsOrigins,
+    // strict: events the playground's catalog does not describe are refused and counted
+    catalog: playgroundCatalog,
     metrics: (request) => prometheus.handler(request),
     node: 'playground-dev',
   });

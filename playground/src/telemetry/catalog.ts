@@ -1,0 +1,73 @@
+import { defineCatalog, type EventSpec } from '@isotel/core';
+
+// Every event the playground ships to its dev collector. The collector validates incoming
+// events against it (strict): an unknown name or an undeclared measurement is refused and
+// counted in `/v1/stats`, so a typo in the app shows up there instead of as a silent new series.
+
+const START = { monotonicTime: 'number', systemTime: 'number' } as const;
+const END = { duration: 'number', monotonicTime: 'number' } as const;
+
+/** The three events of a span: `.start`, `.stop` and `.exception`. */
+function span<const P extends string>(
+  prefix: P,
+  description: string,
+  metadata: NonNullable<EventSpec['metadata']>,
+): Record<`${P}.${'start' | 'stop' | 'exception'}`, EventSpec> {
+  const events: Record<string, EventSpec> = {
+    [`${prefix}.start`]: { description: `${description} (start).`, measurements: START, metadata },
+    [`${prefix}.stop`]: { description: `${description} (done).`, measurements: END, metadata },
+    [`${prefix}.exception`]: {
+      description: `${description} (failed).`,
+      measurements: END,
+      metadata: { ...metadata, kind: 'string', error: 'unknown' },
+    },
+  };
+  return events;
+}
+
+/** The playground's events. */
+export const playgroundCatalog = defineCatalog({
+  'shop.product.filter': {
+    description: 'The shopper typed in the product filter.',
+    measurements: { results: 'number' },
+    metadata: { query: 'string' },
+  },
+  'shop.product.sort': {
+    description: 'The shopper changed the sort order.',
+    measurements: { count: 'number' },
+    metadata: { order: 'string' },
+  },
+  'shop.cart.add': {
+    description: 'A product was added to the cart.',
+    measurements: { count: 'number', price: 'number' },
+    metadata: { sku: 'string', category: 'string' },
+  },
+  'shop.cart.remove': {
+    description: 'A cart line was removed.',
+    measurements: { count: 'number' },
+    metadata: { sku: 'string' },
+  },
+  ...span('shop.checkout.order', 'Placing an order', { orderId: 'string', backend: 'string' }),
+  ...span('shop.checkout.stock', 'Reserving stock', { orderId: 'string' }),
+  ...span('shop.checkout.payment', 'Charging the card', { orderId: 'string', backend: 'string' }),
+  'shop.checkout.confirmed': {
+    description: 'An order was paid and confirmed.',
+    measurements: { count: 'number' },
+    metadata: { orderId: 'string', receipt: 'string' },
+  },
+  'react.render': {
+    description: 'A profiled React subtree rendered (TelemetryProfiler).',
+    measurements: { actualDuration: 'number', baseDuration: 'number', startTime: 'number', commitTime: 'number' },
+    metadata: { id: 'string', phase: 'string' },
+  },
+  'react.error': {
+    description: 'An error boundary caught a render error (TelemetryErrorBoundary).',
+    measurements: { count: 'number' },
+    metadata: { boundary: 'string' },
+  },
+  'playground.network.change': {
+    description: 'The offline switch was flipped.',
+    measurements: { count: 'number' },
+    metadata: { offline: 'boolean' },
+  },
+});
