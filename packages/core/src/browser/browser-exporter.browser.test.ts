@@ -401,6 +401,50 @@ describe('the browser exporter against a real HTTP collector', () => {
     expect(sent).toEqual(Array.from({ length: sent.length }, (_, i) => 100 - sent.length + i));
   });
 
+  it('flushes as soon as batchSize events were emitted, without waiting for the interval', async () => {
+    const b = bin();
+    const { t, exporter, time } = setup({ url: b.url, batchSize: 10, flushIntervalMs: 60_000 });
+    await exporter.ready;
+    emitMany(t, 9);
+    time.advance(0);
+    expect(time.delays).not.toContain(0);
+    emitMany(t, 1, 'checkout.step', 9);
+    time.advance(0); // runs the flush the tenth event asked for, due at once; nothing else is due
+    await expect.poll(async () => indexes(await b.received())).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('coming back online retries at once, past the backoff and an open circuit', async () => {
+    const b = bin();
+    await b.script({ status: 503 });
+    const { t, exporter } = setup({
+      url: b.url,
+      lifecycle: true,
+      breaker: { failureThreshold: 1, openMs: 60_000 },
+      backoff: { baseMs: 60_000, maxMs: 60_000 },
+    });
+    await exporter.ready;
+    emitMany(t, 2);
+    await exporter.flush();
+    expect(exporter.stats()).toMatchObject({ breaker: 'open', queued: 2 });
+    window.dispatchEvent(new Event('online'));
+    await exporter.flush();
+    expect(exporter.stats()).toMatchObject({ breaker: 'closed', queued: 0, sent: 2 });
+    expect((await b.received()).map((r) => r.status)).toEqual([503, 200]);
+  });
+
+  it('still flushes where Web Locks are missing', async () => {
+    const b = bin();
+    // locks lives on Navigator.prototype: an own property shadows it, deleting it restores it
+    Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
+    cleanups.push(() => Reflect.deleteProperty(navigator, 'locks'));
+    const { t, exporter } = setup({ url: b.url });
+    await exporter.ready;
+    emitMany(t, 3);
+    await exporter.flush();
+    Reflect.deleteProperty(navigator, 'locks');
+    expect(indexes(await b.received())).toEqual([0, 1, 2]);
+  });
+
   it('two exporters sharing one queue and lock send every event once', async () => {
     const b = bin();
     const a = setup({ url: b.url });
