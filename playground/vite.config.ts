@@ -9,9 +9,6 @@ export default defineConfig(({ command }) => ({
     // shows TelemetryProfiler's react.render events in every build, so it uses that build.
     alias: command === 'build' ? [{ find: /^react-dom\/client$/, replacement: 'react-dom/profiling' }] : [],
   },
-  // @datadog/sketches-js (core's metrics) requires protobufjs only inside toProto/fromProto, which
-  // isotel never calls, and does not declare it as a dependency: leave that lazy require unresolved.
-  build: { rolldownOptions: { external: ['protobufjs/minimal'] } },
   server: { port: Number(process.env.PLAYGROUND_PORT ?? 5173), strictPort: true },
   preview: { port: Number(process.env.PLAYGROUND_PORT ?? 4173), strictPort: true },
 }));
