@@ -4,6 +4,7 @@ export type { BackendStats, ControlRule, ControlState } from './engine/backend.j
 export { type DevtoolsHandle, mountDevtools } from './engine/mount.js';
 export type { DevtoolsOptions, DevtoolsPosition, DevtoolsTheme } from './engine/options.js';
 export { DEFAULT_STORAGE_KEY, STATE_VERSION, type TabId } from './engine/persisted-state.js';
+export { STREAM_RENDER_INTERVAL_MS } from './engine/render-scheduler.js';
 export { DEVTOOLS_Z_INDEX } from './engine/styles.js';
 export { IsotelDevtools, type IsotelDevtoolsProps } from './react/isotel-devtools.js';
 export type { DevtoolsExporter } from './tabs/exporters-tab.js';

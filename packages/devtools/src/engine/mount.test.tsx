@@ -4,8 +4,8 @@ import { act, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mountDevtools } from '../production.js';
-import { STREAM_RENDER_INTERVAL_MS } from './panel.js';
 import { DEFAULT_STORAGE_KEY } from './persisted-state.js';
+import { STREAM_RENDER_INTERVAL_MS } from './render-scheduler.js';
 import { DEVTOOLS_Z_INDEX } from './styles.js';
 
 /** Testing Library queries scoped to the panel inside a devtools host's shadow root. */

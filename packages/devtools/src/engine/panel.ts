@@ -12,29 +12,11 @@ import { type Hotkey, isTypingTarget, matchesHotkey, parseHotkey } from './hotke
 import { LocalBackend } from './local-backend.js';
 import type { DevtoolsOptions, DevtoolsPosition, DevtoolsTheme } from './options.js';
 import { DEFAULT_STORAGE_KEY, loadState, MIN_SIZE, type PanelState, saveState, type TabId } from './persisted-state.js';
+import { RenderScheduler } from './render-scheduler.js';
 import { EventRing } from './ring-buffer.js';
 import { STYLES } from './styles.js';
 
 const RESIZE_STEP = 16;
-
-/**
- * Least time between two renders caused by incoming events, in ms. A busy stream redraws the
- * list ten times a second instead of every frame; user actions still render on the next frame.
- */
-export const STREAM_RENDER_INTERVAL_MS = 100;
-
-function nextFrame(fn: () => void): () => void {
-  const g = globalThis as {
-    requestAnimationFrame?: (cb: () => void) => number;
-    cancelAnimationFrame?: (id: number) => void;
-  };
-  if (g.requestAnimationFrame && g.cancelAnimationFrame) {
-    const id = g.requestAnimationFrame(fn);
-    return () => g.cancelAnimationFrame?.(id);
-  }
-  const id = setTimeout(fn, 16);
-  return () => clearTimeout(id);
-}
 
 function maxSize(): number {
   return Math.max(MIN_SIZE, (globalThis.innerHeight || 800) - 40);
@@ -61,9 +43,9 @@ export class DevtoolsPanel {
   #options: DevtoolsOptions;
   #backend: DevtoolsBackend;
   #unsubscribe: (() => void) | undefined;
-  #cancelFrame: (() => void) | undefined;
-  #streamTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastRender = 0;
+  readonly #scheduler = new RenderScheduler(() => {
+    if (this.#state.open) this.#activeTab()?.render();
+  });
   #hotkey: Hotkey;
   #paused: boolean;
   readonly #onKeyDown = (event: KeyboardEvent) => this.#handleKey(event);
@@ -230,10 +212,7 @@ export class DevtoolsPanel {
   }
 
   unmount(): void {
-    clearTimeout(this.#streamTimer);
-    this.#streamTimer = undefined;
-    this.#cancelFrame?.();
-    this.#cancelFrame = undefined;
+    this.#scheduler.cancel();
     this.#unsubscribeAll();
     this.#backend.dispose();
     for (const tab of this.#tabs) tab.dispose();
@@ -266,7 +245,7 @@ export class DevtoolsPanel {
           queueMicrotask(expire);
         }
         ring.push(name, measurements, metadata, now);
-        if (this.#state.open) this.#scheduleFromStream();
+        if (this.#state.open) this.#scheduler.requestFromStream();
       },
       (message) => {
         this.#streamError.textContent = message ?? '';
@@ -298,25 +277,7 @@ export class DevtoolsPanel {
   }
 
   #schedule(): void {
-    if (this.#cancelFrame !== undefined || !this.#state.open) return;
-    this.#cancelFrame = nextFrame(() => {
-      this.#cancelFrame = undefined;
-      this.#lastRender = performance.now();
-      if (this.#state.open) this.#activeTab()?.render();
-    });
-  }
-
-  #scheduleFromStream(): void {
-    if (this.#cancelFrame !== undefined || this.#streamTimer !== undefined) return;
-    const wait = this.#lastRender + STREAM_RENDER_INTERVAL_MS - performance.now();
-    if (wait <= 0) {
-      this.#schedule();
-      return;
-    }
-    this.#streamTimer = setTimeout(() => {
-      this.#streamTimer = undefined;
-      this.#schedule();
-    }, wait);
+    if (this.#state.open) this.#scheduler.request();
   }
 
   #activeTab(): Tab | undefined {
