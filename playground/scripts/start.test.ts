@@ -87,6 +87,19 @@ describe('npm start', () => {
     await expect(fetch(`http://127.0.0.1:${playground}/`)).rejects.toThrow();
   }, 90_000);
 
+  it('stops both on Ctrl-C (SIGINT) and exits 0', async () => {
+    const playground = await freePort();
+    const collector = await freePort();
+    const run = start({ PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) });
+    await expect
+      .poll(() => run.output().stdout, { timeout: 45_000, interval: 100 })
+      .toContain('Press Ctrl-C to stop both.');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${collector}/metrics`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${playground}/`)).rejects.toThrow();
+  }, 90_000);
+
   it('says which port is busy and exits with 1 when the collector port is taken', async () => {
     const busy = await occupiedPort();
     const run = start({ PLAYGROUND_PORT: String(await freePort()), COLLECTOR_PORT: String(busy) });
