@@ -221,7 +221,8 @@ const suite: Suite = {
           versus: { name: base, target: `≤ +${OPEN_BUDGET_NS / 1000} µs/event` },
         },
         { name: baseLoop, nsPerOp: none.loopNs },
-        { name: 'panel closed (emit loop)', nsPerOp: closed.loopNs, versus: { name: baseLoop, maxRatio: 1.2 } },
+        // no target: Chromium coarsens performance.now() to 100 µs here, so 10 µs loops are noisy
+        { name: 'panel closed (emit loop)', nsPerOp: closed.loopNs, versus: { name: baseLoop } },
         { name: 'panel closed, recordWhileClosed (emit loop)', nsPerOp: recording.loopNs, versus: { name: baseLoop } },
         { name: 'panel open, Events tab (emit loop)', nsPerOp: open.loopNs, versus: { name: baseLoop } },
       ];
