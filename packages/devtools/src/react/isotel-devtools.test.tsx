@@ -66,4 +66,20 @@ describe('IsotelDevtools', () => {
     await userEvent.keyboard('{Escape}');
     expect(t.listHandlers()).toEqual([]);
   });
+
+  it('follows a new telemetry prop through the engine without remounting the panel', async () => {
+    const first = createTelemetry();
+    const second = createTelemetry();
+    const { container, rerender } = render(<IsotelDevtools telemetry={first} initialIsOpen />);
+    const host = container.querySelector('[data-isotel-devtools]');
+    expect(first.listHandlers()).toHaveLength(1);
+    rerender(<IsotelDevtools telemetry={second} initialIsOpen />);
+    expect(container.querySelector('[data-isotel-devtools]')).toBe(host);
+    expect(first.listHandlers()).toEqual([]);
+    expect(second.listHandlers()).toHaveLength(1);
+    act(() => second.emit('second.bus.event'));
+    await waitFor(() =>
+      expect(shadow(container).getByRole('listbox', { name: 'Events' }).textContent).toContain('second.bus.event'),
+    );
+  });
 });
