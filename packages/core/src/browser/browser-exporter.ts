@@ -7,7 +7,7 @@ import { countDrop, type DropReason, type ExporterStats } from '../export/export
 import { logger } from '../log/logger.js';
 import { pageSession, persistentClientId } from './client-identity.js';
 import { followControl } from './control-stream.js';
-import { EventQueue, type RecordGroup, withSource } from './event-queue.js';
+import { EventQueue, withSource } from './event-queue.js';
 import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
 import {
   type BrowserExporterOptions,
@@ -17,20 +17,15 @@ import {
 import { withFlushLock } from './flush-lock.js';
 import { openIndexedDbStore } from './indexeddb-store.js';
 import { PageLifecycle } from './page-lifecycle.js';
+import { PageTail } from './page-tail.js';
 import { encodeRecord, type RecordSource, recordId, sourceJson } from './record-encoder.js';
+import { fitUtf8, KEEPALIVE_BODY_BYTES, newestWithin, segmentsOf, WRITE_MAX_CHARS } from './record-groups.js';
 import { MemorySegmentStore, type SegmentStore } from './segment-store.js';
-import { batchBody, KEEPALIVE_BUDGET_BYTES, postBatch, utf8Length } from './transport.js';
+import { batchBody, postBatch } from './transport.js';
 
-// Keepalive bodies stay a little under the 64 KiB budget: headers and a concurrent beacon share it.
-const KEEPALIVE_BODY_BYTES = KEEPALIVE_BUDGET_BYTES - 4 * 1024;
 // Requests per flush at most, so one flush cannot monopolise the lock behind a huge backlog.
 const MAX_REQUESTS_PER_FLUSH = 50;
 const MAX_EXCLUDE_CACHE = 1000;
-// Chromium wraps IndexedDB values over 64 KiB in Blobs, which costs far more main-thread time
-// than the clone itself: buffered records are cut into segments below this size.
-const SEGMENT_MAX_CHARS = 48 * 1024;
-// ...and written, several segments per transaction, at the latest when this much is buffered.
-const WRITE_MAX_CHARS = 8 * SEGMENT_MAX_CHARS;
 
 /** The exporter's public face: stats, flush, control, shutdown. */
 export interface BrowserExporter {
@@ -68,8 +63,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #cancelWrite: (() => void) | undefined;
   #sinceFlush = 0;
   // this page's newest events not yet acknowledged, for the keepalive send on pagehide
-  #recent: RecordGroup[] = [];
-  #recentBytes = 0;
+  readonly #tail = new PageTail(KEEPALIVE_BODY_BYTES);
   #flushChain: Promise<void> = Promise.resolve();
   #queuedFlush: { keepalive: boolean; promise: Promise<void> } | undefined;
   #cancelFlushTimer: (() => void) | undefined;
@@ -179,7 +173,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#writing += records.length;
-    this.#remember(records, bytes);
+    this.#tail.remember(records, bytes);
     this.#write = this.ready
       .then(() => (this.#queue as EventQueue).append(segmentsOf(records, bytes), this.#sourceJson))
       .catch((error) => {
@@ -198,21 +192,6 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     logger().warn('The browser exporter failed to use its storage.', error);
   }
 
-  // Keeps the groups written last, newest last, as long as the older ones alone would not fill a
-  // keepalive body: what pagehide may need to send.
-  #remember(records: string[], bytes: number): void {
-    this.#recent.push({ records, bytes });
-    this.#recentBytes += bytes;
-    while (
-      this.#recent.length > 1 &&
-      this.#recentBytes - (this.#recent[0] as RecordGroup).bytes >= KEEPALIVE_BODY_BYTES
-    ) {
-      this.#recentBytes -= (this.#recent.shift() as RecordGroup).bytes;
-    }
-  }
-
-  // One flush timer at a time, at the earliest time asked for, never before a pending retry time.
-  // A retry (`replace`) moves the timer to its own time: an earlier wake-up would only be skipped.
   #scheduleFlush(delayMs: number, replace = false): void {
     if (this.#closed !== undefined) return;
     const now = this.#o.now();
@@ -336,23 +315,8 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     }
     const ids = new Set(records.map(recordId));
     await queue.acknowledge(segmentIds, ids);
-    this.#forgetTail(ids);
+    this.#tail.forget(ids);
     return true;
-  }
-
-  #forgetTail(ids: ReadonlySet<string>): void {
-    const recent: RecordGroup[] = [];
-    let total = 0;
-    for (const group of this.#recent) {
-      const records = group.records.filter((json) => !ids.has(recordId(json)));
-      if (records.length === 0) continue;
-      let bytes = 0;
-      for (const json of records) bytes += json.length;
-      recent.push({ records, bytes });
-      total += bytes;
-    }
-    this.#recent = recent;
-    this.#recentBytes = total;
   }
 
   #applyRemoteControl(input: unknown): void {
@@ -380,7 +344,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   // queued; if they are sent again later, the collector dedupes them by id.
   #sendTail(): void {
     this.#persist();
-    const tail = this.#recent.flatMap((group) => group.records);
+    const tail = this.#tail.takeAll();
     if (tail.length === 0) return;
     const source = this.#sourceJson;
     const whole = newestWithin(tail, KEEPALIVE_BODY_BYTES - 200).map((json) => withSource(json, source));
@@ -392,8 +356,6 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     );
     const body = batchBody(this.#source.clientId, this.#source.sessionId, this.#o.resource, records);
     const target = { url: this.#o.endpoint, fetch: this.#o.fetch, ...(this.#o.token ? { token: this.#o.token } : {}) };
-    this.#recent = [];
-    this.#recentBytes = 0;
     void postBatch(target, body, true, this.#o.now);
   }
 
@@ -440,48 +402,8 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   }
 }
 
-// Cuts buffered records into groups of at most SEGMENT_MAX_CHARS (a bigger record alone).
-function segmentsOf(records: string[], bytes: number): RecordGroup[] {
-  if (bytes <= SEGMENT_MAX_CHARS) return [{ records, bytes }];
-  const groups: RecordGroup[] = [];
-  let start = 0;
-  let size = 0;
-  for (let i = 0; i < records.length; i++) {
-    const length = (records[i] as string).length;
-    if (size + length > SEGMENT_MAX_CHARS && i > start) {
-      groups.push({ records: records.slice(start, i), bytes: size });
-      start = i;
-      size = 0;
-    }
-    size += length;
-  }
-  groups.push({ records: records.slice(start), bytes: size });
-  return groups;
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-// The newest records whose JSON fits in `budget` characters, in their original order.
-function newestWithin(records: readonly string[], budget: number): string[] {
-  let bytes = 0;
-  let start = records.length;
-  while (start > 0 && bytes + (records[start - 1] as string).length + 1 <= budget) {
-    start--;
-    bytes += (records[start] as string).length + 1;
-  }
-  return records.slice(start);
-}
-
-// Character counts equal UTF-8 bytes only for ASCII: drop records from the end until the real
-// body fits (the dropped ones stay queued for the next request).
-function fitUtf8(records: string[], source: RecordSource, resource: string | undefined, budget: number): string[] {
-  let fitted = records;
-  while (fitted.length > 1 && utf8Length(batchBody(source.clientId, source.sessionId, resource, fitted)) > budget) {
-    fitted = fitted.slice(0, Math.max(1, Math.floor(fitted.length * 0.9)));
-  }
-  return fitted;
 }
 
 /**
