@@ -44,8 +44,9 @@ function invalid(option: string, value: unknown): never {
  */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
   const exponent = Math.max(0, Math.floor(attempt));
-  // past ~1100 the power overflows to Infinity; min() keeps the cap either way
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * policy.factor ** exponent);
+  // the power overflows to Infinity for large attempts, and 0 * Infinity is NaN: a zero base
+  // never grows, and min() caps any overflow
+  const ceiling = policy.baseMs === 0 ? 0 : Math.min(policy.maxMs, policy.baseMs * policy.factor ** exponent);
   const r = random();
   const unit = r >= 0 && r < 1 ? r : 0;
   return Math.floor(unit * ceiling);
