@@ -36,6 +36,18 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, children);
 }
 
+/** Sets an element's text only when it differs, so a periodic refresh leaves focus and selection alone. */
+export function setText(el: Element, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** Puts `child` right after `previous` in `parent` (first when `previous` is null), moving it only if needed. */
+export function placeAfter(parent: Element, child: Element, previous: Element | null): void {
+  if (previous === null) {
+    if (parent.firstElementChild !== child) parent.prepend(child);
+  } else if (previous.nextElementSibling !== child) previous.after(child);
+}
+
 /** Formats a value for display in one line, never throwing on cycles or BigInts. */
 export function formatValue(value: unknown, indent?: number): string {
   if (typeof value === 'string') return value;

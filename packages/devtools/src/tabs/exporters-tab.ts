@@ -1,4 +1,4 @@
-import { errorMessage, formatValue, h, replaceChildren } from '../engine/dom.js';
+import { errorMessage, formatValue, h, placeAfter, replaceChildren, setText } from '../engine/dom.js';
 import type { Tab, TabContext } from './tab.js';
 
 /**
@@ -35,6 +35,15 @@ function display(key: string, value: unknown): string {
   return formatValue(value);
 }
 
+interface ExporterView {
+  readonly exporter: DevtoolsExporter;
+  readonly section: HTMLElement;
+  readonly tbody: HTMLElement;
+  readonly status: HTMLElement;
+  readonly error: HTMLElement;
+  readonly rows: Map<string, HTMLElement>;
+}
+
 /** Exporter queues, backlog, failures, breaker state and last flush; "Flush now". */
 export class ExportersTab implements Tab {
   readonly id = 'exporters' as const;
@@ -44,6 +53,7 @@ export class ExportersTab implements Tab {
   #exporters: readonly DevtoolsExporter[];
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #messages = new Map<number, string>();
+  #views: ExporterView[] = [];
 
   constructor(_ctx: TabContext, exporters: readonly DevtoolsExporter[]) {
     this.#exporters = exporters;
@@ -91,8 +101,11 @@ export class ExportersTab implements Tab {
     this.#draw();
   }
 
+  // Sections and stat rows are kept and updated in place every second, so the "Flush now"
+  // button keeps the keyboard focus and a pending click.
   #draw(): void {
     if (this.#exporters.length === 0) {
+      this.#views = [];
       replaceChildren(
         this.#body,
         h(
@@ -103,37 +116,59 @@ export class ExportersTab implements Tab {
       );
       return;
     }
-    const sections = this.#exporters.map((exporter, index) => {
-      const name = exporter.name ?? `exporter ${index + 1}`;
-      let table: HTMLElement;
+    if (
+      this.#views.length !== this.#exporters.length ||
+      this.#views.some((v, i) => v.exporter !== this.#exporters[i])
+    ) {
+      this.#views = this.#exporters.map((exporter, index) => this.#view(exporter, index));
+      replaceChildren(this.#body, ...this.#views.map((v) => v.section));
+    }
+    this.#views.forEach((view, index) => {
+      setText(view.status, ` ${this.#messages.get(index) ?? ''}`);
+      let stats: Record<string, unknown>;
       try {
-        const stats = exporter.stats() as Record<string, unknown>;
-        const order = Object.keys(LABELS);
-        const rank = (key: string) => (key in LABELS ? order.indexOf(key) : order.length);
-        const keys = Object.keys(stats).sort((a, b) => rank(a) - rank(b));
-        table = h(
-          'table',
-          { 'aria-label': `${name} stats` },
-          h(
-            'tbody',
-            {},
-            ...keys.map((key) =>
-              h('tr', {}, h('th', { scope: 'row' }, LABELS[key] ?? key), h('td', {}, display(key, stats[key]))),
-            ),
-          ),
-        );
+        stats = view.exporter.stats() as Record<string, unknown>;
+        setText(view.error, '');
       } catch (error) {
-        table = h('p', { class: 'error' }, `stats() failed: ${errorMessage(error)}`);
+        setText(view.error, `stats() failed: ${errorMessage(error)}`);
+        return;
       }
-      return h(
-        'section',
-        { 'aria-label': name },
-        h('h3', {}, name),
-        table,
-        exporter.flush ? h('button', { type: 'button', 'data-flush': String(index) }, 'Flush now') : null,
-        h('span', { class: 'muted', role: 'status' }, ` ${this.#messages.get(index) ?? ''}`),
-      );
+      const order = Object.keys(LABELS);
+      const rank = (key: string) => (key in LABELS ? order.indexOf(key) : order.length);
+      const keys = Object.keys(stats).sort((a, b) => rank(a) - rank(b));
+      let previous: Element | null = null;
+      for (const key of keys) {
+        let row = view.rows.get(key);
+        if (!row) {
+          row = h('tr', {}, h('th', { scope: 'row' }, LABELS[key] ?? key), h('td'));
+          view.rows.set(key, row);
+        }
+        setText(row.lastElementChild as Element, display(key, stats[key]));
+        placeAfter(view.tbody, row, previous);
+        previous = row;
+      }
+      for (const [key, row] of view.rows) {
+        if (keys.includes(key)) continue;
+        row.remove();
+        view.rows.delete(key);
+      }
     });
-    replaceChildren(this.#body, ...sections);
+  }
+
+  #view(exporter: DevtoolsExporter, index: number): ExporterView {
+    const name = exporter.name ?? `exporter ${index + 1}`;
+    const tbody = h('tbody');
+    const status = h('span', { class: 'muted', role: 'status' });
+    const error = h('p', { class: 'error' });
+    const section = h(
+      'section',
+      { 'aria-label': name },
+      h('h3', {}, name),
+      h('table', { 'aria-label': `${name} stats` }, tbody),
+      error,
+      exporter.flush ? h('button', { type: 'button', 'data-flush': String(index) }, 'Flush now') : null,
+      status,
+    );
+    return { exporter, section, tbody, status, error, rows: new Map() };
   }
 }

@@ -1,5 +1,5 @@
 import type { HandlerInfo } from '@isotel/core';
-import { errorMessage, h, replaceChildren } from '../engine/dom.js';
+import { errorMessage, h, placeAfter, replaceChildren, setText } from '../engine/dom.js';
 import type { Tab, TabContext } from './tab.js';
 
 /** How often the Handlers tab refreshes while visible, in ms. */
@@ -17,6 +17,24 @@ export class HandlersTab implements Tab {
   #timer: ReturnType<typeof setInterval> | undefined;
   #confirming: string | undefined;
   #handlers: readonly HandlerInfo[] = [];
+  readonly #tbody = h('tbody');
+  readonly #table = h(
+    'table',
+    { 'aria-label': 'Handlers' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['id', 'patterns', 'calls', 'failures', 'last error', 'on failure', ''].map((c) =>
+          h('th', { scope: 'col' }, c),
+        ),
+      ),
+    ),
+    this.#tbody,
+  );
+  readonly #rows = new Map<string, { tr: HTMLElement; cells: HTMLElement[]; action: HTMLElement; mode: string }>();
 
   constructor(ctx: TabContext) {
     this.#ctx = ctx;
@@ -90,78 +108,72 @@ export class HandlersTab implements Tab {
     await this.#load();
   }
 
+  // Rows are kept per handler id and updated in place: the table refreshes every second, and a
+  // rebuilt table would take the keyboard focus away from the button a user is about to press.
   #draw(): void {
     if (this.#handlers.length === 0) {
       replaceChildren(this.#body, h('p', { class: 'muted' }, 'No handlers attached.'));
       return;
     }
-    const body = h('tbody');
+    if (this.#table.parentNode !== this.#body) replaceChildren(this.#body, this.#table);
+    const canDetach = this.#ctx.backend().canDetach;
+    const seen = new Set<string>();
+    let previous: Element | null = null;
     for (const handler of this.#handlers) {
-      const confirming = this.#confirming === handler.id;
-      body.appendChild(
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'row' }, handler.id),
-          h('td', {}, handler.patterns.join(', ')),
-          h('td', {}, String(handler.calls)),
-          h('td', { class: handler.failures > 0 ? 'error' : '' }, String(handler.failures)),
-          h('td', { class: 'error' }, handler.lastError ?? ''),
-          h('td', {}, handler.onFailure),
-          h(
-            'td',
-            {},
-            !this.#ctx.backend().canDetach
-              ? null
-              : confirming
-                ? h(
-                    'span',
-                    {},
-                    h(
-                      'button',
-                      {
-                        type: 'button',
-                        'data-action': 'confirm',
-                        'data-id': handler.id,
-                        'aria-label': `Confirm detach ${handler.id}`,
-                      },
-                      'Confirm',
-                    ),
-                    ' ',
-                    h('button', { type: 'button', 'data-action': 'cancel', 'data-id': handler.id }, 'Cancel'),
-                  )
-                : h(
-                    'button',
-                    {
-                      type: 'button',
-                      'data-action': 'detach',
-                      'data-id': handler.id,
-                      'aria-label': `Detach ${handler.id}`,
-                    },
-                    'Detach',
-                  ),
-          ),
-        ),
-      );
+      seen.add(handler.id);
+      let row = this.#rows.get(handler.id);
+      if (!row) {
+        const cells = [h('td'), h('td'), h('td'), h('td'), h('td')];
+        const action = h('td');
+        const tr = h('tr', {}, h('th', { scope: 'row' }, handler.id), ...cells, action);
+        row = { tr, cells, action, mode: '' };
+        this.#rows.set(handler.id, row);
+      }
+      const [patterns, calls, failures, lastError, onFailure] = row.cells as [
+        HTMLElement,
+        HTMLElement,
+        HTMLElement,
+        HTMLElement,
+        HTMLElement,
+      ];
+      setText(patterns, handler.patterns.join(', '));
+      setText(calls, String(handler.calls));
+      setText(failures, String(handler.failures));
+      failures.className = handler.failures > 0 ? 'error' : '';
+      setText(lastError, handler.lastError ?? '');
+      lastError.className = 'error';
+      setText(onFailure, handler.onFailure);
+      const mode = !canDetach ? 'none' : this.#confirming === handler.id ? 'confirm' : 'detach';
+      if (row.mode !== mode) {
+        row.mode = mode;
+        replaceChildren(row.action, ...this.#actions(handler.id, mode));
+        // the user just asked to detach: the confirm button takes the focus
+        if (mode === 'confirm') (row.action.firstElementChild as HTMLElement | null)?.focus();
+      }
+      placeAfter(this.#tbody, row.tr, previous);
+      previous = row.tr;
     }
-    replaceChildren(
-      this.#body,
+    for (const [id, row] of this.#rows) {
+      if (seen.has(id)) continue;
+      row.tr.remove();
+      this.#rows.delete(id);
+    }
+  }
+
+  #actions(id: string, mode: string): HTMLElement[] {
+    if (mode === 'none') return [];
+    if (mode === 'detach') {
+      return [
+        h('button', { type: 'button', 'data-action': 'detach', 'data-id': id, 'aria-label': `Detach ${id}` }, 'Detach'),
+      ];
+    }
+    return [
       h(
-        'table',
-        { 'aria-label': 'Handlers' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ...['id', 'patterns', 'calls', 'failures', 'last error', 'on failure', ''].map((c) =>
-              h('th', { scope: 'col' }, c),
-            ),
-          ),
-        ),
-        body,
+        'button',
+        { type: 'button', 'data-action': 'confirm', 'data-id': id, 'aria-label': `Confirm detach ${id}` },
+        'Confirm',
       ),
-    );
+      h('button', { type: 'button', 'data-action': 'cancel', 'data-id': id }, 'Cancel'),
+    ];
   }
 }
