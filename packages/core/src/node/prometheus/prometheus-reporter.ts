@@ -1,13 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import type { Telemetry } from '../../bus/telemetry.js';
 import { IsotelError } from '../../errors/isotel-error.js';
-import {
-  attachMetrics,
-  type MetricSeries,
-  type MetricsBinding,
-  type MetricsStats,
-} from '../../metrics/attach-metrics.js';
+import type { MetricSeries, MetricsStats } from '../../metrics/attach-metrics.js';
 import type { MetricDefinition } from '../../metrics/definitions.js';
+import { switchableMetrics } from '../../metrics/switchable-metrics.js';
 import { prometheusName, sanitizeLabelName } from './names.js';
 
 /** Options of {@link prometheusReporter}. */
@@ -170,24 +166,12 @@ export function prometheusReporter(
   };
 
   const id = options.id ?? 'isotel.prometheus';
-  const maxSeries = options.maxSeries === undefined ? {} : { maxSeries: options.maxSeries };
-  let binding: MetricsBinding | undefined;
-  let closed = false;
-  // counts survive a disable/enable cycle, so stats add up across bindings
-  const previous = { recorded: 0, skipped: {} as Record<string, number>, overflowed: {} as Record<string, number> };
-  const setEnabled = (enabled: boolean) => {
-    if (closed) return;
-    if (enabled && binding === undefined) binding = attachMetrics(t, id, definitions, sink, maxSeries);
-    else if (!enabled && binding !== undefined) {
-      addStats(previous, binding.stats());
-      binding.detach();
-      binding = undefined;
-    }
-  };
-  setEnabled(options.enabled ?? true);
+  const handlers = switchableMetrics(t, id, definitions, sink, {
+    enabled: options.enabled ?? true,
+    maxSeries: options.maxSeries,
+  });
   const close = () => {
-    setEnabled(false);
-    closed = true;
+    handlers.close();
     for (const metric of metrics) registry.removeSingleMetric((metric as unknown as { name: string }).name);
   };
   t.onShutdown(close);
@@ -206,28 +190,11 @@ export function prometheusReporter(
         headers: { 'content-type': registry.contentType },
       });
     },
-    setEnabled,
+    setEnabled: handlers.setEnabled,
     get enabled() {
-      return binding !== undefined;
+      return handlers.enabled;
     },
-    stats() {
-      const total = {
-        recorded: previous.recorded,
-        skipped: { ...previous.skipped },
-        overflowed: { ...previous.overflowed },
-      };
-      if (binding !== undefined) addStats(total, binding.stats());
-      return total;
-    },
+    stats: handlers.stats,
     close,
   };
-}
-
-function addStats(
-  into: { recorded: number; skipped: Record<string, number>; overflowed: Record<string, number> },
-  from: MetricsStats,
-): void {
-  into.recorded += from.recorded;
-  for (const [k, v] of Object.entries(from.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
-  for (const [k, v] of Object.entries(from.overflowed)) into.overflowed[k] = (into.overflowed[k] ?? 0) + v;
 }

@@ -3,13 +3,9 @@ import StatsD, { type StatsD as StatsdClient } from 'hot-shots';
 import type { Telemetry } from '../../bus/telemetry.js';
 import { IsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
-import {
-  attachMetrics,
-  type MetricSeries,
-  type MetricsBinding,
-  type MetricsStats,
-} from '../../metrics/attach-metrics.js';
+import type { MetricSeries, MetricsStats } from '../../metrics/attach-metrics.js';
 import type { MetricDefinition } from '../../metrics/definitions.js';
+import { switchableMetrics } from '../../metrics/switchable-metrics.js';
 import { isTimeUnit } from '../../metrics/units.js';
 
 /** Options of {@link statsdReporter}. */
@@ -157,20 +153,11 @@ export function statsdReporter(
   };
 
   const id = options.id ?? 'isotel.statsd';
-  const seriesOptions = options.maxSeries === undefined ? {} : { maxSeries: options.maxSeries };
-  let binding: MetricsBinding | undefined;
+  const handlers = switchableMetrics(t, id, definitions, sink, {
+    enabled: options.enabled ?? true,
+    maxSeries: options.maxSeries,
+  });
   let closed = false;
-  const totals = { recorded: 0, skipped: {} as Record<string, number>, overflowed: {} as Record<string, number> };
-  const setEnabled = (enabled: boolean) => {
-    if (closed) return;
-    if (enabled && binding === undefined) binding = attachMetrics(t, id, definitions, sink, seriesOptions);
-    else if (!enabled && binding !== undefined) {
-      merge(totals, binding.stats());
-      binding.detach();
-      binding = undefined;
-    }
-  };
-  setEnabled(options.enabled ?? true);
 
   const closeClient = (c: StatsdClient) => new Promise<void>((resolve) => c.close(() => resolve()));
   const reconnect = async (change: Partial<Settings>) => {
@@ -183,7 +170,7 @@ export function statsdReporter(
   };
   const close = async () => {
     if (closed) return;
-    setEnabled(false);
+    handlers.close();
     closed = true;
     unregister();
     await closeClient(client);
@@ -191,9 +178,9 @@ export function statsdReporter(
   const unregister = t.onShutdown(close);
 
   return {
-    setEnabled,
+    setEnabled: handlers.setEnabled,
     get enabled() {
-      return binding !== undefined;
+      return handlers.enabled;
     },
     setEndpoint: (endpoint) => reconnect(pick(endpoint)),
     setMaxBufferSize: (bytes) => reconnect({ maxBufferSize: bytes }),
@@ -202,9 +189,7 @@ export function statsdReporter(
         (client as unknown as { flushQueue(cb: () => void): void }).flushQueue(() => resolve());
       }),
     stats() {
-      const out = { recorded: totals.recorded, skipped: { ...totals.skipped }, overflowed: { ...totals.overflowed } };
-      if (binding !== undefined) merge(out, binding.stats());
-      return { ...out, oversized, sendErrors };
+      return { ...handlers.stats(), oversized, sendErrors };
     },
     close,
   };
@@ -242,13 +227,4 @@ function validate(s: Settings): void {
   if (!Number.isInteger(s.maxBufferSize) || s.maxBufferSize < 64)
     bad('maxBufferSize', s.maxBufferSize, 'must be an integer ≥ 64');
   if (!(s.sampleRate > 0 && s.sampleRate <= 1)) bad('sampleRate', s.sampleRate, 'must be in (0, 1]');
-}
-
-function merge(
-  into: { recorded: number; skipped: Record<string, number>; overflowed: Record<string, number> },
-  from: MetricsStats,
-): void {
-  into.recorded += from.recorded;
-  for (const [k, v] of Object.entries(from.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
-  for (const [k, v] of Object.entries(from.overflowed)) into.overflowed[k] = (into.overflowed[k] ?? 0) + v;
 }
