@@ -2,7 +2,9 @@
 // isotel vs Node's TracingChannel.traceSync and an OpenTelemetry SDK span; a span nobody
 // listens to vs the OpenTelemetry API's no-op span; and the cost of the ambient correlation id
 // on emit. Every handler and subscriber does the same trivial work (bumps a counter reset
-// before each batch).
+// before each batch). An isotel span reads the monotonic clock twice (DESIGN.md §4) and a bare
+// traceSync reads none, so two more rows show the floor: traceSync whose subscribers read
+// `performance.now()` as any tracer built on TracingChannel does, and two bare clock reads.
 import diagnosticsChannel from 'node:diagnostics_channel';
 import {
   createTelemetry,
@@ -29,6 +31,10 @@ const reset = (): void => {
 };
 const onEvent = (): void => {
   counter++;
+};
+// what a tracer on TracingChannel does at least: stamp the start and the end
+const onEventTimed = (): void => {
+  counter += performance.now() > 0 ? 1 : 0;
 };
 const work = (): number => counter;
 
@@ -60,6 +66,9 @@ function cases(): BenchCase[] {
   const channel = diagnosticsChannel.tracingChannel<unknown, { route: string }>('isotel.bench.job');
   channel.start.subscribe(onEvent);
   channel.end.subscribe(onEvent);
+  const timedChannel = diagnosticsChannel.tracingChannel<unknown, { route: string }>('isotel.bench.timed-job');
+  timedChannel.start.subscribe(onEventTimed);
+  timedChannel.end.subscribe(onEventTimed);
 
   const provider = new BasicTracerProvider();
   const sdkTracer = provider.getTracer('bench');
@@ -84,6 +93,23 @@ function cases(): BenchCase[] {
       beforeBatch: reset,
       run(n) {
         for (let i = 0; i < n; i++) channel.traceSync(work, { route: '/checkout' });
+      },
+    },
+    {
+      name: 'TracingChannel.traceSync, start+end subscribers reading performance.now()',
+      beforeBatch: reset,
+      run(n) {
+        for (let i = 0; i < n; i++) timedChannel.traceSync(work, { route: '/checkout' });
+      },
+    },
+    {
+      name: 'two performance.now() calls',
+      beforeBatch: reset,
+      run(n) {
+        for (let i = 0; i < n; i++) {
+          counter += performance.now() > 0 ? 1 : 0;
+          counter += performance.now() > 0 ? 1 : 0;
+        }
       },
     },
     {
@@ -159,6 +185,11 @@ const suite: Suite = {
           nsPerOp,
           versus: { name: 'OpenTelemetry SDK span (BasicTracerProvider, recording, no exporter)', minSpeedup: 15 },
         });
+        rows.push({
+          name: 'isotel span start+stop, 2 handlers (vs traceSync reading the clock)',
+          nsPerOp,
+          versus: { name: 'TracingChannel.traceSync, start+end subscribers reading performance.now()' },
+        });
       }
     }
     if (counter < 0) throw new Error('unreachable: keeps the handlers’ work observable');
@@ -166,7 +197,7 @@ const suite: Suite = {
       title: this.title,
       rows,
       notes: [
-        `Context manager on this run: ${getContextManager().kind}. Each isotel span reads the monotonic clock twice and makes a span id; TracingChannel reads no clock.`,
+        `Context manager on this run: ${getContextManager().kind}. Each isotel span reads the monotonic clock twice and makes a span id; a bare TracingChannel reads no clock, the "reading performance.now()" row pays the same two reads.`,
       ],
     };
   },

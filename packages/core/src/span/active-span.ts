@@ -1,3 +1,4 @@
+import type { HandlerEntry } from '../bus/handler-registry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import type { TelemetryContext } from '../context/context.js';
 import { getContextManager } from '../context/context.js';
@@ -6,17 +7,35 @@ import type { Span, SpanFailureKind } from './types.js';
 
 /** Where a span's events go: the telemetry instance, seen through what spans need of it. */
 export interface SpanSink {
-  emit(name: string, measurements: Measurements, metadata: Metadata): void;
-  spanEnded(): void;
+  /** Delivers the start event to `names.startHandlers` (not empty). */
+  started(names: SpanNames, measurements: Measurements, metadata: Metadata): void;
+  /** Counts the span as ended; returns the handlers of its stop (or exception) event now. */
+  spanEnded(names: SpanNames, failed: boolean): readonly HandlerEntry[];
+  /**
+   * Delivers the stop or exception event to `handlers` (not empty); `inParent` when the context
+   * in force is the one the span started in, so its correlation id is already in the metadata.
+   */
+  ended(
+    handlers: readonly HandlerEntry[],
+    name: string,
+    measurements: Measurements,
+    metadata: Metadata,
+    inParent: boolean,
+  ): void;
 }
 
-/** The three event names of a prefix, built once per prefix. */
+/** The three event names of a prefix and their handlers, resolved once per prefix until handlers change. */
 export interface SpanNames {
   readonly start: string;
   readonly stop: string;
   readonly exception: string;
-  /** Whether any of the three has a handler; resolved once per prefix until handlers change. */
-  listening: boolean | undefined;
+  startHandlers: readonly HandlerEntry[];
+  stopHandlers: readonly HandlerEntry[];
+  exceptionHandlers: readonly HandlerEntry[];
+  /** Whether any of the three has a handler. */
+  listening: boolean;
+  /** The recorder's generation the lists were resolved in. */
+  generation: number;
 }
 
 /**
@@ -67,11 +86,10 @@ export class ActiveSpan implements Span, TelemetryContext {
 
   /** Emits the start event. Called once, right after construction. */
   begin(): void {
-    this.#sink.emit(
-      this.#names.start,
-      { monotonicTime: this.#startTime, systemTime: TIME_ORIGIN + this.#startTime },
-      this.#metadata,
-    );
+    const names = this.#names;
+    if (names.startHandlers.length === 0) return;
+    const start = this.#startTime;
+    this.#sink.started(names, { monotonicTime: start, systemTime: TIME_ORIGIN + start }, this.#metadata);
   }
 
   set(key: string, value: unknown): Span {
@@ -82,22 +100,45 @@ export class ActiveSpan implements Span, TelemetryContext {
   }
 
   end(extra?: Metadata): void {
+    this.#stop(extra, false);
+  }
+
+  /** `end()` called where the context in force is the one the span started in. */
+  endInParent(): void {
+    this.#stop(undefined, true);
+  }
+
+  #stop(extra: Metadata | undefined, inParent: boolean): void {
     if (this.#ended) return;
     const now = performance.now();
     this.#ended = true;
-    this.#sink.spanEnded();
-    this.#sink.emit(this.#names.stop, { duration: now - this.#startTime, monotonicTime: now }, this.#final(extra));
+    const handlers = this.#sink.spanEnded(this.#names, false);
+    if (handlers.length === 0) return;
+    this.#sink.ended(
+      handlers,
+      this.#names.stop,
+      { duration: now - this.#startTime, monotonicTime: now },
+      this.#final(extra),
+      inParent,
+    );
   }
 
   fail(error: unknown, extra?: Metadata): void {
     if (this.#ended) return;
     const now = performance.now();
     this.#ended = true;
-    this.#sink.spanEnded();
+    const handlers = this.#sink.spanEnded(this.#names, true);
+    if (handlers.length === 0) return;
     const md = copyMetadata(this.#final(extra));
     md.kind = failureKind(error);
     md.error = error;
-    this.#sink.emit(this.#names.exception, { duration: now - this.#startTime, monotonicTime: now }, md);
+    this.#sink.ended(
+      handlers,
+      this.#names.exception,
+      { duration: now - this.#startTime, monotonicTime: now },
+      md,
+      false,
+    );
   }
 
   run<R>(fn: () => R): R {

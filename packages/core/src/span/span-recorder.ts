@@ -1,3 +1,4 @@
+import type { HandlerEntry } from '../bus/handler-registry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import { activeContext, getContextManager } from '../context/context.js';
 import { ActiveSpan, type SpanNames, type SpanSink } from './active-span.js';
@@ -7,8 +8,12 @@ import type { Span } from './types.js';
 
 /** What the recorder needs of its telemetry instance. */
 export interface SpanHost {
-  hasHandlers(name: string): boolean;
-  emit(name: string, measurements: Measurements, metadata: Metadata): void;
+  /** The handlers of `name` now, in attach order (a snapshot that is never mutated). */
+  resolve(name: string): readonly HandlerEntry[];
+  /** Delivers an event to `handlers` as `emit` would (ambient correlation id, control, isolation). */
+  dispatch(handlers: readonly HandlerEntry[], name: string, measurements: Measurements, metadata: Metadata): void;
+  /** `dispatch` for metadata that already carries the ambient correlation id, if there is one. */
+  deliver(handlers: readonly HandlerEntry[], name: string, measurements: Measurements, metadata: Metadata): void;
 }
 
 const EMPTY_BAGGAGE: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -16,37 +21,33 @@ const EMPTY_BAGGAGE: Readonly<Record<string, unknown>> = Object.freeze({});
 const NAMES_CACHE_SIZE = 1000;
 
 /**
- * Starts and runs the spans of one telemetry instance and counts the open ones. When nobody
- * listens to any of a prefix's three events, spans of it read no clock and allocate nothing.
+ * Starts and runs the spans of one telemetry instance and counts the open ones. Each prefix's
+ * three names and their handler lists are resolved once and kept until handlers change, so a
+ * span dispatches its events without looking names up. When nobody listens to any of the three,
+ * spans of the prefix read no clock and allocate nothing.
  */
 export class SpanRecorder implements SpanSink {
   readonly #host: SpanHost;
   readonly #names = new Map<string, SpanNames>();
+  // bumped when handlers change: a span still open then re-resolves its stop/exception lists
+  #generation = 0;
   open = 0;
 
   constructor(host: SpanHost) {
     this.#host = host;
   }
 
-  emit(name: string, measurements: Measurements, metadata: Metadata): void {
-    this.#host.emit(name, measurements, metadata);
-  }
-
-  spanEnded(): void {
-    this.open--;
-  }
-
   /** A started span, or the shared no-op span when nobody listens. */
   start(prefix: string, metadata: Metadata | undefined): Span {
     const names = this.#namesOf(prefix);
-    if (!this.#listening(names)) return NOOP_SPAN;
+    if (!names.listening) return NOOP_SPAN;
     return this.#begin(names, metadata);
   }
 
   /** Runs `fn` inside a span; see `Telemetry.span`. */
   run<R>(prefix: string, metadata: Metadata | undefined, fn: (span: Span) => R): R {
     const names = this.#namesOf(prefix);
-    if (!this.#listening(names)) return fn(NOOP_SPAN);
+    if (!names.listening) return fn(NOOP_SPAN);
     const span = this.#begin(names, metadata);
     let result: R;
     try {
@@ -67,8 +68,38 @@ export class SpanRecorder implements SpanSink {
     } catch {
       // a hostile thenable (a throwing `then` getter or method) is the caller's to handle
     }
-    span.end();
+    // fn returned: the context in force is the one the span started in again
+    span.endInParent();
     return result;
+  }
+
+  /** Forgets which prefixes have listeners; the bus calls it when handlers are attached or detached. */
+  invalidate(): void {
+    this.#generation++;
+    if (this.#names.size > 0) this.#names.clear();
+  }
+
+  started(names: SpanNames, measurements: Measurements, metadata: Metadata): void {
+    // the span took its correlation id from the context in force now: no second lookup
+    this.#host.deliver(names.startHandlers, names.start, measurements, metadata);
+  }
+
+  /** Counts the span as ended and returns the current stop (or exception) handlers of its prefix. */
+  spanEnded(names: SpanNames, failed: boolean): readonly HandlerEntry[] {
+    this.open--;
+    if (names.generation !== this.#generation) this.#resolve(names);
+    return failed ? names.exceptionHandlers : names.stopHandlers;
+  }
+
+  ended(
+    handlers: readonly HandlerEntry[],
+    name: string,
+    measurements: Measurements,
+    metadata: Metadata,
+    inParent: boolean,
+  ): void {
+    if (inParent) this.#host.deliver(handlers, name, measurements, metadata);
+    else this.#host.dispatch(handlers, name, measurements, metadata);
   }
 
   #begin(names: SpanNames, metadata: Metadata | undefined): ActiveSpan {
@@ -79,27 +110,12 @@ export class SpanRecorder implements SpanSink {
       nextSpanId(),
       parent,
       metadata,
-      parent?.baggage ?? EMPTY_BAGGAGE,
+      parent === undefined ? EMPTY_BAGGAGE : parent.baggage,
       performance.now(),
     );
     this.open++;
     span.begin();
     return span;
-  }
-
-  /** Forgets which prefixes have listeners; the bus calls it when handlers are attached or detached. */
-  invalidate(): void {
-    if (this.#names.size > 0) this.#names.clear();
-  }
-
-  #listening(names: SpanNames): boolean {
-    let listening = names.listening;
-    if (listening === undefined) {
-      const host = this.#host;
-      listening = host.hasHandlers(names.start) || host.hasHandlers(names.stop) || host.hasHandlers(names.exception);
-      names.listening = listening;
-    }
-    return listening;
   }
 
   #namesOf(prefix: string): SpanNames {
@@ -110,11 +126,26 @@ export class SpanRecorder implements SpanSink {
         start: `${prefix}.start`,
         stop: `${prefix}.stop`,
         exception: `${prefix}.exception`,
-        listening: undefined,
+        startHandlers: [],
+        stopHandlers: [],
+        exceptionHandlers: [],
+        listening: false,
+        generation: -1,
       };
+      this.#resolve(names);
       this.#names.set(prefix, names);
     }
     return names;
+  }
+
+  #resolve(names: SpanNames): void {
+    const host = this.#host;
+    names.startHandlers = host.resolve(names.start);
+    names.stopHandlers = host.resolve(names.stop);
+    names.exceptionHandlers = host.resolve(names.exception);
+    names.listening =
+      names.startHandlers.length > 0 || names.stopHandlers.length > 0 || names.exceptionHandlers.length > 0;
+    names.generation = this.#generation;
   }
 }
 
