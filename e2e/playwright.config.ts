@@ -33,9 +33,10 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+      // a development build (NODE_ENV below): the devtools root entry mounts only there
+      command: `npx vite build --mode development && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
       cwd: '../playground',
-      env: { VITE_ISOTEL_COLLECTOR_URL: collectorUrl },
+      env: { NODE_ENV: 'development', VITE_ISOTEL_COLLECTOR_URL: collectorUrl },
       url: `http://127.0.0.1:${port}`,
       reuseExistingServer: false,
       timeout: 120_000,

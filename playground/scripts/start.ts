@@ -32,6 +32,8 @@ try {
 
 // The app reads the collector's URL from import.meta.env (Vite exposes VITE_* variables).
 process.env.VITE_ISOTEL_COLLECTOR_URL = collector.url;
+// `npm start` opens the devtools panel; a stored choice in the browser still wins.
+process.env.VITE_ISOTEL_DEVTOOLS_OPEN ??= 'true';
 let vite: ViteDevServer;
 try {
   vite = await createServer({

@@ -1,5 +1,5 @@
 import { getDefaultTelemetry } from '@isotel/core';
-import { IsotelDevtools } from '@isotel/devtools/production';
+import { IsotelDevtools } from '@isotel/devtools';
 import {
   type ErrorFallbackProps,
   TelemetryErrorBoundary,
@@ -84,8 +84,12 @@ export function App() {
         <RecentEvents />
         <Guide />
       </main>
-      {/* A demo app: the panel ships in every build, open by default in development. */}
-      <IsotelDevtools initialIsOpen={import.meta.env.DEV} exporters={devtoolsExporters} metrics={pageMetrics} />
+      {/* Present in development builds only (the root entry is a no-op in production); `npm start` opens it. */}
+      <IsotelDevtools
+        initialIsOpen={import.meta.env.VITE_ISOTEL_DEVTOOLS_OPEN === 'true'}
+        exporters={devtoolsExporters}
+        metrics={pageMetrics}
+      />
     </TelemetryProvider>
   );
 }

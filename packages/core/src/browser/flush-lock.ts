@@ -13,7 +13,7 @@ interface LockManagerLike {
  */
 export async function withFlushLock(name: string, work: () => Promise<void>): Promise<boolean> {
   const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
-  if (locks === undefined || typeof locks.request !== 'function') {
+  if (locks == null || typeof locks.request !== 'function') {
     await work();
     return true;
   }

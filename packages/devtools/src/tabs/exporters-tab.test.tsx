@@ -6,7 +6,7 @@ import { createBrowserExporter } from '@isotel/core/browser';
 import { createCollector } from '@isotel/core/node';
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mountDevtools } from '../production.js';
 
 // The Exporters tab with core's real browser exporter (memory storage) shipping to a real
@@ -19,15 +19,6 @@ afterEach(async () => {
 });
 
 describe('the Exporters tab', { timeout: 20_000 }, () => {
-  // happy-dom has no Web Locks and reports `navigator.locks` as null; a browser without them
-  // reports undefined, which is what the exporter checks for
-  const locks = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(navigator), 'locks');
-  beforeAll(() => Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true }));
-  afterAll(() => {
-    Reflect.deleteProperty(navigator, 'locks');
-    if (locks) Object.defineProperty(Object.getPrototypeOf(navigator), 'locks', locks);
-  });
-
   it("shows the exporter's queue and breaker, and ships the queue on Flush now", async () => {
     const collector = createCollector({ telemetry: createTelemetry() });
     const server = await collector.listen(0, '127.0.0.1');
