@@ -42,6 +42,11 @@ export const LIBRARY_EVENTS = {
     measurements: { count: 'number' },
     metadata: { node: 'string?', clientId: 'string?' },
   },
+  'isotel.collector.handler.detach': {
+    description: 'An admin detached a handler from the server bus through the collector.',
+    measurements: { count: 'number' },
+    metadata: { node: 'string?', handlerId: 'string' },
+  },
   'isotel.collector.stream.open': {
     description: 'A devtools or client stream (SSE) was opened.',
     measurements: { count: 'number' },

@@ -10,24 +10,32 @@ export interface AdminContext {
   readonly controls: ControlStore;
   readonly telemetry: Telemetry;
   readonly stats: () => unknown;
+  /** The collector's `node` name, in the self-events of admin actions. */
+  readonly node: string;
 }
 
 const CONTROL_PATH = /^\/v1\/control(?:\/([^/]+))?$/;
+const HANDLER_PATH = /^\/v1\/handlers\/([^/]+)$/;
+/** Handlers the collector attaches itself (its stream fan-out); detaching them would break it. */
+const COLLECTOR_HANDLER_PREFIX = 'isotel.collector.';
 const MAX_CONTROL_BYTES = 64 * 1024;
 
 /**
- * `GET /v1/handlers`, `GET /v1/stats`, `GET|PUT /v1/control` and `GET|PUT|DELETE
- * /v1/control/:clientId`, all behind the admin token. Returns `undefined` for other paths.
+ * `GET /v1/handlers`, `DELETE /v1/handlers/:id`, `GET /v1/stats`, `GET|PUT /v1/control` and
+ * `GET|PUT|DELETE /v1/control/:clientId`, all behind the admin token. Returns `undefined` for
+ * other paths.
  */
 export async function routeAdmin(request: Request, url: URL, ctx: AdminContext): Promise<Response | undefined> {
   const path = url.pathname;
   const control = CONTROL_PATH.exec(path);
-  if (path !== '/v1/handlers' && path !== '/v1/stats' && control === null) return undefined;
+  const handler = control === null ? HANDLER_PATH.exec(path) : null;
+  if (path !== '/v1/handlers' && path !== '/v1/stats' && control === null && handler === null) return undefined;
   const auth = checkToken(request, url, ctx.adminToken === undefined ? [] : [ctx.adminToken]);
   if (auth === 'missing') {
     return problem(401, 'unauthorized', 'The admin token is required.', { 'www-authenticate': 'Bearer' });
   }
   if (auth === 'wrong') return problem(403, 'forbidden', 'This token is not the admin token.');
+  if (handler !== null) return detachHandler(request, handler[1] as string, ctx);
   if (control === null) {
     if (request.method !== 'GET') return problem(405, 'method_not_allowed', 'Use GET.', { allow: 'GET' });
     return json(200, path === '/v1/stats' ? ctx.stats() : { handlers: ctx.telemetry.listHandlers() });
@@ -46,6 +54,18 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
     default:
       return problem(405, 'method_not_allowed', 'Use GET, PUT or DELETE.', { allow: 'GET, PUT, DELETE' });
   }
+}
+
+function detachHandler(request: Request, segment: string, ctx: AdminContext): Response {
+  if (request.method !== 'DELETE') return problem(405, 'method_not_allowed', 'Use DELETE.', { allow: 'DELETE' });
+  const handlerId = safeDecode(segment);
+  if (handlerId === null) return problem(400, 'invalid_handler_id', 'The handler id is not valid URL encoding.');
+  if (handlerId.startsWith(COLLECTOR_HANDLER_PREFIX)) {
+    return problem(409, 'collector_handler', `${handlerId} belongs to the collector itself and stays attached.`);
+  }
+  if (!ctx.telemetry.detach(handlerId)) return problem(404, 'unknown_handler', `No handler ${handlerId} is attached.`);
+  ctx.telemetry.emit('isotel.collector.handler.detach', { count: 1 }, { node: ctx.node, handlerId });
+  return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } });
 }
 
 async function putControl(request: Request, controls: ControlStore, clientId: string | undefined): Promise<Response> {

@@ -211,6 +211,7 @@ class CollectorImpl implements Collector {
       controls: this.#controls,
       telemetry: this.telemetry,
       stats: () => this.stats(),
+      node: this.#o.node,
     });
     return withCors(admin ?? problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`), cors);
   }
