@@ -23,7 +23,7 @@ export interface BackendStats {
 export interface DevtoolsBackend {
   /** Shown in the header (`in-page bus`, the collector URL). */
   readonly label: string;
-  /** False where handlers cannot be detached from here (a collector has no such route). */
+  /** Whether the Handlers tab offers Detach (both the in-page bus and a collector do). */
   readonly canDetach: boolean;
   /** Starts delivering events; returns the function that stops. */
   subscribe(sink: EventSink, onError: (message: string | undefined) => void): () => void;

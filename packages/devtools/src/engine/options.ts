@@ -13,8 +13,9 @@ export interface DevtoolsOptions {
   /** The in-page bus to watch. @default getDefaultTelemetry() */
   telemetry?: Telemetry;
   /**
-   * Watch a collector instead of the in-page bus: its `GET /v1/stream` (SSE), `/v1/handlers`,
-   * `/v1/stats` and `/v1/control`. @default undefined (in-page bus)
+   * Watch a collector instead of the in-page bus: its `GET /v1/stream` (SSE), `/v1/handlers`
+   * (list, and `DELETE /v1/handlers/:id` to detach), `/v1/stats` and `/v1/control`.
+   * @default undefined (in-page bus)
    */
   collectorUrl?: string;
   /** Bearer token of the collector's admin routes. @default undefined */

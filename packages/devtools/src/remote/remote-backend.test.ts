@@ -60,6 +60,34 @@ describe('RemoteBackend against a real collector', () => {
     expect((await backend.control())?.sampleRate).toBe(0.5);
   });
 
+  it('detaches a server handler and refetches the handler list at once (the mutation invalidates it)', async () => {
+    const { telemetry, url } = await startCollector();
+    telemetry.attach('server.audit', 'orders.**', () => {});
+    const backend = new RemoteBackend(url, ADMIN);
+    expect((await backend.handlers()).map((h) => h.id)).toContain('server.audit');
+    // well inside the query's staleTime: only the invalidation makes the next read refetch
+    expect(await backend.detach('server.audit')).toBe(true);
+    expect(telemetry.listHandlers().map((h) => h.id)).not.toContain('server.audit');
+    expect((await backend.handlers()).map((h) => h.id)).not.toContain('server.audit');
+    expect(await backend.detach('server.audit')).toBe(false);
+  });
+
+  it("hides the collector's own stream handler and rejects a detach with the collector's message", async () => {
+    const { telemetry, url } = await startCollector();
+    const backend = new RemoteBackend(url, ADMIN);
+    cleanups.push(
+      backend.subscribe(
+        () => {},
+        () => {},
+      ),
+    );
+    await expect.poll(() => telemetry.listHandlers().length).toBeGreaterThan(0);
+    expect(await backend.handlers()).toEqual([]);
+    const own = telemetry.listHandlers()[0]?.id as string;
+    await expect(backend.detach(own)).rejects.toThrow('belongs to the collector itself');
+    await expect(new RemoteBackend(url, 'wrong').detach('x')).rejects.toThrow('This token is not the admin token.');
+  });
+
   it('shows a clear error when the admin token is missing', async () => {
     const { url } = await startCollector();
     await expect(new RemoteBackend(url, undefined).handlers()).rejects.toThrow('The admin token is required.');

@@ -20,6 +20,8 @@ export class CollectorError extends Error {
   }
 }
 
+const COLLECTOR_STREAM_PREFIX = 'isotel.collector.stream.';
+
 async function errorOf(response: Response): Promise<CollectorError> {
   let message = `${response.status} ${response.statusText}`.trim();
   try {
@@ -54,8 +56,7 @@ function recordToEvent(value: unknown, sink: EventSink): void {
  */
 export class RemoteBackend implements DevtoolsBackend {
   readonly label: string;
-  // the collector lists handlers but has no route to detach them
-  readonly canDetach = false;
+  readonly canDetach = true;
   readonly #base: string;
   readonly #headers: Record<string, string>;
   readonly #client = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 250 } } });
@@ -99,13 +100,24 @@ export class RemoteBackend implements DevtoolsBackend {
       queryKey: ['isotel', this.#base, 'handlers'],
       queryFn: async () => {
         const body = await this.#request<HandlerInfo[] | { handlers: HandlerInfo[] }>('GET', '/v1/handlers');
-        return Array.isArray(body) ? body : body.handlers;
+        const list = Array.isArray(body) ? body : body.handlers;
+        // the collector's stream fan-out is what this panel reads through; it cannot be detached
+        return list.filter((h) => !h.id.startsWith(COLLECTOR_STREAM_PREFIX));
       },
     });
   }
 
-  async detach(): Promise<boolean> {
-    throw new Error('The collector does not detach handlers remotely.');
+  /** `DELETE /v1/handlers/:id`: false when the collector no longer had it (404). */
+  detach(handlerId: string): Promise<boolean> {
+    return this.#mutate(async () => {
+      try {
+        await this.#request('DELETE', `/v1/handlers/${encodeURIComponent(handlerId)}`);
+        return true;
+      } catch (error) {
+        if (error instanceof CollectorError && error.status === 404) return false;
+        throw error;
+      }
+    }, 'handlers');
   }
 
   stats(): Promise<BackendStats> {

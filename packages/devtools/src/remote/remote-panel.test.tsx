@@ -2,7 +2,7 @@
  * @vitest-environment-options { "settings": { "fetch": { "disableSameOriginPolicy": true } } }
  */
 import { createTelemetry } from '@isotel/core';
-import { createCollector } from '@isotel/core/node';
+import { type Collector, createCollector } from '@isotel/core/node';
 import { within } from '@testing-library/dom';
 import { waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -15,6 +15,8 @@ import { mountDevtools } from '../production.js';
 
 const ADMIN = 'admin-token';
 const cleanups: (() => unknown)[] = [];
+const collectors = new Map<string, Collector>();
+const collectorOf = (url: string) => collectors.get(url) as Collector;
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
   localStorage.clear();
@@ -24,6 +26,7 @@ async function setup() {
   const telemetry = createTelemetry();
   const collector = createCollector({ telemetry, adminToken: ADMIN });
   const server = await collector.listen(0, '127.0.0.1');
+  collectors.set(server.url, collector);
   cleanups.push(() => collector.close());
   const el = document.createElement('div');
   document.body.appendChild(el);
@@ -49,14 +52,44 @@ describe('the panel in remote mode', { timeout: 20_000 }, () => {
     });
   });
 
-  it('lists server handlers without a detach button, and applies or refuses control through the collector', async () => {
+  it('detaches a server handler after the confirm step: it leaves the server bus and the list', async () => {
+    const { telemetry, ui } = await setup();
+    const received: string[] = [];
+    telemetry.attach('server.audit', 'orders.**', (name) => received.push(name));
+    telemetry.attach('server.metrics', 'orders.**', () => {});
+    await userEvent.click(ui.getByRole('tab', { name: 'Handlers' }));
+    const table = await ui.findByRole('table', { name: 'Handlers' }, { timeout: 5000 });
+    await waitFor(() => expect(table.textContent).toContain('server.audit'), { timeout: 5000 });
+    // the collector's own stream handler, which this panel reads through, is not offered
+    expect(table.textContent).not.toContain('isotel.collector.stream');
+
+    await userEvent.click(ui.getByRole('button', { name: 'Detach server.audit' }));
+    expect(telemetry.listHandlers().map((h) => h.id)).toContain('server.audit');
+    await userEvent.click(ui.getByRole('button', { name: 'Confirm detach server.audit' }));
+    await ui.findByText('Detached server.audit', undefined, { timeout: 5000 });
+    expect(telemetry.listHandlers().map((h) => h.id)).not.toContain('server.audit');
+    await waitFor(() => expect(table.textContent).not.toContain('server.audit'), { timeout: 5000 });
+    expect(table.textContent).toContain('server.metrics');
+    telemetry.emit('orders.created', { count: 1 });
+    expect(received).toEqual([]);
+  });
+
+  it('shows a detach that fails inline as an alert, and the handler stays', async () => {
     const { telemetry, url, ui } = await setup();
     telemetry.attach('server.audit', 'orders.**', () => {});
     await userEvent.click(ui.getByRole('tab', { name: 'Handlers' }));
-    const table = await ui.findByRole('table', { name: 'Handlers' }, { timeout: 5000 });
-    expect(table.textContent).toContain('server.audit');
-    expect(ui.queryByRole('button', { name: 'Detach server.audit' })).toBeNull();
+    await ui.findByRole('button', { name: 'Detach server.audit' }, { timeout: 5000 });
+    await userEvent.click(ui.getByRole('button', { name: 'Detach server.audit' }));
+    // the collector goes away between the listing and the confirm
+    await collectorOf(url).close();
+    await userEvent.click(ui.getByRole('button', { name: 'Confirm detach server.audit' }));
+    const alert = await ui.findByText(/^Could not detach server\.audit: /, undefined, { timeout: 5000 });
+    expect(alert.getAttribute('role')).toBe('alert');
+    expect(telemetry.listHandlers().map((h) => h.id)).toContain('server.audit');
+  });
 
+  it('applies or refuses control through the collector', async () => {
+    const { url, ui } = await setup();
     await userEvent.click(ui.getByRole('tab', { name: 'Control' }));
     const rules = await ui.findByRole('textbox', { name: 'Sampling rules' }, { timeout: 5000 });
     await userEvent.type(rules, 'orders.** = 0.25');

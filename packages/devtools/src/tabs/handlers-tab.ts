@@ -13,6 +13,7 @@ export class HandlersTab implements Tab {
   readonly #ctx: TabContext;
   readonly #status: HTMLElement;
   readonly #message: HTMLElement;
+  readonly #error: HTMLElement;
   readonly #body: HTMLElement;
   #timer: ReturnType<typeof setInterval> | undefined;
   #confirming: string | undefined;
@@ -40,9 +41,15 @@ export class HandlersTab implements Tab {
     this.#ctx = ctx;
     const refresh = h('button', { type: 'button' }, 'Refresh');
     this.#message = h('span', { role: 'status' });
+    this.#error = h('span', { role: 'alert', class: 'error' });
     this.#status = h('span', { class: 'count' });
     this.#body = h('div', { class: 'section' });
-    this.element = h('div', {}, h('div', { class: 'toolbar' }, refresh, this.#message, this.#status), this.#body);
+    this.element = h(
+      'div',
+      {},
+      h('div', { class: 'toolbar' }, refresh, this.#message, this.#error, this.#status),
+      this.#body,
+    );
     refresh.addEventListener('click', () => void this.#load());
     this.#body.addEventListener('click', (event) => {
       const button = (event.target as Element).closest?.('button[data-action]');
@@ -102,8 +109,11 @@ export class HandlersTab implements Tab {
     try {
       const removed = await this.#ctx.backend().detach(id);
       this.#message.textContent = removed ? `Detached ${id}` : `${id} was already detached`;
+      this.#error.textContent = '';
     } catch (error) {
-      this.#message.textContent = `Could not detach ${id}: ${errorMessage(error)}`;
+      // remote mode: the collector refused (token, its own handler) or could not be reached
+      this.#message.textContent = '';
+      this.#error.textContent = `Could not detach ${id}: ${errorMessage(error)}`;
     }
     await this.#load();
   }
