@@ -107,6 +107,15 @@ describe('DELETE /v1/handlers/:id', () => {
       expect(refused.status).toBe(409);
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('collector_handler');
       expect(ids(telemetry)).toContain(own);
+      telemetry.emit('orders.created', { count: 1 });
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!text.includes('orders.created')) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += decoder.decode(chunk.value, { stream: true });
+      }
+      expect(text).toContain('orders.created');
     } finally {
       await reader.cancel();
     }
