@@ -2,6 +2,7 @@ import type { Metadata } from '../../bus/types.js';
 import type { IngestResponse, RejectedEvent } from '../../export/record.js';
 import { type CheckedRecord, checkRecord, isPlainObject, type RecordRules } from './check-record.js';
 import type { DedupeWindow } from './dedupe-window.js';
+import { sanitizeRemoteMetadata } from './flat-metadata.js';
 import type { ResolvedOptions } from './options.js';
 
 /** A batch whose envelope is valid; its events are still unchecked. */
@@ -56,6 +57,7 @@ export function ingestBatch(
   const rejectedCodes: string[] = [];
   let accepted = 0;
   let duplicates = 0;
+  const owned = options.sanitize === sanitizeRemoteMetadata;
   for (let index = 0; index < batch.events.length; index++) {
     const checked = checkRecord(batch.events[index], index, rules);
     if (!('name' in checked)) {
@@ -68,14 +70,21 @@ export function ingestBatch(
       continue;
     }
     accepted++;
-    telemetry.emit(checked.name, checked.measurements, remoteMetadata(checked, batch, node));
+    telemetry.emit(checked.name, checked.measurements, remoteMetadata(checked, batch, node, owned));
   }
   return { response: { accepted, duplicates, rejected, control }, rejectedCodes };
 }
 
-function remoteMetadata(record: CheckedRecord, batch: BatchEnvelope, node: string): Metadata {
-  const metadata: Metadata = batch.resource === undefined ? {} : { ...batch.resource };
-  Object.assign(metadata, record.metadata);
+// `owned`: the record's metadata is an object only this batch holds (parsed from the body, or
+// made by the default sanitiser), so without a batch `resource` to merge under it the standard
+// keys are written onto it in place instead of onto a copy; key order and values are the same.
+function remoteMetadata(record: CheckedRecord, batch: BatchEnvelope, node: string, owned: boolean): Metadata {
+  let metadata: Metadata;
+  if (owned && batch.resource === undefined) metadata = record.metadata;
+  else {
+    metadata = batch.resource === undefined ? {} : { ...batch.resource };
+    Object.assign(metadata, record.metadata);
+  }
   metadata.remote = true;
   metadata.node = node;
   metadata.clientId = record.clientId ?? batch.clientId;
