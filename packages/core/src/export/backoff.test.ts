@@ -21,6 +21,8 @@ describe('backoffDelay', () => {
           if (ceiling > 0) expect(delay).toBeLessThan(ceiling);
         },
       ),
+      // a zero base at an attempt where 2 ** attempt overflows (once gave a NaN delay)
+      { examples: [[1024, 0, 0, 0]] },
     );
   });
 
