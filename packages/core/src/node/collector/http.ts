@@ -2,13 +2,25 @@
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+// The text of each JSON response made here, so the Node adapter writes it as it is instead of
+// reading it back out of the Response's body stream (which costs more than the text itself).
+const jsonTexts = new WeakMap<Response, string>();
+
 /** A JSON response. */
 export function json(status: number, body: unknown, headers?: Record<string, string>): Response {
   const init: ResponseInit = {
     status,
     headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...headers },
   };
-  return new Response(JSON.stringify(body), init);
+  const text = JSON.stringify(body);
+  const response = new Response(text, init);
+  jsonTexts.set(response, text);
+  return response;
+}
+
+/** The body text of a response made by {@link json} whose body was not read yet, else undefined. */
+export function jsonText(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : jsonTexts.get(response);
 }
 
 /** A JSON error response: `{ error: { code, message } }` with a stable code. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../../log/logger.js';
+import { jsonText } from './http.js';
 
 /** A collector listening on Node's HTTP server. */
 export interface CollectorServer {
@@ -71,6 +72,12 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   const body = response.body;
   if (body === null) {
     res.writeHead(response.status, headers).end();
+    return;
+  }
+  const known = jsonText(response);
+  if (known !== undefined) {
+    headers['content-length'] = String(Buffer.byteLength(known));
+    res.writeHead(response.status, headers).end(known);
     return;
   }
   const type = headers['content-type'] ?? '';
