@@ -30,6 +30,39 @@ describe('DedupeWindow', () => {
     expect(window.size).toBe(1);
   });
 
+  it('answers every claim and lookup as a plain list of (id, time) in arrival order would', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'), fc.nat(40)), {
+          maxLength: 400,
+        }),
+        (capacity, steps) => {
+          const windowMs = 100;
+          const window = new DedupeWindow(capacity, windowMs);
+          const model: { id: string; at: number }[] = [];
+          let now = 0;
+          for (const [id, step] of steps) {
+            now += step;
+            const live = (other: string) => model.some((entry) => entry.id === other && now - entry.at < windowMs);
+            const fresh = !live(id);
+            expect(window.claim(id, now)).toBe(fresh);
+            if (fresh) {
+              // expired ids are dropped when a new one is recorded, then the oldest past the capacity
+              while (model.length > 0 && now - (model[0] as { at: number }).at >= windowMs) model.shift();
+              if (model.length === capacity) model.shift();
+              model.push({ id, at: now });
+            }
+            expect(window.size).toBe(model.length);
+            for (const other of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k']) {
+              expect(window.has(other, now)).toBe(live(other));
+            }
+          }
+        },
+      ),
+    );
+  });
+
   it('forgets ids older than its time window', () => {
     const window = new DedupeWindow(100, 1000);
     window.claim('old', 0);
