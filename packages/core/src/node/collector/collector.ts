@@ -12,7 +12,7 @@ import { type CollectorServer, listenCollector } from './node-server.js';
 import type { CollectorOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
-import { readBody } from './read-body.js';
+import { discardBody, readBody } from './read-body.js';
 import { StreamHub, type StreamStats } from './stream-hub.js';
 
 /** Counters of a collector, as `stats()` and `GET /v1/stats` report them. */
@@ -191,7 +191,7 @@ class CollectorImpl implements Collector {
     const cors = corsHeaders(request, this.#o.corsOrigins);
     if (request.method === 'OPTIONS') return preflight(request, this.#o.corsOrigins);
     if (this.#closing !== undefined) {
-      await request.body?.cancel().catch(() => undefined);
+      await discardBody(request);
       return withCors(
         problem(503, 'shutting_down', 'The collector is shutting down.', { 'retry-after': '1', connection: 'close' }),
         cors,
@@ -220,7 +220,7 @@ class CollectorImpl implements Collector {
     const started = performance.now();
     const auth = checkToken(request, url, this.#o.ingestTokens);
     if (auth !== 'ok') {
-      await request.body?.cancel().catch(() => undefined);
+      await discardBody(request);
       return this.#refuse(auth === 'missing' ? 401 : 403, auth === 'missing' ? 'unauthorized' : 'forbidden');
     }
     const body = await readBody(request, this.#o.maxBodyBytes);

@@ -2,6 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { logger } from '../../log/logger.js';
 import { jsonText } from './http.js';
+import {
+  attachBodySource,
+  BODY_TOO_LARGE,
+  BODY_UNREADABLE,
+  type BodyResult,
+  type BodySource,
+  decodeBody,
+} from './read-body.js';
 
 /** A collector listening on Node's HTTP server. */
 export interface CollectorServer {
@@ -14,6 +22,8 @@ export interface CollectorServer {
 }
 
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
+const INGEST_PATH = '/v1/events';
+const INGEST_QUERY = '/v1/events?';
 
 // The request body as a web stream that pauses the socket while 64 KiB are queued. Cancelling it
 // (a body over the limit) discards the rest as it arrives, never keeping it, and the connection
@@ -47,19 +57,73 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   );
 }
 
+// An ingest body read straight from the socket: chunks are kept only while under the limit; past
+// it (or past a declared Content-Length over it) the rest is thrown away as it arrives.
+function socketBody(req: IncomingMessage): BodySource {
+  let discarded = false;
+  const discard = (): void => {
+    discarded = true;
+    req.removeAllListeners('data');
+    req.resume();
+  };
+  return {
+    discard,
+    read(limit) {
+      const declared = req.headers['content-length'];
+      if (declared !== undefined && Number(declared) > limit) {
+        discard();
+        return Promise.resolve(BODY_TOO_LARGE);
+      }
+      if (discarded || req.destroyed) return Promise.resolve(BODY_UNREADABLE);
+      return new Promise<BodyResult>((resolve) => {
+        const chunks: Uint8Array[] = [];
+        let total = 0;
+        let settled = false;
+        const settle = (result: BodyResult): void => {
+          if (settled) return;
+          settled = true;
+          req.off('end', onEnd).off('error', onError).off('close', onClose);
+          resolve(result);
+        };
+        const onEnd = (): void => settle(decodeBody(chunks, total));
+        const onError = (): void => settle(BODY_UNREADABLE);
+        const onClose = (): void => settle(req.complete ? decodeBody(chunks, total) : BODY_UNREADABLE);
+        req.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          total += chunk.byteLength;
+          if (total > limit) {
+            discard();
+            settle(BODY_TOO_LARGE);
+            return;
+          }
+          chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        });
+        req.on('end', onEnd).on('error', onError).on('close', onClose);
+      });
+    },
+  };
+}
+
 // IncomingMessage -> Request. The body stays a stream: the handler pulls it chunk by chunk
-// under its byte limit, and an oversized body is cancelled, never buffered whole.
+// under its byte limit, and an oversized body is cancelled, never buffered whole. An ingest
+// post's body is read from the socket directly instead (see socketBody), under the same rules.
 function toRequest(req: IncomingMessage, origin: string): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
   const method = req.method ?? 'GET';
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  const url = req.url ?? '/';
+  if (method === 'POST' && (url === INGEST_PATH || url.startsWith(INGEST_QUERY))) {
+    const request = new Request(origin + url, init);
+    attachBodySource(request, socketBody(req));
+    return request;
+  }
   if (!NO_BODY.has(method)) {
     init.body = bodyStream(req);
     init.duplex = 'half';
   }
-  return new Request(origin + (req.url ?? '/'), init);
+  return new Request(origin + url, init);
 }
 
 // Response -> ServerResponse. Finite bodies are written at once; streams (SSE) are pumped with

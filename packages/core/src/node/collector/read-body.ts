@@ -7,12 +7,51 @@ const TOO_LARGE: BodyResult = Object.freeze({ ok: false, reason: 'too_large' });
 const UNREADABLE: BodyResult = Object.freeze({ ok: false, reason: 'unreadable' });
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** Reads a body straight from its source, under a byte limit, and throws the rest away on `discard`. */
+export interface BodySource {
+  read(limit: number): Promise<BodyResult>;
+  discard(): void;
+}
+
+// Bodies of requests made by the Node adapter for ingest: read from the socket directly rather
+// than through a ReadableStream and its reader (the stream machinery cost more than the copy).
+const sources = new WeakMap<Request, BodySource>();
+
+/** Gives a bodiless `Request` the body it stands for; {@link readBody} and {@link discardBody} use it. */
+export function attachBodySource(request: Request, source: BodySource): void {
+  sources.set(request, source);
+}
+
+/** Throws a request's body away unread (an answer that does not need it). */
+export async function discardBody(request: Request): Promise<void> {
+  const source = sources.get(request);
+  if (source !== undefined) source.discard();
+  else await request.body?.cancel().catch(() => undefined);
+}
+
+/** UTF-8 text of the bytes read, or `unreadable` when they are not valid UTF-8. */
+export function decodeBody(chunks: readonly Uint8Array[], total: number): BodyResult {
+  try {
+    return { ok: true, text: decoder.decode(join(chunks, total)), bytes: total };
+  } catch {
+    return UNREADABLE; // not valid UTF-8
+  }
+}
+
+/** The result for a body over its limit. */
+export const BODY_TOO_LARGE = TOO_LARGE;
+
+/** The result for a body that could not be read. */
+export const BODY_UNREADABLE = UNREADABLE;
+
 /**
  * Reads a request body as UTF-8 text, at most `limit` bytes. A declared `Content-Length` over the
  * limit is refused before any byte is read; otherwise the stream is read chunk by chunk and
  * cancelled as soon as it passes the limit, so an oversized body is never held in memory.
  */
 export async function readBody(request: Request, limit: number): Promise<BodyResult> {
+  const source = sources.get(request);
+  if (source !== undefined) return source.read(limit);
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
     await request.body?.cancel().catch(() => undefined);
@@ -37,11 +76,7 @@ export async function readBody(request: Request, limit: number): Promise<BodyRes
   } catch {
     return UNREADABLE;
   }
-  try {
-    return { ok: true, text: decoder.decode(join(chunks, total)), bytes: total };
-  } catch {
-    return UNREADABLE; // not valid UTF-8
-  }
+  return decodeBody(chunks, total);
 }
 
 function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
