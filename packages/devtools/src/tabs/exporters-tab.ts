@@ -1,5 +1,5 @@
 import { errorMessage, formatValue, h, placeAfter, replaceChildren, setText } from '../engine/dom.js';
-import type { Tab, TabContext } from './tab.js';
+import { PollingTab, type Tab, type TabContext } from './tab.js';
 
 /**
  * An exporter as the Exporters tab reads it: any object with `stats()` (the browser exporter
@@ -45,17 +45,17 @@ interface ExporterView {
 }
 
 /** Exporter queues, backlog, failures, breaker state and last flush; "Flush now". */
-export class ExportersTab implements Tab {
+export class ExportersTab extends PollingTab implements Tab {
   readonly id = 'exporters' as const;
   readonly label = 'Exporters';
   readonly element: HTMLElement;
   readonly #body: HTMLElement;
   #exporters: readonly DevtoolsExporter[];
-  #timer: ReturnType<typeof setInterval> | undefined;
   readonly #messages = new Map<number, string>();
   #views: ExporterView[] = [];
 
   constructor(_ctx: TabContext, exporters: readonly DevtoolsExporter[]) {
+    super();
     this.#exporters = exporters;
     this.#body = h('div', { class: 'section' });
     this.element = h('div', {}, this.#body);
@@ -70,21 +70,8 @@ export class ExportersTab implements Tab {
     this.#draw();
   }
 
-  activate(): void {
+  protected override refresh(): void {
     this.#draw();
-    clearInterval(this.#timer);
-    this.#timer = setInterval(() => this.#draw(), 1000);
-  }
-
-  deactivate(): void {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-  }
-
-  render(): void {}
-
-  dispose(): void {
-    this.deactivate();
   }
 
   async #flush(index: number): Promise<void> {

@@ -1,12 +1,12 @@
 import type { HandlerInfo } from '@isotel/core';
 import { errorMessage, h, placeAfter, replaceChildren, setText } from '../engine/dom.js';
-import type { Tab, TabContext } from './tab.js';
+import { PollingTab, type Tab, type TabContext } from './tab.js';
 
 /** How often the Handlers tab refreshes while visible, in ms. */
 export const HANDLERS_REFRESH_MS = 1000;
 
 /** Attached handlers with their counters; detach (with a confirm step). */
-export class HandlersTab implements Tab {
+export class HandlersTab extends PollingTab implements Tab {
   readonly id = 'handlers' as const;
   readonly label = 'Handlers';
   readonly element: HTMLElement;
@@ -15,7 +15,6 @@ export class HandlersTab implements Tab {
   readonly #message: HTMLElement;
   readonly #error: HTMLElement;
   readonly #body: HTMLElement;
-  #timer: ReturnType<typeof setInterval> | undefined;
   #confirming: string | undefined;
   #handlers: readonly HandlerInfo[] = [];
   readonly #tbody = h('tbody');
@@ -38,6 +37,7 @@ export class HandlersTab implements Tab {
   readonly #rows = new Map<string, { tr: HTMLElement; cells: HTMLElement[]; action: HTMLElement; mode: string }>();
 
   constructor(ctx: TabContext) {
+    super(HANDLERS_REFRESH_MS);
     this.#ctx = ctx;
     const refresh = h('button', { type: 'button' }, 'Refresh');
     this.#message = h('span', { role: 'status' });
@@ -70,24 +70,13 @@ export class HandlersTab implements Tab {
     });
   }
 
-  activate(): void {
+  protected override refresh(): void {
     void this.#load();
-    clearInterval(this.#timer);
-    this.#timer = setInterval(() => {
-      // a pending confirm keeps its row still
-      if (this.#confirming === undefined) void this.#load();
-    }, HANDLERS_REFRESH_MS);
   }
 
-  deactivate(): void {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-  }
-
-  render(): void {}
-
-  dispose(): void {
-    this.deactivate();
+  // a pending confirm keeps its row still
+  protected override poll(): void {
+    if (this.#confirming === undefined) void this.#load();
   }
 
   async #load(): Promise<void> {

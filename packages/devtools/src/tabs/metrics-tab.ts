@@ -1,5 +1,5 @@
 import { errorMessage, h, replaceChildren } from '../engine/dom.js';
-import type { Tab, TabContext } from './tab.js';
+import { PollingTab, type Tab, type TabContext } from './tab.js';
 
 /** One tag set of a metric, as the core aggregator's snapshot gives it. */
 export interface DevtoolsSeries {
@@ -52,16 +52,16 @@ function num(v: number | undefined): string {
 }
 
 /** The aggregator's counters, last values and p50/p95/p99, with sparklines. */
-export class MetricsTab implements Tab {
+export class MetricsTab extends PollingTab implements Tab {
   readonly id = 'metrics' as const;
   readonly label = 'Metrics';
   readonly element: HTMLElement;
   readonly #body: HTMLElement;
   #metrics: DevtoolsMetrics | undefined;
-  #timer: ReturnType<typeof setInterval> | undefined;
   readonly #history = new Map<string, number[]>();
 
   constructor(_ctx: TabContext, metrics: DevtoolsMetrics | undefined) {
+    super();
     this.#metrics = metrics;
     this.#body = h('div', { class: 'section' });
     this.element = h('div', {}, this.#body);
@@ -73,21 +73,8 @@ export class MetricsTab implements Tab {
     this.#draw();
   }
 
-  activate(): void {
+  protected override refresh(): void {
     this.#draw();
-    clearInterval(this.#timer);
-    this.#timer = setInterval(() => this.#draw(), 1000);
-  }
-
-  deactivate(): void {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-  }
-
-  render(): void {}
-
-  dispose(): void {
-    this.deactivate();
   }
 
   #draw(): void {

@@ -30,3 +30,38 @@ export interface Tab {
   render(): void;
   dispose(): void;
 }
+
+/**
+ * A tab that refreshes itself while visible: once when activated, then every `intervalMs`
+ * (stats and handler counts change without events to render).
+ */
+export abstract class PollingTab implements Pick<Tab, 'activate' | 'deactivate' | 'render' | 'dispose'> {
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly intervalMs = 1000) {}
+
+  /** Draws the tab from fresh data. */
+  protected abstract refresh(): void;
+
+  /** What each interval runs; a tab may skip a refresh (e.g. while a confirm is pending). */
+  protected poll(): void {
+    this.refresh();
+  }
+
+  activate(): void {
+    this.refresh();
+    clearInterval(this.#timer);
+    this.#timer = setInterval(() => this.poll(), this.intervalMs);
+  }
+
+  deactivate(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  render(): void {}
+
+  dispose(): void {
+    this.deactivate();
+  }
+}
