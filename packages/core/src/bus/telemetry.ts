@@ -344,27 +344,11 @@ export class Telemetry {
   // `handlers` is the snapshot taken when the emit began: a handler attached meanwhile waits for
   // the next emit, and one detached meanwhile (by itself or another handler) is skipped.
   #dispatch(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
-    md = withAmbientCorrelation(md);
-    if (this.control.filtering) {
-      const admitted = this.control.admit(name, md);
-      if (admitted === undefined) return;
-      md = admitted;
-    }
-    for (let i = 0; i < handlers.length; i++) {
-      const entry = handlers[i] as HandlerEntry;
-      if (!entry.attached) continue;
-      entry.calls++;
-      try {
-        const result = entry.fn(name, m, md, entry.config);
-        if (result !== undefined) this.#watch(result, entry, name);
-      } catch (error) {
-        this.#failed(entry, name, error);
-      }
-    }
+    this.#deliver(handlers, name, m, withAmbientCorrelation(md));
   }
 
-  // #dispatch for span events, whose metadata already carries the ambient correlation id. A copy
-  // rather than a shared helper: emit's #dispatch stays one flat loop (bench/suites/bus.ts).
+  // Delivery proper; span events come here directly, their metadata already carrying the ambient
+  // correlation id.
   #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
     if (this.control.filtering) {
       const admitted = this.control.admit(name, md);
