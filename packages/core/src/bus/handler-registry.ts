@@ -176,10 +176,6 @@ export class HandlerRegistry {
     return found;
   }
 
-  get(id: string): HandlerEntry | undefined {
-    return this.#byId.get(id);
-  }
-
   entries(): IterableIterator<HandlerEntry> {
     return this.#byId.values();
   }

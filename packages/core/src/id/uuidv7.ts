@@ -51,8 +51,3 @@ export function uuidv7(now: number = Date.now()): string {
   }
   return out;
 }
-
-/** The millisecond timestamp encoded in a UUIDv7. */
-export function uuidv7Time(id: string): number {
-  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-}
