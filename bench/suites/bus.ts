@@ -5,7 +5,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { createTelemetry, type Measurements, type Telemetry } from '@isotel/core';
 import EventEmitter2 from 'eventemitter2';
 import { EventEmitter } from 'eventemitter3';
-import { type BenchCase, measure, type Row, type Suite } from '../harness.js';
+import { type BenchCase, measureInterleaved, type Row, type Suite } from '../harness.js';
 
 const UNRELATED = 1000;
 const BATCH = 100_000;
@@ -243,17 +243,7 @@ function heapAfterDistinctNames(count: number): {
 const suite: Suite = {
   title: 'Bus: emit, ns/op, best of 25 interleaved rounds (lower is better)',
   run() {
-    const all = cases();
-    // Untimed passes over every case first, so each call site has seen every peer's shapes (a
-    // steady, polymorphic state) before anything is timed. Then rounds go round-robin over the
-    // cases, and each case reports its best round: on a shared machine other processes only ever
-    // add time, so the minimum is the estimate least distorted by them, for every case alike.
-    for (let i = 0; i < 3; i++) for (const c of all) measure(c, { rounds: 1, warmup: 1, batch: BATCH });
-    const samples = new Map<string, number[]>(all.map((c) => [c.name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const c of all) samples.get(c.name)?.push(measure(c, { rounds: 1, warmup: 0, batch: BATCH }));
-    }
-    const measured = new Map([...samples].map(([name, ns]) => [name, Math.min(...ns)]));
+    const measured = measureInterleaved(cases(), { rounds: ROUNDS, batch: BATCH });
     const rows: Row[] = [];
     for (const [name, nsPerOp] of measured) {
       const versus = TARGETS[name];

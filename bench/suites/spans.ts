@@ -18,7 +18,7 @@ import {
 } from '@isotel/core';
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { type BenchCase, measure, type Row, type Suite } from '../harness.js';
+import { type BenchCase, measureInterleaved, type Row, type Suite } from '../harness.js';
 
 const BATCH = 20_000;
 const ROUNDS = 25;
@@ -168,15 +168,9 @@ const TARGETS: Record<string, Row['versus']> = {
 const suite: Suite = {
   title: 'Spans and context: ns/op, best of 25 interleaved rounds (lower is better)',
   run() {
-    const all = cases();
-    for (let i = 0; i < 3; i++) for (const c of all) measure(c, { rounds: 1, warmup: 1, batch: BATCH });
-    const samples = new Map<string, number[]>(all.map((c) => [c.name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const c of all) samples.get(c.name)?.push(measure(c, { rounds: 1, warmup: 0, batch: BATCH }));
-    }
+    const measured = measureInterleaved(cases(), { rounds: ROUNDS, batch: BATCH });
     const rows: Row[] = [];
-    for (const [name, ns] of samples) {
-      const nsPerOp = Math.min(...ns);
+    for (const [name, nsPerOp] of measured) {
       const versus = TARGETS[name];
       rows.push(versus === undefined ? { name, nsPerOp } : { name, nsPerOp, versus });
       if (name === 'isotel span start+stop, 2 handlers') {
