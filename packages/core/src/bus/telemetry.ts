@@ -64,7 +64,10 @@ export class Telemetry {
   // a string ('' resolves to INVALID_NAME), so V8 keeps this comparison a string comparison.
   #lastName = '';
   #lastHandlers: readonly HandlerEntry[] = INVALID_NAME;
-  // true while at least one handler is attached: with nothing attached, emit is this one check
+  // true while at least one handler is attached: with nothing attached, emit is this one check.
+  // The hot paths test booleans with `=== true`/`=== false`: V8 does not track that a field
+  // only ever holds booleans, so a bare `if (x)` compiles to a full truthiness test (false, '',
+  // 0, NaN, 0n...), where a strict comparison is one pointer comparison.
   #live = false;
   // spans resolve their three names' handlers once per prefix and dispatch to them directly
   readonly #spans = new SpanRecorder({
@@ -107,7 +110,7 @@ export class Telemetry {
    * t.emit('cache.miss', () => [{ count: 1 }, expensiveMetadata()]) // thunk runs only if someone listens
    */
   emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
-    if (!this.#live) return;
+    if (this.#live === false) return;
     let handlers: readonly HandlerEntry[];
     if (name === this.#lastName) {
       handlers = this.#lastHandlers;
@@ -122,7 +125,13 @@ export class Telemetry {
       return;
     }
     if (typeof measurements === 'function') this.#emitLazy(handlers, name, measurements);
-    else this.#dispatch(handlers, name, measurements ?? EMPTY_MEASUREMENTS, metadata ?? EMPTY_METADATA);
+    else
+      this.#deliver(
+        handlers,
+        name,
+        measurements ?? EMPTY_MEASUREMENTS,
+        withAmbientCorrelation(metadata ?? EMPTY_METADATA),
+      );
   }
 
   /** Emits `{ count }` (default 1). */
@@ -350,14 +359,14 @@ export class Telemetry {
   // Delivery proper; span events come here directly, their metadata already carrying the ambient
   // correlation id.
   #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
-    if (this.control.filtering) {
+    if (this.control.filtering === true) {
       const admitted = this.control.admit(name, md);
       if (admitted === undefined) return;
       md = admitted;
     }
     for (let i = 0; i < handlers.length; i++) {
       const entry = handlers[i] as HandlerEntry;
-      if (!entry.attached) continue;
+      if (entry.attached === false) continue;
       entry.calls++;
       try {
         const result = entry.fn(name, m, md, entry.config);

@@ -1,6 +1,6 @@
 // Node only: imported by the package's `node` entry, never by the browser-safe root entry.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type ContextManager, getContextManager, setContextManager, type TelemetryContext } from './context.js';
+import { type ContextManager, contextManagerKind, installContextManager, type TelemetryContext } from './context.js';
 
 /**
  * Context through Node's `AsyncLocalStorage`: a scope's context follows its `await`s, timers,
@@ -25,5 +25,5 @@ export class AsyncLocalContextManager implements ContextManager {
  * of the package keeps the first one's, so both see the same context).
  */
 export function installAsyncLocalContext(): void {
-  if (getContextManager().kind !== 'async-local-storage') setContextManager(new AsyncLocalContextManager());
+  if (contextManagerKind() !== 'async-local-storage') installContextManager(new AsyncLocalContextManager());
 }

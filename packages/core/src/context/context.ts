@@ -29,6 +29,11 @@ export interface ContextManager {
 
 interface ContextSlot {
   manager: ContextManager;
+  // False until a scope may have been entered: no isotel scope has run yet and nobody outside
+  // has been handed the manager. Until then no context can be in force, so `activeContext()`
+  // (which every emit calls for the ambient correlation id) answers without asking the manager.
+  // Only ever goes from false to true.
+  inUse: boolean;
 }
 
 // One slot per page or process, shared by every copy of @isotel/core (Symbol.for), so a span
@@ -41,16 +46,23 @@ function resolveSlot(): ContextSlot {
   const scope = globalThis as GlobalWithSlot;
   let found = scope[SLOT_KEY];
   if (found === undefined) {
-    found = { manager: new StackContextManager() };
+    found = { manager: new StackContextManager(), inUse: false };
     Object.defineProperty(scope, SLOT_KEY, { value: found, configurable: true, enumerable: false, writable: false });
+  } else if (found.inUse !== false) {
+    // a slot made by a copy that does not keep the flag: always ask its manager
+    found.inUse = true;
   }
   return found;
 }
 
 const slot = resolveSlot();
 
-/** The context manager in force. */
+/**
+ * The context manager in force. Code that gets it may enter scopes through it directly, so from
+ * then on every `activeContext()` asks the manager.
+ */
 export function getContextManager(): ContextManager {
+  slot.inUse = true;
   return slot.manager;
 }
 
@@ -62,10 +74,28 @@ export function getContextManager(): ContextManager {
  * @example setContextManager(new StackContextManager())
  */
 export function setContextManager(manager: ContextManager): void {
+  // a manager from outside may have contexts in force that no isotel scope entered
+  slot.inUse = true;
   slot.manager = manager;
+}
+
+/** Installs one of isotel's own managers, whose scopes are entered only through {@link enterScope}. */
+export function installContextManager(manager: ContextManager): void {
+  slot.manager = manager;
+}
+
+/** The kind of the manager in force, without handing the manager out. */
+export function contextManagerKind(): string {
+  return slot.manager.kind;
+}
+
+/** Runs `fn(arg)` with `context` in force: how every isotel scope (context, span) is entered. */
+export function enterScope<A, R>(context: TelemetryContext | undefined, fn: (arg: A) => R, arg: A): R {
+  slot.inUse = true;
+  return slot.manager.with(context, fn, arg);
 }
 
 /** The context in force, if any. */
 export function activeContext(): TelemetryContext | undefined {
-  return slot.manager.active();
+  return slot.inUse === true ? slot.manager.active() : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from '../bus/types.js';
 import { uuidv7 } from '../id/uuidv7.js';
-import { activeContext, getContextManager, type TelemetryContext } from './context.js';
+import { activeContext, enterScope, type TelemetryContext } from './context.js';
 import { copyMetadata } from './copy-metadata.js';
 
 /** What `withContext` takes: an optional correlation id and any baggage. */
@@ -38,7 +38,7 @@ export function withContext<R>(values: ContextValues, fn: () => R): R {
     spanId: parent?.spanId,
     baggage: baggage ?? parent?.baggage ?? EMPTY_BAGGAGE,
   };
-  return getContextManager().with(context, call, fn);
+  return enterScope(context, call, fn);
 }
 
 function call<R>(fn: () => R): R {
@@ -65,7 +65,7 @@ export function bind<F extends (...args: never[]) => unknown>(fn: F): F {
   const context = activeContext();
   if (context === undefined) return fn;
   return function bound(this: unknown, ...args: Parameters<F>) {
-    return getContextManager().with(context, apply, { fn, self: this, args });
+    return enterScope(context, apply, { fn, self: this, args });
   } as F;
 }
 
@@ -84,10 +84,10 @@ function apply(c: Call): unknown {
  * a context is in force and the metadata has none. Copies, never mutates.
  */
 export function withAmbientCorrelation(metadata: Metadata): Metadata {
-  // the caller's own id first: span events carry one, and then the context is not even read
-  if (metadata.correlationId !== undefined) return metadata;
   const context = activeContext();
   if (context === undefined || context.correlationId === undefined) return metadata;
+  // the caller's own id wins: span events carry one
+  if (metadata.correlationId !== undefined) return metadata;
   const out = copyMetadata(metadata);
   out.correlationId = context.correlationId;
   return out;

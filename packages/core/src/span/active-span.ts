@@ -1,7 +1,7 @@
 import type { HandlerEntry } from '../bus/handler-registry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import type { TelemetryContext } from '../context/context.js';
-import { getContextManager } from '../context/context.js';
+import { enterScope } from '../context/context.js';
 import { addMetadata, copyMetadata } from '../context/copy-metadata.js';
 import type { Span, SpanFailureKind } from './types.js';
 
@@ -142,7 +142,7 @@ export class ActiveSpan implements Span, TelemetryContext {
   }
 
   run<R>(fn: () => R): R {
-    return getContextManager().with(this, call, fn);
+    return enterScope(this, call, fn);
   }
 
   bind<F extends (...args: never[]) => unknown>(fn: F): F {

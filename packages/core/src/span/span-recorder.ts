@@ -1,6 +1,6 @@
 import type { HandlerEntry } from '../bus/handler-registry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
-import { activeContext, getContextManager } from '../context/context.js';
+import { activeContext, enterScope } from '../context/context.js';
 import { ActiveSpan, type SpanNames, type SpanSink } from './active-span.js';
 import { NOOP_SPAN } from './noop-span.js';
 import { nextSpanId } from './span-id.js';
@@ -51,7 +51,7 @@ export class SpanRecorder implements SpanSink {
     const span = this.#begin(names, metadata);
     let result: R;
     try {
-      result = getContextManager().with(span, fn, span);
+      result = enterScope(span, fn, span);
     } catch (error) {
       span.fail(error);
       throw error;
