@@ -18,21 +18,13 @@ export interface HandlerEntry {
 
 // Resolved lists are typed readonly and never mutated, but not Object.freeze'd: V8 (Node 20)
 // reads elements of frozen arrays on a slow path, which made dispatch several times slower.
-const EMPTY: readonly HandlerEntry[] = emptyList();
+const EMPTY: readonly HandlerEntry[] = [];
 
 /**
  * The cached dispatch list of an invalid name: empty like {@link EMPTY} but a distinct array, so
  * emit can count the drop with one pointer comparison instead of re-validating the name.
  */
-export const INVALID_NAME: readonly HandlerEntry[] = emptyList();
-
-// An empty array of the same elements kind as a list of entries (a literal `[]` starts as an
-// array of small integers), so the arrays emit reads all share one hidden class.
-function emptyList(): HandlerEntry[] {
-  const list: (HandlerEntry | null)[] = [null];
-  list.pop();
-  return list as HandlerEntry[];
-}
+export const INVALID_NAME: readonly HandlerEntry[] = [];
 
 /** Default bound of the per-name dispatch cache. */
 export const DEFAULT_CACHE_SIZE = 10_000;
