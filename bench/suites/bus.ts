@@ -2,10 +2,10 @@
 // (adds one measurement to a counter that is reset before each batch), and every emitter is fed
 // the same pre-built measurement and metadata objects, so the rows differ only by dispatch.
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { createTelemetry, type Measurements, type Telemetry, withContext } from '@isotel/core';
+import { createTelemetry, type Measurements, type Telemetry } from '@isotel/core';
 import EventEmitter2 from 'eventemitter2';
 import { EventEmitter } from 'eventemitter3';
-import { type BenchCase, measure, measureInterleaved, type Row, type Suite } from '../harness.js';
+import { type BenchCase, measureInterleaved, type Row, type Suite } from '../harness.js';
 
 const UNRELATED = 1000;
 const BATCH = 100_000;
@@ -210,19 +210,6 @@ const SPEEDUPS: Record<string, [string, number]> = {
   'isotel, a.** among 1000 unrelated patterns': ['eventemitter2, a.** among 1000 unrelated', 30],
 };
 
-/**
- * Emit with 1 exact handler inside a `withContext` scope, where every emit asks the context
- * manager for the ambient correlation id and copies the metadata to add it. Measured after the
- * table: once any scope has been entered, every later emit in the process asks the manager.
- */
-function insideContext(): { inside: number; outside: number } {
-  const t = telemetry(exactHandlers(1));
-  const options = { rounds: ROUNDS, warmup: 3, batch: BATCH };
-  const outside = measure(isotelCase('outside', t), options);
-  const inside = withContext({ correlationId: 'bench' }, () => measure(isotelCase('inside', t), options));
-  return { inside, outside };
-}
-
 /** Heap retained by a bus after emitting `count` distinct names to a wildcard handler. */
 function heapAfterDistinctNames(count: number): {
   mib: number;
@@ -272,7 +259,6 @@ const suite: Suite = {
     }
     if (counter < 0) throw new Error('unreachable: keeps the handlers’ work observable');
     const heap = heapAfterDistinctNames(1_000_000);
-    const context = insideContext();
     const gcNote =
       typeof (globalThis as { gc?: unknown }).gc === 'function' ? '' : ' (run with --expose-gc for a stable figure)';
     return {
@@ -283,9 +269,6 @@ const suite: Suite = {
           `${heap.mib.toFixed(1)} MiB retained${gcNote}, ${heap.cachedNames} names cached (bound 10,000), ` +
           `${heap.nsPerName.toFixed(0)} ns per first-seen name (validate, match, cache), against ` +
           `${heap.baselineNs.toFixed(0)} ns to build each name and store it in a bounded Map.`,
-        `1 exact handler inside a \`withContext\` scope (the event gets the ambient correlation id, so its ` +
-          `metadata is copied): ${context.inside.toFixed(1)} ns/op; outside any scope once one has been entered: ` +
-          `${context.outside.toFixed(1)} ns/op (median of ${ROUNDS}).`,
       ],
     };
   },
