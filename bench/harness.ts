@@ -73,6 +73,30 @@ export interface Row {
   };
 }
 
+/** A further comparison of a measured case: shown as its own row, `<case> (<label>)`. */
+export interface ExtraComparison {
+  readonly label: string;
+  readonly versus: NonNullable<Row['versus']>;
+}
+
+/**
+ * Table rows for measured cases, in measurement order: each case compared with its peer from
+ * `versus` (if any), followed by a row per further comparison of the same figure in `extra`.
+ */
+export function rowsOf(
+  measured: ReadonlyMap<string, number>,
+  versus: Readonly<Record<string, Row['versus']>>,
+  extra: Readonly<Record<string, readonly ExtraComparison[]>> = {},
+): Row[] {
+  const rows: Row[] = [];
+  for (const [name, nsPerOp] of measured) {
+    const peer = versus[name];
+    rows.push(peer === undefined ? { name, nsPerOp } : { name, nsPerOp, versus: peer });
+    for (const more of extra[name] ?? []) rows.push({ name: `${name} (${more.label})`, nsPerOp, versus: more.versus });
+  }
+  return rows;
+}
+
 /** What a suite returns: a titled table and free-form notes (heap figures, ...). */
 export interface SuiteResult {
   readonly title: string;

@@ -18,7 +18,7 @@ import {
 } from '@isotel/core';
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { type BenchCase, measureInterleaved, type Row, type Suite } from '../harness.js';
+import { type BenchCase, measureInterleaved, type Row, rowsOf, type Suite } from '../harness.js';
 
 const BATCH = 20_000;
 const ROUNDS = 25;
@@ -169,23 +169,18 @@ const suite: Suite = {
   title: 'Spans and context: ns/op, best of 25 interleaved rounds (lower is better)',
   run() {
     const measured = measureInterleaved(cases(), { rounds: ROUNDS, batch: BATCH });
-    const rows: Row[] = [];
-    for (const [name, nsPerOp] of measured) {
-      const versus = TARGETS[name];
-      rows.push(versus === undefined ? { name, nsPerOp } : { name, nsPerOp, versus });
-      if (name === 'isotel span start+stop, 2 handlers') {
-        rows.push({
-          name: 'isotel span start+stop, 2 handlers (vs OpenTelemetry SDK)',
-          nsPerOp,
+    const rows = rowsOf(measured, TARGETS, {
+      'isotel span start+stop, 2 handlers': [
+        {
+          label: 'vs OpenTelemetry SDK',
           versus: { name: 'OpenTelemetry SDK span (BasicTracerProvider, recording, no exporter)', minSpeedup: 15 },
-        });
-        rows.push({
-          name: 'isotel span start+stop, 2 handlers (vs traceSync reading the clock)',
-          nsPerOp,
+        },
+        {
+          label: 'vs traceSync reading the clock',
           versus: { name: 'TracingChannel.traceSync, start+end subscribers reading performance.now()' },
-        });
-      }
-    }
+        },
+      ],
+    });
     if (counter < 0) throw new Error('unreachable: keeps the handlers’ work observable');
     return {
       title: this.title,
