@@ -1,6 +1,6 @@
 import type { CatalogTelemetry } from '../catalog/catalog-telemetry.js';
 import type { Catalog } from '../catalog/define-catalog.js';
-import { activeContext, type TelemetryContext } from '../context/context.js';
+import { activeContext, contextSlot, type TelemetryContext } from '../context/context.js';
 import { bind, type ContextValues, withAmbientCorrelation, withContext } from '../context/with-context.js';
 import { TelemetryControl } from '../control/telemetry-control.js';
 import { IsotelError } from '../errors/isotel-error.js';
@@ -69,6 +69,8 @@ export class Telemetry {
   // only ever holds booleans, so a bare `if (x)` compiles to a full truthiness test (false, '',
   // 0, NaN, 0n...), where a strict comparison is one pointer comparison.
   #live = false;
+  // the shared context slot, whose flag #ambient reads
+  readonly #context = contextSlot();
   // spans resolve their three names' handlers once per prefix and dispatch to them directly
   readonly #spans = new SpanRecorder({
     resolve: (name) => this.#registry.resolve(name),
@@ -125,13 +127,7 @@ export class Telemetry {
       return;
     }
     if (typeof measurements === 'function') this.#emitLazy(handlers, name, measurements);
-    else
-      this.#deliver(
-        handlers,
-        name,
-        measurements ?? EMPTY_MEASUREMENTS,
-        withAmbientCorrelation(metadata ?? EMPTY_METADATA),
-      );
+    else this.#deliver(handlers, name, measurements ?? EMPTY_MEASUREMENTS, this.#ambient(metadata ?? EMPTY_METADATA));
   }
 
   /** Emits `{ count }` (default 1). */
@@ -353,7 +349,14 @@ export class Telemetry {
   // `handlers` is the snapshot taken when the emit began: a handler attached meanwhile waits for
   // the next emit, and one detached meanwhile (by itself or another handler) is skipped.
   #dispatch(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
-    this.#deliver(handlers, name, m, withAmbientCorrelation(md));
+    this.#deliver(handlers, name, m, this.#ambient(md));
+  }
+
+  // The metadata with the ambient correlation id. Until a scope may have been entered this is one
+  // field read: calls through imported functions each cost V8 a binding load, a hole check and a
+  // target check in every emit (Node runs the package as separate ES modules).
+  #ambient(md: Metadata): Metadata {
+    return this.#context.inUse === false ? md : withAmbientCorrelation(md);
   }
 
   // Delivery proper; span events come here directly, their metadata already carrying the ambient

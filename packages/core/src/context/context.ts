@@ -95,6 +95,11 @@ export function enterScope<A, R>(context: TelemetryContext | undefined, fn: (arg
   return slot.manager.with(context, fn, arg);
 }
 
+/** The shared slot, for a hot path that checks `inUse` itself before calling {@link activeContext}. */
+export function contextSlot(): { readonly inUse: boolean } {
+  return slot;
+}
+
 /** The context in force, if any. */
 export function activeContext(): TelemetryContext | undefined {
   return slot.inUse === true ? slot.manager.active() : undefined;
