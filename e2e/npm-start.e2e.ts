@@ -1,19 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@isotel/core/playwright';
+import { freePort } from '../scripts/free-port.mjs';
 
 // `npm start` in development mode (Vite dev server on the packages' sources, dev collector),
 // driven in Chromium: the rest of the suite runs against the production build.
 const playgroundDir = fileURLToPath(new URL('../playground/', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let child: ChildProcess | undefined;
 test.afterEach(async () => {

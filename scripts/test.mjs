@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, '.reports');
@@ -67,7 +68,16 @@ ok =
     '--reporter=json',
     `--outputFile.json=${join(reports, 'vitest.json')}`,
   ]) && ok;
-ok = run('e2e tests', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']) && ok;
+// the e2e servers listen on ports the OS has free now, unless the caller fixed them
+const e2eEnv = { ...process.env };
+const taken = new Set();
+for (const key of ['E2E_PORT', 'E2E_LAB_PORT', 'E2E_COLLECTOR_PORT']) {
+  let port = await freePort();
+  while (taken.has(port)) port = await freePort();
+  taken.add(port);
+  e2eEnv[key] ??= String(port);
+}
+ok = run('e2e tests', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], { env: e2eEnv }) && ok;
 
 let passed = 0;
 let failed = 0;
