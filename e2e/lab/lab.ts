@@ -1,5 +1,6 @@
 import * as core from '@isotel/core';
 import * as browser from '@isotel/core/browser';
+import { type DevtoolsHandle, mountDevtools } from '@isotel/devtools/production';
 
 /** Options the e2e tests pass to {@link startExporter} (functions cannot cross page.evaluate). */
 type LabExporterOptions = Omit<browser.BrowserExporterOptions, 'fetch' | 'now' | 'random' | 'schedule'>;
@@ -31,6 +32,14 @@ function emitNumbered(name: string, count: number, from: number, tab: string): v
   for (let i = from; i < from + count; i++) t.emit(name, { value: i }, { index: i, tab });
 }
 
+let devtools: DevtoolsHandle | undefined;
+
+/** Mounts the devtools panel, open, watching the collector at `collectorUrl` (remote mode). */
+function watchCollector(collectorUrl: string, adminToken: string): void {
+  devtools?.unmount();
+  devtools = mountDevtools(document.body, { collectorUrl, adminToken, initialIsOpen: true });
+}
+
 declare global {
   interface Window {
     isotelLab: {
@@ -38,6 +47,7 @@ declare global {
       browser: typeof browser;
       startExporter: typeof startExporter;
       emitNumbered: typeof emitNumbered;
+      watchCollector: typeof watchCollector;
       stats(): browser.ExporterStats;
       flush(): Promise<void>;
     };
@@ -49,6 +59,7 @@ window.isotelLab = {
   browser,
   startExporter,
   emitNumbered,
+  watchCollector,
   stats: () => current().exporter.stats(),
   flush: () => current().exporter.flush(),
 };
