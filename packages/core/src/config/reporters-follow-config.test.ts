@@ -1,7 +1,7 @@
 // Reporters follow config.set live: on/off, the /metrics port, the StatsD endpoint and batch size.
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../../../scripts/free-port.mjs';
 import { createTelemetry } from '../bus/telemetry.js';
 import { counter } from '../metrics/definitions.js';
 import { serveMetrics } from '../node/prometheus/metrics-server.js';
@@ -23,15 +23,6 @@ async function until<T>(probe: () => Promise<T | undefined>, timeout = 3000): Pr
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function udpAgent() {

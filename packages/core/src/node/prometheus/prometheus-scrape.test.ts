@@ -1,10 +1,10 @@
 // A real Prometheus scrapes the reporter's /metrics; PromQL sees what the test emitted.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../../../scripts/free-port.mjs';
 import { createTelemetry } from '../../bus/telemetry.js';
 import { counter, distribution } from '../../metrics/definitions.js';
 import { type MetricsServer, serveMetrics } from './metrics-server.js';
@@ -15,17 +15,6 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const available = existsSync(PROMETHEUS);
 // `npm test` installs prometheus when it runs as root; without root a missing binary is a skip
 const skipReason = !available && !isRoot ? `${PROMETHEUS} is missing (apt-get install prometheus needs root)` : '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(skipReason !== '')(`a real Prometheus scraping /metrics ${skipReason}`, () => {
   const t = createTelemetry();
@@ -49,8 +38,7 @@ describe.skipIf(skipReason !== '')(`a real Prometheus scraping /metrics ${skipRe
     // 100 payments before the first scrape: 50 take 50 ms, 50 take 300 ms
     for (let i = 0; i < 100; i++) t.emit('checkout.payment.stop', { duration: i < 50 ? 50 : 300 }, { method: 'card' });
     // a steady 100 events per second for rate(): each tick emits what the clock says is due
-    // since the start, so a tick that a busy machine delays is caught up at the next one (fixed
-    // 20 per 200 ms tick lost events with every late tick and measured 70/s under load)
+    // since the start, so a tick that a busy machine delays is caught up at the next one
     const start = performance.now();
     let emitted = 0;
     ticker = setInterval(() => {
