@@ -34,7 +34,10 @@ test('the panel streams a server bus and detaches a server handler after the con
 
   await page.goto(`${labOrigin}/`);
   await expect(page.locator('#status')).toHaveText('ready');
-  await page.evaluate(([collectorUrl, token]) => window.isotelLab.watchCollector(collectorUrl, token), [url, ADMIN] as const);
+  await page.evaluate(([collectorUrl, token]) => window.isotelLab.watchCollector(collectorUrl, token), [
+    url,
+    ADMIN,
+  ] as const);
   const panel = page.getByRole('region', { name: 'isotel devtools' });
   await expect(panel).toContainText(url);
 
