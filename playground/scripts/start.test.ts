@@ -42,14 +42,20 @@ function start(env: Record<string, string>) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
+/** `npm start` on two free ports, once it says both servers are up. */
+async function startedOnFreePorts() {
+  const playground = await freePort();
+  const collector = await freePort();
+  const run = start({ PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) });
+  await expect
+    .poll(() => run.output().stdout, { timeout: 45_000, interval: 100 })
+    .toContain('Press Ctrl-C to stop both.');
+  return { run, playground, collector };
+}
+
 describe('npm start', () => {
   it('serves the playground and the dev collector, prints both URLs, and stops on SIGTERM', async () => {
-    const playground = await freePort();
-    const collector = await freePort();
-    const run = start({ PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) });
-    await expect
-      .poll(() => run.output().stdout, { timeout: 45_000, interval: 100 })
-      .toContain('Press Ctrl-C to stop both.');
+    const { run, playground, collector } = await startedOnFreePorts();
     const { stdout } = run.output();
     expect(stdout).toContain(`http://127.0.0.1:${playground}/`);
     expect(stdout).toContain(`http://127.0.0.1:${collector}`);
@@ -81,12 +87,7 @@ describe('npm start', () => {
   }, 90_000);
 
   it('stops both on Ctrl-C (SIGINT) and exits 0', async () => {
-    const playground = await freePort();
-    const collector = await freePort();
-    const run = start({ PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) });
-    await expect
-      .poll(() => run.output().stdout, { timeout: 45_000, interval: 100 })
-      .toContain('Press Ctrl-C to stop both.');
+    const { run, playground, collector } = await startedOnFreePorts();
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     await expect(fetch(`http://127.0.0.1:${collector}/metrics`)).rejects.toThrow();
