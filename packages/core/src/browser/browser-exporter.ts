@@ -192,6 +192,8 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     logger().warn('The browser exporter failed to use its storage.', error);
   }
 
+  // One flush timer at a time, at the earliest time asked for, never before a pending retry time.
+  // A retry (`replace`) moves the timer to its own time: an earlier wake-up would only be skipped.
   #scheduleFlush(delayMs: number, replace = false): void {
     if (this.#closed !== undefined) return;
     const now = this.#o.now();
