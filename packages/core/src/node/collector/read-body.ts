@@ -3,8 +3,10 @@ export type BodyResult =
   | { readonly ok: true; readonly text: string; readonly bytes: number }
   | { readonly ok: false; readonly reason: 'too_large' | 'unreadable' };
 
-const TOO_LARGE: BodyResult = Object.freeze({ ok: false, reason: 'too_large' });
-const UNREADABLE: BodyResult = Object.freeze({ ok: false, reason: 'unreadable' });
+/** The result for a body over its limit. */
+export const BODY_TOO_LARGE: BodyResult = Object.freeze({ ok: false, reason: 'too_large' });
+/** The result for a body that could not be read. */
+export const BODY_UNREADABLE: BodyResult = Object.freeze({ ok: false, reason: 'unreadable' });
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads a body straight from its source, under a byte limit, and throws the rest away on `discard`. */
@@ -34,15 +36,9 @@ export function decodeBody(chunks: readonly Uint8Array[], total: number): BodyRe
   try {
     return { ok: true, text: decoder.decode(join(chunks, total)), bytes: total };
   } catch {
-    return UNREADABLE; // not valid UTF-8
+    return BODY_UNREADABLE; // not valid UTF-8
   }
 }
-
-/** The result for a body over its limit. */
-export const BODY_TOO_LARGE = TOO_LARGE;
-
-/** The result for a body that could not be read. */
-export const BODY_UNREADABLE = UNREADABLE;
 
 /**
  * Reads a request body as UTF-8 text, at most `limit` bytes. A declared `Content-Length` over the
@@ -55,7 +51,7 @@ export async function readBody(request: Request, limit: number): Promise<BodyRes
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
     await request.body?.cancel().catch(() => undefined);
-    return TOO_LARGE;
+    return BODY_TOO_LARGE;
   }
   const body = request.body;
   if (body === null) return { ok: true, text: '', bytes: 0 };
@@ -69,12 +65,12 @@ export async function readBody(request: Request, limit: number): Promise<BodyRes
       total += value.byteLength;
       if (total > limit) {
         await reader.cancel().catch(() => undefined);
-        return TOO_LARGE;
+        return BODY_TOO_LARGE;
       }
       chunks.push(value);
     }
   } catch {
-    return UNREADABLE;
+    return BODY_UNREADABLE;
   }
   return decodeBody(chunks, total);
 }
