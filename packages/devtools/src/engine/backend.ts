@@ -23,8 +23,6 @@ export interface BackendStats {
 export interface DevtoolsBackend {
   /** Shown in the header (`in-page bus`, the collector URL). */
   readonly label: string;
-  /** Whether the Handlers tab offers Detach (both the in-page bus and a collector do). */
-  readonly canDetach: boolean;
   /** Starts delivering events; returns the function that stops. */
   subscribe(sink: EventSink, onError: (message: string | undefined) => void): () => void;
   handlers(): Promise<readonly HandlerInfo[]>;

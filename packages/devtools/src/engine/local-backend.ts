@@ -12,7 +12,6 @@ let instances = 0;
 /** The in-page bus as a devtools backend. */
 export class LocalBackend implements DevtoolsBackend {
   readonly label = 'in-page bus';
-  readonly canDetach = true;
   readonly #t: Telemetry;
   readonly #handlerId = `${DEVTOOLS_HANDLER_PREFIX}${++instances}`;
 

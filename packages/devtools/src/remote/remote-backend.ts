@@ -56,7 +56,6 @@ function recordToEvent(value: unknown, sink: EventSink): void {
  */
 export class RemoteBackend implements DevtoolsBackend {
   readonly label: string;
-  readonly canDetach = true;
   readonly #base: string;
   readonly #headers: Record<string, string>;
   readonly #client = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 250 } } });

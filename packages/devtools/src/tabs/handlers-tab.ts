@@ -115,7 +115,6 @@ export class HandlersTab extends PollingTab implements Tab {
       return;
     }
     if (this.#table.parentNode !== this.#body) replaceChildren(this.#body, this.#table);
-    const canDetach = this.#ctx.backend().canDetach;
     const seen = new Set<string>();
     let previous: Element | null = null;
     for (const handler of this.#handlers) {
@@ -142,7 +141,7 @@ export class HandlersTab extends PollingTab implements Tab {
       setText(lastError, handler.lastError ?? '');
       lastError.className = 'error';
       setText(onFailure, handler.onFailure);
-      const mode = !canDetach ? 'none' : this.#confirming === handler.id ? 'confirm' : 'detach';
+      const mode = this.#confirming === handler.id ? 'confirm' : 'detach';
       if (row.mode !== mode) {
         row.mode = mode;
         replaceChildren(row.action, ...this.#actions(handler.id, mode));
@@ -160,7 +159,6 @@ export class HandlersTab extends PollingTab implements Tab {
   }
 
   #actions(id: string, mode: string): HTMLElement[] {
-    if (mode === 'none') return [];
     if (mode === 'detach') {
       return [
         h('button', { type: 'button', 'data-action': 'detach', 'data-id': id, 'aria-label': `Detach ${id}` }, 'Detach'),
