@@ -121,7 +121,7 @@ export class HandlersTab extends PollingTab implements Tab {
       seen.add(handler.id);
       let row = this.#rows.get(handler.id);
       if (!row) {
-        const cells = [h('td'), h('td'), h('td'), h('td'), h('td')];
+        const cells = [h('td'), h('td'), h('td'), h('td', { class: 'error' }), h('td')];
         const action = h('td');
         const tr = h('tr', {}, h('th', { scope: 'row' }, handler.id), ...cells, action);
         row = { tr, cells, action, mode: '' };
@@ -139,7 +139,6 @@ export class HandlersTab extends PollingTab implements Tab {
       setText(failures, String(handler.failures));
       failures.className = handler.failures > 0 ? 'error' : '';
       setText(lastError, handler.lastError ?? '');
-      lastError.className = 'error';
       setText(onFailure, handler.onFailure);
       const mode = this.#confirming === handler.id ? 'confirm' : 'detach';
       if (row.mode !== mode) {
