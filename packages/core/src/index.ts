@@ -81,6 +81,7 @@ export type {
   SpanMetadataOf,
   SpanPrefixOf,
 } from './catalog/schema.js';
+export { type SpanEventSpecs, type SpanEventsOptions, spanEvents } from './catalog/span-events.js';
 export {
   type ControlInput,
   type ControlState,

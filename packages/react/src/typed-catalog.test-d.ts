@@ -1,4 +1,4 @@
-import { createTelemetry, defineCatalog, type Metadata, type Telemetry } from '@isotel/core';
+import { createTelemetry, defineCatalog, type Metadata, spanEvents, type Telemetry } from '@isotel/core';
 import { expectTypeOf } from 'vitest';
 import {
   type MountSpanHandle,
@@ -12,9 +12,8 @@ import {
 } from './index.js';
 
 const catalog = defineCatalog({
-  'checkout.payment.start': { metadata: { orderId: 'string' } },
-  'checkout.payment.stop': { measurements: { duration: 'number' }, metadata: { orderId: 'string' } },
-  'checkout.page.start': { metadata: { step: 'string' } },
+  ...spanEvents('checkout.payment', { metadata: { orderId: 'string' } }),
+  ...spanEvents('checkout.page', { metadata: { step: 'string' } }),
   'cart.item.added': { measurements: { count: 'number' }, metadata: { sku: 'string' } },
 });
 
@@ -52,7 +51,7 @@ export function TypedByProvider() {
   const t = useTelemetry<typeof typed>();
   expectTypeOf(t).toEqualTypeOf<typeof typed>();
   const emit = useEmit<typeof typed>();
-  emit('checkout.payment.stop', { duration: 3 }, { orderId: 'o-2' });
+  emit('checkout.payment.stop', { duration: 3, monotonicTime: 4 }, { orderId: 'o-2' });
   // @ts-expect-error a name the catalog does not describe
   emit('checkout.payment.stpo', { duration: 3 }, { orderId: 'o-2' });
   useTelemetrySpan<typeof typed>('checkout.page');

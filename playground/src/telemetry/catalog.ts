@@ -1,29 +1,8 @@
-import { defineCatalog, type EventSpec } from '@isotel/core';
+import { defineCatalog, spanEvents } from '@isotel/core';
 
 // Every event the playground ships to its dev collector. The collector validates incoming
 // events against it (strict): an unknown name or an undeclared measurement is refused and
 // counted in `/v1/stats`, so a typo in the app shows up there instead of as a silent new series.
-
-const START = { monotonicTime: 'number', systemTime: 'number' } as const;
-const END = { duration: 'number', monotonicTime: 'number' } as const;
-
-/** The three events of a span: `.start`, `.stop` and `.exception`. */
-function span<const P extends string>(
-  prefix: P,
-  description: string,
-  metadata: NonNullable<EventSpec['metadata']>,
-): Record<`${P}.${'start' | 'stop' | 'exception'}`, EventSpec> {
-  const events: Record<string, EventSpec> = {
-    [`${prefix}.start`]: { description: `${description} (start).`, measurements: START, metadata },
-    [`${prefix}.stop`]: { description: `${description} (done).`, measurements: END, metadata },
-    [`${prefix}.exception`]: {
-      description: `${description} (failed).`,
-      measurements: END,
-      metadata: { ...metadata, kind: 'string', error: 'unknown' },
-    },
-  };
-  return events;
-}
 
 /** The playground's events. */
 export const playgroundCatalog = defineCatalog({
@@ -47,9 +26,15 @@ export const playgroundCatalog = defineCatalog({
     measurements: { count: 'number' },
     metadata: { sku: 'string' },
   },
-  ...span('shop.checkout.order', 'Placing an order', { orderId: 'string', backend: 'string' }),
-  ...span('shop.checkout.stock', 'Reserving stock', { orderId: 'string' }),
-  ...span('shop.checkout.payment', 'Charging the card', { orderId: 'string', backend: 'string' }),
+  ...spanEvents('shop.checkout.order', {
+    description: 'Placing an order',
+    metadata: { orderId: 'string', backend: 'string' },
+  }),
+  ...spanEvents('shop.checkout.stock', { description: 'Reserving stock', metadata: { orderId: 'string' } }),
+  ...spanEvents('shop.checkout.payment', {
+    description: 'Charging the card',
+    metadata: { orderId: 'string', backend: 'string' },
+  }),
   'shop.checkout.confirmed': {
     description: 'An order was paid and confirmed.',
     measurements: { count: 'number' },

@@ -2,6 +2,7 @@ import { expectTypeOf } from 'vitest';
 import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
 import type { Span } from '../span/types.js';
 import { defineCatalog } from './define-catalog.js';
+import { spanEvents } from './span-events.js';
 
 const catalog = defineCatalog({
   'checkout.payment.start': { metadata: { orderId: 'string' } },
@@ -55,3 +56,21 @@ const plain = createTelemetry();
 expectTypeOf(plain).toEqualTypeOf<Telemetry>();
 plain.emit(`dynamic.${String(Math.random())}`, { anything: 1 }, { any: 'thing' });
 plain.span('any.prefix', undefined, () => undefined);
+
+// spanEvents declares a span's three events with the measurements spans emit
+const spans = createTelemetry({
+  catalog: defineCatalog({
+    ...spanEvents('upload.file', { metadata: { bytes: 'number', mime: 'string?' } }),
+    ...spanEvents('app.boot'),
+  }),
+});
+spans.span('upload.file', { bytes: 10 }, () => 1);
+spans.span('app.boot', {}, () => 1);
+spans.emit('upload.file.stop', { duration: 1, monotonicTime: 2 }, { bytes: 10 });
+spans.emit('upload.file.exception', { duration: 1, monotonicTime: 2 }, { bytes: 10, kind: 'error', error: null });
+// @ts-expect-error the start metadata requires bytes as a number
+spans.span('upload.file', { bytes: '10' }, () => 1);
+// @ts-expect-error a span's stop event has no retries measurement
+spans.emit('upload.file.stop', { duration: 1, monotonicTime: 2, retries: 1 }, { bytes: 10 });
+// @ts-expect-error an exception event carries kind
+spans.emit('upload.file.exception', { duration: 1, monotonicTime: 2 }, { bytes: 10, error: null });

@@ -1,0 +1,71 @@
+import { IsotelError } from '../errors/isotel-error.js';
+import type { FieldSpec } from './schema.js';
+
+// What `span` and `startSpan` put in the measurements of each event (DESIGN.md §4).
+const START = Object.freeze({ monotonicTime: 'number', systemTime: 'number' } as const);
+const END = Object.freeze({ duration: 'number', monotonicTime: 'number' } as const);
+// and what `.exception` adds to the metadata: `kind` ('error' | 'throw') and the thrown value
+const FAILURE = Object.freeze({ kind: 'string', error: 'unknown' } as const);
+
+type MetadataSpec = Readonly<Record<string, FieldSpec>>;
+
+/** What {@link spanEvents} says about a span's three events. */
+export interface SpanEventsOptions<M extends MetadataSpec> {
+  /** What the span measures; each event's description adds `start`, `stop` or `exception`. */
+  readonly description?: string;
+  /** The metadata the span is started with, declared on all three events. */
+  readonly metadata?: M;
+}
+
+/** The catalog entries {@link spanEvents} returns for `prefix`. */
+export type SpanEventSpecs<P extends string, M extends MetadataSpec> = {
+  readonly [K in `${P}.start`]: {
+    readonly measurements: typeof START;
+    readonly metadata: M;
+    readonly description?: string;
+  };
+} & {
+  readonly [K in `${P}.stop`]: {
+    readonly measurements: typeof END;
+    readonly metadata: M;
+    readonly description?: string;
+  };
+} & {
+  readonly [K in `${P}.exception`]: {
+    readonly measurements: typeof END;
+    readonly metadata: M & typeof FAILURE;
+    readonly description?: string;
+  };
+};
+
+/**
+ * The `.start`, `.stop` and `.exception` catalog entries of a span, with the measurements that
+ * `span`/`startSpan` emit, so a catalog that validates remote events accepts real spans. Spread
+ * it into {@link defineCatalog}.
+ *
+ * @example
+ * const catalog = defineCatalog({
+ *   ...spanEvents('checkout.payment', { description: 'Charging the card', metadata: { orderId: 'string' } }),
+ * })
+ */
+export function spanEvents<const P extends string, const M extends MetadataSpec = Record<never, FieldSpec>>(
+  prefix: P,
+  options: SpanEventsOptions<M> = {},
+): SpanEventSpecs<P, M> {
+  if (typeof prefix !== 'string' || prefix.length === 0) {
+    throw new IsotelError(
+      'invalid_catalog',
+      `A span prefix must be a non-empty string, got ${JSON.stringify(prefix)}.`,
+    );
+  }
+  const metadata = (options.metadata ?? {}) as M;
+  const entry = (suffix: string, measurements: typeof START | typeof END, md: MetadataSpec) =>
+    options.description === undefined
+      ? { measurements, metadata: md }
+      : { measurements, metadata: md, description: `${options.description}: ${suffix}` };
+  return {
+    [`${prefix}.start`]: entry('start', START, metadata),
+    [`${prefix}.stop`]: entry('stop', END, metadata),
+    [`${prefix}.exception`]: entry('exception', END, { ...metadata, ...FAILURE }),
+  } as SpanEventSpecs<P, M>;
+}
