@@ -81,7 +81,12 @@ export type {
   SpanMetadataOf,
   SpanPrefixOf,
 } from './catalog/schema.js';
-export { type SpanEventSpecs, type SpanEventsOptions, spanEvents } from './catalog/span-events.js';
+export {
+  type SpanEventSpec,
+  type SpanEventSpecs,
+  type SpanEventsOptions,
+  spanEvents,
+} from './catalog/span-events.js';
 export {
   type ControlInput,
   type ControlState,

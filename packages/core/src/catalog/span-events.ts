@@ -17,25 +17,18 @@ export interface SpanEventsOptions<M extends MetadataSpec> {
   readonly metadata?: M;
 }
 
+/** One of the entries {@link spanEvents} returns. */
+export interface SpanEventSpec<Ms, Md> {
+  readonly measurements: Ms;
+  readonly metadata: Md;
+  readonly description?: string;
+}
+
 /** The catalog entries {@link spanEvents} returns for `prefix`. */
 export type SpanEventSpecs<P extends string, M extends MetadataSpec> = {
-  readonly [K in `${P}.start`]: {
-    readonly measurements: typeof START;
-    readonly metadata: M;
-    readonly description?: string;
-  };
-} & {
-  readonly [K in `${P}.stop`]: {
-    readonly measurements: typeof END;
-    readonly metadata: M;
-    readonly description?: string;
-  };
-} & {
-  readonly [K in `${P}.exception`]: {
-    readonly measurements: typeof END;
-    readonly metadata: M & typeof FAILURE;
-    readonly description?: string;
-  };
+  readonly [K in `${P}.start`]: SpanEventSpec<typeof START, M>;
+} & { readonly [K in `${P}.stop`]: SpanEventSpec<typeof END, M> } & {
+  readonly [K in `${P}.exception`]: SpanEventSpec<typeof END, M & typeof FAILURE>;
 };
 
 /**
