@@ -74,6 +74,23 @@ export function formatValue(value: unknown, indent?: number): string {
   }
 }
 
+/**
+ * Formats measurements for a one-line summary, `duration=80.6 count=1`: fractions rounded to
+ * three decimals (three significant digits below 1), since clock readings carry float noise.
+ * The event detail shows the exact values.
+ */
+export function formatMeasurements(measurements: unknown): string {
+  if (typeof measurements !== 'object' || measurements === null) return formatValue(measurements);
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(measurements)) parts.push(`${key}=${formatReading(value)}`);
+  return parts.join(' ');
+}
+
+function formatReading(value: unknown): string {
+  if (typeof value !== 'number' || Number.isInteger(value) || !Number.isFinite(value)) return formatValue(value);
+  return String(Math.abs(value) >= 1 ? Number(value.toFixed(3)) : Number(value.toPrecision(3)));
+}
+
 /** Formats an error (or anything thrown) as its message. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

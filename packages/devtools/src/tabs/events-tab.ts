@@ -1,4 +1,4 @@
-import { formatValue, h, replaceChildren } from '../engine/dom.js';
+import { formatMeasurements, h, replaceChildren } from '../engine/dom.js';
 import type { EventEntry } from '../engine/ring-buffer.js';
 import { ROW_HEIGHT } from '../engine/styles.js';
 import { EventDetail } from './event-detail.js';
@@ -270,7 +270,7 @@ export class EventsTab implements Tab {
       const [timeCell, nameCell, summaryCell] = row.children;
       if (timeCell) timeCell.textContent = time(entry.time);
       if (nameCell) nameCell.textContent = entry.name;
-      if (summaryCell) summaryCell.textContent = formatValue(entry.measurements);
+      if (summaryCell) summaryCell.textContent = formatMeasurements(entry.measurements);
     }
     for (let i = used; i < this.#rows.length; i++) this.#rows[i]?.remove();
   }
