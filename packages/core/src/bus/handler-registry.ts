@@ -1,5 +1,5 @@
 import { IsotelError } from '../errors/isotel-error.js';
-import { isValidName, matchSegments, type Pattern, parsePattern } from './pattern.js';
+import { isValidName, matchName, type Pattern, parsePattern } from './pattern.js';
 import type { AttachOptions, FailurePolicy, Handler, HandlerInfo } from './types.js';
 
 /** One attached handler. Mutable counters live here so dispatch does not allocate. */
@@ -108,9 +108,9 @@ export class HandlerRegistry {
     let wildcard = false;
     for (const pattern of parsed) {
       if (pattern.exact) {
-        const list = this.#exact.get(pattern.source);
-        if (list === undefined) this.#exact.set(pattern.source, [entry]);
-        else if (!list.includes(entry)) list.push(entry);
+        // replaced, never pushed to: a resolved list may be this very array
+        const list = this.#exact.get(pattern.source) ?? EMPTY;
+        if (!list.includes(entry)) this.#exact.set(pattern.source, [...list, entry]);
       } else {
         wildcard = true;
       }
@@ -155,25 +155,20 @@ export class HandlerRegistry {
     return result;
   }
 
+  // The exact list and the matching wildcard handlers, both already in attach order, merged.
   #collect(name: string): readonly HandlerEntry[] {
-    if (this.#byId.size === 0) return EMPTY;
-    const exact = this.#exact.get(name);
-    const found: HandlerEntry[] = exact === undefined ? [] : [...exact];
-    if (this.#wildcard.length > 0) {
-      const segments = name.split('.');
-      for (const entry of this.#wildcard) {
-        if (found.includes(entry)) continue;
-        for (const pattern of entry.patterns) {
-          if (!pattern.exact && matchSegments(pattern.segments, segments)) {
-            found.push(entry);
-            break;
-          }
+    const exact = this.#exact.get(name) ?? EMPTY;
+    let matched: HandlerEntry[] | undefined;
+    for (const entry of this.#wildcard) {
+      for (const pattern of entry.patterns) {
+        if (!pattern.exact && matchName(pattern.segments, name)) {
+          (matched ??= []).push(entry);
+          break;
         }
       }
     }
-    if (found.length === 0) return EMPTY;
-    found.sort((a, b) => a.seq - b.seq);
-    return found;
+    if (matched === undefined) return exact;
+    return exact.length === 0 ? matched : mergeInAttachOrder(exact, matched);
   }
 
   entries(): IterableIterator<HandlerEntry> {
@@ -195,4 +190,24 @@ export class HandlerRegistry {
   #invalidate(): void {
     this.cache.clear();
   }
+}
+
+// Merges two lists sorted by `seq`; a handler in both (an exact and a wildcard pattern) once.
+function mergeInAttachOrder(a: readonly HandlerEntry[], b: readonly HandlerEntry[]): HandlerEntry[] {
+  const out: HandlerEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.seq < y.seq)) {
+      out.push(x as HandlerEntry);
+      i++;
+    } else {
+      if (x === y) i++;
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
 }

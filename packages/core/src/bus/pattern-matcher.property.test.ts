@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidName, matches, matchSegments, parsePattern } from './pattern.js';
+import { isValidName, matches, matchName, parsePattern } from './pattern.js';
 
 // The obviously-correct reference: match the first pattern segment and recurse on the rest.
 // `**` either matches nothing (skip it) or swallows one more name segment (keep it).
@@ -18,12 +18,22 @@ const name = fc.array(segment, { minLength: 1, maxLength: 7 });
 const pattern = fc.array(fc.oneof(segment, fc.constant('*'), fc.constant('**')), { minLength: 1, maxLength: 6 });
 
 describe('the pattern matcher agrees with a recursive reference matcher', () => {
-  it('matchSegments(pattern, name) === reference(pattern, name) for random patterns and names', () => {
+  it('matchName(pattern, name) === reference(pattern, name) for random patterns and names', () => {
     fc.assert(
       fc.property(pattern, name, (p, n) => {
-        expect(matchSegments(p, n)).toBe(reference(p, n));
+        expect(matchName(p, n.join('.'))).toBe(reference(p, n));
       }),
       { numRuns: 5000 },
+    );
+  });
+
+  it('reads any string as split(".") does, empty segments included', () => {
+    const anyName = fc.array(fc.constantFrom('a', 'b', 'ab', ''), { minLength: 1, maxLength: 7 });
+    fc.assert(
+      fc.property(pattern, anyName, (p, n) => {
+        expect(matchName(p, n.join('.'))).toBe(reference(p, n));
+      }),
+      { numRuns: 3000 },
     );
   });
 
@@ -74,7 +84,7 @@ describe('a valid pattern without wildcards is an exact name', () => {
       fc.property(exactName, exactName, (p, n) => {
         fc.pre(p !== n);
         expect(matches(p, n)).toBe(false);
-        expect(matchSegments(p.split('.'), n.split('.'))).toBe(false);
+        expect(matchName(p.split('.'), n)).toBe(false);
       }),
     );
   });

@@ -55,29 +55,42 @@ export function parsePattern(source: unknown): Pattern {
 }
 
 /**
- * True when the segments of a name match the pattern's segments. Greedy with backtracking to the
- * last `**` only (the classic wildcard algorithm): no allocation, O(pattern × name) at worst.
+ * True when `name`'s dot-separated segments match the pattern's segments. Greedy with
+ * backtracking to the last `**` only (the classic wildcard algorithm), over offsets into `name`:
+ * no split and no allocation, O(pattern × name) at worst. Any string is read as
+ * `name.split('.')` would read it.
  *
- * @example matchSegments(['a', '**'], ['a', 'b', 'c']) // true
+ * @example matchName(['a', '**'], 'a.b.c') // true
  */
-export function matchSegments(pattern: readonly string[], name: readonly string[]): boolean {
+export function matchName(pattern: readonly string[], name: string): boolean {
+  const end = name.length;
   let p = 0;
+  // offset of the current name segment; end + 1 once every segment is consumed
   let n = 0;
-  // where the last `**` was seen, and how many name segments it has swallowed so far
+  // where the last `**` was seen, and the offset of the first segment it has not swallowed
   let globstar = -1;
   let resume = 0;
-  while (n < name.length) {
+  while (n <= end) {
     const segment = pattern[p];
     if (segment === '**') {
       globstar = p++;
       resume = n;
-    } else if (segment !== undefined && (segment === '*' || segment === name[n])) {
+      continue;
+    }
+    const dot = name.indexOf('.', n);
+    const segmentEnd = dot === -1 ? end : dot;
+    if (
+      segment !== undefined &&
+      (segment === '*' || (segment.length === segmentEnd - n && name.startsWith(segment, n)))
+    ) {
       p++;
-      n++;
+      n = segmentEnd + 1;
     } else if (globstar >= 0) {
       // let the last `**` swallow one more segment and retry from just after it
       p = globstar + 1;
-      n = ++resume;
+      const next = name.indexOf('.', resume);
+      resume = next === -1 ? end + 1 : next + 1;
+      n = resume;
     } else {
       return false;
     }
@@ -95,5 +108,5 @@ export function matchSegments(pattern: readonly string[], name: readonly string[
 export function matches(pattern: string | Pattern, name: string): boolean {
   const parsed = typeof pattern === 'string' ? parsePattern(pattern) : pattern;
   if (parsed.exact) return parsed.source === name;
-  return matchSegments(parsed.segments, name.split('.'));
+  return matchName(parsed.segments, name);
 }

@@ -9,7 +9,7 @@ import { NOOP_SPAN } from '../span/noop-span.js';
 import { SpanRecorder } from '../span/span-recorder.js';
 import type { Span } from '../span/types.js';
 import { type HandlerEntry, HandlerRegistry, INVALID_NAME } from './handler-registry.js';
-import { matchSegments, parsePattern } from './pattern.js';
+import { matchName, parsePattern } from './pattern.js';
 import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Metadata } from './types.js';
 
 /** The event isotel emits when a handler throws or rejects. */
@@ -412,7 +412,7 @@ export class Telemetry {
 // listHandlers' filter: a plain prefix lists handlers that can receive some event under it;
 // a pattern lists handlers whose own pattern it matches segment by segment.
 function overlaps(filter: readonly string[], handler: readonly string[]): boolean {
-  if (filter.includes('*') || filter.includes('**')) return matchSegments(filter, handler);
+  if (filter.includes('*') || filter.includes('**')) return matchName(filter, handler.join('.'));
   for (let i = 0; i < filter.length; i++) {
     const s = handler[i];
     if (s === '**') return true;
