@@ -158,16 +158,11 @@ export class HandlerRegistry {
   // The exact list and the matching wildcard handlers, both already in attach order, merged.
   #collect(name: string): readonly HandlerEntry[] {
     const exact = this.#exact.get(name) ?? EMPTY;
-    let matched: HandlerEntry[] | undefined;
+    const matched: HandlerEntry[] = [];
     for (const entry of this.#wildcard) {
-      for (const pattern of entry.patterns) {
-        if (!pattern.exact && matchName(pattern.segments, name)) {
-          (matched ??= []).push(entry);
-          break;
-        }
-      }
+      if (matchesWildcard(entry, name)) matched.push(entry);
     }
-    if (matched === undefined) return exact;
+    if (matched.length === 0) return exact;
     return exact.length === 0 ? matched : mergeInAttachOrder(exact, matched);
   }
 
@@ -190,6 +185,14 @@ export class HandlerRegistry {
   #invalidate(): void {
     this.cache.clear();
   }
+}
+
+// True when one of the entry's wildcard patterns matches `name`.
+function matchesWildcard(entry: HandlerEntry, name: string): boolean {
+  for (const pattern of entry.patterns) {
+    if (!pattern.exact && matchName(pattern.segments, name)) return true;
+  }
+  return false;
 }
 
 // Merges two lists sorted by `seq`; a handler in both (an exact and a wildcard pattern) once.
