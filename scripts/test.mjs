@@ -51,23 +51,30 @@ function readJson(path) {
   }
 }
 
-if (!existsSync(join(root, 'node_modules'))) {
-  if (!run('install dependencies', 'npm', ['ci'])) process.exit(1);
+if (!existsSync(join(root, 'node_modules')) && !run('install dependencies', 'npm', ['ci'])) {
+  console.info('\ntotal: 0 passed, 1 failed, 0 skipped');
+  process.exit(1);
 }
-let ok = ensureDebianPackages();
+// Checks that are not counted test by test (set-up, typecheck, lint, a missing report): each
+// failed one counts as one failed test in the closing line, so the line agrees with the exit code.
+const failedChecks = [];
+function check(label, passed) {
+  if (!passed) failedChecks.push(label);
+}
+
+check('Debian packages', ensureDebianPackages());
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
-ok = run('typecheck', 'npx', ['tsc', '-b']) && ok;
-ok = run('lint', 'npx', ['biome', 'check', '.']) && ok;
-ok =
-  run('unit, dom and browser tests', 'npx', [
-    'vitest',
-    'run',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${join(reports, 'vitest.json')}`,
-  ]) && ok;
+check('typecheck', run('typecheck', 'npx', ['tsc', '-b']));
+check('lint', run('lint', 'npx', ['biome', 'check', '.']));
+const vitestRan = run('unit, dom and browser tests', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${join(reports, 'vitest.json')}`,
+]);
 // the e2e servers listen on ports the OS has free now, unless the caller fixed them
 const e2eEnv = { ...process.env };
 const taken = new Set();
@@ -77,7 +84,7 @@ for (const key of ['E2E_PORT', 'E2E_LAB_PORT', 'E2E_COLLECTOR_PORT']) {
   taken.add(port);
   e2eEnv[key] ??= String(port);
 }
-ok = run('e2e tests', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], { env: e2eEnv }) && ok;
+const e2eRan = run('e2e tests', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], { env: e2eEnv });
 
 let passed = 0;
 let failed = 0;
@@ -87,22 +94,22 @@ if (vitest) {
   passed += vitest.numPassedTests ?? 0;
   failed += vitest.numFailedTests ?? 0;
   skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+  // a runner that failed with no failing test: a test file that did not load, for instance
+  check('vitest run', vitestRan || (vitest.numFailedTests ?? 0) > 0);
 } else {
-  console.error('No vitest report was written.');
-  ok = false;
+  check('vitest report', false);
 }
 const e2e = readJson(join(reports, 'e2e.json'));
 if (e2e?.stats) {
   passed += (e2e.stats.expected ?? 0) + (e2e.stats.flaky ?? 0);
   failed += e2e.stats.unexpected ?? 0;
   skipped += e2e.stats.skipped ?? 0;
+  check('Playwright run', e2eRan || (e2e.stats.unexpected ?? 0) > 0);
 } else {
-  console.error('No Playwright report was written.');
-  ok = false;
+  check('Playwright report', false);
 }
-if (passed + failed === 0) {
-  console.error('No test ran.');
-  ok = false;
-}
-console.info(`\ntotal: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(ok && failed === 0 ? 0 : 1);
+check('at least one test ran', passed + failed > 0);
+if (failedChecks.length > 0)
+  console.error(`\nFailed checks (each counted as one failed test): ${failedChecks.join(', ')}`);
+console.info(`\ntotal: ${passed} passed, ${failed + failedChecks.length} failed, ${skipped} skipped`);
+process.exit(failed === 0 && failedChecks.length === 0 ? 0 : 1);
