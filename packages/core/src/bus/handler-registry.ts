@@ -7,7 +7,8 @@ export interface HandlerEntry {
   readonly id: string;
   readonly seq: number;
   readonly patterns: readonly Pattern[];
-  readonly fn: Handler<unknown>;
+  /** The handler; a no-op once detached. */
+  fn: Handler<unknown>;
   readonly config: unknown;
   readonly onFailure: FailurePolicy;
   calls: number;
@@ -19,6 +20,16 @@ export interface HandlerEntry {
 // Resolved lists are typed readonly and never mutated, but not Object.freeze'd: V8 (Node 20)
 // reads elements of frozen arrays on a slow path, which made dispatch several times slower.
 const EMPTY: readonly HandlerEntry[] = [];
+
+// What a detached entry runs in place of its handler. An emit in progress keeps its snapshot of
+// entries, so detach swaps the function out: the dispatch loop then needs no per-handler check
+// of `attached`, and a handler detached mid-emit (by itself or another) is never called.
+const DETACHED: Handler<unknown> = () => undefined;
+
+function markDetached(entry: HandlerEntry): void {
+  entry.attached = false;
+  entry.fn = DETACHED;
+}
 
 /**
  * The cached dispatch list of an invalid name: empty like {@link EMPTY} but a distinct array, so
@@ -122,7 +133,7 @@ export class HandlerRegistry {
   remove(id: string): boolean {
     const entry = this.#byId.get(id);
     if (entry === undefined) return false;
-    entry.attached = false;
+    markDetached(entry);
     this.#byId.delete(id);
     for (const pattern of entry.patterns) {
       if (!pattern.exact) continue;
@@ -138,7 +149,7 @@ export class HandlerRegistry {
   }
 
   clear(): void {
-    for (const entry of this.#byId.values()) entry.attached = false;
+    for (const entry of this.#byId.values()) markDetached(entry);
     this.#byId.clear();
     this.#exact.clear();
     this.#wildcard = [];

@@ -368,8 +368,8 @@ export class Telemetry {
       md = admitted;
     }
     for (let i = 0; i < handlers.length; i++) {
+      // a handler detached since the snapshot was taken has a no-op here (HandlerRegistry.remove)
       const entry = handlers[i] as HandlerEntry;
-      if (entry.attached === false) continue;
       entry.calls++;
       try {
         const result = entry.fn(name, m, md, entry.config);
