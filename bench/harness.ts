@@ -134,8 +134,11 @@ export function formatResult(result: SuiteResult): string {
           target = `≤ ${row.versus.maxRatio}×`;
           met = r <= row.versus.maxRatio ? 'yes' : 'no';
         } else if (row.versus.minSpeedup !== undefined) {
+          // a speedup target reads as a speedup: "27.4× faster", not "0.04×"
+          const speedup = peer.nsPerOp / row.nsPerOp;
+          ratio = `${speedup.toFixed(1)}× faster`;
           target = `≥ ${row.versus.minSpeedup}× faster`;
-          met = peer.nsPerOp / row.nsPerOp >= row.versus.minSpeedup ? 'yes' : 'no';
+          met = speedup >= row.versus.minSpeedup ? 'yes' : 'no';
         }
         if (row.versus.target) target = row.versus.target;
       }
