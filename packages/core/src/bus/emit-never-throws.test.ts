@@ -42,6 +42,28 @@ describe('emit never throws', () => {
     expect(t.stats().cachedNames).toBe(0);
   });
 
+  it('hands handlers empty objects when measurements or metadata are omitted or null', () => {
+    const t = createTelemetry();
+    const seen: [unknown, unknown][] = [];
+    t.attach('h', 'a', (_name, m, md) => {
+      seen.push([m, md]);
+    });
+    const untyped = t.emit.bind(t) as (name: string, m?: unknown, md?: unknown) => void;
+    untyped('a');
+    untyped('a', null, null);
+    untyped('a', { n: 1 }, null);
+    untyped('a', null, { id: 'x' });
+    t.emit('a', () => [null as unknown as Measurements, null as unknown as Metadata]);
+    expect(seen).toEqual([
+      [{}, {}],
+      [{}, {}],
+      [{ n: 1 }, {}],
+      [{}, { id: 'x' }],
+      [{}, {}],
+    ]);
+    expect(t.listHandlers()[0]?.failures).toBe(0);
+  });
+
   it('never mutates measurements or metadata', () => {
     const t = createTelemetry();
     t.attach('a', '**', () => {});
