@@ -22,6 +22,24 @@ describe('a failing handler is isolated and counted', () => {
     expect(t.stats().handlerFailures).toBe(1);
   });
 
+  it('does not detach a new handler under the same id when the old one rejects after its detach', async () => {
+    const t = createTelemetry();
+    let reject: (error: Error) => void = () => {};
+    t.attach('h', 'a', () => new Promise<void>((_resolve, rejectLater) => (reject = rejectLater)));
+    t.emit('a');
+    t.detach('h');
+    const calls: string[] = [];
+    t.attach('h', 'a', () => {
+      calls.push('new');
+    });
+    reject(new Error('late'));
+    await tick();
+    expect(t.stats().handlerFailures).toBe(1);
+    t.emit('a');
+    expect(calls).toEqual(['new']);
+    expect(t.listHandlers()).toMatchObject([{ id: 'h', calls: 1, failures: 0 }]);
+  });
+
   it('counts a handler whose returned promise rejects as a failure, without an unhandled rejection', async () => {
     const t = createTelemetry();
     t.attach(
