@@ -14,7 +14,6 @@ export interface HandlerEntry {
   calls: number;
   failures: number;
   lastError: string | undefined;
-  attached: boolean;
 }
 
 // Resolved lists are typed readonly and never mutated, but not Object.freeze'd: V8 (Node 20)
@@ -22,14 +21,9 @@ export interface HandlerEntry {
 const EMPTY: readonly HandlerEntry[] = [];
 
 // What a detached entry runs in place of its handler. An emit in progress keeps its snapshot of
-// entries, so detach swaps the function out: the dispatch loop then needs no per-handler check
-// of `attached`, and a handler detached mid-emit (by itself or another) is never called.
+// entries, so detach swaps the function out: the dispatch loop then needs no per-handler check,
+// and a handler detached mid-emit (by itself or another) is never called.
 const DETACHED: Handler<unknown> = () => undefined;
-
-function markDetached(entry: HandlerEntry): void {
-  entry.attached = false;
-  entry.fn = DETACHED;
-}
 
 /**
  * The cached dispatch list of an invalid name: empty like {@link EMPTY} but a distinct array, so
@@ -113,7 +107,6 @@ export class HandlerRegistry {
       calls: 0,
       failures: 0,
       lastError: undefined,
-      attached: true,
     };
     this.#byId.set(id, entry);
     let wildcard = false;
@@ -133,7 +126,7 @@ export class HandlerRegistry {
   remove(id: string): boolean {
     const entry = this.#byId.get(id);
     if (entry === undefined) return false;
-    markDetached(entry);
+    entry.fn = DETACHED;
     this.#byId.delete(id);
     for (const pattern of entry.patterns) {
       if (!pattern.exact) continue;
@@ -149,7 +142,7 @@ export class HandlerRegistry {
   }
 
   clear(): void {
-    for (const entry of this.#byId.values()) markDetached(entry);
+    for (const entry of this.#byId.values()) entry.fn = DETACHED;
     this.#byId.clear();
     this.#exact.clear();
     this.#wildcard = [];
@@ -175,6 +168,11 @@ export class HandlerRegistry {
     }
     if (matched.length === 0) return exact;
     return exact.length === 0 ? matched : mergeInAttachOrder(exact, matched);
+  }
+
+  /** True while `entry` is the handler attached under its id (not detached, not replaced). */
+  isAttached(entry: HandlerEntry): boolean {
+    return this.#byId.get(entry.id) === entry;
   }
 
   entries(): IterableIterator<HandlerEntry> {

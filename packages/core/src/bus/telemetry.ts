@@ -395,7 +395,9 @@ export class Telemetry {
     // A handler failing while handling a failure event is detached whatever its policy, and
     // no further failure event is emitted, so a broken failure-handler can never loop.
     const inFailureHandling = this.#failureDepth > 0 || name === HANDLER_FAILURE_EVENT;
-    if (entry.attached && (entry.onFailure === 'detach' || inFailureHandling)) this.detach(entry.id);
+    if (this.#registry.isAttached(entry) && (entry.onFailure === 'detach' || inFailureHandling)) {
+      this.detach(entry.id);
+    }
     if (inFailureHandling) {
       logger().error(`Handler "${entry.id}" failed while handling "${name}" and was detached.`, error);
       return;
