@@ -9,7 +9,7 @@ import { NOOP_SPAN } from '../span/noop-span.js';
 import { SpanRecorder } from '../span/span-recorder.js';
 import type { Span } from '../span/types.js';
 import { type HandlerEntry, HandlerRegistry, INVALID_NAME } from './handler-registry.js';
-import { matchName, parsePattern } from './pattern.js';
+import { matchName, type Pattern, parsePattern } from './pattern.js';
 import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Metadata } from './types.js';
 
 /** The event isotel emits when a handler throws or rejects. */
@@ -197,9 +197,9 @@ export class Telemetry {
    */
   listHandlers(prefixOrPattern?: string): HandlerInfo[] {
     const out: HandlerInfo[] = [];
-    const filter = prefixOrPattern === undefined ? undefined : parsePattern(prefixOrPattern).segments;
+    const filter = prefixOrPattern === undefined ? undefined : parsePattern(prefixOrPattern);
     for (const entry of this.#registry.entries()) {
-      if (filter === undefined || entry.patterns.some((p) => overlaps(filter, p.segments))) {
+      if (filter === undefined || entry.patterns.some((p) => overlaps(filter, p))) {
         out.push(this.#registry.info(entry));
       }
     }
@@ -413,12 +413,12 @@ export class Telemetry {
 
 // listHandlers' filter: a plain prefix lists handlers that can receive some event under it;
 // a pattern lists handlers whose own pattern it matches segment by segment.
-function overlaps(filter: readonly string[], handler: readonly string[]): boolean {
-  if (filter.includes('*') || filter.includes('**')) return matchName(filter, handler.join('.'));
-  for (let i = 0; i < filter.length; i++) {
-    const s = handler[i];
+function overlaps(filter: Pattern, handler: Pattern): boolean {
+  if (!filter.exact) return matchName(filter.segments, handler.source);
+  for (let i = 0; i < filter.segments.length; i++) {
+    const s = handler.segments[i];
     if (s === '**') return true;
-    if (s !== '*' && s !== filter[i]) return false;
+    if (s !== '*' && s !== filter.segments[i]) return false;
   }
   return true;
 }
