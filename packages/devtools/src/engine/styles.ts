@@ -95,6 +95,8 @@ th { color: var(--muted); font-weight: normal; }
 .section { padding: 6px 8px; }
 .section h3 { font-size: 12px; margin: 8px 0 4px; }
 .field { display: flex; align-items: center; gap: 6px; margin: 4px 0; }
+.field > label { flex: 0 0 11em; }
+.field > button:first-child { margin-left: calc(11em + 6px); }
 .field textarea { font: inherit; background: var(--bg); color: inherit; border: 1px solid var(--border); border-radius: 4px; width: 100%; min-height: 48px; }
 svg.spark { vertical-align: middle; }
 svg.spark polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; }
