@@ -86,7 +86,11 @@ export function formatMeasurements(measurements: unknown): string {
   return parts.join(' ');
 }
 
-function formatReading(value: unknown): string {
+/**
+ * Formats one reading: integers exactly, fractions rounded to three decimals (three significant
+ * digits below 1), anything else as {@link formatValue} does.
+ */
+export function formatReading(value: unknown): string {
   if (typeof value !== 'number' || Number.isInteger(value) || !Number.isFinite(value)) return formatValue(value);
   return String(Math.abs(value) >= 1 ? Number(value.toFixed(3)) : Number(value.toPrecision(3)));
 }

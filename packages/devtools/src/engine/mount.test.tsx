@@ -221,15 +221,23 @@ describe('the Handlers tab', () => {
 describe('the Metrics tab', () => {
   it('shows the aggregator values and quantiles with a sparkline', async () => {
     const t = createTelemetry();
-    const metrics = createAggregator(t, [summary('db.query.stop.duration'), lastValue('queue.depth.value')]);
+    const metrics = createAggregator(t, [
+      summary('db.query.stop.duration'),
+      lastValue('queue.depth.value'),
+      lastValue('queue.load.value'),
+    ]);
     for (const d of [10, 20, 30, 40]) t.emit('db.query.stop', { duration: d });
     t.emitGauge('queue.depth', 7);
+    t.emitGauge('queue.load', 3.1);
     const { ui } = mount({ telemetry: t, initialIsOpen: true, metrics });
     await userEvent.click(ui.getByRole('tab', { name: 'Metrics' }));
     const table = await ui.findByRole('table', { name: 'Metrics' });
     const rows = [...table.querySelectorAll('tbody tr')].map((r) => r.textContent);
     expect(rows.find((r) => r?.startsWith('db.query.stop.duration'))).toMatch(/summary/);
     expect(rows.find((r) => r?.startsWith('queue.depth.value'))).toContain('7');
+    // a fraction reads as the event list writes it, without padding zeros
+    expect(rows.find((r) => r?.startsWith('queue.load.value'))).toContain('3.1');
+    expect(rows.find((r) => r?.startsWith('queue.load.value'))).not.toContain('3.100');
     expect(table.querySelector('svg.spark')).not.toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { errorMessage, h, replaceChildren } from '../engine/dom.js';
+import { errorMessage, formatReading, h, replaceChildren } from '../engine/dom.js';
 import { PollingTab, type Tab, type TabContext } from './tab.js';
 
 /** One tag set of a metric, as the core aggregator's snapshot gives it. */
@@ -48,7 +48,7 @@ export function sparkline(values: readonly number[], width = 80, height = 16): S
 
 function num(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '—';
-  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+  return formatReading(v);
 }
 
 /** The aggregator's counters, last values and p50/p95/p99, with sparklines. */
