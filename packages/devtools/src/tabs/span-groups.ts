@@ -4,6 +4,8 @@ import type { EventEntry } from '../engine/ring-buffer.js';
 export interface SpanGroup {
   readonly spanId: string;
   readonly parentSpanId: string | undefined;
+  /** How many ancestors of this span are in the same grouping (0 for a root, or a parent not seen). */
+  readonly depth: number;
   /** The event name without its last segment. */
   readonly prefix: string;
   readonly status: 'open' | 'ok' | 'error';
@@ -37,12 +39,18 @@ export function groupBySpan(entries: readonly EventEntry[], limit = 200): SpanGr
     group.events.push(entry);
   }
   const out: SpanGroup[] = [];
+  const depths = new Map<string, number>();
   for (const [spanId, g] of groups) {
     const end = g.events.find((e) => e.name.endsWith('.stop') || e.name.endsWith('.exception'));
     const duration = end?.measurements.duration;
+    // a parent starts before its children, so its depth is known when a child's is asked for
+    const parentDepth = g.parent === undefined ? undefined : depths.get(g.parent);
+    const depth = parentDepth === undefined ? 0 : parentDepth + 1;
+    depths.set(spanId, depth);
     out.push({
       spanId,
       parentSpanId: g.parent,
+      depth,
       prefix: g.prefix,
       status: end === undefined ? 'open' : end.name.endsWith('.exception') ? 'error' : 'ok',
       duration: typeof duration === 'number' ? duration : undefined,
