@@ -34,6 +34,21 @@ describe('groupBySpan', () => {
     ]);
   });
 
+  it('lists the children of each span right under it, also when a sibling started in between', () => {
+    const groups = groupBySpan([
+      event('root.start', 'r'),
+      event('a.start', 'a', 'r'),
+      event('b.start', 'b', 'r'),
+      event('a1.start', 'a1', 'a'),
+    ]);
+    expect(groups.map((g) => `${'  '.repeat(g.depth)}${g.prefix}`)).toEqual(['root', '  a', '    a1', '  b']);
+  });
+
+  it('lists spans whose parents form a cycle instead of losing them', () => {
+    const groups = groupBySpan([event('x.start', 'x', 'y'), event('y.start', 'y', 'x'), event('z.start', 'z', 'z')]);
+    expect(groups.map((g) => g.spanId).sort()).toEqual(['x', 'y', 'z']);
+  });
+
   it('puts a span whose parent is not in the events at depth 0', () => {
     const [orphan] = groupBySpan([event('db.query.start', 'x', 'gone'), event('db.query.stop', 'x', 'gone', 5)]);
     expect(orphan).toMatchObject({ parentSpanId: 'gone', depth: 0, status: 'ok', duration: 5 });

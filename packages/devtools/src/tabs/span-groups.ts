@@ -4,7 +4,7 @@ import type { EventEntry } from '../engine/ring-buffer.js';
 export interface SpanGroup {
   readonly spanId: string;
   readonly parentSpanId: string | undefined;
-  /** How many ancestors of this span are in the same grouping (0 for a root, or a parent not seen). */
+  /** How many of this span's ancestors are listed above it (0 when its parent is not among the spans). */
   readonly depth: number;
   /** The event name without its last segment. */
   readonly prefix: string;
@@ -20,7 +20,10 @@ export function idOf(entry: EventEntry, key: string): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
-/** Groups events by `spanId`, newest span last, keeping at most `limit` spans. */
+/**
+ * Groups events by `spanId`, keeping the newest `limit` spans (by first event), in tree order: each
+ * span is followed by its children, in the order they started, with its depth below its root.
+ */
 export function groupBySpan(entries: readonly EventEntry[], limit = 200): SpanGroup[] {
   const groups = new Map<string, { parent: string | undefined; prefix: string; events: EventEntry[] }>();
   for (const entry of entries) {
@@ -38,26 +41,49 @@ export function groupBySpan(entries: readonly EventEntry[], limit = 200): SpanGr
     }
     group.events.push(entry);
   }
-  const out: SpanGroup[] = [];
-  const depths = new Map<string, number>();
-  for (const [spanId, g] of groups) {
-    const end = g.events.find((e) => e.name.endsWith('.stop') || e.name.endsWith('.exception'));
-    const duration = end?.measurements.duration;
-    // a parent starts before its children, so its depth is known when a child's is asked for
-    const parentDepth = g.parent === undefined ? undefined : depths.get(g.parent);
-    const depth = parentDepth === undefined ? 0 : parentDepth + 1;
-    depths.set(spanId, depth);
-    out.push({
-      spanId,
-      parentSpanId: g.parent,
-      depth,
-      prefix: g.prefix,
-      status: end === undefined ? 'open' : end.name.endsWith('.exception') ? 'error' : 'ok',
-      duration: typeof duration === 'number' ? duration : undefined,
-      events: g.events,
-    });
+  const kept = [...groups.keys()].slice(-limit);
+  const keptSet = new Set(kept);
+  const children = new Map<string, string[]>();
+  for (const spanId of kept) {
+    const parent = (groups.get(spanId) as { parent: string | undefined }).parent;
+    if (parent !== undefined && parent !== spanId && keptSet.has(parent)) {
+      const siblings = children.get(parent);
+      if (siblings) siblings.push(spanId);
+      else children.set(parent, [spanId]);
+    }
   }
-  return out.length > limit ? out.slice(out.length - limit) : out;
+  const out: SpanGroup[] = [];
+  const placed = new Set<string>();
+  const place = (root: string): void => {
+    const stack: [string, number][] = [[root, 0]];
+    while (stack.length > 0) {
+      const [spanId, depth] = stack.pop() as [string, number];
+      if (placed.has(spanId)) continue;
+      placed.add(spanId);
+      const g = groups.get(spanId) as { parent: string | undefined; prefix: string; events: EventEntry[] };
+      const end = g.events.find((e) => e.name.endsWith('.stop') || e.name.endsWith('.exception'));
+      const duration = end?.measurements.duration;
+      out.push({
+        spanId,
+        parentSpanId: g.parent,
+        depth,
+        prefix: g.prefix,
+        status: end === undefined ? 'open' : end.name.endsWith('.exception') ? 'error' : 'ok',
+        duration: typeof duration === 'number' ? duration : undefined,
+        events: g.events,
+      });
+      const kids = children.get(spanId) ?? [];
+      for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i] as string, depth + 1]);
+    }
+  };
+  // roots are spans whose parent is not among the kept ones; a parent cycle (hostile metadata)
+  // has no root, so what is left after the roots is placed from its first span
+  for (const spanId of kept) {
+    const parent = (groups.get(spanId) as { parent: string | undefined }).parent;
+    if (parent === undefined || parent === spanId || !keptSet.has(parent)) place(spanId);
+  }
+  for (const spanId of kept) place(spanId);
+  return out;
 }
 
 /** Formats milliseconds for display (`12.3 ms`, `1.25 s`). */
