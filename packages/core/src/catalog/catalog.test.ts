@@ -73,6 +73,28 @@ describe('catalog.validate accepts catalogued events from untrusted sources', ()
       'invalid_metadata',
     ],
   ];
+  it('names every missing key in one refusal', () => {
+    const spec = defineCatalog({
+      'shop.cart.add': {
+        measurements: { count: 'number', price: 'number' },
+        metadata: { sku: 'string', category: 'string', coupon: 'string?' },
+      },
+    });
+    expect(spec.validate({ name: 'shop.cart.add', measurements: {}, metadata: {} })).toMatchObject({
+      ok: false,
+      code: 'invalid_measurements',
+      message: '"shop.cart.add": measurements "count", "price" are required.',
+    });
+    expect(spec.validate({ name: 'shop.cart.add', measurements: { count: 1, price: 2 } })).toMatchObject({
+      ok: false,
+      code: 'invalid_metadata',
+      message: '"shop.cart.add": metadata "sku", "category" are required.',
+    });
+    expect(
+      spec.validate({ name: 'shop.cart.add', measurements: { count: 1, price: 2 }, metadata: { category: 'tea' } }),
+    ).toMatchObject({ ok: false, message: '"shop.cart.add": metadata "sku" is required.' });
+  });
+
   it.each(refused)('refuses %s', (_label, event, code) => {
     const result = catalog.validate(event);
     expect(result.ok).toBe(false);

@@ -85,6 +85,13 @@ function refuse(code: CatalogViolation, message: string): CatalogValidation {
   return { ok: false, code, message };
 }
 
+// `"shop.cart.add": measurement "price" is required.` / `... measurements "count", "price" are required.`
+function requires(name: string, kind: string, keys: readonly string[]): string {
+  const list = keys.map((key) => `"${key}"`).join(', ');
+  const plural = keys.length > 1;
+  return `"${name}": ${plural && kind === 'measurement' ? 'measurements' : kind} ${list} ${plural ? 'are' : 'is'} required.`;
+}
+
 function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unknown): CatalogValidation {
   if (!isObject(event)) return refuse('invalid_event', 'An event must be an object with a name.');
   const { name, measurements = {}, metadata = {} } = event;
@@ -103,20 +110,24 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
     }
     m[key] = value;
   }
+  // every missing key is named at once, so a sender fixes them in one round trip
+  // (the lists are allocated only when something is missing: collectors validate every event)
+  let missing: string[] | undefined;
   for (const [key, type] of Object.entries(declared)) {
-    if (type === 'number' && m[key] === undefined) {
-      return refuse('invalid_measurements', `"${name}": measurement "${key}" is required.`);
-    }
+    if (type === 'number' && m[key] === undefined) (missing ??= []).push(key);
   }
+  if (missing !== undefined) return refuse('invalid_measurements', requires(name, 'measurement', missing));
+  let missingMetadata: string[] | undefined;
   for (const [key, spec_] of Object.entries(spec.metadata ?? {})) {
     const optional = spec_.endsWith('?');
     const value = metadata[key];
     if (value === undefined) {
-      if (!optional) return refuse('invalid_metadata', `"${name}": metadata "${key}" is required.`);
+      if (!optional) (missingMetadata ??= []).push(key);
     } else if (!typeMatches(optional ? spec_.slice(0, -1) : spec_, value)) {
       return refuse('invalid_metadata', `"${name}": metadata "${key}" must be a ${spec_.replace('?', '')}.`);
     }
   }
+  if (missingMetadata !== undefined) return refuse('invalid_metadata', requires(name, 'metadata', missingMetadata));
   return { ok: true, event: { name, measurements: m, metadata: { ...metadata } } };
 }
 
