@@ -5,7 +5,7 @@ import { freePort } from '../scripts/free-port.mjs';
 
 // `npm start` in development mode (Vite dev server on the packages' sources, dev collector),
 // driven in Chromium: the rest of the suite runs against the production build.
-const playgroundDir = fileURLToPath(new URL('../playground/', import.meta.url));
+const rootDir = fileURLToPath(new URL('../', import.meta.url));
 
 let child: ChildProcess | undefined;
 test.afterEach(async () => {
@@ -23,8 +23,9 @@ test('npm start serves a working shop, with the devtools open, that ships its ev
   test.setTimeout(90_000);
   const playgroundPort = await freePort();
   const collectorPort = await freePort();
-  child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@isotel/source', 'scripts/start.ts'], {
-    cwd: playgroundDir,
+  // the root package.json's `start` script, run from the root as npm runs it
+  child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@isotel/source', 'playground/scripts/start.ts'], {
+    cwd: rootDir,
     env: { ...process.env, PLAYGROUND_PORT: String(playgroundPort), COLLECTOR_PORT: String(collectorPort) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -7,10 +7,20 @@ import { freePort } from '../../scripts/free-port.mjs';
 const playgroundDir = fileURLToPath(new URL('..', import.meta.url));
 const children = new Set<ChildProcess>();
 const servers = new Set<Server>();
+// process groups started detached, killed whole after each test
+const groups = new Set<number>();
 
 afterEach(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   children.clear();
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // the group has already exited
+    }
+  }
+  groups.clear();
   await Promise.all([...servers].map((s) => new Promise((resolve) => s.close(resolve))));
   servers.clear();
 });
@@ -91,6 +101,37 @@ describe('npm start', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     await expect(fetch(`http://127.0.0.1:${collector}/metrics`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${playground}/`)).rejects.toThrow();
+  }, 90_000);
+
+  it('stops both when the shell npm ran it in is killed (npm passes SIGTERM to that shell only)', async () => {
+    const playground = await freePort();
+    const collector = await freePort();
+    // `; exit` keeps the shell from replacing itself with node, as npm's shell does not either;
+    // its own process group lets afterEach kill what is left if the test fails
+    const shell = spawn('sh', ['-c', 'node --import tsx --conditions=@isotel/source scripts/start.ts; exit $?'], {
+      cwd: playgroundDir,
+      env: { ...process.env, PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    groups.add(shell.pid as number);
+    let stdout = '';
+    shell.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    await expect.poll(() => stdout, { timeout: 45_000, interval: 100 }).toContain('Press Ctrl-C to stop both.');
+    shell.kill('SIGTERM');
+    await expect
+      .poll(
+        () =>
+          fetch(`http://127.0.0.1:${collector}/metrics`).then(
+            () => 'up',
+            () => 'down',
+          ),
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe('down');
     await expect(fetch(`http://127.0.0.1:${playground}/`)).rejects.toThrow();
   }, 90_000);
 

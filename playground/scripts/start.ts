@@ -1,6 +1,6 @@
 // `npm start`: the dev collector and the playground's Vite dev server, with embedded defaults.
 // PLAYGROUND_PORT and COLLECTOR_PORT choose the ports; a busy port ends with a clear message
-// and exit code 1; Ctrl-C or SIGTERM stops both.
+// and exit code 1; Ctrl-C, SIGTERM, or the end of the process that started it stops both.
 import { createServer, type ViteDevServer } from 'vite';
 import { type DevCollector, startDevCollector } from './dev-collector.js';
 import { DEFAULT_PORTS, isPortBusy, portFromEnv } from './ports.js';
@@ -63,3 +63,10 @@ async function stop(): Promise<void> {
 process.removeAllListeners('SIGTERM');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// npm runs this script in a shell and hands its SIGTERM to that shell, which dies without passing
+// it on: when the process that started this one goes away, stop as if signalled, so no port stays
+// held by an orphan.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void stop();
+}, 500).unref();
