@@ -50,11 +50,30 @@ describe('the Exporters tab', { timeout: 20_000 }, () => {
     const section = ui.getByRole('region', { name: 'collector' });
     const stats = within(section).getByRole('table', { name: 'collector stats' });
     expect(within(stats).getByRole('row', { name: /circuit breaker/ }).textContent).toContain('closed');
+    expect(within(stats).getByRole('row', { name: /^dropped/ }).textContent).toMatch(/^dropped\s*none$/);
     await within(section).findByRole('row', { name: /queued \(IndexedDB backlog included\)\s*3/ }, { timeout: 3000 });
     await userEvent.click(within(section).getByRole('button', { name: 'Flush now' }));
     await within(section).findByText(/Flushed at/, undefined, { timeout: 5000 });
     expect(exporter.stats().sent).toBe(3);
     await within(section).findByRole('row', { name: /^sent\s*3$/ }, { timeout: 3000 });
     expect(collector.stats().accepted).toBe(3);
+  });
+
+  it('writes counts per reason as a list', async () => {
+    const el = document.createElement('div');
+    document.body.appendChild(el);
+    const devtools = mountDevtools(el, {
+      telemetry: createTelemetry(),
+      initialIsOpen: true,
+      exporters: [{ name: 'queue', stats: () => ({ queued: 1, dropped: { max_events: 3, quota: 2 } }) }],
+    });
+    cleanups.push(() => {
+      devtools.unmount();
+      el.remove();
+    });
+    const ui = within(el.querySelector('[data-isotel-devtools]')?.shadowRoot?.querySelector('.root') as HTMLElement);
+    await userEvent.click(ui.getByRole('tab', { name: 'Exporters' }));
+    const row = await ui.findByRole('row', { name: /^dropped/ });
+    expect(row.textContent).toMatch(/^dropped\s*max_events 3, quota 2$/);
   });
 });

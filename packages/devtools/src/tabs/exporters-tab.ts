@@ -32,7 +32,17 @@ function display(key: string, value: unknown): string {
   if (typeof value === 'number' && /At$/.test(key) && value > 1e12) {
     return new Date(value).toLocaleTimeString();
   }
+  if (isCounts(value)) {
+    // counts per reason (`dropped`): `none`, or `max_events 3, quota 2`
+    const entries = Object.entries(value);
+    return entries.length === 0 ? 'none' : entries.map(([reason, n]) => `${reason} ${n}`).join(', ');
+  }
   return formatValue(value);
+}
+
+function isCounts(value: unknown): value is Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((n) => typeof n === 'number');
 }
 
 interface ExporterView {
