@@ -20,12 +20,19 @@ export function idOf(entry: EventEntry, key: string): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
+// a span's events as they are collected, before its status is read
+interface Collected {
+  readonly parent: string | undefined;
+  readonly prefix: string;
+  readonly events: EventEntry[];
+}
+
 /**
  * Groups events by `spanId`, keeping the newest `limit` spans (by first event), in tree order: each
  * span is followed by its children, in the order they started, with its depth below its root.
  */
 export function groupBySpan(entries: readonly EventEntry[], limit = 200): SpanGroup[] {
-  const groups = new Map<string, { parent: string | undefined; prefix: string; events: EventEntry[] }>();
+  const groups = new Map<string, Collected>();
   for (const entry of entries) {
     const spanId = idOf(entry, 'spanId');
     if (spanId === undefined) continue;
@@ -43,10 +50,15 @@ export function groupBySpan(entries: readonly EventEntry[], limit = 200): SpanGr
   }
   const kept = [...groups.keys()].slice(-limit);
   const keptSet = new Set(kept);
+  // the parent a span is listed under: one of the kept spans, and not itself
+  const listedParent = (spanId: string): string | undefined => {
+    const parent = (groups.get(spanId) as Collected).parent;
+    return parent !== undefined && parent !== spanId && keptSet.has(parent) ? parent : undefined;
+  };
   const children = new Map<string, string[]>();
   for (const spanId of kept) {
-    const parent = (groups.get(spanId) as { parent: string | undefined }).parent;
-    if (parent !== undefined && parent !== spanId && keptSet.has(parent)) {
+    const parent = listedParent(spanId);
+    if (parent !== undefined) {
       const siblings = children.get(parent);
       if (siblings) siblings.push(spanId);
       else children.set(parent, [spanId]);
@@ -60,7 +72,7 @@ export function groupBySpan(entries: readonly EventEntry[], limit = 200): SpanGr
       const [spanId, depth] = stack.pop() as [string, number];
       if (placed.has(spanId)) continue;
       placed.add(spanId);
-      const g = groups.get(spanId) as { parent: string | undefined; prefix: string; events: EventEntry[] };
+      const g = groups.get(spanId) as Collected;
       const end = g.events.find((e) => e.name.endsWith('.stop') || e.name.endsWith('.exception'));
       const duration = end?.measurements.duration;
       out.push({
@@ -78,10 +90,7 @@ export function groupBySpan(entries: readonly EventEntry[], limit = 200): SpanGr
   };
   // roots are spans whose parent is not among the kept ones; a parent cycle (hostile metadata)
   // has no root, so what is left after the roots is placed from its first span
-  for (const spanId of kept) {
-    const parent = (groups.get(spanId) as { parent: string | undefined }).parent;
-    if (parent === undefined || parent === spanId || !keptSet.has(parent)) place(spanId);
-  }
+  for (const spanId of kept) if (listedParent(spanId) === undefined) place(spanId);
   for (const spanId of kept) place(spanId);
   return out;
 }
