@@ -114,7 +114,7 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
   // (the lists are allocated only when something is missing: collectors validate every event)
   let missing: string[] | undefined;
   for (const [key, type] of Object.entries(declared)) {
-    if (type === 'number' && m[key] === undefined) (missing ??= []).push(key);
+    if (type === 'number' && m[key] === undefined) missing = [...(missing ?? []), key];
   }
   if (missing !== undefined) return refuse('invalid_measurements', requires(name, 'measurement', missing));
   let missingMetadata: string[] | undefined;
@@ -122,7 +122,7 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
     const optional = spec_.endsWith('?');
     const value = metadata[key];
     if (value === undefined) {
-      if (!optional) (missingMetadata ??= []).push(key);
+      if (!optional) missingMetadata = [...(missingMetadata ?? []), key];
     } else if (!typeMatches(optional ? spec_.slice(0, -1) : spec_, value)) {
       return refuse('invalid_metadata', `"${name}": metadata "${key}" must be a ${spec_.replace('?', '')}.`);
     }
