@@ -111,23 +111,22 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
     m[key] = value;
   }
   // every missing key is named at once, so a sender fixes them in one round trip
-  // (the lists are allocated only when something is missing: collectors validate every event)
-  let missing: string[] | undefined;
+  const missing: string[] = [];
   for (const [key, type] of Object.entries(declared)) {
-    if (type === 'number' && m[key] === undefined) missing = [...(missing ?? []), key];
+    if (type === 'number' && m[key] === undefined) missing.push(key);
   }
-  if (missing !== undefined) return refuse('invalid_measurements', requires(name, 'measurement', missing));
-  let missingMetadata: string[] | undefined;
+  if (missing.length > 0) return refuse('invalid_measurements', requires(name, 'measurement', missing));
+  const missingMetadata: string[] = [];
   for (const [key, spec_] of Object.entries(spec.metadata ?? {})) {
     const optional = spec_.endsWith('?');
     const value = metadata[key];
     if (value === undefined) {
-      if (!optional) missingMetadata = [...(missingMetadata ?? []), key];
+      if (!optional) missingMetadata.push(key);
     } else if (!typeMatches(optional ? spec_.slice(0, -1) : spec_, value)) {
       return refuse('invalid_metadata', `"${name}": metadata "${key}" must be a ${spec_.replace('?', '')}.`);
     }
   }
-  if (missingMetadata !== undefined) return refuse('invalid_metadata', requires(name, 'metadata', missingMetadata));
+  if (missingMetadata.length > 0) return refuse('invalid_metadata', requires(name, 'metadata', missingMetadata));
   return { ok: true, event: { name, measurements: m, metadata: { ...metadata } } };
 }
 
