@@ -58,8 +58,9 @@ input[type='text'], input[type='number'], input:not([type]) {
 .separator:focus-visible { background: var(--accent); }
 .header { display: flex; align-items: center; gap: 8px; padding: 4px 8px; border-bottom: 1px solid var(--border); flex: none; }
 .header h2 { font-size: 12px; margin: 0 8px 0 0; }
-.tablist { display: flex; gap: 2px; flex: 1; }
-.tab { border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; }
+.header > :not(.tablist) { flex: none; }
+.tablist { display: flex; gap: 2px; flex: 1; min-width: 0; overflow-x: auto; scrollbar-width: none; }
+.tab { flex: none; border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; }
 .tab[aria-selected='true'] { border-bottom-color: var(--accent); }
 .source { color: var(--muted); }
 .tabpanel { flex: 1; min-height: 0; display: flex; flex-direction: column; overflow: auto; }
