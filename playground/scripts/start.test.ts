@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,14 +32,24 @@ async function occupiedPort(): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-function start(env: Record<string, string>) {
-  // the same command as the playground's `npm start` script
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@isotel/source', 'scripts/start.ts'], {
+// the same command as the playground's `npm start` script
+const START = ['--import', 'tsx', '--conditions=@isotel/source', 'scripts/start.ts'];
+
+/**
+ * Runs start.ts, or with `viaShell` a shell that runs it as npm's does: `; exit` keeps the shell
+ * from replacing itself with node, and its own process group lets afterEach kill what is left.
+ */
+function start(env: Record<string, string>, { viaShell = false } = {}) {
+  const options: SpawnOptions = {
     cwd: playgroundDir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
+  };
+  const child = viaShell
+    ? spawn('sh', ['-c', `"${process.execPath}" ${START.join(' ')}; exit $?`], { ...options, detached: true })
+    : spawn(process.execPath, START, options);
+  if (viaShell) groups.add(child.pid as number);
+  else children.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk) => {
@@ -53,10 +63,10 @@ function start(env: Record<string, string>) {
 }
 
 /** `npm start` on two free ports, once it says both servers are up. */
-async function startedOnFreePorts() {
+async function startedOnFreePorts(options?: { viaShell: boolean }) {
   const playground = await freePort();
   const collector = await freePort();
-  const run = start({ PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) });
+  const run = start({ PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) }, options);
   await expect
     .poll(() => run.output().stdout, { timeout: 45_000, interval: 100 })
     .toContain('Press Ctrl-C to stop both.');
@@ -105,23 +115,8 @@ describe('npm start', () => {
   }, 90_000);
 
   it('stops both when the shell npm ran it in is killed (npm passes SIGTERM to that shell only)', async () => {
-    const playground = await freePort();
-    const collector = await freePort();
-    // `; exit` keeps the shell from replacing itself with node, as npm's shell does not either;
-    // its own process group lets afterEach kill what is left if the test fails
-    const shell = spawn('sh', ['-c', 'node --import tsx --conditions=@isotel/source scripts/start.ts; exit $?'], {
-      cwd: playgroundDir,
-      env: { ...process.env, PLAYGROUND_PORT: String(playground), COLLECTOR_PORT: String(collector) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    groups.add(shell.pid as number);
-    let stdout = '';
-    shell.stdout?.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    await expect.poll(() => stdout, { timeout: 45_000, interval: 100 }).toContain('Press Ctrl-C to stop both.');
-    shell.kill('SIGTERM');
+    const { run, playground, collector } = await startedOnFreePorts({ viaShell: true });
+    run.child.kill('SIGTERM');
     await expect
       .poll(
         () =>
