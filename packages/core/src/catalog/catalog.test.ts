@@ -95,6 +95,36 @@ describe('catalog.validate accepts catalogued events from untrusted sources', ()
     ).toMatchObject({ ok: false, message: '"shop.cart.add": metadata "sku" is required.' });
   });
 
+  it('names every problem of the measurements, then of the metadata, in one refusal', () => {
+    const spec = defineCatalog({
+      'shop.cart.add': {
+        measurements: { count: 'number', price: 'number', weight: 'number' },
+        metadata: { sku: 'string', category: 'string', gift: 'boolean?' },
+      },
+    });
+    expect(
+      spec.validate({ name: 'shop.cart.add', measurements: { count: '2', qty: 1, weight: 3 }, metadata: {} }),
+    ).toMatchObject({
+      ok: false,
+      code: 'invalid_measurements',
+      message:
+        '"shop.cart.add": measurement "count" must be a finite number; unknown measurement "qty"; ' +
+        'measurement "price" is required.',
+    });
+    expect(
+      spec.validate({
+        name: 'shop.cart.add',
+        measurements: { count: 2, price: 1, weight: 3 },
+        metadata: { sku: 7, gift: 'yes' },
+      }),
+    ).toMatchObject({
+      ok: false,
+      code: 'invalid_metadata',
+      message:
+        '"shop.cart.add": metadata "sku" must be a string; metadata "gift" must be a boolean; metadata "category" is required.',
+    });
+  });
+
   it.each(refused)('refuses %s', (_label, event, code) => {
     const result = catalog.validate(event);
     expect(result.ok).toBe(false);

@@ -85,11 +85,24 @@ function refuse(code: CatalogViolation, message: string): CatalogValidation {
   return { ok: false, code, message };
 }
 
-// `"shop.cart.add": measurement "price" is required.` / `... measurements "count", "price" are required.`
-function requires(name: string, kind: string, keys: readonly string[]): string {
+// `measurement "price" is required` / `measurements "count", "price" are required`
+function requires(kind: string, keys: readonly string[]): string {
   const list = keys.map((key) => `"${key}"`).join(', ');
   const plural = keys.length > 1;
-  return `"${name}": ${plural && kind === 'measurement' ? 'measurements' : kind} ${list} ${plural ? 'are' : 'is'} required.`;
+  return `${plural && kind === 'measurement' ? 'measurements' : kind} ${list} ${plural ? 'are' : 'is'} required`;
+}
+
+// Every problem of a part is named in one refusal, so a sender fixes them in one round trip:
+// `"shop.cart.add": measurement "count" must be a finite number; measurement "price" is required.`
+function refuseAll(
+  code: CatalogViolation,
+  name: string,
+  problems: string[],
+  missing: readonly string[],
+  kind: string,
+): CatalogValidation | undefined {
+  if (missing.length > 0) problems.push(requires(kind, missing));
+  return problems.length === 0 ? undefined : refuse(code, `"${name}": ${problems.join('; ')}.`);
 }
 
 function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unknown): CatalogValidation {
@@ -102,20 +115,20 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
   if (!isObject(metadata)) return refuse('invalid_metadata', `"${name}": metadata must be an object.`);
   const declared = spec.measurements ?? {};
   const m: Measurements = {};
+  const problems: string[] = [];
   for (const [key, value] of Object.entries(measurements)) {
-    if (!Object.hasOwn(declared, key))
-      return refuse('invalid_measurements', `"${name}": unknown measurement "${key}".`);
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      return refuse('invalid_measurements', `"${name}": measurement "${key}" must be a finite number.`);
-    }
-    m[key] = value;
+    if (!Object.hasOwn(declared, key)) problems.push(`unknown measurement "${key}"`);
+    else if (typeof value !== 'number' || !Number.isFinite(value))
+      problems.push(`measurement "${key}" must be a finite number`);
+    else m[key] = value;
   }
-  // every missing key is named at once, so a sender fixes them in one round trip
   const missing: string[] = [];
   for (const [key, type] of Object.entries(declared)) {
-    if (type === 'number' && m[key] === undefined) missing.push(key);
+    if (type === 'number' && !Object.hasOwn(measurements, key)) missing.push(key);
   }
-  if (missing.length > 0) return refuse('invalid_measurements', requires(name, 'measurement', missing));
+  const badMeasurements = refuseAll('invalid_measurements', name, problems, missing, 'measurement');
+  if (badMeasurements !== undefined) return badMeasurements;
+  const metadataProblems: string[] = [];
   const missingMetadata: string[] = [];
   for (const [key, spec_] of Object.entries(spec.metadata ?? {})) {
     const optional = spec_.endsWith('?');
@@ -123,10 +136,11 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
     if (value === undefined) {
       if (!optional) missingMetadata.push(key);
     } else if (!typeMatches(optional ? spec_.slice(0, -1) : spec_, value)) {
-      return refuse('invalid_metadata', `"${name}": metadata "${key}" must be a ${spec_.replace('?', '')}.`);
+      metadataProblems.push(`metadata "${key}" must be a ${spec_.replace('?', '')}`);
     }
   }
-  if (missingMetadata.length > 0) return refuse('invalid_metadata', requires(name, 'metadata', missingMetadata));
+  const badMetadata = refuseAll('invalid_metadata', name, metadataProblems, missingMetadata, 'metadata');
+  if (badMetadata !== undefined) return badMetadata;
   return { ok: true, event: { name, measurements: m, metadata: { ...metadata } } };
 }
 
