@@ -1,6 +1,7 @@
 import { matches } from '../bus/pattern.js';
 import type { Telemetry } from '../bus/telemetry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
+import { describeError } from '../errors/describe-error.js';
 import { backoffDelay } from '../export/backoff.js';
 import { CircuitBreaker } from '../export/circuit-breaker.js';
 import { countDrop, type DropReason, type ExporterStats } from '../export/exporter-stats.js';
@@ -109,7 +110,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       try {
         store = await openIndexedDbStore(this.#o.dbName);
       } catch (error) {
-        this.#lastError = `IndexedDB unavailable, queueing in memory: ${describe(error)}`;
+        this.#lastError = `IndexedDB unavailable, queueing in memory: ${describeError(error, true)}`;
         logger().warn('The browser exporter could not open IndexedDB; events are queued in memory only.', error);
         store = new MemorySegmentStore();
       }
@@ -188,7 +189,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   }
 
   #storageFailed(error: unknown): void {
-    this.#lastError = `storage: ${describe(error)}`;
+    this.#lastError = `storage: ${describeError(error, true)}`;
     logger().warn('The browser exporter failed to use its storage.', error);
   }
 
@@ -238,7 +239,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       const flushed = await withFlushLock(this.#o.lockName, () => this.#drain(queue, keepalive));
       if (!flushed || queue.count > 0) this.#scheduleFlush(this.#o.flushIntervalMs);
     } catch (error) {
-      this.#lastError = describe(error);
+      this.#lastError = describeError(error, true);
       logger().warn('A browser exporter flush failed.', error);
       this.#scheduleFlush(this.#o.flushIntervalMs);
     }
@@ -402,10 +403,6 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     if (queue.store.kind === 'memory') countDrop(this.#dropped, 'shutdown', queue.count);
     queue.store.close();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { describeError } from '../errors/describe-error.js';
 import { countDrop, type DropReason } from '../export/exporter-stats.js';
 import { uuidv7 } from '../id/uuidv7.js';
 import { recordId, recordTime } from './record-encoder.js';
@@ -146,7 +147,7 @@ export class EventQueue {
       await this.store.put(segments);
       return true;
     } catch (error) {
-      this.#reportError(describe(error));
+      this.#reportError(describeError(error, true));
       if (!isQuotaError(error)) {
         countDrop(this.#dropped, 'storage', count);
         return false;
@@ -163,7 +164,7 @@ export class EventQueue {
       await this.store.put(segments);
       return true;
     } catch (error) {
-      this.#reportError(describe(error));
+      this.#reportError(describeError(error, true));
       countDrop(this.#dropped, isQuotaError(error) ? 'quota' : 'storage', count);
       return false;
     }
@@ -252,8 +253,4 @@ function byId(a: SegmentHead, b: SegmentHead): number {
 /** True for a storage quota error, whatever layer wrapped it. */
 export function isQuotaError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -35,7 +35,13 @@ export class IsotelError extends Error {
   }
 }
 
-/** True when `value` is an {@link IsotelError}, optionally with the given code. */
+/**
+ * True when `value` is an {@link IsotelError}, optionally with the given code. Unlike
+ * `instanceof`, it also recognises errors thrown by another copy of the package (two bundles).
+ */
 export function isIsotelError(value: unknown, code?: IsotelErrorCode): value is IsotelError {
-  return value instanceof IsotelError && (code === undefined || value.code === code);
+  const isotel =
+    value instanceof IsotelError ||
+    (value instanceof Error && value.name === 'IsotelError' && typeof (value as { code?: unknown }).code === 'string');
+  return isotel && (code === undefined || (value as IsotelError).code === code);
 }

@@ -1,0 +1,13 @@
+/**
+ * A one-line description of a thrown value that never throws itself: a handler may throw a
+ * null-prototype object, an Error whose `message` getter throws, or a Proxy. With `withName`,
+ * an Error reads `TypeError: message`; otherwise its message alone.
+ */
+export function describeError(error: unknown, withName = false): string {
+  try {
+    if (error instanceof Error) return withName ? `${error.name}: ${error.message}` : String(error.message);
+    return String(error);
+  } catch {
+    return 'a thrown value that cannot be printed';
+  }
+}
