@@ -98,14 +98,14 @@ export function parseControl(input: unknown, base: ControlState = DEFAULT_CONTRO
   const given = input as Record<string, unknown>;
   for (const key of Object.keys(given)) if (!KEYS.has(key)) fail(key, 'unknown key.');
   let { enabled, sampleRate, rules: r, allow, deny } = base;
-  if ('enabled' in given) {
+  if (Object.hasOwn(given, 'enabled')) {
     if (typeof given.enabled !== 'boolean') fail('enabled', `expected a boolean, got ${describe(given.enabled)}.`);
     enabled = given.enabled;
   }
-  if ('sampleRate' in given) sampleRate = rate('sampleRate', given.sampleRate);
-  if ('rules' in given) r = rules(given.rules);
-  if ('allow' in given) allow = patterns('allow', given.allow);
-  if ('deny' in given) deny = patterns('deny', given.deny);
+  if (Object.hasOwn(given, 'sampleRate')) sampleRate = rate('sampleRate', given.sampleRate);
+  if (Object.hasOwn(given, 'rules')) r = rules(given.rules);
+  if (Object.hasOwn(given, 'allow')) allow = patterns('allow', given.allow);
+  if (Object.hasOwn(given, 'deny')) deny = patterns('deny', given.deny);
   return Object.freeze({ enabled, sampleRate, rules: r, allow, deny });
 }
 

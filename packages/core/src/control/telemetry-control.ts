@@ -1,6 +1,6 @@
-import { EventEmitter } from 'eventemitter3';
 import type { Metadata } from '../bus/types.js';
 import { copyMetadata } from '../context/copy-metadata.js';
+import { logger } from '../log/logger.js';
 import { type ControlInput, type ControlState, DEFAULT_CONTROL, isPassThrough, parseControl } from './control-state.js';
 import { type DropReason, SampleDecisions } from './sample-decisions.js';
 import { sampleHash } from './sample-hash.js';
@@ -24,7 +24,8 @@ export interface ControlEvents {
 export class TelemetryControl {
   #state: ControlState = DEFAULT_CONTROL;
   #decisions = new SampleDecisions(DEFAULT_CONTROL);
-  readonly #events = new EventEmitter<ControlEvents>();
+  // one event kind: a set of listeners, each isolated from the others' errors
+  readonly #listeners = new Set<(...args: ControlEvents['change']) => void>();
   readonly #countDrop: (reason: DropReason) => void;
   /** False while the control delivers everything, so the bus skips it with one check. */
   filtering = false;
@@ -51,17 +52,20 @@ export class TelemetryControl {
     return this.#replace(DEFAULT_CONTROL);
   }
 
-  /** Subscribes to changes; returns a function that unsubscribes. */
-  on<E extends keyof ControlEvents>(event: E, listener: (...args: ControlEvents[E]) => void): () => void {
-    this.#events.on(event, listener);
+  /**
+   * Subscribes to changes; returns a function that unsubscribes. A listener that throws is
+   * logged and does not stop the others, nor the change, which is already in force.
+   */
+  on<E extends keyof ControlEvents>(_event: E, listener: (...args: ControlEvents[E]) => void): () => void {
+    this.#listeners.add(listener);
     return () => {
-      this.#events.off(event, listener);
+      this.#listeners.delete(listener);
     };
   }
 
   /** Unsubscribes a listener added with {@link on}. */
-  off<E extends keyof ControlEvents>(event: E, listener: (...args: ControlEvents[E]) => void): void {
-    this.#events.off(event, listener);
+  off<E extends keyof ControlEvents>(_event: E, listener: (...args: ControlEvents[E]) => void): void {
+    this.#listeners.delete(listener);
   }
 
   /**
@@ -69,17 +73,24 @@ export class TelemetryControl {
    * or undefined when the event is dropped; drops are counted per reason.
    */
   admit(name: string, metadata: Metadata): Metadata | undefined {
+    const decided = this.decide(name, metadata);
+    return typeof decided === 'string' ? undefined : decided;
+  }
+
+  /** {@link admit}, returning the reason (`sampled_out`, `denied`, ...) instead of undefined. */
+  decide(name: string, metadata: Metadata): Metadata | DropReason {
     const rate = this.#decisions.rateOf(name);
     if (rate >= 1) return metadata;
     if (rate < 0) {
-      this.#countDrop(this.#decisions.reasonOf(rate));
-      return undefined;
+      const reason = this.#decisions.reasonOf(rate);
+      this.#countDrop(reason);
+      return reason;
     }
     const key = typeof metadata.correlationId === 'string' ? metadata.correlationId : metadata.spanId;
     const draw = typeof key === 'string' ? sampleHash(key) : Math.random();
     if (draw >= rate) {
       this.#countDrop('sampled_out');
-      return undefined;
+      return 'sampled_out';
     }
     const out = copyMetadata(metadata);
     out.sampleRate = rate;
@@ -97,12 +108,32 @@ export class TelemetryControl {
     return true;
   }
 
+  /**
+   * Why `name` is dropped before any sampling (off, denied, not allowed), if it is; counts
+   * nothing. A span's stop, whose start was kept, is dropped only for these reasons.
+   */
+  refusalOf(name: string): DropReason | undefined {
+    const rate = this.#decisions.rateOf(name);
+    return rate < 0 ? this.#decisions.reasonOf(rate) : undefined;
+  }
+
+  /** True when `name` is dropped whatever its metadata, as {@link dropsName}, counting nothing. */
+  refuses(name: string): boolean {
+    return this.#decisions.rateOf(name) <= 0;
+  }
+
   #replace(next: ControlState): ControlState {
     const previous = this.#state;
     this.#state = next;
     this.#decisions = new SampleDecisions(next);
     this.filtering = !isPassThrough(next);
-    this.#events.emit('change', next, previous);
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(next, previous);
+      } catch (error) {
+        logger().error('A control change listener threw; the change is in force.', error);
+      }
+    }
     return next;
   }
 }
