@@ -104,4 +104,22 @@ describe('the default instance is shared through a versioned globalThis registry
     expect(copy.instance.getDefaultTelemetry()).toBe(bus);
     expect(warnings).toHaveLength(1);
   });
+
+  it.each([
+    ['a record without a version', { telemetry: {} }],
+    ['a same-major record without a bus', { version: VERSION, telemetry: { marker: 1 } }],
+    ['a string', 'isotel'],
+  ])('keeps a private bus, with a warning, next to %s', async (_label, record) => {
+    Object.defineProperty(globalThis, REGISTRY_KEY, { value: record, configurable: true });
+    const copy = await loadCopy();
+    const warnings: string[] = [];
+    copy.log.setLogger({ warn: (message) => warnings.push(message), error() {} });
+    const seen: string[] = [];
+    copy.api.attach('mine', 'x', (name) => seen.push(name));
+    copy.api.emit('x');
+    expect(seen).toEqual(['x']);
+    expect(warnings).toEqual([
+      `@isotel/core ${VERSION} found an unreadable default-bus record on this page; this copy keeps its own bus.`,
+    ]);
+  });
 });

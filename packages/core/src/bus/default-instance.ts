@@ -12,12 +12,21 @@ interface RegistryRecord {
   readonly telemetry: Telemetry;
 }
 
-type GlobalWithRegistry = typeof globalThis & { [REGISTRY_KEY]?: RegistryRecord };
+type GlobalWithRegistry = typeof globalThis & { [REGISTRY_KEY]?: unknown };
 
 let resolved: Telemetry | undefined;
 
 function major(version: string): string {
   return version.split('.')[0] ?? version;
+}
+
+// Another copy (or a hostile script) may have left anything under the key.
+function isRecord(value: unknown): value is { readonly version: string; readonly telemetry: unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { version?: unknown }).version === 'string';
+}
+
+function isBus(value: unknown): value is Telemetry {
+  return typeof value === 'object' && value !== null && typeof (value as { emit?: unknown }).emit === 'function';
 }
 
 /**
@@ -37,11 +46,16 @@ export function getDefaultTelemetry(): Telemetry {
       enumerable: false,
       writable: false,
     });
-  } else if (major(existing.version) === major(VERSION)) {
+  } else if (isRecord(existing) && major(existing.version) !== major(VERSION)) {
+    logger().warn(
+      `@isotel/core ${VERSION} found a default bus of version ${existing.version} on this page; majors differ, so this copy keeps its own bus.`,
+    );
+    resolved = new Telemetry();
+  } else if (isRecord(existing) && isBus(existing.telemetry)) {
     resolved = existing.telemetry;
   } else {
     logger().warn(
-      `@isotel/core ${VERSION} found a default bus of version ${existing.version} on this page; majors differ, so this copy keeps its own bus.`,
+      `@isotel/core ${VERSION} found an unreadable default-bus record on this page; this copy keeps its own bus.`,
     );
     resolved = new Telemetry();
   }
