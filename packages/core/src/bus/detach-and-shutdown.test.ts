@@ -34,6 +34,29 @@ describe('shutdown', () => {
   const original = logger();
   afterEach(() => setLogger(original));
 
+  it('closes sources first, so what they emit while closing reaches the sinks that close after', async () => {
+    const t = createTelemetry();
+    const received: string[] = [];
+    const order: string[] = [];
+    t.attach('sink', 'upload.drained', (name) => received.push(name));
+    // a sink registered before the source: closing it detaches its handler
+    t.onShutdown(() => {
+      order.push('sink');
+      t.detach('sink');
+    });
+    t.onShutdown(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        order.push('source');
+        t.emit('upload.drained');
+      },
+      { source: true },
+    );
+    await t.shutdown();
+    expect(order).toEqual(['source', 'sink']);
+    expect(received).toEqual(['upload.drained']);
+  });
+
   it('runs every onShutdown callback, awaits them, then detaches all handlers', async () => {
     const t = createTelemetry();
     const order: string[] = [];

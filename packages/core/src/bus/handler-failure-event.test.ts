@@ -101,4 +101,36 @@ describe('telemetry.handler.failure', () => {
     t.emit('a');
     expect(calls).toBe(2);
   });
+
+  it('keeps a handler whose policy is keep when it fails in an event a failure handler emitted', () => {
+    const log = recordingLogger();
+    setLogger(log);
+    const t = createTelemetry();
+    const failures: unknown[] = [];
+    t.attach('bad', 'a.b', () => {
+      throw new Error('bad');
+    });
+    t.attach(
+      'keeper',
+      'c.d',
+      () => {
+        throw new Error('k');
+      },
+      { onFailure: 'keep' },
+    );
+    t.attach('on-failure', HANDLER_FAILURE_EVENT, (_n, _m, md) => {
+      failures.push(md.handlerId);
+      t.emit('c.d');
+    });
+    t.emit('a.b');
+    // keeper is kept; its failure is logged rather than emitted, so nothing can loop
+    expect(t.listHandlers().map((h) => h.id)).toEqual(['keeper', 'on-failure']);
+    expect(failures).toEqual(['bad']);
+    expect(log.errors).toEqual([
+      'Handler "keeper" failed while handling "c.d" inside failure handling; no failure event is emitted for it.',
+    ]);
+    // outside failure handling it fails like any handler
+    t.emit('c.d');
+    expect(failures).toEqual(['bad', 'keeper']);
+  });
 });

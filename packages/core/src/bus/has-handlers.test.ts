@@ -47,4 +47,18 @@ describe('hasHandlers(name) says whether an emit of that name would reach a hand
     if (t.hasHandlers('report.ready')) t.emit('report.ready', {}, expensive());
     expect(built).toBe(1);
   });
+
+  it('is false for a name the control drops outright, and counts nothing', () => {
+    const t = createTelemetry();
+    t.attach('h', 'debug.*', () => {});
+    t.control.set({ deny: ['debug.verbose'] });
+    expect(t.hasHandlers('debug.verbose')).toBe(false);
+    expect(t.hasHandlers('debug.info')).toBe(true);
+    t.control.set({ deny: [], enabled: false });
+    expect(t.hasHandlers('debug.info')).toBe(false);
+    // sampling decides per event, so a sampled name may still reach its handler
+    t.control.set({ enabled: true, sampleRate: 0.5 });
+    expect(t.hasHandlers('debug.info')).toBe(true);
+    expect(t.stats().dropped).toEqual({});
+  });
 });

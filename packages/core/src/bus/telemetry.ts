@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/define-catalog.js';
 import { activeContext, contextSlot, type TelemetryContext } from '../context/context.js';
 import { bind, type ContextValues, withAmbientCorrelation, withContext } from '../context/with-context.js';
 import { TelemetryControl } from '../control/telemetry-control.js';
+import { describeError } from '../errors/describe-error.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { logger } from '../log/logger.js';
 import { NOOP_SPAN } from '../span/noop-span.js';
@@ -74,8 +75,10 @@ export class Telemetry {
   // spans resolve their three names' handlers once per prefix and dispatch to them directly
   readonly #spans = new SpanRecorder({
     resolve: (name) => this.#registry.resolve(name),
-    dispatch: (handlers, name, m, md) => this.#dispatch(handlers, name, m, md),
-    deliver: (handlers, name, m, md) => this.#deliver(handlers, name, m, md),
+    admit: (name, md) => (this.control.filtering === true ? this.control.decide(name, md) : md),
+    refusalOf: (name) => (this.control.filtering === true ? this.control.refusalOf(name) : undefined),
+    call: (handlers, name, m, md) => this.#call(handlers, name, m, md),
+    drop: (reason) => this.#drop(reason),
   });
   /**
    * Runtime control of what this bus delivers (on/off, sampling, allow/deny), changeable at any
@@ -89,7 +92,8 @@ export class Telemetry {
   #failureDepth = 0;
   #handlerFailures = 0;
   readonly #dropped: Record<string, number> = {};
-  readonly #closers = new Set<() => unknown>();
+  // what shutdown runs: sources (parts that emit into the bus) first, then the rest
+  readonly #closers = new Map<() => unknown, boolean>();
 
   constructor(options: TelemetryOptions = {}) {
     const size = options.dispatchCacheSize;
@@ -127,7 +131,7 @@ export class Telemetry {
       return;
     }
     if (typeof measurements === 'function') this.#emitLazy(handlers, name, measurements);
-    else this.#deliver(handlers, name, measurements ?? EMPTY_MEASUREMENTS, this.#ambient(metadata ?? EMPTY_METADATA));
+    else this.#dispatch(handlers, name, measurements ?? EMPTY_MEASUREMENTS, metadata ?? EMPTY_METADATA);
   }
 
   /** Emits `{ count }` (default 1). */
@@ -207,12 +211,15 @@ export class Telemetry {
   }
 
   /**
-   * True when an event of this name would reach at least one handler. O(1) after the first call.
+   * True when an event of this name would reach at least one handler: some handler listens and
+   * the control does not drop the name outright (off, denied, not allowed, sampled at 0). O(1)
+   * after the first call.
    *
    * @example if (t.hasHandlers('report.ready')) t.emit('report.ready', {}, summarise(report))
    */
   hasHandlers(name: string): boolean {
-    return this.#live && this.#registry.resolve(name).length > 0;
+    if (!this.#live || this.#registry.resolve(name).length === 0) return false;
+    return !(this.control.filtering && this.control.refuses(name));
   }
 
   /**
@@ -288,29 +295,35 @@ export class Telemetry {
 
   /**
    * Registers work to run at {@link Telemetry.shutdown} (flushing an exporter, stopping a poller).
-   * Returns a function that unregisters it.
+   * With `source: true` the part emits into the bus (a collector draining its uploads, a poller):
+   * sources close first, so what they emit while closing still reaches the reporters and
+   * exporters, which close after them. Returns a function that unregisters it.
    *
    * @example const unregister = t.onShutdown(() => exporter.flush())
    */
-  onShutdown(close: () => unknown): () => void {
-    this.#closers.add(close);
+  onShutdown(close: () => unknown, options: { source?: boolean } = {}): () => void {
+    this.#closers.set(close, options.source === true);
     return () => {
       this.#closers.delete(close);
     };
   }
 
   /**
-   * Runs every registered shutdown callback once (errors are logged, not thrown), then detaches
-   * all handlers.
+   * Runs every registered shutdown callback once, sources first (errors are logged, not
+   * thrown), then detaches all handlers.
    *
    * @example process.on('SIGTERM', () => void t.shutdown())
    */
   async shutdown(): Promise<void> {
     const closers = [...this.#closers];
     this.#closers.clear();
-    const results = await Promise.allSettled(closers.map(async (close) => close()));
-    for (const result of results) {
-      if (result.status === 'rejected') logger().error('A shutdown callback failed.', result.reason);
+    for (const source of [true, false]) {
+      const results = await Promise.allSettled(
+        closers.filter(([, isSource]) => isSource === source).map(async ([close]) => close()),
+      );
+      for (const result of results) {
+        if (result.status === 'rejected') logger().error('A shutdown callback failed.', result.reason);
+      }
     }
     this.#registry.clear();
     this.#live = false;
@@ -335,21 +348,35 @@ export class Telemetry {
   #emitLazy(handlers: readonly HandlerEntry[], name: string, thunk: EventThunk): void {
     // an event the control drops by name never runs its thunk
     if (this.control.filtering && this.control.dropsName(name)) return;
-    let pair: readonly [Measurements, Metadata?];
+    let m: Measurements;
+    let md: Metadata;
     try {
-      pair = thunk();
+      const pair = thunk();
+      m = pair?.[0] ?? EMPTY_MEASUREMENTS;
+      md = pair?.[1] ?? EMPTY_METADATA;
     } catch (error) {
       this.#drop('thunk_failed');
       logger().error(`The metadata thunk of "${name}" threw; the event was dropped.`, error);
       return;
     }
-    this.#dispatch(handlers, name, pair?.[0] ?? EMPTY_MEASUREMENTS, pair?.[1] ?? EMPTY_METADATA);
+    this.#dispatch(handlers, name, m, md);
   }
 
   // `handlers` is the snapshot taken when the emit began: a handler attached meanwhile waits for
   // the next emit, and one detached meanwhile (by itself or another handler) is skipped.
   #dispatch(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
-    this.#deliver(handlers, name, m, this.#ambient(md));
+    try {
+      this.#deliver(handlers, name, m, this.#ambient(md));
+    } catch (error) {
+      // Handlers' own errors never reach here (#deliver isolates each call): this is metadata
+      // that threw when read for the correlation id or the sampling key (a getter, a Proxy).
+      this.#unreadable(name, error);
+    }
+  }
+
+  #unreadable(name: string, error: unknown): void {
+    this.#drop('invalid_metadata');
+    logger().error(`The metadata of "${name}" could not be read; the event was dropped.`, error);
   }
 
   // The metadata with the ambient correlation id. Until a scope may have been entered this is one
@@ -359,14 +386,19 @@ export class Telemetry {
     return this.#context.inUse === false ? md : withAmbientCorrelation(md);
   }
 
-  // Delivery proper; span events come here directly, their metadata already carrying the ambient
-  // correlation id.
+  // Delivery proper: the control, then the handlers.
   #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
     if (this.control.filtering === true) {
       const admitted = this.control.admit(name, md);
       if (admitted === undefined) return;
       md = admitted;
     }
+    this.#call(handlers, name, m, md);
+  }
+
+  // The handlers of an admitted event; span events come here directly, their start having been
+  // offered to the control (a span's stop follows its start).
+  #call(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
     for (let i = 0; i < handlers.length; i++) {
       // a handler detached since the snapshot was taken has a no-op here (HandlerRegistry.remove)
       const entry = handlers[i] as HandlerEntry;
@@ -380,7 +412,7 @@ export class Telemetry {
     }
   }
 
-  // Kept out of #dispatch: a closure there would capture `entry` and `name`, and V8 would then
+  // Kept out of #call: a closure there would capture `entry` and `name`, and V8 would then
   // allocate a context for every dispatch and every handler call, even synchronous ones.
   #watch(result: unknown, entry: HandlerEntry, name: string): void {
     if (typeof result !== 'object' || result === null) return;
@@ -391,15 +423,24 @@ export class Telemetry {
   #failed(entry: HandlerEntry, name: string, error: unknown): void {
     entry.failures++;
     this.#handlerFailures++;
-    entry.lastError = error instanceof Error ? error.message : String(error);
-    // A handler failing while handling a failure event is detached whatever its policy, and
-    // no further failure event is emitted, so a broken failure-handler can never loop.
-    const inFailureHandling = this.#failureDepth > 0 || name === HANDLER_FAILURE_EVENT;
-    if (this.#registry.isAttached(entry) && (entry.onFailure === 'detach' || inFailureHandling)) {
+    entry.lastError = describeError(error);
+    // A handler failing while handling a failure event is detached whatever its policy. A failure
+    // during the delivery of a failure event (in a handler of another event the failure handler
+    // emitted) is logged instead of emitted. Either way no failure event is emitted, so a broken
+    // failure handler can never loop.
+    const ofFailureHandler = name === HANDLER_FAILURE_EVENT;
+    if (this.#registry.isAttached(entry) && (entry.onFailure === 'detach' || ofFailureHandler)) {
       this.detach(entry.id);
     }
-    if (inFailureHandling) {
+    if (ofFailureHandler) {
       logger().error(`Handler "${entry.id}" failed while handling "${name}" and was detached.`, error);
+      return;
+    }
+    if (this.#failureDepth > 0) {
+      logger().error(
+        `Handler "${entry.id}" failed while handling "${name}" inside failure handling; no failure event is emitted for it.`,
+        error,
+      );
       return;
     }
     this.#failureDepth++;

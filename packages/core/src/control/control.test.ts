@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CONTROL_CHANGE_EVENT, createTelemetry } from '../bus/telemetry.js';
 import { withContext } from '../context/with-context.js';
 import { isIsotelError } from '../errors/isotel-error.js';
+import { logger, setLogger } from '../log/logger.js';
 import { captureEvents } from '../testing/index.js';
 import { DEFAULT_CONTROL } from './control-state.js';
 
@@ -115,6 +116,34 @@ describe('control changes are validated and observable', () => {
   });
 });
 
+describe('control changes survive their listeners', () => {
+  it('applies a change, and tells every listener, when one listener throws', () => {
+    const original = logger();
+    const errors: string[] = [];
+    setLogger({ warn() {}, error: (message) => errors.push(message) });
+    try {
+      const t = createTelemetry();
+      const seen: number[] = [];
+      t.control.on('change', () => {
+        throw new Error('listener boom');
+      });
+      t.control.on('change', (next) => seen.push(next.sampleRate));
+      expect(() => t.control.set({ sampleRate: 0.5 })).not.toThrow();
+      expect(t.control.get().sampleRate).toBe(0.5);
+      expect(seen).toEqual([0.5]);
+      expect(errors).toEqual(['A control change listener threw; the change is in force.']);
+    } finally {
+      setLogger(original);
+    }
+  });
+
+  it('reads only the input’s own keys, never inherited ones', () => {
+    const t = createTelemetry();
+    t.control.set(Object.create({ sampleRate: 0, enabled: false }));
+    expect(t.control.get()).toEqual(DEFAULT_CONTROL);
+  });
+});
+
 describe('sampling keeps spans and requests whole', () => {
   it('adds sampleRate to kept events as a copy, never to the caller metadata', () => {
     const t = createTelemetry();
@@ -183,4 +212,48 @@ describe('sampling keeps spans and requests whole', () => {
       { numRuns: 4 },
     );
   }, 60_000);
+
+  it('keeps a span pair whole when the span ends in another context', () => {
+    const t = createTelemetry();
+    t.control.set({ sampleRate: 0.5 });
+    const starts = new Set<unknown>();
+    let pairs = 0;
+    let orphans = 0;
+    t.attach('starts', 'job.start', (_n, _m, md) => {
+      starts.add(md.spanId);
+    });
+    t.attach('stops', 'job.stop', (_n, _m, md) => {
+      if (starts.delete(md.spanId)) pairs++;
+      else orphans++;
+    });
+    for (let i = 0; i < 1000; i++) {
+      const span = t.startSpan('job');
+      withContext({ correlationId: `r${i}` }, () => span.end());
+    }
+    expect(orphans).toBe(0);
+    expect(starts.size).toBe(0);
+    expect(pairs).toBeGreaterThan(400);
+    expect(pairs).toBeLessThan(600);
+  });
+
+  it('makes a span’s stop follow its start across control changes', () => {
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'job.*');
+    // started while the bus is off: its stop is dropped too, for the same reason
+    t.control.set({ enabled: false });
+    const unseen = t.startSpan('job');
+    t.control.set({ enabled: true });
+    unseen.end();
+    // started at a rate that kept it: not sampled again, and scaled like its start
+    t.control.set({ sampleRate: 0.999999 });
+    const kept = t.withContext({ correlationId: 'kept' }, () => t.startSpan('job'));
+    t.control.set({ sampleRate: 0.000001 });
+    kept.end();
+    t.control.reset();
+    expect(capture.events.map((e) => [e.name, e.metadata.sampleRate])).toEqual([
+      ['job.start', 0.999999],
+      ['job.stop', 0.999999],
+    ]);
+    expect(t.stats().dropped).toEqual({ disabled: 2 });
+  });
 });

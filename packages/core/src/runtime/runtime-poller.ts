@@ -74,6 +74,6 @@ export function startRuntimePoller(t: Telemetry, options: RuntimePollerOptions):
     if (timer !== undefined) clearInterval(timer);
     for (const source of sources) source.stop?.();
   };
-  const unregister = t.onShutdown(stop);
+  const unregister = t.onShutdown(stop, { source: true });
   return { poll, stop };
 }

@@ -3,24 +3,30 @@ import type { Measurements, Metadata } from '../bus/types.js';
 import type { TelemetryContext } from '../context/context.js';
 import { enterScope } from '../context/context.js';
 import { addMetadata, copyMetadata } from '../context/copy-metadata.js';
+import { logger } from '../log/logger.js';
 import type { Span, SpanFailureKind } from './types.js';
 
 /** Where a span's events go: the telemetry instance, seen through what spans need of it. */
 export interface SpanSink {
-  /** Delivers the start event to `names.startHandlers` (not empty). */
-  started(names: SpanNames, measurements: Measurements, metadata: Metadata): void;
+  /**
+   * Offers the start event to the control and delivers it to `names.startHandlers` (not empty).
+   * Returns the rate it was kept at (1 when not sampled), or why the control dropped it.
+   */
+  started(names: SpanNames, measurements: Measurements, metadata: Metadata): number | string;
   /** Counts the span as ended; returns the handlers of its stop (or exception) event now. */
   spanEnded(names: SpanNames, failed: boolean): readonly HandlerEntry[];
   /**
-   * Delivers the stop or exception event to `handlers` (not empty); `inParent` when the context
-   * in force is the one the span started in, so its correlation id is already in the metadata.
+   * Delivers the stop or exception event to `handlers` (not empty). `start` is what became of
+   * the start event: the rate it was kept at (the stop is not sampled again, only refused by
+   * name), the reason it was dropped (the stop is dropped too), or undefined when nobody
+   * listened to it (the control decides now).
    */
   ended(
     handlers: readonly HandlerEntry[],
     name: string,
     measurements: Measurements,
     metadata: Metadata,
-    inParent: boolean,
+    start: number | string | undefined,
   ): void;
 }
 
@@ -34,6 +40,8 @@ export interface SpanNames {
   exceptionHandlers: readonly HandlerEntry[];
   /** Whether any of the three has a handler. */
   listening: boolean;
+  /** Whether the prefix is not a valid event name (its spans are never recorded). */
+  readonly invalid: boolean;
   /** The recorder's generation the lists were resolved in. */
   generation: number;
 }
@@ -55,6 +63,8 @@ export class ActiveSpan implements Span, TelemetryContext {
   readonly #metadata: Metadata;
   #added: Metadata | undefined = undefined;
   #ended = false;
+  // what became of the start event (see SpanSink.ended)
+  #start: number | string | undefined = undefined;
 
   constructor(
     sink: SpanSink,
@@ -89,7 +99,7 @@ export class ActiveSpan implements Span, TelemetryContext {
     const names = this.#names;
     if (names.startHandlers.length === 0) return;
     const start = this.#startTime;
-    this.#sink.started(names, { monotonicTime: start, systemTime: TIME_ORIGIN + start }, this.#metadata);
+    this.#start = this.#sink.started(names, { monotonicTime: start, systemTime: TIME_ORIGIN + start }, this.#metadata);
   }
 
   set(key: string, value: unknown): Span {
@@ -100,15 +110,6 @@ export class ActiveSpan implements Span, TelemetryContext {
   }
 
   end(extra?: Metadata): void {
-    this.#stop(extra, false);
-  }
-
-  /** `end()` called where the context in force is the one the span started in. */
-  endInParent(): void {
-    this.#stop(undefined, true);
-  }
-
-  #stop(extra: Metadata | undefined, inParent: boolean): void {
     if (this.#ended) return;
     const now = performance.now();
     this.#ended = true;
@@ -119,7 +120,7 @@ export class ActiveSpan implements Span, TelemetryContext {
       this.#names.stop,
       { duration: now - this.#startTime, monotonicTime: now },
       this.#final(extra),
-      inParent,
+      this.#start,
     );
   }
 
@@ -137,7 +138,7 @@ export class ActiveSpan implements Span, TelemetryContext {
       this.#names.exception,
       { duration: now - this.#startTime, monotonicTime: now },
       md,
-      false,
+      this.#start,
     );
   }
 
@@ -157,7 +158,14 @@ export class ActiveSpan implements Span, TelemetryContext {
     if (added === undefined && extra === undefined) return this.#metadata;
     const md = copyMetadata(this.#metadata);
     if (added !== undefined) addMetadata(md, added);
-    if (extra !== undefined) addMetadata(md, extra);
+    if (extra !== undefined) {
+      try {
+        addMetadata(md, extra);
+      } catch (error) {
+        // a getter or Proxy that throws: the span still ends, without what could not be read
+        logger().error(`The end metadata of span "${this.#names.stop}" could not be read and was left out.`, error);
+      }
+    }
     return this.#withIds(md);
   }
 
@@ -166,7 +174,9 @@ export class ActiveSpan implements Span, TelemetryContext {
     md.spanId = this.spanId;
     if (this.parentSpanId !== undefined) md.parentSpanId = this.parentSpanId;
     else if (md.parentSpanId !== undefined) delete md.parentSpanId;
+    // all three events carry the start's correlation id, or none: sampling keys on it
     if (this.correlationId !== undefined) md.correlationId = this.correlationId;
+    else if (md.correlationId !== undefined) delete md.correlationId;
     return md;
   }
 }

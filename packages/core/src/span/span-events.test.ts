@@ -220,4 +220,31 @@ describe('span with a hostile thenable', () => {
     expect(capture.names).toEqual(['job.start', 'job.stop', 'job.start', 'job.stop']);
     expect(t.stats().openSpans).toBe(0);
   });
+
+  it('calls the then of a thenable that is not a Promise once, and returns the promise it gives', async () => {
+    // a lazy query builder: every call of then runs the query
+    let executions = 0;
+    const query = {
+      // biome-ignore lint/suspicious/noThenProperty: the point of the test
+      then<T>(resolve: (rows: { id: number }[]) => T, reject: (error: unknown) => T) {
+        executions++;
+        return Promise.resolve([{ id: 1 }]).then(resolve, reject);
+      },
+    };
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'db.**');
+    const rows = await t.span('db.query', {}, () => query);
+    expect(rows).toEqual([{ id: 1 }]);
+    expect(executions).toBe(1);
+    expect(capture.names).toEqual(['db.query.start', 'db.query.stop']);
+
+    const failing = {
+      // biome-ignore lint/suspicious/noThenProperty: the point of the test
+      then<T>(resolve: (v: never) => T, reject: (error: unknown) => T) {
+        return Promise.reject(new Error('query failed')).then(resolve, reject);
+      },
+    };
+    await expect(t.span('db.query', {}, () => failing)).rejects.toThrow('query failed');
+    expect(capture.names.slice(2)).toEqual(['db.query.start', 'db.query.exception']);
+  });
 });

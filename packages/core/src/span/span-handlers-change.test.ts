@@ -77,12 +77,24 @@ describe('span events go through the bus control', () => {
     expect(all.events.map((e) => e.metadata.correlationId)).toEqual(['req-7', 'req-7']);
   });
 
-  it('gives a handle ended inside a later context that context’s correlation id on stop only', () => {
+  it('gives a handle ended inside a later context the correlation id it started with', () => {
     const t = createTelemetry();
     const all = captureEvents(t, 'job.*');
-    const span = t.startSpan('job');
-    t.withContext({ correlationId: 'late' }, () => span.end());
-    expect(all.events.map((e) => e.metadata.correlationId)).toEqual([undefined, 'late']);
+    const outside = t.startSpan('job');
+    t.withContext({ correlationId: 'late' }, () => outside.end());
+    const inside = t.withContext({ correlationId: 'early' }, () => t.startSpan('job'));
+    t.withContext({ correlationId: 'late' }, () => inside.fail(new Error('x')));
+    // set() cannot give the stop another id either: all three events carry the same one, or none
+    const named = t.startSpan('job');
+    named.set('correlationId', 'other').end();
+    expect(all.events.map((e) => [e.name, e.metadata.correlationId])).toEqual([
+      ['job.start', undefined],
+      ['job.stop', undefined],
+      ['job.start', 'early'],
+      ['job.exception', 'early'],
+      ['job.start', undefined],
+      ['job.stop', undefined],
+    ]);
   });
 
   it('adds no correlation id to a span outside any context', () => {

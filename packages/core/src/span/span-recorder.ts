@@ -1,6 +1,9 @@
 import type { HandlerEntry } from '../bus/handler-registry.js';
+import { isValidName } from '../bus/pattern.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import { activeContext, enterScope } from '../context/context.js';
+import { copyMetadata } from '../context/copy-metadata.js';
+import { logger } from '../log/logger.js';
 import { ActiveSpan, type SpanNames, type SpanSink } from './active-span.js';
 import { NOOP_SPAN } from './noop-span.js';
 import { nextSpanId } from './span-id.js';
@@ -10,10 +13,14 @@ import type { Span } from './types.js';
 export interface SpanHost {
   /** The handlers of `name` now, in attach order (a snapshot that is never mutated). */
   resolve(name: string): readonly HandlerEntry[];
-  /** Delivers an event to `handlers` as `emit` would (ambient correlation id, control, isolation). */
-  dispatch(handlers: readonly HandlerEntry[], name: string, measurements: Measurements, metadata: Metadata): void;
-  /** `dispatch` for metadata that already carries the ambient correlation id, if there is one. */
-  deliver(handlers: readonly HandlerEntry[], name: string, measurements: Measurements, metadata: Metadata): void;
+  /** Offers an event to the control: the metadata to deliver it with, or why it is dropped. */
+  admit(name: string, metadata: Metadata): Metadata | string;
+  /** Why the control drops `name` before any sampling (off, denied, not allowed), if it does. */
+  refusalOf(name: string): string | undefined;
+  /** Calls `handlers` with an admitted event, each isolated from the others' failures. */
+  call(handlers: readonly HandlerEntry[], name: string, measurements: Measurements, metadata: Metadata): void;
+  /** Counts an event that was not delivered. */
+  drop(reason: string): void;
 }
 
 const EMPTY_BAGGAGE: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -39,16 +46,15 @@ export class SpanRecorder implements SpanSink {
 
   /** A started span, or the shared no-op span when nobody listens. */
   start(prefix: string, metadata: Metadata | undefined): Span {
-    const names = this.#namesOf(prefix);
-    if (!names.listening) return NOOP_SPAN;
-    return this.#begin(names, metadata);
+    const names = this.#listened(prefix);
+    return (names === undefined ? undefined : this.#begin(names, metadata)) ?? NOOP_SPAN;
   }
 
   /** Runs `fn` inside a span; see `Telemetry.span`. */
   run<R>(prefix: string, metadata: Metadata | undefined, fn: (span: Span) => R): R {
-    const names = this.#namesOf(prefix);
-    if (!names.listening) return fn(NOOP_SPAN);
-    const span = this.#begin(names, metadata);
+    const names = this.#listened(prefix);
+    const span = names === undefined ? undefined : this.#begin(names, metadata);
+    if (span === undefined) return fn(NOOP_SPAN);
     let result: R;
     try {
       result = enterScope(span, fn, span);
@@ -57,7 +63,7 @@ export class SpanRecorder implements SpanSink {
       throw error;
     }
     try {
-      if (isThenable(result)) {
+      if (result instanceof Promise) {
         // the caller gets the very promise fn returned; this side chain only ends the span
         result.then(
           () => span.end(),
@@ -65,11 +71,24 @@ export class SpanRecorder implements SpanSink {
         );
         return result;
       }
+      if (isThenable(result)) {
+        // Another thenable may start its work in `then` (a lazy query builder), so it is called
+        // once, here, and the caller gets the promise it returns.
+        return result.then(
+          (value) => {
+            span.end();
+            return value;
+          },
+          (error: unknown) => {
+            span.fail(error);
+            throw error;
+          },
+        ) as R;
+      }
     } catch {
       // a hostile thenable (a throwing `then` getter or method) is the caller's to handle
     }
-    // fn returned: the context in force is the one the span started in again
-    span.endInParent();
+    span.end();
     return result;
   }
 
@@ -79,9 +98,12 @@ export class SpanRecorder implements SpanSink {
     if (this.#names.size > 0) this.#names.clear();
   }
 
-  started(names: SpanNames, measurements: Measurements, metadata: Metadata): void {
+  started(names: SpanNames, measurements: Measurements, metadata: Metadata): number | string {
     // the span took its correlation id from the context in force now: no second lookup
-    this.#host.deliver(names.startHandlers, names.start, measurements, metadata);
+    const admitted = this.#host.admit(names.start, metadata);
+    if (typeof admitted === 'string') return admitted;
+    this.#host.call(names.startHandlers, names.start, measurements, admitted);
+    return admitted === metadata ? 1 : (admitted.sampleRate as number);
   }
 
   /** Counts the span as ended and returns the current stop (or exception) handlers of its prefix. */
@@ -96,26 +118,67 @@ export class SpanRecorder implements SpanSink {
     name: string,
     measurements: Measurements,
     metadata: Metadata,
-    inParent: boolean,
+    start: number | string | undefined,
   ): void {
-    if (inParent) this.#host.deliver(handlers, name, measurements, metadata);
-    else this.#host.dispatch(handlers, name, measurements, metadata);
+    const host = this.#host;
+    if (typeof start === 'string') {
+      // the start was dropped: so is its stop, for the same reason
+      host.drop(start);
+      return;
+    }
+    let md = metadata;
+    if (start === undefined) {
+      const admitted = host.admit(name, metadata);
+      if (typeof admitted === 'string') return;
+      md = admitted;
+    } else {
+      // the start was kept: the stop is not sampled again, only refused by name (off, denied)
+      const refused = host.refusalOf(name);
+      if (refused !== undefined) {
+        host.drop(refused);
+        return;
+      }
+      if (start < 1) {
+        md = copyMetadata(metadata);
+        md.sampleRate = start;
+      }
+    }
+    host.call(handlers, name, measurements, md);
   }
 
-  #begin(names: SpanNames, metadata: Metadata | undefined): ActiveSpan {
+  #begin(names: SpanNames, metadata: Metadata | undefined): ActiveSpan | undefined {
     const parent = activeContext();
-    const span = new ActiveSpan(
-      this,
-      names,
-      nextSpanId(),
-      parent,
-      metadata,
-      parent === undefined ? EMPTY_BAGGAGE : parent.baggage,
-      performance.now(),
-    );
+    let span: ActiveSpan;
+    try {
+      span = new ActiveSpan(
+        this,
+        names,
+        nextSpanId(),
+        parent,
+        metadata,
+        parent === undefined ? EMPTY_BAGGAGE : parent.baggage,
+        performance.now(),
+      );
+    } catch (error) {
+      // the metadata could not be read (a getter or Proxy that throws): fn runs, unrecorded
+      this.#host.drop('invalid_metadata');
+      logger().error(`The metadata of span "${names.start}" could not be read; the span was not recorded.`, error);
+      return undefined;
+    }
     this.open++;
     span.begin();
     return span;
+  }
+
+  // The names of a prefix when someone listens to them; an invalid prefix is counted.
+  #listened(prefix: string): SpanNames | undefined {
+    if (typeof prefix !== 'string') {
+      this.#host.drop('invalid_name');
+      return undefined;
+    }
+    const names = this.#namesOf(prefix);
+    if (names.invalid) this.#host.drop('invalid_name');
+    return names.listening ? names : undefined;
   }
 
   #namesOf(prefix: string): SpanNames {
@@ -130,6 +193,7 @@ export class SpanRecorder implements SpanSink {
         stopHandlers: [],
         exceptionHandlers: [],
         listening: false,
+        invalid: !isValidName(prefix),
         generation: -1,
       };
       this.#resolve(names);
