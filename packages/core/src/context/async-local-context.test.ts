@@ -115,6 +115,17 @@ describe('emit adds the ambient correlation id', () => {
     expect(capture.events[0]?.metadata).toBe(md);
   });
 
+  it('keeps a __proto__ key of parsed input out of the baggage’s prototype', () => {
+    const t = createTelemetry();
+    const values = JSON.parse('{"__proto__": {"polluted": "yes"}, "tenant": "acme"}');
+    t.withContext(values, () => {
+      const baggage = t.getContext()?.baggage as Record<string, unknown>;
+      expect(baggage.polluted).toBeUndefined();
+      expect(Object.getPrototypeOf(baggage)).toBe(Object.prototype);
+      expect(baggage).toEqual({ tenant: 'acme' });
+    });
+  });
+
   it('makes a new UUIDv7 correlation id when none is given or inherited, and keeps baggage', () => {
     withContext({ tenant: 'acme' }, () => {
       const outer = getCorrelationId();

@@ -17,8 +17,11 @@ const EMPTY_BAGGAGE: Readonly<Record<string, unknown>> = Object.freeze({});
  * baggage is readable through {@link getContext}. Inner scopes inherit what they do not set.
  *
  * @example
- * server.on('request', (req, res) =>
- *   withContext({ correlationId: req.headers['x-request-id'], route: req.url }, () => handle(req, res)))
+ * server.on('request', (req, res) => {
+ *   const requestId = req.headers['x-request-id'] // string | string[] | undefined
+ *   const correlation = typeof requestId === 'string' ? { correlationId: requestId } : {}
+ *   withContext({ ...correlation, route: req.url }, () => handle(req, res))
+ * })
  */
 export function withContext<R>(values: ContextValues, fn: () => R): R {
   const parent = activeContext();
@@ -28,7 +31,8 @@ export function withContext<R>(values: ContextValues, fn: () => R): R {
     const value = values[key];
     if (key === 'correlationId') {
       if (typeof value === 'string' && value.length > 0) correlationId = value;
-    } else {
+    } else if (key !== '__proto__') {
+      // a `__proto__` key (possible from JSON.parse) would replace the baggage's prototype
       baggage ??= { ...parent?.baggage };
       baggage[key] = value;
     }
