@@ -2,6 +2,8 @@
 
 // collector
 
+// the wire shapes between the browser exporter and the collector
+export type { EventBatch, EventRecord, IngestResponse, RejectedEvent } from '../export/record.js';
 export { type Collector, type CollectorStats, createCollector } from './collector/collector.js';
 export type { CollectorServer } from './collector/node-server.js';
 export type {
