@@ -5,7 +5,7 @@
 export interface IsotelConfig {
   /** Master switch for reporters and pollers. */
   enabled: boolean;
-  /** The service name reporters and exporters attach to what they send. */
+  /** The service's name, for the application to hand its exporters and SDKs (`OTEL_SERVICE_NAME`). */
   serviceName: string;
   metrics: { maxSeries: number };
   prometheus: { enabled: boolean; host: string; port: number; path: string; prefix: string };
@@ -70,7 +70,7 @@ export const SCHEMA: Readonly<Record<ConfigPath, KeySpec>> = {
   'statsd.sampleRate': { type: 'number', min: Number.MIN_VALUE, max: 1, default: 1 },
   'otlp.enabled': { type: 'boolean', default: false },
   'otlp.endpoint': { type: 'url', default: 'http://localhost:4318', aliases: ['OTEL_EXPORTER_OTLP_ENDPOINT'] },
-  'exporter.endpoint': { type: 'url', default: 'http://localhost:4319/v1/events' },
+  'exporter.endpoint': { type: 'url', default: 'http://localhost:4318' },
   'exporter.batchSize': { type: 'integer', min: 1, max: 10_000, default: 100 },
   'exporter.flushIntervalMs': { type: 'integer', min: 100, max: 3_600_000, default: 5000 },
   'runtime.enabled': { type: 'boolean', default: false },
