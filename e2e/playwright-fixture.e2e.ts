@@ -123,10 +123,13 @@ test('attachTelemetry on a page that already loaded records its events from then
     const page = await context.newPage();
     await page.goto(lab);
     await emitInPage(page, 'lab.early');
+    // a second call while the first is still attaching gets the recorder once it records
+    const first = attachTelemetry(context);
     const recorder = await attachTelemetry(context);
-    expect(await attachTelemetry(context)).toBe(recorder);
     await emitInPage(page, 'lab.late');
-    await recorder.waitForEvent('lab.late');
+    await recorder.waitForEvent('lab.late', { timeout: 3000 });
+    expect(await first).toBe(recorder);
+    expect(await attachTelemetry(context)).toBe(recorder);
     expect(recorder.events('lab.*').map((e) => e.name)).toEqual(['lab.late']);
     // and the next document of that page is recorded from its start
     await page.reload();

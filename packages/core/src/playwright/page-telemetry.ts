@@ -34,7 +34,8 @@ interface Waiter {
   readonly settle: (event: PageEvent) => void;
 }
 
-const contexts = new WeakMap<BrowserContext, PageTelemetry>();
+// the attach in progress or done per context: a second call waits for the same one
+const contexts = new WeakMap<BrowserContext, Promise<PageTelemetry>>();
 
 /**
  * Every event the default bus emits in the pages of one browser context, in the order each page
@@ -166,7 +167,8 @@ export class PageTelemetry {
  * Starts recording the default-bus events of every page of `context` (pages opened later
  * included). Call it before the pages navigate: in a document that was already loaded, only the
  * events from the call on are seen.
- * Calling it twice for one context returns the same recorder.
+ * Calling it twice for one context returns the same recorder, once it records (also when the
+ * first call has not finished yet).
  *
  * @example
  * const telemetry = await attachTelemetry(context)
@@ -179,8 +181,15 @@ export async function attachTelemetry(context: BrowserContext): Promise<PageTele
   if (typeof context?.exposeBinding !== 'function') {
     throw new IsotelError('invalid_argument', 'attachTelemetry expects a Playwright BrowserContext.');
   }
+  const attaching = attach(context);
+  contexts.set(context, attaching);
+  // a failed attach (a closed context) is not remembered, so a later call tries again
+  attaching.catch(() => contexts.delete(context));
+  return attaching;
+}
+
+async function attach(context: BrowserContext): Promise<PageTelemetry> {
   const telemetry = new PageTelemetry();
-  contexts.set(context, telemetry);
   await context.exposeBinding(BINDING, (source, batch: BridgedEvent[]) => {
     telemetry.receive(source.page ?? undefined, batch);
   });
