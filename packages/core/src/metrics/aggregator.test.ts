@@ -110,6 +110,35 @@ describe('in-memory aggregator', () => {
     );
   });
 
+  it('frees the series slots on reset, so new tag sets get their own series again', () => {
+    const t = createTelemetry();
+    const agg = createAggregator(t, [counter('page.view.count', { tags: ['user'] })], { maxSeries: 2 });
+    for (const user of ['a', 'b', 'c']) t.emit('page.view', {}, { user });
+    agg.reset();
+    for (const user of ['d', 'e', 'd']) t.emit('page.view', {}, { user });
+    expect(agg.snapshot()[0]?.series.map((s) => [s.tags.user, s.count])).toEqual([
+      ['d', 2],
+      ['e', 1],
+    ]);
+    t.emit('page.view', {}, { user: 'f' });
+    expect(agg.snapshot()[0]?.series.map((s) => [s.tags.user, s.count])).toEqual([
+      ['d', 2],
+      ['e', 1],
+      [OVERFLOW_TAG_VALUE, 1],
+    ]);
+  });
+
+  it('rejects a maxSeries that is not a positive integer, attaching nothing', () => {
+    const t = createTelemetry();
+    for (const maxSeries of [Number.NaN, Number.POSITIVE_INFINITY, 0, -1, 2.5]) {
+      expect(() => createAggregator(t, [counter('a.b.c')], { maxSeries })).toThrow(
+        expect.objectContaining({ code: 'invalid_argument', message: expect.stringContaining('maxSeries') }),
+      );
+    }
+    expect(t.listHandlers()).toEqual([]);
+    expect(createAggregator(t, [counter('a.b.c')], { maxSeries: 1 }).relativeAccuracy).toBe(0.01);
+  });
+
   it('detaches its handlers and forgets series on reset', () => {
     const t = createTelemetry();
     const agg = createAggregator(t, [counter('a.b.c')]);

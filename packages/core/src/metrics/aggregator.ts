@@ -1,6 +1,6 @@
 import type { Telemetry } from '../bus/telemetry.js';
 import { IsotelError } from '../errors/isotel-error.js';
-import { attachMetrics, type MetricsBinding, type MetricsStats } from './attach-metrics.js';
+import { attachMetrics, type MetricsBinding, type MetricsStats, validateMaxSeries } from './attach-metrics.js';
 import type { MetricDefinition, MetricType } from './definitions.js';
 import { QuantileSketch } from './quantile-sketch.js';
 
@@ -10,15 +10,19 @@ export interface AggregatorOptions {
   id?: string;
   /** Relative error of quantiles: a reported q-quantile is within ±accuracy of the true one. @default 0.01 */
   relativeAccuracy?: number;
-  /** Series per metric before the overflow series. @default 1000 */
+  /** Series per metric before the overflow series, a positive integer. @default 1000 */
   maxSeries?: number;
 }
 
 /** One tag set of a metric. */
 export interface SeriesSnapshot {
   readonly tags: Readonly<Record<string, string>>;
-  /** Values recorded (events, for a counter). */
+  /**
+   * Values recorded. For a counter, events: an event kept by sampling counts `1 / sampleRate`,
+   * so the count estimates the events emitted.
+   */
   readonly count: number;
+  /** Counter and sum values are scaled back by `sampleRate` (a counter records `1 / sampleRate` per event). */
   readonly sum: number;
   /** The last value recorded. */
   readonly last: number;
@@ -42,7 +46,7 @@ export interface MetricsAggregator extends MetricsBinding {
   /** The relative accuracy of every quantile in {@link MetricsAggregator.snapshot}. */
   readonly relativeAccuracy: number;
   snapshot(): MetricSnapshot[];
-  /** Forgets every series (not the definitions). */
+  /** Forgets every series (not the definitions nor the stats), freeing their slots under `maxSeries`. */
   reset(): void;
   stats(): MetricsStats;
 }
@@ -76,13 +80,14 @@ export function createAggregator(
   if (!(accuracy > 0 && accuracy < 1)) {
     throw new IsotelError('invalid_argument', `relativeAccuracy must be in (0, 1), got ${String(accuracy)}.`);
   }
+  if (options.maxSeries !== undefined) validateMaxSeries(options.maxSeries);
   const tables: Series[][] = definitions.map(() => []);
   const binding = attachMetrics(
     t,
     options.id ?? 'isotel.aggregator',
     definitions,
     {
-      record(metric, index, value, slot) {
+      record(metric, index, value, slot, weight) {
         let series = slot.data as Series | undefined;
         if (series === undefined) {
           const sketched = metric.type === 'summary' || metric.type === 'distribution';
@@ -98,7 +103,7 @@ export function createAggregator(
           slot.data = series;
           (tables[index] as Series[]).push(series);
         }
-        series.count++;
+        series.count += metric.type === 'counter' ? weight : 1;
         series.sum += value;
         series.last = value;
         if (value < series.min) series.min = value;
@@ -114,17 +119,9 @@ export function createAggregator(
     detach: binding.detach,
     stats: binding.stats,
     reset() {
-      // zero in place: the series slots keep pointing at these records
-      for (const table of tables) {
-        for (const s of table) {
-          s.count = 0;
-          s.sum = 0;
-          s.last = 0;
-          s.min = Number.POSITIVE_INFINITY;
-          s.max = Number.NEGATIVE_INFINITY;
-          if (s.sketch !== undefined) s.sketch = new QuantileSketch({ relativeAccuracy: accuracy });
-        }
-      }
+      for (const table of tables) table.length = 0;
+      // the slots held these records in `data`: forgotten with them, and counted no more under maxSeries
+      binding.forgetSeries();
     },
     snapshot() {
       return definitions.map((metric, index) => ({

@@ -10,6 +10,12 @@ export const OVERFLOW_TAG_VALUE = '__overflow__';
 export const DEFAULT_MAX_SERIES = 1000;
 
 /**
+ * Longest tag value kept, in UTF-16 code units: a longer one is cut to this length, ending in `…`
+ * (a surrogate pair is never split), so one huge value cannot make a huge series key or label.
+ */
+export const MAX_TAG_LENGTH = 256;
+
+/**
  * One series (tag set) of a metric. Made once per distinct tag set, so a reporter can keep what
  * it derives from the tags (a labels object, a sketch) in `data` instead of rebuilding it per event.
  */
@@ -20,10 +26,14 @@ export interface MetricSeries {
   data: unknown;
 }
 
-/** Where a reporter receives values, already extracted, converted and tagged. */
+/** Where a reporter receives values, already extracted, converted, scaled and tagged. */
 export interface MetricSink {
-  /** `index` is the metric's position in the definitions. */
-  record(metric: MetricDefinition, index: number, value: number, series: MetricSeries): void;
+  /**
+   * `index` is the metric's position in the definitions. `weight` is how many events the value
+   * stands for: `1 / metadata.sampleRate` for an event kept by sampling, else 1. Counter and sum
+   * values are already multiplied by it (a counter records `1 / sampleRate`); other types are not.
+   */
+  record(metric: MetricDefinition, index: number, value: number, series: MetricSeries, weight: number): void;
 }
 
 /** What the metric handlers counted. */
@@ -43,21 +53,42 @@ export interface MetricsBinding {
   stats(): MetricsStats;
 }
 
+/** What {@link attachMetrics} returns: a binding whose series can be forgotten. */
+export interface AttachedMetrics extends MetricsBinding {
+  /**
+   * Forgets every series, freeing their slots under `maxSeries`: the next value of a tag set makes
+   * a new {@link MetricSeries} (with `data` undefined), and the overflow series starts afresh too.
+   * For reporters that reset what they aggregated. Stats are kept.
+   */
+  forgetSeries(): void;
+}
+
+/**
+ * Series by tag values, one level per tag: the last tag's value maps to the series, the others to
+ * the next level. No string key is built per event, and no two tag sets can share a series.
+ */
+type SeriesTree = Map<string, SeriesTree | MetricSeries>;
+
 interface Prepared {
   readonly metric: MetricDefinition;
   readonly index: number;
-  readonly series: Map<string, MetricSeries>;
+  readonly series: SeriesTree;
+  /** Series in `series` (the overflow series aside). */
+  seriesCount: number;
   readonly maxSeries: number;
   readonly overflow: MetricSeries;
   /** The one series of an untagged metric. */
   readonly only: MetricSeries;
-  /** The tag of a single-tag metric without tagValues: its value is the series key. */
-  readonly soleTag: string | undefined;
+  /** Counter or sum: values are scaled back by the event's `sampleRate`. */
+  readonly sampled: boolean;
 }
 
 /**
- * Attaches one handler per event name the definitions listen to, under ids `<id>:<event>`.
- * Handlers never throw: bad values and failing callbacks are skipped and counted.
+ * Attaches one handler per event name the definitions listen to, under ids `<id>:<event>`, all or
+ * none (if one cannot be attached, those already attached are detached before the error is thrown).
+ * Handlers never throw: bad values and failing callbacks are skipped and counted. An event kept by
+ * sampling (`metadata.sampleRate` in (0, 1)) adds `1 / sampleRate` to a counter and
+ * `value / sampleRate` to a sum.
  *
  * @example const binding = attachMetrics(t, 'prometheus', metrics, { record(m, i, v, tags) { ... } })
  */
@@ -67,8 +98,9 @@ export function attachMetrics(
   definitions: readonly MetricDefinition[],
   sink: MetricSink,
   options: { maxSeries?: number } = {},
-): MetricsBinding {
+): AttachedMetrics {
   if (!Array.isArray(definitions)) throw new IsotelError('invalid_metric', 'Metric definitions must be an array.');
+  if (options.maxSeries !== undefined) validateMaxSeries(options.maxSeries);
   const names = new Set<string>();
   const byEvent = new Map<string, Prepared[]>();
   definitions.forEach((metric, index) => {
@@ -79,10 +111,11 @@ export function attachMetrics(
       metric,
       index,
       series: new Map(),
+      seriesCount: 0,
       maxSeries: metric.reporterOptions.maxSeries ?? options.maxSeries ?? DEFAULT_MAX_SERIES,
       overflow: { tags: metric.tags.map(() => OVERFLOW_TAG_VALUE), data: undefined },
       only: { tags: [], data: undefined },
-      soleTag: metric.tags.length === 1 && metric.tagValues === undefined ? metric.tags[0] : undefined,
+      sampled: metric.type === 'counter' || metric.type === 'sum',
     });
     byEvent.set(metric.event, list);
   });
@@ -95,42 +128,42 @@ export function attachMetrics(
   };
 
   const handle = (_name: string, m: Measurements, md: Metadata, prepared: Prepared[]) => {
+    const sampleRate = md.sampleRate;
+    const rate = typeof sampleRate === 'number' && sampleRate > 0 && sampleRate < 1 ? sampleRate : 1;
+    const weight = rate === 1 ? 1 : 1 / rate;
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i] as Prepared;
       const metric = p.metric;
-      let value: unknown;
+      let value: number;
       let series: MetricSeries | undefined;
       try {
         if (metric.keep !== undefined && !metric.keep(md, m)) continue;
         if (metric.drop?.(md, m)) continue;
-        if (metric.type === 'counter') value = 1;
-        else value = typeof metric.measurement === 'string' ? m[metric.measurement] : metric.measurement(m, md);
-        if (value === undefined || value === null) {
+        let raw: unknown = 1;
+        if (metric.type !== 'counter') {
+          raw = typeof metric.measurement === 'string' ? m[metric.measurement] : metric.measurement(m, md);
+        }
+        if (raw === undefined || raw === null) {
           skip('missing_value');
           continue;
         }
-        if (typeof value !== 'number' || !Number.isFinite(value)) {
+        if (typeof raw !== 'number') {
+          skip('non_numeric');
+          continue;
+        }
+        value = metric.scale === 1 ? raw : raw * metric.scale;
+        if (p.sampled && rate !== 1) value /= rate;
+        // checked after scaling: a finite value can overflow to Infinity in conversion
+        if (!Number.isFinite(value)) {
           skip('non_numeric');
           continue;
         }
         if (metric.tags.length === 0) series = p.only;
         else {
-          let key: string;
-          let tags: string[] | undefined;
-          if (p.soleTag !== undefined) key = tagString(md[p.soleTag]);
-          else {
-            tags = readTags(metric, md);
-            key = tags.join('\u0001');
-          }
-          series = p.series.get(key);
+          series = findSeries(p, md);
           if (series === undefined) {
-            if (p.series.size >= p.maxSeries) {
-              series = p.overflow;
-              overflowed[metric.name] = (overflowed[metric.name] ?? 0) + 1;
-            } else {
-              series = { tags: tags ?? [key], data: undefined };
-              p.series.set(key, series);
-            }
+            series = p.overflow;
+            overflowed[metric.name] = (overflowed[metric.name] ?? 0) + 1;
           }
         }
       } catch {
@@ -138,7 +171,7 @@ export function attachMetrics(
         continue;
       }
       try {
-        sink.record(metric, p.index, metric.scale === 1 ? (value as number) : (value as number) * metric.scale, series);
+        sink.record(metric, p.index, value, series, weight);
         recorded++;
       } catch {
         skip('reporter_failed');
@@ -147,30 +180,95 @@ export function attachMetrics(
   };
 
   const ids: string[] = [];
-  for (const [event, prepared] of byEvent) {
-    const handlerId = `${id}:${event}`;
-    t.attach(handlerId, event, (name, m, md) => handle(name, m, md, prepared), { onFailure: 'keep' });
-    ids.push(handlerId);
+  const detach = () => {
+    for (const handlerId of ids) t.detach(handlerId);
+  };
+  try {
+    for (const [event, prepared] of byEvent) {
+      const handlerId = `${id}:${event}`;
+      t.attach(handlerId, event, (name, m, md) => handle(name, m, md, prepared), { onFailure: 'keep' });
+      ids.push(handlerId);
+    }
+  } catch (error) {
+    detach();
+    throw error;
   }
   return {
-    detach() {
-      for (const handlerId of ids) t.detach(handlerId);
-    },
+    detach,
     stats: () => ({ recorded, skipped: { ...skipped }, overflowed: { ...overflowed } }),
+    forgetSeries() {
+      for (const prepared of byEvent.values()) {
+        for (const p of prepared) {
+          p.series.clear();
+          p.seriesCount = 0;
+          p.overflow.data = undefined;
+          p.only.data = undefined;
+        }
+      }
+    },
   };
 }
 
-function readTags(metric: MetricDefinition, md: Metadata): string[] {
-  const derived = metric.tagValues?.(md);
-  const out = new Array<string>(metric.tags.length);
-  for (let i = 0; i < metric.tags.length; i++) {
-    const tag = metric.tags[i] as string;
-    out[i] = tagString(derived !== undefined && tag in derived ? derived[tag] : md[tag]);
+/**
+ * Throws unless `maxSeries` is a positive integer: `NaN` or `Infinity` would lift the cap.
+ * @example validateMaxSeries(options.maxSeries)
+ */
+export function validateMaxSeries(maxSeries: unknown): void {
+  if (!Number.isInteger(maxSeries) || (maxSeries as number) < 1) {
+    throw new IsotelError('invalid_argument', `maxSeries must be a positive integer, got ${String(maxSeries)}.`);
   }
-  return out;
+}
+
+/**
+ * The series of the event's tag set, made if new and under the cap; undefined when the cap is
+ * reached (the caller uses the overflow series). Finding an existing series allocates nothing.
+ */
+function findSeries(p: Prepared, md: Metadata): MetricSeries | undefined {
+  const metric = p.metric;
+  const derived = metric.tagValues?.(md);
+  const last = metric.tags.length - 1;
+  let level: SeriesTree | undefined = p.series;
+  for (let i = 0; i < last && level !== undefined; i++) {
+    level = level.get(tagValue(metric, i, derived, md)) as SeriesTree | undefined;
+  }
+  const found = level?.get(tagValue(metric, last, derived, md)) as MetricSeries | undefined;
+  if (found !== undefined || p.seriesCount >= p.maxSeries) return found;
+  const tags = new Array<string>(metric.tags.length);
+  for (let i = 0; i <= last; i++) tags[i] = tagValue(metric, i, derived, md);
+  level = p.series;
+  for (let i = 0; i < last; i++) {
+    const tag = tags[i] as string;
+    let next = level.get(tag) as SeriesTree | undefined;
+    if (next === undefined) {
+      next = new Map();
+      level.set(tag, next);
+    }
+    level = next;
+  }
+  const series: MetricSeries = { tags, data: undefined };
+  level.set(tags[last] as string, series);
+  p.seriesCount++;
+  return series;
+}
+
+function tagValue(
+  metric: MetricDefinition,
+  i: number,
+  derived: Record<string, unknown> | undefined,
+  md: Metadata,
+): string {
+  const tag = metric.tags[i] as string;
+  return tagString(derived !== undefined && tag in derived ? derived[tag] : md[tag]);
 }
 
 function tagString(v: unknown): string {
-  if (typeof v === 'string') return v;
-  return v === undefined || v === null ? '' : String(v);
+  const s = typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+  return s.length > MAX_TAG_LENGTH ? truncateTag(s) : s;
+}
+
+function truncateTag(s: string): string {
+  let end = MAX_TAG_LENGTH - 1;
+  const last = s.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
+  return `${s.slice(0, end)}…`;
 }

@@ -71,7 +71,7 @@ export function formatSnapshot(metrics: readonly MetricSnapshot[]): string[] {
         .join(',');
       const id = tags.length === 0 ? metric.name : `${metric.name}{${tags}}`;
       let value: string;
-      if (metric.type === 'counter') value = `count=${s.count}`;
+      if (metric.type === 'counter') value = `count=${round(s.count)}`;
       else if (metric.type === 'sum') value = `sum=${round(s.sum)}${unit}`;
       else if (metric.type === 'lastValue') value = `value=${round(s.last)}${unit}`;
       else {

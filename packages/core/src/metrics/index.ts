@@ -7,8 +7,10 @@ export {
   type SeriesSnapshot,
 } from './aggregator.js';
 export {
+  type AttachedMetrics,
   attachMetrics,
   DEFAULT_MAX_SERIES,
+  MAX_TAG_LENGTH,
   type MetricSeries,
   type MetricSink,
   type MetricsBinding,
