@@ -2,7 +2,7 @@ import type { Telemetry } from '../../bus/telemetry.js';
 import { isIsotelError } from '../../errors/isotel-error.js';
 import type { ControlStore } from './control-store.js';
 import { checkToken, json, problem } from './http.js';
-import { readBody } from './read-body.js';
+import { bodyProblem, readBody } from './read-body.js';
 
 /** What the admin routes act on. */
 export interface AdminContext {
@@ -12,6 +12,8 @@ export interface AdminContext {
   readonly stats: () => unknown;
   /** The collector's `node` name, in the self-events of admin actions. */
   readonly node: string;
+  /** Time limit for a control body to arrive. */
+  readonly bodyTimeoutMs: number;
 }
 
 const CONTROL_PATH = /^\/v1\/control(?:\/([^/]+))?$/;
@@ -19,6 +21,7 @@ const HANDLER_PATH = /^\/v1\/handlers\/([^/]+)$/;
 /** Handlers the collector attaches itself (its stream fan-out); detaching them would break it. */
 const COLLECTOR_HANDLER_PREFIX = 'isotel.collector.';
 const MAX_CONTROL_BYTES = 64 * 1024;
+const MAX_ID = 128;
 
 /**
  * `GET /v1/handlers`, `DELETE /v1/handlers/:id`, `GET /v1/stats`, `GET|PUT /v1/control` and
@@ -40,13 +43,13 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
     if (request.method !== 'GET') return problem(405, 'method_not_allowed', 'Use GET.', { allow: 'GET' });
     return json(200, path === '/v1/stats' ? ctx.stats() : { handlers: ctx.telemetry.listHandlers() });
   }
-  const clientId = control[1] === undefined ? undefined : safeDecode(control[1]);
-  if (clientId === null) return problem(400, 'invalid_client_id', 'The client id is not valid URL encoding.');
+  const clientId = control[1] === undefined ? undefined : decodeId(control[1]);
+  if (typeof clientId === 'object') return problem(400, 'invalid_client_id', `The client id ${clientId.problem}.`);
   switch (request.method) {
     case 'GET':
       return json(200, { clientId, control: ctx.controls.effective(clientId) });
     case 'PUT':
-      return putControl(request, ctx.controls, clientId);
+      return putControl(request, ctx, clientId);
     case 'DELETE':
       if (clientId === undefined) return problem(405, 'method_not_allowed', 'Use GET or PUT.', { allow: 'GET, PUT' });
       ctx.controls.clearClient(clientId);
@@ -58,8 +61,8 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
 
 function detachHandler(request: Request, segment: string, ctx: AdminContext): Response {
   if (request.method !== 'DELETE') return problem(405, 'method_not_allowed', 'Use DELETE.', { allow: 'DELETE' });
-  const handlerId = safeDecode(segment);
-  if (handlerId === null) return problem(400, 'invalid_handler_id', 'The handler id is not valid URL encoding.');
+  const handlerId = decodeId(segment);
+  if (typeof handlerId === 'object') return problem(400, 'invalid_handler_id', `The handler id ${handlerId.problem}.`);
   if (handlerId.startsWith(COLLECTOR_HANDLER_PREFIX)) {
     return problem(409, 'collector_handler', `${handlerId} belongs to the collector itself and stays attached.`);
   }
@@ -68,9 +71,13 @@ function detachHandler(request: Request, segment: string, ctx: AdminContext): Re
   return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } });
 }
 
-async function putControl(request: Request, controls: ControlStore, clientId: string | undefined): Promise<Response> {
-  const body = await readBody(request, MAX_CONTROL_BYTES);
-  if (!body.ok) return problem(body.reason === 'too_large' ? 413 : 400, body.reason, 'The control body was refused.');
+async function putControl(request: Request, ctx: AdminContext, clientId: string | undefined): Promise<Response> {
+  const { controls } = ctx;
+  const body = await readBody(request, MAX_CONTROL_BYTES, ctx.bodyTimeoutMs);
+  if (!body.ok) {
+    const refusal = bodyProblem(body.reason, MAX_CONTROL_BYTES);
+    return problem(refusal.status, refusal.code, refusal.message);
+  }
   let input: unknown;
   try {
     input = JSON.parse(body.text);
@@ -86,11 +93,13 @@ async function putControl(request: Request, controls: ControlStore, clientId: st
   }
 }
 
-function safeDecode(segment: string): string | null {
+// An id from a path segment, or what is wrong with it (to finish "The client id ...").
+function decodeId(segment: string): string | { problem: string } {
+  let id: string;
   try {
-    const id = decodeURIComponent(segment);
-    return id.length > 0 && id.length <= 128 ? id : null;
+    id = decodeURIComponent(segment);
   } catch {
-    return null;
+    return { problem: 'is not valid URL encoding' };
   }
+  return id.length > 0 && id.length <= MAX_ID ? id : { problem: `must be 1-${MAX_ID} characters long` };
 }

@@ -14,8 +14,10 @@ export interface CheckedRecord {
   readonly spanId: string | undefined;
   readonly parentSpanId: string | undefined;
   readonly sampleRate: number | undefined;
-  /** The record's own client and session (events queued before a reload carry the old session). */
-  readonly clientId: string | undefined;
+  /**
+   * The record's own session (events queued before a reload carry the old one). Its own
+   * `clientId` is not kept: the batch's, which the rate limit and control are keyed on, wins.
+   */
   readonly sessionId: string | undefined;
 }
 
@@ -24,11 +26,35 @@ export interface RecordRules {
   readonly catalog: CollectorCatalog | undefined;
   readonly sanitize: MetadataSanitizer;
   readonly maxMeasurements: number;
+  /** The server clock (epoch ms) that record times are checked against. */
+  readonly now: number;
 }
 
 const MAX_ID = 128;
 const MAX_NAME = 256;
+const MAX_MEASUREMENT_KEY = 128;
 const HOSTILE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Earliest record time accepted: 2000-01-01T00:00:00Z. */
+const MIN_RECORD_TIME = Date.UTC(2000, 0, 1);
+/** How far ahead of the server clock a record time may be (client clocks drift): one day. */
+const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
+/** Lowest `sampleRate` accepted: below it, counts scaled by 1/sampleRate could be inflated at will. */
+const MIN_SAMPLE_RATE = 1e-6;
+
+// The reserved namespaces hold the library's own events. A client may send only those a browser
+// bus and its exporter emit about themselves; the collector's own (`isotel.collector.*`) and any
+// other reserved name would let a client forge the server's health and metrics.
+const CLIENT_LIBRARY_EVENTS = new Set([
+  'telemetry.handler.failure',
+  'telemetry.control.change',
+  'isotel.exporter.flush',
+  'isotel.exporter.drop',
+]);
+
+/** True for a name in `telemetry.*` / `isotel.*` that clients may not send. */
+function isReservedForServer(name: string): boolean {
+  return (name.startsWith('isotel.') || name.startsWith('telemetry.')) && !CLIENT_LIBRARY_EVENTS.has(name);
+}
 
 /** True for an object literal as JSON.parse makes it (not an array, not null). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -58,14 +84,25 @@ export function checkRecord(raw: unknown, index: number, rules: RecordRules): Ch
   if (typeof name !== 'string' || name.length > MAX_NAME || !isValidName(name)) {
     return reject(index, id, 'invalid_name', 'Invalid event name: use dot-separated segments of [A-Za-z0-9_-].');
   }
-  if (typeof time !== 'number' || !Number.isFinite(time)) {
-    return reject(index, id, 'invalid_time', '"time" must be a finite number (epoch milliseconds).');
+  if (isReservedForServer(name)) {
+    return reject(index, id, 'reserved_name', `${name.slice(0, 64)} is in a namespace reserved for the server.`);
+  }
+  if (typeof time !== 'number' || !(time >= MIN_RECORD_TIME && time <= rules.now + MAX_CLOCK_AHEAD_MS)) {
+    return reject(
+      index,
+      id,
+      'invalid_time',
+      '"time" must be epoch milliseconds from 2000-01-01 to one day ahead of the server clock.',
+    );
   }
   if (!optionalId(correlationId) || !optionalId(spanId) || !optionalId(parentSpanId)) {
     return reject(index, id, 'invalid_record', `Span and correlation ids must be strings of 1-${MAX_ID} characters.`);
   }
-  if (sampleRate !== undefined && !(typeof sampleRate === 'number' && sampleRate > 0 && sampleRate <= 1)) {
-    return reject(index, id, 'invalid_record', '"sampleRate" must be a number in (0, 1].');
+  if (
+    sampleRate !== undefined &&
+    !(typeof sampleRate === 'number' && sampleRate >= MIN_SAMPLE_RATE && sampleRate <= 1)
+  ) {
+    return reject(index, id, 'invalid_record', '"sampleRate" must be a number from 1e-6 to 1.');
   }
   const measurements = checkMeasurements(raw.measurements, rules.maxMeasurements);
   if (typeof measurements === 'string') return reject(index, id, 'invalid_measurements', measurements);
@@ -87,7 +124,6 @@ export function checkRecord(raw: unknown, index: number, rules: RecordRules): Ch
     spanId,
     parentSpanId,
     sampleRate: sampleRate as number | undefined,
-    clientId: optionalId(raw.clientId) ? raw.clientId : undefined,
     sessionId: optionalId(raw.sessionId) ? raw.sessionId : undefined,
   };
 }
@@ -100,6 +136,9 @@ function checkMeasurements(value: unknown, max: number): Measurements | string {
   let count = 0;
   for (const key in value) {
     if (++count > max) return `At most ${max} measurements per event.`;
+    if (key.length > MAX_MEASUREMENT_KEY) {
+      return `Measurement key ${JSON.stringify(key.slice(0, 64))}... is over ${MAX_MEASUREMENT_KEY} characters.`;
+    }
     const v = value[key];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       return `Measurement ${JSON.stringify(key.slice(0, 64))} must be a finite number.`;

@@ -137,4 +137,36 @@ describe('graceful shutdown', () => {
     await telemetry.shutdown();
     expect(collector.stats().draining).toBe(true);
   });
+
+  it('drains into reporters that close with the same bus: what it accepted reaches them', async () => {
+    const telemetry = createTelemetry();
+    // a reporter made before the collector: closing it detaches its handler
+    const reported: string[] = [];
+    telemetry.attach('reporter', 'late.**', (name) => reported.push(name));
+    telemetry.onShutdown(() => telemetry.detach('reporter'));
+    const collector = createCollector({ telemetry });
+    running.push(collector);
+    const { port } = await collector.listen(0, '127.0.0.1');
+    const body = batchBody(['late.one', 'late.two']);
+    let finishUpload = () => {};
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/v1/events', method: 'POST', headers: { 'content-length': body.length } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      finishUpload = () => req.end(body.slice(10));
+    });
+    await until(() => collector.stats().inFlight === 1);
+    const closed = telemetry.shutdown();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    finishUpload();
+    expect(await answer).toBe(200);
+    await closed;
+    expect(reported).toEqual(['late.one', 'late.two']);
+  });
 });

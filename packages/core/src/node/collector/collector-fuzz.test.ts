@@ -133,8 +133,9 @@ describe('collector fuzzing', () => {
 
     const stats = collector.stats();
     expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
-    // every family of answers was exercised, so the bodies reached past the JSON parser
-    expect(statuses.get(200)).toBeGreaterThan(500);
+    // every family of answers was exercised, so the bodies reached past the JSON parser (fewer
+    // 200s than 400s: half the generated times are small numbers, refused as before the year 2000)
+    expect(statuses.get(200)).toBeGreaterThan(300);
     expect(statuses.get(400)).toBeGreaterThan(500);
     expect(statuses.get(422)).toBeGreaterThan(100);
     expect(stats.dedupe.size).toBeLessThanOrEqual(500);

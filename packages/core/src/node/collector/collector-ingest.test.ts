@@ -204,7 +204,7 @@ describe('POST /v1/events', () => {
   it('drops prototype-polluting keys instead of letting them through', async () => {
     const { telemetry, post } = await start();
     const capture = captureEvents(telemetry, 'p.**');
-    const body = `{"clientId":"c","events":[{"id":"i1","name":"p.q","time":1,"measurements":{"__proto__":1,"n":2},"metadata":{"__proto__":{"polluted":true},"constructor":1,"ok":1}}]}`;
+    const body = `{"clientId":"c","events":[{"id":"i1","name":"p.q","time":${Date.now()},"measurements":{"__proto__":1,"n":2},"metadata":{"__proto__":{"polluted":true},"constructor":1,"ok":1}}]}`;
     const res = await post(body);
     expect(res.status).toBe(200);
     const [seen] = capture.events;

@@ -6,13 +6,13 @@ import { logger } from '../../log/logger.js';
 import { routeAdmin } from './admin-routes.js';
 import { ControlStore } from './control-store.js';
 import { DedupeWindow } from './dedupe-window.js';
-import { checkToken, corsHeaders, json, preflight, problem, withCors } from './http.js';
+import { checkBodyHeaders, checkToken, corsHeaders, json, jsonText, preflight, problem, withCors } from './http.js';
 import { ingestBatch, readEnvelope } from './ingest.js';
 import { type CollectorServer, listenCollector } from './node-server.js';
 import type { CollectorOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
-import { discardBody, readBody } from './read-body.js';
+import { type BodyResult, bodyProblem, discardBody, drainBody, readBody } from './read-body.js';
 import { StreamHub, type StreamStats } from './stream-hub.js';
 
 /** Counters of a collector, as `stats()` and `GET /v1/stats` report them. */
@@ -31,6 +31,8 @@ export interface CollectorStats {
   readonly rateLimitedClients: number;
   readonly controlOverrides: number;
   readonly inFlight: number;
+  /** Bytes of ingest bodies being received now, as counted against `maxConcurrentBodyBytes`. */
+  readonly receivingBytes: number;
   readonly draining: boolean;
 }
 
@@ -70,6 +72,9 @@ export interface Collector {
 }
 
 const INGEST_PATH = '/v1/events';
+// A body an answer does not need is read and thrown away up to this much (or maxBodyBytes when
+// larger) before answering, so a client still uploading reads the answer instead of a reset.
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 
 class CollectorImpl implements Collector {
   readonly telemetry: Telemetry;
@@ -87,6 +92,7 @@ class CollectorImpl implements Collector {
   #duplicates = 0;
   #rateLimited = 0;
   #inFlight = 0;
+  #receivingBytes = 0;
   #idle: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   readonly #unregister: () => void;
@@ -109,12 +115,15 @@ class CollectorImpl implements Collector {
       heartbeatMs: this.#o.stream.heartbeatMs,
       onDrop: () => this.telemetry.emit('isotel.collector.stream.dropped', { count: 1 }, { node: this.#o.node }),
     });
-    this.#unregister = this.telemetry.onShutdown(() => this.close());
+    // a source: it drains uploads into the bus while closing, before reporters close
+    this.#unregister = this.telemetry.onShutdown(() => this.close(), { source: true });
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<CollectorServer> {
     if (this.#closing !== undefined) throw new IsotelError('shutdown', 'This collector was closed; create a new one.');
-    const server = await listenCollector(this.handler, port, host, () => this.#servers.delete(server));
+    const server = await listenCollector(this.handler, port, host, () => this.#servers.delete(server), {
+      bodyTimeoutMs: this.#o.bodyTimeoutMs,
+    });
     this.#servers.add(server);
     return server;
   }
@@ -133,6 +142,7 @@ class CollectorImpl implements Collector {
       rateLimitedClients: this.#limiter?.size ?? 0,
       controlOverrides: this.#controls.overrides,
       inFlight: this.#inFlight,
+      receivingBytes: this.#receivingBytes,
       draining: this.#closing !== undefined,
     };
   }
@@ -176,6 +186,7 @@ class CollectorImpl implements Collector {
     let response: Response;
     try {
       response = await this.#route(request);
+      await drainBody(request, Math.max(DRAIN_LIMIT_BYTES, this.#o.maxBodyBytes), this.#o.bodyTimeoutMs);
     } catch (error) {
       logger().error('The collector failed to answer a request.', error);
       response = problem(500, 'internal', 'The collector failed to answer this request.');
@@ -198,36 +209,57 @@ class CollectorImpl implements Collector {
       );
     }
     if (url.pathname === INGEST_PATH) {
-      if (request.method !== 'POST') return problem(405, 'method_not_allowed', 'Use POST.', { allow: 'POST' });
+      if (request.method !== 'POST') {
+        return withCors(problem(405, 'method_not_allowed', 'Use POST.', { allow: 'POST' }), cors);
+      }
       return withCors(await this.#ingest(request, url), cors);
     }
     if (url.pathname === '/v1/stream' && request.method === 'GET') return withCors(this.#stream(request, url), cors);
     if (url.pathname === '/metrics' && request.method === 'GET' && this.#o.metrics !== undefined) {
       return withCors(await this.#o.metrics(request), cors);
     }
-    if (url.pathname === '/v1/health' && request.method === 'GET') return withCors(json(200, { status: 'ok' }), cors);
+    if (url.pathname === '/v1/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+      return withCors(headless(request, json(200, { status: 'ok' })), cors);
+    }
     const admin = await routeAdmin(request, url, {
       adminToken: this.#o.adminToken,
       controls: this.#controls,
       telemetry: this.telemetry,
       stats: () => this.stats(),
       node: this.#o.node,
+      bodyTimeoutMs: this.#o.bodyTimeoutMs,
     });
     return withCors(admin ?? problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`), cors);
   }
 
   async #ingest(request: Request, url: URL): Promise<Response> {
     const started = performance.now();
+    // refusals before reading leave the body to #handle, which drains it (bounded) before answering
     const auth = checkToken(request, url, this.#o.ingestTokens);
     if (auth !== 'ok') {
-      await discardBody(request);
       return this.#refuse(auth === 'missing' ? 401 : 403, auth === 'missing' ? 'unauthorized' : 'forbidden');
     }
-    const body = await readBody(request, this.#o.maxBodyBytes);
+    const form = checkBodyHeaders(request);
+    if (!form.ok) {
+      const accept = form.code === 'unsupported_encoding' ? { 'accept-encoding': 'identity' } : undefined;
+      return this.#refuse(415, form.code, form.message, accept);
+    }
+    const reserved = this.#reserveBody(request);
+    if (reserved === undefined) {
+      await discardBody(request); // over budget: not even drained
+      return this.#refuse(503, 'overloaded', 'Too many uploads are being received; retry shortly.', {
+        'retry-after': '1',
+      });
+    }
+    let body: BodyResult;
+    try {
+      body = await readBody(request, this.#o.maxBodyBytes, this.#o.bodyTimeoutMs);
+    } finally {
+      this.#receivingBytes -= reserved;
+    }
     if (!body.ok) {
-      return body.reason === 'too_large'
-        ? this.#refuse(413, 'body_too_large', `The body exceeds ${this.#o.maxBodyBytes} bytes.`)
-        : this.#refuse(400, 'unreadable_body', 'The body could not be read as UTF-8.');
+      const refusal = bodyProblem(body.reason, this.#o.maxBodyBytes);
+      return this.#refuse(refusal.status, refusal.code, refusal.message);
     }
     let parsed: unknown;
     try {
@@ -248,7 +280,12 @@ class CollectorImpl implements Collector {
       });
     }
     const control = this.#controls.effective(batch.clientId);
-    const rules = { catalog: this.#o.catalog, sanitize: this.#o.sanitize, maxMeasurements: this.#o.maxMeasurements };
+    const rules = {
+      catalog: this.#o.catalog,
+      sanitize: this.#o.sanitize,
+      maxMeasurements: this.#o.maxMeasurements,
+      now: Date.now(),
+    };
     const { response, rejectedCodes } = ingestBatch(batch, this.#o, rules, this.#dedupe, control);
     this.#batches++;
     this.#accepted += response.accepted;
@@ -268,6 +305,18 @@ class CollectorImpl implements Collector {
       { node: this.#o.node, clientId: batch.clientId, status },
     );
     return json(status, response);
+  }
+
+  // Counts an upload against maxConcurrentBodyBytes until it is read: its declared length, else
+  // the most it may be. Undefined when that would pass the budget. A declared length over the
+  // limit reserves nothing: readBody refuses it without reading.
+  #reserveBody(request: Request): number | undefined {
+    const declared = request.headers.get('content-length');
+    const size = declared === null ? this.#o.maxBodyBytes : Number(declared);
+    if (!(size >= 0 && size <= this.#o.maxBodyBytes)) return 0;
+    if (this.#receivingBytes + size > this.#o.maxConcurrentBodyBytes) return undefined;
+    this.#receivingBytes += size;
+    return size;
   }
 
   #refuse(status: number, code: string, message?: string, headers?: Record<string, string>): Response {
@@ -309,6 +358,15 @@ class CollectorImpl implements Collector {
       },
     });
   }
+}
+
+// HEAD gets GET's status and headers (with the length the body would have), without the body.
+function headless(request: Request, response: Response): Response {
+  if (request.method !== 'HEAD') return response;
+  const headers = new Headers(response.headers);
+  const text = jsonText(response);
+  if (text !== undefined) headers.set('content-length', String(new TextEncoder().encode(text).byteLength));
+  return new Response(null, { status: response.status, headers });
 }
 
 /**

@@ -60,6 +60,41 @@ export function checkToken(request: Request, url: URL, accepted: readonly string
   return ok ? 'ok' : 'wrong';
 }
 
+/** Why a body's declared form is refused before reading it, with the answer's headers. */
+export type BodyHeadersVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: 'unsupported_encoding' | 'unsupported_media_type'; readonly message: string };
+
+const BODY_OK: BodyHeadersVerdict = Object.freeze({ ok: true });
+// `text/plain` is what a keepalive request or `sendBeacon` sends to stay CORS-simple
+const JSON_MEDIA = /^(?:application\/(?:[\w.-]+\+)?json|text\/plain)$/;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+
+/**
+ * Checks what a request says its body is: no `Content-Encoding` but `identity` (the collector
+ * decodes nothing), and a `Content-Type`, when present, that is JSON or `text/plain`, in UTF-8.
+ */
+export function checkBodyHeaders(request: Request): BodyHeadersVerdict {
+  const encoding = request.headers.get('content-encoding');
+  if (encoding !== null && !/^\s*(?:identity)?\s*$/i.test(encoding)) {
+    return {
+      ok: false,
+      code: 'unsupported_encoding',
+      message: `Content-Encoding ${JSON.stringify(encoding.slice(0, 64))} is not supported; send the body as it is.`,
+    };
+  }
+  const type = request.headers.get('content-type');
+  if (type === null) return BODY_OK;
+  const media = (type.split(';', 1)[0] as string).trim().toLowerCase();
+  const charset = CHARSET.exec(type)?.[1]?.toLowerCase();
+  if (JSON_MEDIA.test(media) && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return BODY_OK;
+  return {
+    ok: false,
+    code: 'unsupported_media_type',
+    message: `Content-Type ${JSON.stringify(type.slice(0, 64))} is not accepted; send application/json (UTF-8).`,
+  };
+}
+
 const ALLOW_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
 const ALLOW_HEADERS = 'authorization, content-type';
 

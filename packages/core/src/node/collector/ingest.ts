@@ -41,7 +41,8 @@ export interface IngestOutcome {
 /**
  * Checks every event of a batch, drops those already seen, and re-emits the rest on the server's
  * bus with `remote: true`, `node`, `clientId`, `sessionId`, `eventId` and `time` (these standard
- * keys win over the record's own metadata, which wins over the batch's `resource`). Valid events
+ * keys win over the record's own metadata, which wins over the batch's `resource`). `clientId` is
+ * always the batch's; `sessionId` is the record's when it has one, else the batch's. Valid events
  * are kept even when others in the batch are refused.
  */
 export function ingestBatch(
@@ -87,7 +88,7 @@ function remoteMetadata(record: CheckedRecord, batch: BatchEnvelope, node: strin
   }
   metadata.remote = true;
   metadata.node = node;
-  metadata.clientId = record.clientId ?? batch.clientId;
+  metadata.clientId = batch.clientId; // the id the batch was rate-limited and given control under
   const sessionId = record.sessionId ?? batch.sessionId;
   if (sessionId !== undefined) metadata.sessionId = sessionId;
   metadata.eventId = record.id;

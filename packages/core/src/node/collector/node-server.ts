@@ -4,8 +4,9 @@ import { logger } from '../../log/logger.js';
 import { jsonText } from './http.js';
 import {
   attachBodySource,
+  BODY_ABORTED,
+  BODY_TIMEOUT,
   BODY_TOO_LARGE,
-  BODY_UNREADABLE,
   type BodyResult,
   type BodySource,
   decodeBody,
@@ -58,23 +59,26 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
 }
 
 // An ingest body read straight from the socket: chunks are kept only while under the limit; past
-// it (or past a declared Content-Length over it) the rest is thrown away as it arrives.
+// it (or past a declared Content-Length over it, or past the time limit) the rest is thrown away as
+// it arrives. A body nobody reads is drained the same way, without keeping it.
 function socketBody(req: IncomingMessage): BodySource {
-  let discarded = false;
+  let state: 'unread' | 'used' | 'discarded' = 'unread';
   const discard = (): void => {
-    discarded = true;
+    state = 'discarded';
     req.removeAllListeners('data');
     req.resume();
   };
   return {
     discard,
-    read(limit) {
+    read(limit, timeoutMs) {
+      if (state !== 'unread') return Promise.resolve(BODY_ABORTED);
+      state = 'used';
       const declared = req.headers['content-length'];
       if (declared !== undefined && Number(declared) > limit) {
         discard();
         return Promise.resolve(BODY_TOO_LARGE);
       }
-      if (discarded || req.destroyed) return Promise.resolve(BODY_UNREADABLE);
+      if (req.destroyed) return Promise.resolve(BODY_ABORTED);
       return new Promise<BodyResult>((resolve) => {
         const chunks: Uint8Array[] = [];
         let total = 0;
@@ -82,12 +86,17 @@ function socketBody(req: IncomingMessage): BodySource {
         const settle = (result: BodyResult): void => {
           if (settled) return;
           settled = true;
+          clearTimeout(timer);
           req.off('end', onEnd).off('error', onError).off('close', onClose);
           resolve(result);
         };
+        const timer = setTimeout(() => {
+          discard();
+          settle(BODY_TIMEOUT);
+        }, timeoutMs);
         const onEnd = (): void => settle(decodeBody(chunks, total));
-        const onError = (): void => settle(BODY_UNREADABLE);
-        const onClose = (): void => settle(req.complete ? decodeBody(chunks, total) : BODY_UNREADABLE);
+        const onError = (): void => settle(BODY_ABORTED);
+        const onClose = (): void => settle(req.complete ? decodeBody(chunks, total) : BODY_ABORTED);
         req.on('data', (chunk: Buffer) => {
           if (settled) return;
           total += chunk.byteLength;
@@ -101,21 +110,51 @@ function socketBody(req: IncomingMessage): BodySource {
         req.on('end', onEnd).on('error', onError).on('close', onClose);
       });
     },
+    drain(limit, timeoutMs) {
+      if (state !== 'unread') return Promise.resolve(false);
+      state = 'used';
+      const declared = req.headers['content-length'];
+      if ((declared !== undefined && Number(declared) > limit) || req.destroyed) {
+        discard();
+        return Promise.resolve(false);
+      }
+      return new Promise<boolean>((resolve) => {
+        let total = 0;
+        let settled = false;
+        const settle = (drained: boolean): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          req.off('end', onEnd).off('error', onError).off('close', onClose);
+          if (!drained) discard();
+          resolve(drained);
+        };
+        const timer = setTimeout(() => settle(false), timeoutMs);
+        const onEnd = (): void => settle(true);
+        const onError = (): void => settle(false);
+        const onClose = (): void => settle(req.complete);
+        req.on('data', (chunk: Buffer) => {
+          total += chunk.byteLength;
+          if (total > limit) settle(false);
+        });
+        req.on('end', onEnd).on('error', onError).on('close', onClose);
+        if (req.readableEnded) settle(true);
+      });
+    },
   };
 }
 
-// IncomingMessage -> Request. The body stays a stream: the handler pulls it chunk by chunk
-// under its byte limit, and an oversized body is cancelled, never buffered whole. An ingest
-// post's body is read from the socket directly instead (see socketBody), under the same rules.
-function toRequest(req: IncomingMessage, origin: string): Request {
+// IncomingMessage -> Request, for a request whose method and target were checked (see serve).
+// The body stays a stream: the handler pulls it chunk by chunk under its byte limit, and an
+// oversized body is cancelled, never buffered whole. An ingest post's body is read from the
+// socket directly instead (see socketBody), under the same rules.
+function toRequest(req: IncomingMessage, origin: string, method: string, path: string): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  const method = req.method ?? 'GET';
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
-  const url = req.url ?? '/';
-  if (method === 'POST' && (url === INGEST_PATH || url.startsWith(INGEST_QUERY))) {
-    const request = new Request(origin + url, init);
+  if (method === 'POST' && (path === INGEST_PATH || path.startsWith(INGEST_QUERY))) {
+    const request = new Request(origin + path, init);
     attachBodySource(request, socketBody(req));
     return request;
   }
@@ -123,7 +162,49 @@ function toRequest(req: IncomingMessage, origin: string): Request {
     init.body = bodyStream(req);
     init.duplex = 'half';
   }
-  return new Request(origin + url, init);
+  return new Request(origin + path, init);
+}
+
+// The path a request line targets: origin form (`/v1/events`) as it is, absolute form
+// (`http://host/v1/events`, which a server must accept) reduced to its path; anything else
+// (`*`, authority form) is not something the collector serves.
+function requestPath(target: string): string | undefined {
+  if (target.startsWith('/')) return target;
+  if (!/^https?:\/\//i.test(target)) return undefined;
+  try {
+    const url = new URL(target);
+    return url.pathname + url.search;
+  } catch {
+    return undefined;
+  }
+}
+
+// An answer made here rather than by the handler, for requests it cannot be given (a method
+// fetch forbids, a target that is not a path) and for failures. What is left of the request body
+// is not read, so the connection is closed after it.
+function answerHere(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify({ error: { code, message } });
+  req.resume();
+  res.shouldKeepAlive = false;
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-length': String(Buffer.byteLength(text)),
+      ...headers,
+    })
+    .end(text);
 }
 
 // Response -> ServerResponse. Finite bodies are written at once; streams (SSE) are pumped with
@@ -177,31 +258,87 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   }
 }
 
+/** Time limits of the Node server. */
+export interface ServeTimeouts {
+  /** How long a request body may take to arrive; the handler enforces it and answers 408. */
+  readonly bodyTimeoutMs: number;
+}
+
+// Slowloris bounds: headers must arrive within HEADERS_TIMEOUT_MS; a whole request within that
+// plus the body time limit (the handler answers a slow body with its own 408 first) plus a
+// margin. Node checks both every CHECK_INTERVAL_MS (its default, 30 s, would let them run over).
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MARGIN_MS = 5_000;
+const CHECK_INTERVAL_MS = 1_000;
+/** Methods `fetch`'s Request refuses to represent. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const SERVED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
+
 /** Serves a web-standard handler on `node:http`. */
 export function listenCollector(
   handler: (request: Request) => Promise<Response>,
   port: number,
   host: string,
   onClose: () => void,
+  timeouts: ServeTimeouts = { bodyTimeoutMs: 10_000 },
 ): Promise<CollectorServer> {
   let origin = '';
   let closing = false;
-  const server = createServer((req, res) => {
+
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    try {
+      logger().error('The collector failed to answer a request.', error);
+      answerHere(req, res, 500, 'internal', 'The collector failed to answer this request.');
+    } catch {
+      res.destroy();
+    }
+  };
+
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
     // while closing, a connection that finishes its last response is ended rather than kept alive
     res.once('finish', () => {
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
-    handler(toRequest(req, origin))
+    const method = req.method ?? 'GET';
+    if (FORBIDDEN_METHODS.has(method)) {
+      answerHere(req, res, 405, 'method_not_allowed', `${method} is not served here.`, { allow: SERVED_METHODS });
+      return;
+    }
+    const path = requestPath(req.url ?? '/');
+    if (path === undefined) {
+      answerHere(req, res, 400, 'invalid_target', 'The request target must be a path, such as /v1/events.');
+      return;
+    }
+    let request: Request;
+    try {
+      request = toRequest(req, origin, method, path);
+    } catch {
+      answerHere(req, res, 400, 'bad_request', 'The request could not be read.');
+      return;
+    }
+    handler(request)
       .then((response) => {
         if (!req.complete) res.shouldKeepAlive = false; // a refused body still arriving: close after answering
         return writeResponse(response, res);
       })
-      .catch((error: unknown) => {
-        logger().error('The collector could not write a response.', error);
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
-      });
-  });
+      .catch((error: unknown) => fail(req, res, error));
+  };
+
+  // Nothing of one request may escape this callback: an exception here would end the process.
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: HEADERS_TIMEOUT_MS + timeouts.bodyTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS,
+      connectionsCheckingInterval: CHECK_INTERVAL_MS,
+    },
+    (req, res) => {
+      try {
+        serve(req, res);
+      } catch (error) {
+        fail(req, res, error);
+      }
+    },
+  );
   server.keepAliveTimeout = 5000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -48,6 +48,19 @@ export interface CollectorOptions {
   corsOrigins?: readonly string[];
   /** Largest accepted request body in bytes; larger bodies get 413. @default 1048576 (1 MiB) */
   maxBodyBytes?: number;
+  /**
+   * Milliseconds a request body may take to arrive once reading starts; a slower upload gets 408
+   * `body_timeout` and its connection is closed, so a stalled client cannot hold a buffer for long.
+   * @default 10000
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Bytes of ingest bodies being received at once, over all requests: each upload counts with its
+   * declared `Content-Length` (else with `maxBodyBytes`) until it is read. An upload that would
+   * pass it gets 503 `overloaded` with `Retry-After`, unread, so memory held by uploads in progress
+   * stays within this bound. At least `maxBodyBytes`. @default 67108864 (64 MiB), or `maxBodyBytes` when larger
+   */
+  maxConcurrentBodyBytes?: number;
   /** Most events in one batch; more get 413. @default 1000 */
   maxEventsPerBatch?: number;
   /** Most measurements in one event. @default 64 */
@@ -88,6 +101,8 @@ export interface ResolvedOptions {
   readonly adminToken: string | undefined;
   readonly corsOrigins: ReadonlySet<string>;
   readonly maxBodyBytes: number;
+  readonly bodyTimeoutMs: number;
+  readonly maxConcurrentBodyBytes: number;
   readonly maxEventsPerBatch: number;
   readonly maxMeasurements: number;
   readonly rateLimit: Required<RateLimitOptions> | false;
@@ -133,12 +148,23 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
       throw new IsotelError('invalid_argument', 'createCollector: rateLimit.burst must be >= maxEventsPerBatch.');
     }
   }
+  const maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes, 1024 * 1024);
+  const maxConcurrentBodyBytes = positive(
+    'maxConcurrentBodyBytes',
+    options.maxConcurrentBodyBytes,
+    Math.max(64 * 1024 * 1024, maxBodyBytes),
+  );
+  if (maxConcurrentBodyBytes < maxBodyBytes) {
+    throw new IsotelError('invalid_argument', 'createCollector: maxConcurrentBodyBytes must be >= maxBodyBytes.');
+  }
   return {
     telemetry: options.telemetry ?? getDefaultTelemetry(),
     ingestTokens: tokens,
     adminToken: options.adminToken,
     corsOrigins: new Set(options.corsOrigins ?? []),
-    maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, 1024 * 1024),
+    maxBodyBytes,
+    bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
+    maxConcurrentBodyBytes,
     maxEventsPerBatch,
     maxMeasurements: positive('maxMeasurements', options.maxMeasurements, 64),
     rateLimit,

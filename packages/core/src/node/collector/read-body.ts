@@ -1,18 +1,42 @@
+/** Why a body was not read: over its limit, not UTF-8, cut short by the client, or too slow. */
+export type BodyFailure = 'too_large' | 'unreadable' | 'aborted' | 'timeout';
+
 /** The outcome of {@link readBody}. */
 export type BodyResult =
   | { readonly ok: true; readonly text: string; readonly bytes: number }
-  | { readonly ok: false; readonly reason: 'too_large' | 'unreadable' };
+  | { readonly ok: false; readonly reason: BodyFailure };
 
 /** The result for a body over its limit. */
 export const BODY_TOO_LARGE: BodyResult = Object.freeze({ ok: false, reason: 'too_large' });
-/** The result for a body that could not be read. */
+/** The result for a body that is not valid UTF-8. */
 export const BODY_UNREADABLE: BodyResult = Object.freeze({ ok: false, reason: 'unreadable' });
+/** The result for a body whose upload ended early (the client went away). */
+export const BODY_ABORTED: BodyResult = Object.freeze({ ok: false, reason: 'aborted' });
+/** The result for a body that did not arrive within its time limit. */
+export const BODY_TIMEOUT: BodyResult = Object.freeze({ ok: false, reason: 'timeout' });
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The answer to a body that was not read, with the same code on every route. */
+export function bodyProblem(reason: BodyFailure, limit: number): { status: number; code: string; message: string } {
+  switch (reason) {
+    case 'too_large':
+      return { status: 413, code: 'body_too_large', message: `The body exceeds ${limit} bytes.` };
+    case 'timeout':
+      return { status: 408, code: 'body_timeout', message: 'The body did not arrive in time.' };
+    case 'aborted':
+      return { status: 400, code: 'aborted', message: 'The upload ended before the whole body arrived.' };
+    default:
+      return { status: 400, code: 'unreadable_body', message: 'The body could not be read as UTF-8.' };
+  }
+}
 
 /** Reads a body straight from its source, under a byte limit, and throws the rest away on `discard`. */
 export interface BodySource {
-  read(limit: number): Promise<BodyResult>;
+  read(limit: number, timeoutMs: number): Promise<BodyResult>;
+  /** Throws the rest away as it arrives; the connection is closed after the answer. */
   discard(): void;
+  /** Reads the rest and throws it away; true when it ended within both bounds. No-op after read/discard. */
+  drain(limit: number, timeoutMs: number): Promise<boolean>;
 }
 
 // Bodies of requests made by the Node adapter for ingest: read from the socket directly rather
@@ -24,11 +48,47 @@ export function attachBodySource(request: Request, source: BodySource): void {
   sources.set(request, source);
 }
 
-/** Throws a request's body away unread (an answer that does not need it). */
+/** Throws a request's body away unread, without waiting for it (an upload refused for load). */
 export async function discardBody(request: Request): Promise<void> {
   const source = sources.get(request);
   if (source !== undefined) source.discard();
   else await request.body?.cancel().catch(() => undefined);
+}
+
+/**
+ * Reads what is left of a body nobody read and throws it away, so the client, still uploading,
+ * gets to read the answer instead of a reset connection. Bounded: a declared or actual body over
+ * `limit` bytes, or one still arriving after `timeoutMs`, is cut (the connection then closes).
+ */
+export async function drainBody(request: Request, limit: number, timeoutMs: number): Promise<void> {
+  const source = sources.get(request);
+  if (source !== undefined) {
+    await source.drain(limit, timeoutMs);
+    return;
+  }
+  const body = request.body;
+  if (body === null || request.bodyUsed || body.locked) return;
+  if (Number(request.headers.get('content-length')) > limit) {
+    await body.cancel().catch(() => undefined);
+    return;
+  }
+  const reader = body.getReader();
+  const timer = setTimeout(() => reader.cancel().catch(() => undefined), timeoutMs);
+  try {
+    for (let total = 0; ; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => undefined);
+        return;
+      }
+    }
+  } catch {
+    // the client went away: nothing left to drain
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** UTF-8 text of the bytes read, or `unreadable` when they are not valid UTF-8. */
@@ -41,13 +101,14 @@ export function decodeBody(chunks: readonly Uint8Array[], total: number): BodyRe
 }
 
 /**
- * Reads a request body as UTF-8 text, at most `limit` bytes. A declared `Content-Length` over the
- * limit is refused before any byte is read; otherwise the stream is read chunk by chunk and
- * cancelled as soon as it passes the limit, so an oversized body is never held in memory.
+ * Reads a request body as UTF-8 text, at most `limit` bytes within `timeoutMs`. A declared
+ * `Content-Length` over the limit is refused before any byte is read; otherwise the stream is
+ * read chunk by chunk and cancelled as soon as it passes the limit or the time, so an oversized
+ * or stalled body is never held in memory for long.
  */
-export async function readBody(request: Request, limit: number): Promise<BodyResult> {
+export async function readBody(request: Request, limit: number, timeoutMs: number): Promise<BodyResult> {
   const source = sources.get(request);
-  if (source !== undefined) return source.read(limit);
+  if (source !== undefined) return source.read(limit, timeoutMs);
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
     await request.body?.cancel().catch(() => undefined);
@@ -56,11 +117,17 @@ export async function readBody(request: Request, limit: number): Promise<BodyRes
   const body = request.body;
   if (body === null) return { ok: true, text: '', bytes: 0 };
   const reader = body.getReader();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    reader.cancel().catch(() => undefined); // a pending read then ends as done
+  }, timeoutMs);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (timedOut) return BODY_TIMEOUT;
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
@@ -70,7 +137,9 @@ export async function readBody(request: Request, limit: number): Promise<BodyRes
       chunks.push(value);
     }
   } catch {
-    return BODY_UNREADABLE;
+    return timedOut ? BODY_TIMEOUT : BODY_ABORTED;
+  } finally {
+    clearTimeout(timer);
   }
   return decodeBody(chunks, total);
 }
