@@ -2,8 +2,9 @@ import type { CatalogSpec } from './schema.js';
 
 /**
  * The library's own events (`telemetry.*`, `isotel.*`), described like any other so its health
- * is observable with the same tools. Every catalog includes them, so a collector validating
- * client batches accepts them.
+ * is observable with the same tools. Every catalog includes them, so a catalog can describe what
+ * reaches a bus; a collector accepts from clients only the ones a browser emits (handler failure,
+ * control change, exporter flush and drop) and refuses the rest as `reserved_name`.
  */
 export const LIBRARY_EVENTS = {
   'telemetry.handler.failure': {
