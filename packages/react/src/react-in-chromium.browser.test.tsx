@@ -63,4 +63,36 @@ describe('@isotel/react in Chromium', () => {
     expect(stop.metadata.route).toBe('/cart');
     expect(t.stats().openSpans).toBe(0);
   });
+
+  it("lists the mount span of a sibling that mounts in the same commit, as in the guide's example", async () => {
+    const t = createTelemetry();
+    function Cart() {
+      useMountSpan('cart.view', { items: 3 });
+      return null;
+    }
+    function EventLog() {
+      const { events } = useTelemetryEvents(['cart.**', 'checkout.**'], { limit: 20 });
+      return (
+        <ol aria-label="events">
+          {events.map((e) => (
+            <li key={e.key}>{e.name}</li>
+          ))}
+        </ol>
+      );
+    }
+    render(
+      <StrictMode>
+        <TelemetryProvider telemetry={t}>
+          <Cart />
+          <EventLog />
+        </TelemetryProvider>
+      </StrictMode>,
+    );
+    await waitFor(() =>
+      expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual(['cart.view.start']),
+    );
+    expect(t.listHandlers()).toHaveLength(1);
+    cleanup();
+    expect(t.listHandlers()).toHaveLength(0);
+  });
 });

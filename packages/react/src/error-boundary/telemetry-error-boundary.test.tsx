@@ -1,6 +1,6 @@
 import { createTelemetry } from '@isotel/core';
 import { captureEvents } from '@isotel/core/testing';
-import { cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -102,6 +102,45 @@ describe('TelemetryErrorBoundary', () => {
       </StrictMode>,
     );
     expect(screen.getByRole('alert')).toBeTruthy();
+    expect(capture.events).toHaveLength(1);
+  });
+
+  it('reports a crash that a reset key change causes once, and keeps the fallback', () => {
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'react.error');
+    const onReset = vi.fn();
+    let renders = 0;
+    function Route({ path }: { path: string }) {
+      renders++;
+      if (path === '/bad') throw new Error(`no route ${path}`);
+      return <p>{path}</p>;
+    }
+    let go: (path: string) => void = () => {};
+    function Router() {
+      const [path, setPath] = useState('/ok');
+      go = setPath;
+      return (
+        <TelemetryErrorBoundary
+          telemetry={t}
+          resetKeys={[path]}
+          onReset={onReset}
+          fallback={<p role="alert">failed</p>}
+        >
+          <Route path={path} />
+        </TelemetryErrorBoundary>
+      );
+    }
+    render(<Router />);
+    act(() => go('/bad'));
+    expect(screen.getByRole('alert').textContent).toBe('failed');
+    expect(capture.events).toHaveLength(1);
+    expect(onReset).not.toHaveBeenCalled();
+    const rendersAfterCrash = renders;
+    // the next key change resets the fallback that is now shown
+    act(() => go('/ok'));
+    expect(screen.getByText('/ok')).toBeTruthy();
+    expect(onReset).toHaveBeenCalledTimes(1);
+    expect(renders).toBe(rendersAfterCrash + 1);
     expect(capture.events).toHaveLength(1);
   });
 });

@@ -23,7 +23,11 @@ export interface TelemetryErrorBoundaryProps {
   onError?: (error: unknown, info: ErrorInfo) => void;
   /** Called when the boundary resets (by `reset` or a `resetKeys` change). @default undefined */
   onReset?: () => void;
-  /** When any value changes (Object.is) while the fallback shows, the boundary resets. @default [] */
+  /**
+   * When any value changes (Object.is) while the fallback shows, the boundary resets. A change
+   * that itself causes the crash (the children throw for the new keys) does not: the fallback
+   * stays until the next change. @default []
+   */
   resetKeys?: readonly unknown[];
   /** The instance to emit on. @default the provider's instance */
   telemetry?: Telemetry;
@@ -63,8 +67,11 @@ export class TelemetryErrorBoundary extends Component<TelemetryErrorBoundaryProp
     this.props.onError?.(error, info);
   }
 
-  override componentDidUpdate(previous: TelemetryErrorBoundaryProps): void {
-    if (!this.state.failed) return;
+  override componentDidUpdate(previous: TelemetryErrorBoundaryProps, previousState: State): void {
+    // Only a fallback that was already showing resets. When the update that changed the keys is
+    // the one that crashed (a new route throws), resetting would render the children again and
+    // report the same crash twice (react-error-boundary skips this update the same way).
+    if (!this.state.failed || !previousState.failed) return;
     const before = previous.resetKeys ?? [];
     const now = this.props.resetKeys ?? [];
     if (before.length !== now.length || before.some((value, i) => !Object.is(value, now[i]))) this.reset();

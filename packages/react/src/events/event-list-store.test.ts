@@ -112,4 +112,53 @@ describe('EventListStore', () => {
       { numRuns: 60 },
     );
   });
+
+  it('gets a handler id of its own in each copy of the package on one bus', async () => {
+    const t = createTelemetry();
+    // two fresh evaluations of the module stand in for two copies of @isotel/react
+    const load = async () => {
+      vi.resetModules();
+      return (await import('./event-list-store.js')).EventListStore;
+    };
+    const [one, two] = [await load(), await load()];
+    expect(one).not.toBe(two);
+    const first = new one(t, ['a.**'], 10).subscribe(() => {});
+    const second = new two(t, ['b.**'], 10).subscribe(() => {});
+    const ids = t.listHandlers().map((h) => h.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) expect(id).toMatch(/^isotel\.react\.events\./);
+    first();
+    second();
+  });
+
+  it('keeps what it holds when its options change, trimmed to a lower limit', async () => {
+    const t = createTelemetry();
+    const store = new EventListStore(t, ['a.*'], 10, 'microtask');
+    let notified = 0;
+    const unsubscribe = store.subscribe(() => notified++);
+    for (let i = 0; i < 6; i++) t.emit('a.b', { i });
+    await task();
+    store.configure(20, 'frame');
+    expect(store.getSnapshot().map((e) => e.measurements.i)).toEqual([0, 1, 2, 3, 4, 5]);
+    const before = notified;
+    store.configure(4, 'microtask');
+    expect(store.getSnapshot().map((e) => e.measurements.i)).toEqual([2, 3, 4, 5]);
+    expect(Object.isFrozen(store.getSnapshot())).toBe(true);
+    expect(notified).toBe(before + 1);
+    unsubscribe();
+  });
+
+  it('stays attached while connected, whether or not anyone subscribes', () => {
+    const t = createTelemetry();
+    const store = new EventListStore(t, ['a.*'], 10);
+    const disconnect = store.connect();
+    expect(t.listHandlers()).toHaveLength(1);
+    const unsubscribe = store.subscribe(() => {});
+    unsubscribe();
+    expect(t.listHandlers()).toHaveLength(1);
+    disconnect();
+    disconnect();
+    expect(t.listHandlers()).toHaveLength(0);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Measurements, Metadata, Telemetry } from '@isotel/core';
+import { nextHandlerId } from '../handler/handler-id.js';
 
 /** One event in a {@link useTelemetryEvents} list. */
 export interface TelemetryEvent {
@@ -23,23 +24,22 @@ function scheduleFrame(run: () => void): void {
   else setTimeout(run, 16);
 }
 
-let storeSeq = 0;
-
 /**
  * The external store behind `useTelemetryEvents`: a bounded list of the events one instance
  * emits under some patterns, for `useSyncExternalStore`.
  *
  * Events are buffered and published once per animation frame (or per microtask), so a burst of
  * events, even spread over many tasks, makes one new snapshot and one render. Between
- * publications the snapshot is the same frozen array. The handler is attached only while
- * someone subscribes.
+ * publications the snapshot is the same frozen array. The handler is attached only while the
+ * store is held: connected (`connect`) or subscribed to.
  */
 export class EventListStore {
   readonly #telemetry: Telemetry;
   readonly #patterns: readonly string[];
-  readonly #limit: number;
-  readonly #flush: EventListFlush;
+  #limit: number;
+  #flush: EventListFlush;
   readonly #listeners = new Set<() => void>();
+  #connections = 0;
   #snapshot: readonly TelemetryEvent[] = EMPTY;
   #pending: TelemetryEvent[] = [];
   #scheduled = false;
@@ -53,14 +53,46 @@ export class EventListStore {
     this.#flush = flush;
   }
 
+  /**
+   * Holds the store attached until the returned function is called (once), whether or not anyone
+   * subscribes. `useTelemetryEvents` connects in an insertion effect, which React runs before
+   * any layout or passive effect of the same commit, so the list already receives what the rest
+   * of the mounting commit emits; `useSyncExternalStore` only subscribes in a passive effect.
+   */
+  connect(): () => void {
+    this.#connections++;
+    this.#attach();
+    let connected = true;
+    return () => {
+      if (!connected) return;
+      connected = false;
+      this.#connections--;
+      this.#release();
+    };
+  }
+
   readonly subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
-    if (this.#handlerId === undefined) this.#attach();
+    this.#attach();
     return () => {
       this.#listeners.delete(listener);
-      if (this.#listeners.size === 0) this.#detach();
+      this.#release();
     };
   };
+
+  /**
+   * Changes the limit and the flush mode in place: what the list holds is kept (the newest
+   * `limit` of it) and the handler stays attached, so no event is lost across the change.
+   */
+  configure(limit: number, flush: EventListFlush): void {
+    this.#flush = flush;
+    if (limit === this.#limit) return;
+    this.#limit = limit;
+    if (this.#pending.length > limit) this.#pending = this.#pending.slice(-limit);
+    if (this.#snapshot.length <= limit) return;
+    this.#snapshot = Object.freeze(this.#snapshot.slice(-limit));
+    this.#notify();
+  }
 
   readonly getSnapshot = (): readonly TelemetryEvent[] => this.#snapshot;
 
@@ -75,8 +107,8 @@ export class EventListStore {
   };
 
   #attach(): void {
-    storeSeq++;
-    const handlerId = `isotel.react.events.${storeSeq}`;
+    if (this.#handlerId !== undefined) return;
+    const handlerId = nextHandlerId('events');
     this.#telemetry.attachMany(
       handlerId,
       this.#patterns,
@@ -86,8 +118,8 @@ export class EventListStore {
     this.#handlerId = handlerId;
   }
 
-  #detach(): void {
-    if (this.#handlerId === undefined) return;
+  #release(): void {
+    if (this.#handlerId === undefined || this.#connections > 0 || this.#listeners.size > 0) return;
     this.#telemetry.detach(this.#handlerId);
     this.#handlerId = undefined;
   }

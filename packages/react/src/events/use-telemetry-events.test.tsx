@@ -1,11 +1,13 @@
 import { createTelemetry, isIsotelError, type Telemetry } from '@isotel/core';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { StrictMode } from 'react';
+import { StrictMode, useEffect, useLayoutEffect, useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { useEmit } from '../emit/use-emit.js';
 import { TelemetryErrorBoundary } from '../error-boundary/telemetry-error-boundary.js';
 import { TelemetryProvider } from '../provider.js';
-import { type TelemetryEvent, useTelemetryEvents } from './use-telemetry-events.js';
+import { useMountSpan } from '../span/use-mount-span.js';
+import { type EventListFlush, type TelemetryEvent, useTelemetryEvents } from './use-telemetry-events.js';
 
 const snapshots: (readonly TelemetryEvent[])[] = [];
 
@@ -123,5 +125,123 @@ describe('useTelemetryEvents', () => {
       </TelemetryErrorBoundary>,
     );
     expect(screen.getByRole('alert').textContent).toBe('invalid_argument');
+  });
+
+  it('lists what siblings and children emit in the commit that mounts it', async () => {
+    const t = createTelemetry();
+    function Cart() {
+      useMountSpan('cart.view');
+      const emit = useEmit();
+      useEffect(() => emit('cart.loaded'), [emit]);
+      return null;
+    }
+    function Child() {
+      const emit = useEmit();
+      useLayoutEffect(() => emit('cart.child.layout'), [emit]);
+      useEffect(() => emit('cart.child.passive'), [emit]);
+      return null;
+    }
+    function Log() {
+      const { events } = useTelemetryEvents('cart.**', { flush: 'microtask' });
+      return (
+        <>
+          <ul aria-label="events">
+            {events.map((e) => (
+              <li key={e.key}>{e.name}</li>
+            ))}
+          </ul>
+          <Child />
+        </>
+      );
+    }
+    // as in the guide's complete example: the log sits after a component with a mount span
+    render(
+      <TelemetryProvider telemetry={t}>
+        <Cart />
+        <Log />
+      </TelemetryProvider>,
+    );
+    await act(async () => {
+      await nextFrame();
+    });
+    const items = screen.getAllByRole('listitem').map((li) => li.textContent);
+    expect(items).toEqual(['cart.view.start', 'cart.child.layout', 'cart.loaded', 'cart.child.passive']);
+  });
+
+  it('leaves one handler while mounted and none after StrictMode mount and unmount cycles', async () => {
+    const t = createTelemetry();
+    function Log() {
+      useTelemetryEvents(['a.*', 'b.*'], { limit: 5 });
+      return null;
+    }
+    let setShown: (shown: boolean) => void = () => {};
+    function Toggle() {
+      const [shown, set] = useState(true);
+      setShown = set;
+      return shown ? <Log /> : null;
+    }
+    render(
+      <StrictMode>
+        <TelemetryProvider telemetry={t}>
+          <Toggle />
+        </TelemetryProvider>
+      </StrictMode>,
+    );
+    for (let i = 0; i < 5; i++) {
+      expect(t.listHandlers()).toHaveLength(1);
+      act(() => setShown(false));
+      expect(t.listHandlers()).toHaveLength(0);
+      act(() => setShown(true));
+    }
+    expect(t.listHandlers()).toHaveLength(1);
+    cleanup();
+    expect(t.listHandlers()).toHaveLength(0);
+  });
+
+  it('keeps the list, trimmed to a lower limit, when limit or flush changes', async () => {
+    const t = createTelemetry();
+    let setLimit: (limit: number) => void = () => {};
+    let setFlush: (flush: EventListFlush) => void = () => {};
+    function Log() {
+      const [limit, setL] = useState(10);
+      const [flush, setF] = useState<EventListFlush>('microtask');
+      setLimit = setL;
+      setFlush = setF;
+      const { events } = useTelemetryEvents('w.*', { limit, flush });
+      return (
+        <ul aria-label="events">
+          {events.map((e) => (
+            <li key={e.key}>{e.measurements.n}</li>
+          ))}
+        </ul>
+      );
+    }
+    render(
+      <TelemetryProvider telemetry={t}>
+        <Log />
+      </TelemetryProvider>,
+    );
+    let n = 0;
+    const items = () => screen.queryAllByRole('listitem').map((li) => Number(li.textContent));
+    await act(async () => {
+      for (let i = 0; i < 5; i++) t.emit('w.a', { n: n++ });
+    });
+    expect(items()).toEqual([0, 1, 2, 3, 4]);
+    // an event emitted in the same task as the change is not lost either
+    await act(async () => {
+      t.emit('w.a', { n: n++ });
+      setLimit(20);
+    });
+    expect(items()).toEqual([0, 1, 2, 3, 4, 5]);
+    await act(async () => setLimit(3));
+    expect(items()).toEqual([3, 4, 5]);
+    await act(async () => setFlush('frame'));
+    expect(items()).toEqual([3, 4, 5]);
+    await act(async () => {
+      t.emit('w.a', { n: n++ });
+      await nextFrame();
+    });
+    expect(items()).toEqual([4, 5, 6]);
+    expect(t.listHandlers()).toHaveLength(1);
   });
 });

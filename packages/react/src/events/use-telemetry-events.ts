@@ -1,11 +1,11 @@
 import { IsotelError, type Telemetry } from '@isotel/core';
-import { useMemo, useSyncExternalStore } from 'react';
+import { useInsertionEffect, useLayoutEffect, useMemo, useSyncExternalStore } from 'react';
 import { useTelemetry } from '../provider.js';
 import { type EventListFlush, EventListStore, type TelemetryEvent } from './event-list-store.js';
 
 /** Options of {@link useTelemetryEvents}. */
 export interface UseTelemetryEventsOptions {
-  /** How many of the newest events the list keeps. @default 100 */
+  /** How many of the newest events the list keeps; lowering it keeps the newest. @default 100 */
   limit?: number;
   /**
    * When new events reach the list: `'frame'` once per animation frame (a 16 ms timer where
@@ -27,9 +27,11 @@ export interface TelemetryEventList {
 }
 
 /**
- * A live list of the newest events under `pattern`, from mount on. Events are published to
- * React once per animation frame (see `flush`), so a burst renders once; the list keeps at most
- * `limit` events. Renders an empty list on the server.
+ * A live list of the newest events under `pattern`, from mount on: it includes what the other
+ * components of the commit that mounts it emit in their effects. Events are published to React
+ * once per animation frame (see `flush`), so a burst renders once; the list keeps at most
+ * `limit` events. Changing `limit` or `flush` keeps the list; changing the pattern or the
+ * instance starts a new one. Renders an empty list on the server, where nothing is attached.
  *
  * @example
  * const { events } = useTelemetryEvents('checkout.**', { limit: 20 })
@@ -47,11 +49,20 @@ export function useTelemetryEvents(
   }
   const flush = options.flush ?? 'frame';
   const key = typeof pattern === 'string' ? pattern : pattern.join('\n');
-  const store = useMemo(
-    () => new EventListStore(telemetry, key.split('\n'), limit, flush),
-    [telemetry, key, limit, flush],
-  );
-  const events = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
+  // Options are applied to the living store below: rebuilding it would drop what it holds.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: limit and flush are deliberately left out
+  const store = useMemo(() => new EventListStore(telemetry, key.split('\n'), limit, flush), [telemetry, key]);
+  // Attached in an insertion effect: React runs those before every layout and passive effect of
+  // the commit, so what siblings and children emit while mounting is listed (a layout effect would
+  // run after the layout effects of children and earlier siblings, useSyncExternalStore's own
+  // subscription after all of them). Effects never run on the server, so nothing attaches there.
+  // StrictMode does not re-run insertion effects and <Activity> keeps them while hidden, so a
+  // hidden list keeps recording (bounded by limit).
+  useInsertionEffect(() => store.connect(), [store]);
+  useLayoutEffect(() => store.configure(limit, flush), [store, limit, flush]);
+  const held = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
+  // Until the layout effect above trims the store to a lower limit, this render trims its copy.
+  const events = useMemo(() => (held.length > limit ? Object.freeze(held.slice(-limit)) : held), [held, limit]);
   return useMemo(() => ({ events, clear: store.clear }), [events, store]);
 }
 

@@ -2,7 +2,8 @@ import { createTelemetry, type Telemetry } from '@isotel/core';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode, useState } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { hydrateRoot } from 'react-dom/client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TelemetryProvider } from '../provider.js';
 import { useTelemetryHandler } from './use-telemetry-handler.js';
 
@@ -110,5 +111,31 @@ describe('useTelemetryHandler', () => {
     );
     expect(t.listHandlers()).toHaveLength(1);
     expect(t.listHandlers()[0]?.patterns).toEqual(['a.c', 'x.y']);
+  });
+
+  it('gives each copy of the package its own ids on one bus', async () => {
+    const t = createTelemetry();
+    // two fresh evaluations of the module stand in for two copies of @isotel/react
+    const load = async () => {
+      vi.resetModules();
+      return (await import('./use-telemetry-handler.js')).useTelemetryHandler;
+    };
+    const copies = [await load(), await load()];
+    // hydrated roots of the same shape get the same useId, so only the copies tell them apart
+    const roots = copies.map((useCopy) => {
+      function Listener() {
+        useCopy('a.b', () => {}, { telemetry: t });
+        return null;
+      }
+      return hydrateRoot(document.createElement('div'), <Listener />);
+    });
+    await act(async () => {});
+    const ids = t.listHandlers().map((h) => h.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    act(() => {
+      for (const root of roots) root.unmount();
+    });
+    expect(t.listHandlers()).toHaveLength(0);
   });
 });

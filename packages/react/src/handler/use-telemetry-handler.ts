@@ -1,6 +1,7 @@
 import type { FailurePolicy, Handler, Telemetry } from '@isotel/core';
 import { useId, useInsertionEffect, useLayoutEffect, useRef } from 'react';
 import { useTelemetry } from '../provider.js';
+import { nextHandlerId } from './handler-id.js';
 
 /** Options of {@link useTelemetryHandler}. */
 export interface UseTelemetryHandlerOptions {
@@ -9,11 +10,6 @@ export interface UseTelemetryHandlerOptions {
   /** The instance to attach to. @default the provider's instance */
   telemetry?: Telemetry;
 }
-
-// useId is unique within one React root only; two roots sharing a bus would collide, and a
-// StrictMode re-run attaches again right after detaching. A module sequence keeps every attach
-// under its own id.
-let attachSeq = 0;
 
 /**
  * Attaches `handler` to `pattern` (or several patterns) while the component is mounted, and
@@ -43,8 +39,10 @@ export function useTelemetryHandler(
   });
 
   useLayoutEffect(() => {
-    attachSeq++;
-    const handlerId = `isotel.react.handler.${hookId}.${attachSeq}`;
+    // useId names the hook instance for people reading the id; it repeats across roots (hydrated
+    // roots of the same shape get the same ids) and a StrictMode re-run attaches again right
+    // after detaching, so nextHandlerId makes every attach unique, across package copies too.
+    const handlerId = nextHandlerId('handler', hookId);
     telemetry.attachMany(
       handlerId,
       key.split('\n'),

@@ -14,17 +14,40 @@ export interface SpanTarget {
 const EMPTY: Metadata = Object.freeze({});
 
 /**
+ * Where the component stands: never mounted yet, mounted, `leaving` (its layout cleanup ran; the
+ * span ends a microtask later unless it mounts again) or `gone` (unmounted, or hidden).
+ */
+type Phase = 'new' | 'mounted' | 'leaving' | 'gone';
+
+/** A span that a hide or unmount ended, to start again if the component shows again. */
+interface Interrupted {
+  readonly target: SpanTarget;
+  readonly metadata: Metadata | undefined;
+}
+
+/**
  * The stable object behind `useTelemetrySpan` and `useMountSpan`. It reads the latest target
  * (instance, prefix, metadata, correlation scope) only when a span starts, so re-renders with
  * new metadata never restart a running span. `active` is observable for `useSyncExternalStore`.
+ *
+ * React runs the same layout cleanup when it unmounts a component and when it hides one
+ * (`<Activity mode="hidden">`, a Suspense boundary showing its fallback again), and says nothing
+ * about which it was. So both end the span: keeping it open could leave it open forever. Only a
+ * component whose state survived can mount again, so a later `mounted` tells a hide apart after
+ * the fact: the span the hide ended then starts again with `{ resumed: true }`, and the app's own
+ * `end(...)` reaches it. After unmount (or while hidden) `start` is ignored.
  */
 export class SpanController {
   #target: SpanTarget;
   #span: Span | undefined;
   #spanTarget: SpanTarget | undefined;
+  #spanMetadata: Metadata | undefined;
   #running = 0;
   #active = false;
-  #unmountPending = false;
+  #phase: Phase = 'new';
+  #mountedTelemetry: Telemetry | undefined;
+  #mountedPrefix: string | undefined;
+  #interrupted: Interrupted | undefined;
   readonly #listeners = new Set<() => void>();
 
   constructor(target: SpanTarget) {
@@ -42,20 +65,15 @@ export class SpanController {
   }
 
   readonly start = (extra?: Metadata): void => {
-    if (this.#span !== undefined) return;
+    // Unmounted (or hidden): nothing would ever end a span started now.
+    if (this.#span !== undefined || this.#phase === 'leaving' || this.#phase === 'gone') return;
     const target = this.#target;
-    const metadata = extra === undefined ? target.metadata : { ...target.metadata, ...extra };
-    this.#spanTarget = target;
-    this.#span =
-      target.correlationId === undefined
-        ? target.telemetry.startSpan(target.prefix, metadata)
-        : target.telemetry.withContext({ correlationId: target.correlationId }, () =>
-            target.telemetry.startSpan(target.prefix, metadata),
-          );
-    this.#changed();
+    this.#open(target, extra === undefined ? target.metadata : { ...target.metadata, ...extra });
   };
 
   readonly end = (extra?: Metadata): void => {
+    // The app ended the flow: a span a hide interrupted is not started again.
+    this.#interrupted = undefined;
     const span = this.#take();
     if (span === undefined) return;
     span.end(extra);
@@ -63,6 +81,7 @@ export class SpanController {
   };
 
   readonly fail = (error: unknown, extra?: Metadata): void => {
+    this.#interrupted = undefined;
     const span = this.#take();
     if (span === undefined) return;
     span.fail(error, extra);
@@ -99,31 +118,68 @@ export class SpanController {
   readonly isActive = (): boolean => this.#active;
 
   /**
-   * @internal The component mounted (again) for `telemetry` and `prefix`. StrictMode unmounts
-   * and remounts synchronously; a pending unmount is cancelled then, so the span it would have
-   * ended keeps running. A span started for another instance or prefix ends now.
+   * @internal The component's layout effect ran for `telemetry` and `prefix`: a first mount, a
+   * synchronous remount (StrictMode, changed dependencies), or a component shown again after a
+   * hide. A pending end is cancelled, so StrictMode keeps the one span; a span started for
+   * another instance or prefix ends. Shown again, the span the hide ended starts again, marked
+   * `resumed`. With `startOnMount` (`useMountSpan`), a first mount or a new instance or prefix
+   * starts a span.
    */
-  mounted(telemetry: Telemetry, prefix: string): void {
-    if (!this.#unmountPending) return;
-    this.#unmountPending = false;
+  mounted(telemetry: Telemetry, prefix: string, startOnMount = false): void {
+    const phase = this.#phase;
+    this.#phase = 'mounted';
+    const moved = phase !== 'new' && (this.#mountedTelemetry !== telemetry || this.#mountedPrefix !== prefix);
+    this.#mountedTelemetry = telemetry;
+    this.#mountedPrefix = prefix;
     const before = this.#spanTarget;
     if (before !== undefined && (before.telemetry !== telemetry || before.prefix !== prefix)) this.end();
+    const interrupted = this.#interrupted;
+    this.#interrupted = undefined;
+    if (
+      interrupted !== undefined &&
+      interrupted.target.telemetry === telemetry &&
+      interrupted.target.prefix === prefix
+    ) {
+      this.#open(interrupted.target, { ...interrupted.metadata, resumed: true });
+    } else if (startOnMount && (phase === 'new' || moved)) {
+      this.start();
+    }
   }
 
-  /** @internal The component unmounted: its span ends a microtask later unless it remounts. */
+  /**
+   * @internal The component's layout cleanup ran: it unmounted or was hidden. Its span ends a
+   * microtask later with `extra` unless it mounts again first (StrictMode remounts at once).
+   */
   unmounted(extra: Metadata | undefined): void {
-    this.#unmountPending = true;
+    this.#phase = 'leaving';
     queueMicrotask(() => {
-      if (!this.#unmountPending) return;
-      this.#unmountPending = false;
+      if (this.#phase !== 'leaving') return;
+      this.#phase = 'gone';
+      const target = this.#spanTarget;
+      if (target === undefined) return;
+      const metadata = this.#spanMetadata;
       this.end(extra);
+      this.#interrupted = { target, metadata };
     });
+  }
+
+  #open(target: SpanTarget, metadata: Metadata | undefined): void {
+    this.#spanTarget = target;
+    this.#spanMetadata = metadata;
+    this.#span =
+      target.correlationId === undefined
+        ? target.telemetry.startSpan(target.prefix, metadata)
+        : target.telemetry.withContext({ correlationId: target.correlationId }, () =>
+            target.telemetry.startSpan(target.prefix, metadata),
+          );
+    this.#changed();
   }
 
   #take(): Span | undefined {
     const span = this.#span;
     this.#span = undefined;
     this.#spanTarget = undefined;
+    this.#spanMetadata = undefined;
     return span;
   }
 

@@ -14,6 +14,10 @@ import {
  * span running; changing `prefix` or the instance ends it and starts another. Nothing is
  * emitted during server rendering.
  *
+ * A hidden component (`<Activity mode="hidden">`, a Suspense boundary showing its fallback
+ * again) cannot be told from an unmounted one, so the hide ends the span; when it shows again a
+ * new span starts with `{ resumed: true }`, unless the span had been ended explicitly before.
+ *
  * @example
  * function CheckoutPage() {
  *   const visit = useMountSpan('checkout.page', { step: 'cart' })
@@ -28,8 +32,7 @@ export function useMountSpan<T extends Telemetry = Telemetry, P extends SpanPref
   const { controller, telemetry } = useSpanController(prefix, metadata, options.telemetry);
   const spanPrefix: string = prefix;
   useLayoutEffect(() => {
-    controller.mounted(telemetry, spanPrefix);
-    controller.start();
+    controller.mounted(telemetry, spanPrefix, true);
     return () => controller.unmounted(undefined);
   }, [controller, telemetry, spanPrefix]);
   return controller;

@@ -164,4 +164,20 @@ describe('useTelemetrySpan', () => {
     expect(capture.names).toEqual(['upload.start', 'upload.stop', 'upload.start', 'upload.stop']);
     expect(t.stats().openSpans).toBe(0);
   });
+
+  it('opens no span when start is called after unmount; run still ends its span', async () => {
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'upload.*');
+    const view = mount(t, <Upload file="a.png" />);
+    const span = handles[0] as TelemetrySpanHandle;
+    view.unmount();
+    await Promise.resolve();
+    span.start();
+    expect(span.active).toBe(false);
+    span.end();
+    expect(capture.names).toEqual([]);
+    expect(await span.run(async () => 'late')).toBe('late');
+    expect(capture.names).toEqual(['upload.start', 'upload.stop']);
+    expect(t.stats().openSpans).toBe(0);
+  });
 });

@@ -25,12 +25,20 @@ export interface UseSpanOptions<T extends Telemetry = Telemetry> {
 export interface TelemetrySpanHandle {
   /**
    * Runs `fn` (sync or async) inside a span of the hook's prefix: `<prefix>.start`, then
-   * `.stop` or `.exception` (rethrown). Returns `fn`'s result. Several runs may overlap.
+   * `.stop` or `.exception` (rethrown). Returns `fn`'s result. Several runs may overlap. The span
+   * ends with `fn`, never at unmount or a hide, so `run` also works after unmount.
    */
   run<R>(fn: (span: Span) => R): R;
-  /** Starts the hook's span with the latest metadata (plus `extra`); ignored while one runs. */
+  /**
+   * Starts the hook's span with the latest metadata (plus `extra`); ignored while one runs, and
+   * ignored after unmount or while the component is hidden (nothing would end that span).
+   */
   start(extra?: Metadata): void;
-  /** Ends the started span (`<prefix>.stop`, `extra` added); ignored when none runs. */
+  /**
+   * Ends the started span (`<prefix>.stop`, `extra` added); ignored when none runs. Called while
+   * the component is hidden, it finds the span already ended by the hide and only stops it from
+   * starting again when the component shows.
+   */
   end(extra?: Metadata): void;
   /** Fails the started span (`<prefix>.exception` with `{ kind, error }`); ignored when none runs. */
   fail(error: unknown, extra?: Metadata): void;
@@ -57,7 +65,14 @@ export function useSpanController(prefix: string, metadata: Metadata | undefined
  * A span of `prefix` that the component starts and ends itself, or wraps work in with `run`.
  * The handle is the same object on every render. New `metadata` on a re-render is read when
  * the next span starts; it never restarts a running span. A span still running at unmount ends
- * with `{ abandoned: true }` (a StrictMode remount does not end it).
+ * with `{ abandoned: true }` (a StrictMode remount does not end it); after unmount `start` is
+ * ignored.
+ *
+ * React runs the same cleanup to hide a component (`<Activity mode="hidden">`, a Suspense
+ * boundary showing its fallback again) as to unmount it, so a hide ends the span the same way.
+ * If the component shows again, that span starts again with the same metadata plus
+ * `{ resumed: true }`, and a later `end(...)` ends it. While hidden, `start` is ignored and
+ * `end`/`fail` only cancel that restart. Work wrapped in `run` is not affected by a hide.
  *
  * With a typed catalog, pass the instance (`{ telemetry: t }`) and the prefix and metadata are
  * checked against the catalog; or name its type (`useTelemetrySpan<typeof t>(...)`) to use the
