@@ -91,6 +91,7 @@ export {
   type ControlInput,
   type ControlState,
   DEFAULT_CONTROL,
+  MIN_SAMPLE_RATE,
   parseControl,
   type SampleRule,
 } from './control/control-state.js';

@@ -48,9 +48,16 @@ function fail(key: string, message: string): never {
   throw new IsotelError('invalid_control', `Invalid control "${key}": ${message}`);
 }
 
+/**
+ * The smallest sample rate other than 0. Kept events are scaled back by `1 / sampleRate`, so a
+ * rate below it would let one event stand for more than a million; collectors refuse such rates
+ * from clients, and the control refuses to set them.
+ */
+export const MIN_SAMPLE_RATE = 1e-6;
+
 function rate(key: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    fail(key, `expected a number from 0 to 1, got ${describe(value)}.`);
+  if (typeof value !== 'number' || !(value === 0 || (value >= MIN_SAMPLE_RATE && value <= 1))) {
+    fail(key, `expected 0 or a number from ${MIN_SAMPLE_RATE} to 1, got ${describe(value)}.`);
   }
   return value;
 }

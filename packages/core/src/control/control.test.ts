@@ -78,6 +78,7 @@ describe('control changes are validated and observable', () => {
   const invalid: Array<[unknown, string]> = [
     [{ sampleRate: 1.5 }, 'sampleRate'],
     [{ sampleRate: Number.NaN }, 'sampleRate'],
+    [{ sampleRate: 1e-7 }, 'sampleRate'],
     [{ sampleRate: '0.5' }, 'sampleRate'],
     [{ enabled: 'yes' }, 'enabled'],
     [{ deny: ['a..b'] }, 'deny[0]'],

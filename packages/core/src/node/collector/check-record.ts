@@ -1,5 +1,6 @@
 import { isValidName } from '../../bus/pattern.js';
 import type { Measurements, Metadata } from '../../bus/types.js';
+import { MIN_SAMPLE_RATE } from '../../control/control-state.js';
 import type { RejectedEvent } from '../../export/record.js';
 import type { CollectorCatalog, MetadataSanitizer } from './options.js';
 
@@ -38,8 +39,6 @@ const HOSTILE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MIN_RECORD_TIME = Date.UTC(2000, 0, 1);
 /** How far ahead of the server clock a record time may be (client clocks drift): one day. */
 const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
-/** Lowest `sampleRate` accepted: below it, counts scaled by 1/sampleRate could be inflated at will. */
-const MIN_SAMPLE_RATE = 1e-6;
 
 // The reserved namespaces hold the library's own events. A client may send only those a browser
 // bus and its exporter emit about themselves; the collector's own (`isotel.collector.*`) and any
