@@ -4,6 +4,7 @@ import type { Metadata } from '../bus/types.js';
 import { setLogger } from '../log/logger.js';
 import { type CollectorOptions, createCollector } from '../node/index.js';
 import { createBrowserExporter } from './browser-exporter.js';
+import type { BrowserExporterOptions } from './exporter-options.js';
 
 // The exporter outside a browser (Node: no IndexedDB, no page lifecycle) against a real
 // collector over real HTTP on an ephemeral port.
@@ -28,7 +29,7 @@ async function collector(options: Omit<CollectorOptions, 'telemetry'> = {}) {
 
 function exporterFor(
   url: string,
-  options: { token?: string; storage?: 'indexeddb' | 'memory' } = {},
+  options: Omit<BrowserExporterOptions, 'url'> = {},
 ): { t: Telemetry; exporter: ReturnType<typeof createBrowserExporter> } {
   const t = createTelemetry();
   const exporter = createBrowserExporter(t, { url, flushIntervalMs: 60_000, storage: 'memory', ...options });
@@ -110,5 +111,59 @@ describe('the browser exporter in Node, against a real collector', () => {
     await exporter.flush();
     expect(stored.map((s) => s.name)).toEqual(['app.first', 'app.second', 'app.third']);
     expect(exporter.stats().dropped).toEqual({ denied: 1 });
+  });
+
+  it('keeps its own control until the collector holds one, and learns of a reset', async () => {
+    const { c, stored, url } = await collector();
+    const { t, exporter } = exporterFor(url, { control: { deny: ['app.debug.**'] } });
+    await exporter.ready;
+    t.emit('app.debug.a', {});
+    t.emit('app.first', {});
+    await exporter.flush(); // nothing set on the collector: the answer carries no control
+    t.emit('app.debug.b', {});
+    t.emit('app.second', {});
+    await exporter.flush();
+    expect(stored.map((s) => s.name)).toEqual(['app.first', 'app.second']);
+    const clientId = stored[0]?.metadata.clientId as string;
+    c.setControl({ enabled: false }, clientId);
+    t.emit('app.third', {});
+    await exporter.flush(); // its answer switches the client off
+    t.emit('app.fourth', {});
+    const reset = await fetch(`${url}/v1/control/${encodeURIComponent(clientId)}`, { method: 'DELETE' });
+    expect(reset.status).toBe(200);
+    await exporter.flush(); // switched off, it still asks, and the answer carries the default
+    t.emit('app.debug.c', {});
+    t.emit('app.fifth', {});
+    await exporter.flush();
+    expect(stored.map((s) => s.name)).toEqual(['app.first', 'app.second', 'app.third', 'app.debug.c', 'app.fifth']);
+    expect(exporter.stats().dropped).toEqual({ denied: 2, disabled: 1 });
+  });
+
+  it('sends metadata the record fields cannot carry as metadata, so the collector accepts the event', async () => {
+    const { c, stored, url } = await collector();
+    const { t, exporter } = exporterFor(url);
+    await exporter.ready;
+    t.emit('app.empty_id', {}, { correlationId: '' });
+    t.emit('app.long_ids', {}, { correlationId: 'c'.repeat(200), spanId: 's'.repeat(129) });
+    t.emit('app.tiny_rate', {}, { sampleRate: 1e-7, correlationId: 'k' });
+    await exporter.flush();
+    expect(stored.map((s) => s.name)).toEqual(['app.empty_id', 'app.long_ids', 'app.tiny_rate']);
+    expect(stored[1]?.metadata).toMatchObject({ spanId: 's'.repeat(129) });
+    expect(c.stats().rejected).toEqual({});
+    expect(exporter.stats()).toMatchObject({ sent: 3 });
+    expect(exporter.stats().dropped).toEqual({});
+  });
+
+  it('splits a batch the collector refuses with 413, for its size or its event count, losing nothing', async () => {
+    const { stored, url } = await collector({ maxBodyBytes: 64 * 1024, maxEventsPerBatch: 40 });
+    const { t, exporter } = exporterFor(url, { batchSize: 200, maxBatchBytes: 4 * 1024 * 1024 });
+    await exporter.ready;
+    for (let i = 0; i < 100; i++) t.emit('app.small', {}, { index: i });
+    await exporter.flush(); // 413 too_many_events, twice
+    for (let i = 100; i < 120; i++) t.emit('app.big', {}, { index: i, pad: 'p'.repeat(10_000) });
+    await exporter.flush(); // 413 body_too_large, twice
+    expect(stored.map((s) => s.metadata.index)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    expect(exporter.stats()).toMatchObject({ sent: 120, queued: 0 });
+    expect(exporter.stats().dropped).toEqual({});
   });
 });

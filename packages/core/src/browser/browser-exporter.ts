@@ -2,12 +2,11 @@ import { matches } from '../bus/pattern.js';
 import type { Telemetry } from '../bus/telemetry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import { describeError } from '../errors/describe-error.js';
-import { backoffDelay } from '../export/backoff.js';
-import { CircuitBreaker } from '../export/circuit-breaker.js';
-import { countDrop, type DropReason, type ExporterStats } from '../export/exporter-stats.js';
+import { countDrop, type DropReason, type ExporterStats, reportDrops } from '../export/exporter-stats.js';
 import { logger } from '../log/logger.js';
 import { pageSession, persistentClientId } from './client-identity.js';
 import { followControl } from './control-stream.js';
+import { Delivery } from './delivery.js';
 import { EventQueue, withSource } from './event-queue.js';
 import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
 import {
@@ -15,14 +14,13 @@ import {
   type ResolvedExporterOptions,
   resolveExporterOptions,
 } from './exporter-options.js';
-import { withFlushLock } from './flush-lock.js';
+import { FlushLock } from './flush-lock.js';
 import { openIndexedDbStore } from './indexeddb-store.js';
 import { PageLifecycle } from './page-lifecycle.js';
 import { PageTail } from './page-tail.js';
 import { encodeRecord, type RecordSource, recordId, sourceJson } from './record-encoder.js';
-import { fitUtf8, KEEPALIVE_BODY_BYTES, newestWithin, segmentsOf, WRITE_MAX_CHARS } from './record-groups.js';
+import { KEEPALIVE_BODY_BYTES, segmentsOf, WRITE_MAX_CHARS } from './record-groups.js';
 import { MemorySegmentStore, type SegmentStore } from './segment-store.js';
-import { batchBody, postBatch } from './transport.js';
 
 // Requests per flush at most, so one flush cannot monopolise the lock behind a huge backlog.
 const MAX_REQUESTS_PER_FLUSH = 50;
@@ -48,7 +46,8 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   readonly #o: ResolvedExporterOptions;
   readonly #source: RecordSource;
   readonly #sourceJson: string;
-  readonly #breaker: CircuitBreaker;
+  readonly #delivery: Delivery;
+  readonly #lock: FlushLock;
   readonly #gate = new ControlGate();
   readonly #dropped: Partial<Record<DropReason, number>> = {};
   readonly #reportedDrops: Partial<Record<DropReason, number>> = {};
@@ -57,6 +56,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   readonly #unregister: () => void;
   readonly #stopControl: () => void;
   #queue: EventQueue | undefined;
+  #storeClosed = false;
   #pending: string[] = [];
   #pendingBytes = 0;
   #writing = 0;
@@ -69,13 +69,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #queuedFlush: { keepalive: boolean; promise: Promise<void> } | undefined;
   #cancelFlushTimer: (() => void) | undefined;
   #flushTimerAt = Number.POSITIVE_INFINITY;
-  #attempt = 0;
-  #nextAttemptAt: number | undefined;
-  #inFlight = 0;
-  #sent = 0;
-  #retried = 0;
   #lastError: string | undefined;
-  #lastFlushAt: number | undefined;
   #closed: Promise<void> | undefined;
 
   constructor(telemetry: Telemetry, options: BrowserExporterOptions) {
@@ -84,7 +78,14 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     if (options.control !== undefined) this.#gate.set(validateExporterControl(options.control));
     this.#source = { clientId: persistentClientId(), sessionId: pageSession() };
     this.#sourceJson = sourceJson(this.#source);
-    this.#breaker = new CircuitBreaker({ ...this.#o.breaker, now: this.#o.now });
+    this.#delivery = new Delivery(this.#o, telemetry, this.#source, this.#dropped, {
+      control: (control) => this.#applyRemoteControl(control),
+      error: (message) => {
+        this.#lastError = message;
+      },
+      settled: (ids) => this.#tail.forget(ids),
+    });
+    this.#lock = new FlushLock(this.#o.lockName);
     this.ready = this.#openStorage();
     telemetry.attachMany(this.#o.handlerId, this.#o.patterns, this.#onEvent, { onFailure: 'keep' });
     this.#unregister = telemetry.onShutdown(() => this.shutdown());
@@ -103,22 +104,24 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   }
 
   async #openStorage(): Promise<void> {
-    let store: SegmentStore;
-    if (this.#o.storage === 'memory') {
-      store = new MemorySegmentStore();
-    } else {
+    let store: SegmentStore = new MemorySegmentStore();
+    if (this.#o.storage !== 'memory') {
       try {
         store = await openIndexedDbStore(this.#o.dbName);
       } catch (error) {
         this.#lastError = `IndexedDB unavailable, queueing in memory: ${describeError(error, true)}`;
         logger().warn('The browser exporter could not open IndexedDB; events are queued in memory only.', error);
-        store = new MemorySegmentStore();
       }
     }
     const bounds = { maxEvents: this.#o.maxEvents, maxBytes: this.#o.maxBytes, maxAgeMs: this.#o.maxAgeMs };
     this.#queue = new EventQueue(store, bounds, this.#o.now, this.#dropped, (message) => {
       this.#lastError = `storage: ${message}`;
     });
+    if (this.#storeClosed) {
+      // shut down before storage answered
+      store.close();
+      return;
+    }
     await this.#queue.refresh().catch((error) => this.#storageFailed(error));
     if (this.#queue.count > 0) this.#scheduleFlush(0);
   }
@@ -129,9 +132,14 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     if (this.#closed !== undefined || this.#isExcluded(name)) return;
     let rate = 1;
     if (this.#gate.control !== undefined) {
-      const decision = this.#gate.decide(name, metadata);
+      let decision: DropReason | number;
+      try {
+        decision = this.#gate.decide(name, metadata);
+      } catch {
+        decision = 'invalid'; // a throwing getter or Proxy trap
+      }
       if (typeof decision === 'string') {
-        countDrop(this.#dropped, decision);
+        this.#controlDropped(decision);
         return;
       }
       rate = decision;
@@ -148,6 +156,14 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     else if (this.#cancelWrite === undefined)
       this.#cancelWrite = this.#o.schedule(this.#afterWriteDelay, this.#o.writeDelayMs);
   };
+
+  // A switched-off (or deny-all) exporter queues nothing, so no flush would ever ask the
+  // collector whether it is switched on again: while its control drops events, a flush every
+  // flushIntervalMs asks anyway (an empty batch when nothing is queued).
+  #controlDropped(reason: DropReason): void {
+    countDrop(this.#dropped, reason);
+    if (reason !== 'invalid' && this.#delivery.askControl()) this.#scheduleFlush(this.#o.flushIntervalMs);
+  }
 
   readonly #afterWriteDelay = (): void => {
     this.#cancelWrite = undefined;
@@ -178,6 +194,10 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#write = this.ready
       .then(() => (this.#queue as EventQueue).append(segmentsOf(records, bytes), this.#sourceJson))
       .catch((error) => {
+        if (this.#storeClosed) {
+          countDrop(this.#dropped, 'shutdown', records.length);
+          return;
+        }
         countDrop(this.#dropped, 'storage', records.length);
         this.#storageFailed(error);
       })
@@ -198,7 +218,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #scheduleFlush(delayMs: number, replace = false): void {
     if (this.#closed !== undefined) return;
     const now = this.#o.now();
-    const waitUntil = Math.max(now + delayMs, this.#nextAttemptAt ?? 0);
+    const waitUntil = Math.max(now + delayMs, this.#delivery.retry.nextAttemptAt ?? 0);
     if (!replace && waitUntil >= this.#flushTimerAt) return;
     this.#cancelFlushTimer?.();
     this.#flushTimerAt = waitUntil;
@@ -212,6 +232,8 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   };
 
   flush(): Promise<void> {
+    // after shutdown there is nothing left to flush: wait for the shutdown, quietly
+    if (this.#closed !== undefined) return this.#closed;
     return this.#requestFlush(false);
   }
 
@@ -232,94 +254,53 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   }
 
   async #flushOnce(keepalive: boolean): Promise<void> {
+    // counted from every flush attempt, so a tab that cannot get the lock still writes in batches
+    this.#sinceFlush = 0;
     try {
       await this.#persist();
       await this.ready;
       const queue = this.#queue as EventQueue;
-      const flushed = await withFlushLock(this.#o.lockName, () => this.#drain(queue, keepalive));
-      if (!flushed || queue.count > 0) this.#scheduleFlush(this.#o.flushIntervalMs);
+      if (this.#storeClosed) return;
+      const flushed = await this.#lock.run(() => this.#drain(queue, keepalive));
+      if (!flushed || queue.count > 0 || this.#delivery.askingControl) this.#scheduleFlush(this.#o.flushIntervalMs);
     } catch (error) {
+      if (this.#storeClosed) return; // shut down meanwhile: nothing to report
       this.#lastError = describeError(error, true);
       logger().warn('A browser exporter flush failed.', error);
       this.#scheduleFlush(this.#o.flushIntervalMs);
     }
-    this.#reportDrops();
-  }
-
-  // Drops are counted where they happen (some on every emit, e.g. sampling) and reported on the
-  // bus once per flush, one `isotel.exporter.drop` per reason with the count since the last report.
-  #reportDrops(): void {
-    for (const reason in this.#dropped) {
-      const total = this.#dropped[reason as DropReason] as number;
-      const count = total - (this.#reportedDrops[reason as DropReason] ?? 0);
-      if (count <= 0) continue;
-      this.#reportedDrops[reason as DropReason] = total;
-      this.#t.emit('isotel.exporter.drop', { count }, { reason });
-    }
+    reportDrops(this.#t, 'isotel.exporter.drop', this.#dropped, this.#reportedDrops);
   }
 
   async #drain(queue: EventQueue, keepalive: boolean): Promise<void> {
     await queue.refresh();
-    this.#sinceFlush = 0;
+    const delivery = this.#delivery;
+    let useKeepalive = keepalive;
     for (let request = 0; request < MAX_REQUESTS_PER_FLUSH; request++) {
-      if (this.#nextAttemptAt !== undefined && this.#o.now() < this.#nextAttemptAt) return;
-      const budget = keepalive ? KEEPALIVE_BODY_BYTES : this.#o.maxBatchBytes;
-      const envelope = batchBody(this.#source.clientId, this.#source.sessionId, this.#o.resource, []).length;
-      const taken = await queue.take(this.#o.batchSize, budget - envelope);
-      if (taken.oversize.length > 0) {
-        countDrop(this.#dropped, 'too_large', taken.oversize.length);
-        await queue.acknowledge(taken.segmentIds, new Set(taken.oversize.map(recordId)));
+      if (delivery.stopped || delivery.retry.waiting()) return;
+      const taken = await delivery.take(queue, useKeepalive);
+      try {
+        if (taken.oversize.length > 0) {
+          countDrop(this.#dropped, 'too_large', taken.oversize.length);
+          await queue.acknowledge(taken.segmentIds, new Set(taken.oversize.map(recordId)));
+        }
+        // nothing to send: still ask for control while the control drops events
+        if (taken.records.length === 0 && !delivery.askingControl) return;
+        const acquired = delivery.retry.acquire();
+        if (acquired !== true) {
+          if (acquired.retryAt !== undefined) this.#scheduleFlush(acquired.retryAt - this.#o.now());
+          return;
+        }
+        const result = await delivery.send(queue, taken, useKeepalive);
+        if (result === 'keepalive_refused') useKeepalive = false;
+        else if (result === 'stop') {
+          this.#scheduleFlush((delivery.retry.nextAttemptAt ?? 0) - this.#o.now(), true);
+          return;
+        } else if (result === 'done' && (taken.records.length === 0 || queue.count === 0)) return;
+      } finally {
+        queue.release();
       }
-      if (taken.records.length === 0) return;
-      if (!this.#breaker.tryAcquire()) {
-        const retryAt = this.#breaker.retryAt;
-        if (retryAt !== undefined) this.#scheduleFlush(retryAt - this.#o.now());
-        return;
-      }
-      const records = fitUtf8(taken.records, this.#source, this.#o.resource, budget);
-      const done = await this.#send(queue, records, taken.segmentIds, keepalive);
-      if (!done || queue.count === 0) return;
     }
-  }
-
-  // One request; true when the records are settled (acknowledged or refused for good).
-  async #send(queue: EventQueue, records: string[], segmentIds: string[], keepalive: boolean): Promise<boolean> {
-    const body = batchBody(this.#source.clientId, this.#source.sessionId, this.#o.resource, records);
-    const target = { url: this.#o.endpoint, fetch: this.#o.fetch, ...(this.#o.token ? { token: this.#o.token } : {}) };
-    this.#inFlight = records.length;
-    this.#lastFlushAt = this.#o.now();
-    const started = performance.now();
-    const outcome = await postBatch(target, body, keepalive, this.#o.now).finally(() => {
-      this.#inFlight = 0;
-    });
-    const duration = performance.now() - started;
-    this.#t.emit('isotel.exporter.flush', { events: records.length, duration }, { outcome: outcome.kind });
-    if (outcome.kind === 'retry') {
-      this.#breaker.recordFailure();
-      this.#retried++;
-      this.#lastError = outcome.error;
-      const delay = outcome.retryAfterMs ?? backoffDelay(this.#attempt, this.#o.backoff, this.#o.random);
-      this.#attempt++;
-      this.#nextAttemptAt = this.#o.now() + delay;
-      this.#scheduleFlush(delay, true);
-      return false;
-    }
-    this.#breaker.recordSuccess();
-    this.#attempt = 0;
-    this.#nextAttemptAt = undefined;
-    if (outcome.kind === 'refused') {
-      this.#lastError = outcome.error;
-      countDrop(this.#dropped, 'client_error', records.length);
-    } else {
-      const rejected = Math.min(outcome.response.rejected.length, records.length);
-      countDrop(this.#dropped, 'rejected', rejected);
-      this.#sent += records.length - rejected;
-      if (outcome.response.control !== undefined) this.#applyRemoteControl(outcome.response.control);
-    }
-    const ids = new Set(records.map(recordId));
-    await queue.acknowledge(segmentIds, ids);
-    this.#tail.forget(ids);
-    return true;
   }
 
   #applyRemoteControl(input: unknown): void {
@@ -335,31 +316,17 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   }
 
   #onOnline(): void {
-    // The network is back: whatever backoff or open circuit was due to being offline is moot.
-    this.#breaker.reset();
-    this.#attempt = 0;
-    this.#nextAttemptAt = undefined;
+    this.#delivery.retry.online();
     void this.#requestFlush(false);
   }
 
-  // pagehide: the page may be gone before IndexedDB answers, so send this page's unacknowledged
-  // tail from memory in one keepalive request, newest first within the budget. The records stay
-  // queued; if they are sent again later, the collector dedupes them by id.
+  // pagehide: the page may be gone before IndexedDB answers, so this page's unacknowledged tail
+  // goes from memory in one keepalive request (see Delivery.sendTail). The records stay queued;
+  // if they are sent again later, the collector dedupes them by id.
   #sendTail(): void {
     this.#persist();
-    const tail = this.#tail.takeAll();
-    if (tail.length === 0) return;
     const source = this.#sourceJson;
-    const whole = newestWithin(tail, KEEPALIVE_BODY_BYTES - 200).map((json) => withSource(json, source));
-    const records = fitUtf8(
-      newestWithin(whole, KEEPALIVE_BODY_BYTES),
-      this.#source,
-      this.#o.resource,
-      KEEPALIVE_BODY_BYTES,
-    );
-    const body = batchBody(this.#source.clientId, this.#source.sessionId, this.#o.resource, records);
-    const target = { url: this.#o.endpoint, fetch: this.#o.fetch, ...(this.#o.token ? { token: this.#o.token } : {}) };
-    void postBatch(target, body, true, this.#o.now);
+    this.#delivery.sendTail(this.#tail.takeAll().map((json) => withSource(json, source)));
   }
 
   stats(): ExporterStats {
@@ -367,18 +334,20 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     const stats: ExporterStats = {
       queued: (queue?.count ?? 0) + this.#pending.length + this.#writing,
       bytes: (queue?.bytes ?? 0) + this.#pendingBytes,
-      inFlight: this.#inFlight,
-      sent: this.#sent,
-      retried: this.#retried,
+      inFlight: this.#delivery.inFlight,
+      sent: this.#delivery.sent,
+      retried: this.#delivery.retried,
       dropped: { ...this.#dropped },
-      breaker: this.#breaker.state,
+      breaker: this.#delivery.retry.breaker,
       storage: queue?.store.kind ?? (this.#o.storage === 'memory' ? 'memory' : 'indexeddb'),
     };
+    const { nextAttemptAt } = this.#delivery.retry;
+    const lastFlushAt = this.#delivery.lastRequestAt;
     return {
       ...stats,
       ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
-      ...(this.#lastFlushAt === undefined ? {} : { lastFlushAt: this.#lastFlushAt }),
-      ...(this.#nextAttemptAt === undefined ? {} : { nextAttemptAt: this.#nextAttemptAt }),
+      ...(lastFlushAt === undefined ? {} : { lastFlushAt }),
+      ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
     };
   }
 
@@ -387,21 +356,35 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     return this.#closed;
   }
 
+  // Bounded by shutdownTimeoutMs: past it, requests still in flight are aborted and storage is
+  // closed whatever still runs (which then ends quietly).
   async #close(): Promise<void> {
     this.#t.detach(this.#o.handlerId);
     this.#unregister();
     this.#lifecycle?.stop();
     this.#stopControl();
     this.#cancelFlushTimer?.();
-    await this.#persist();
-    await this.ready;
-    // one last attempt, unless the server asked us to wait
-    await this.#flushChain;
-    await this.#flushOnce(false);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#o.shutdownTimeoutMs);
+    });
+    await Promise.race([this.#lastFlush(), deadline]);
+    clearTimeout(timer);
+    this.#delivery.stop();
     this.#cancelFlushTimer?.();
-    const queue = this.#queue as EventQueue;
+    this.#storeClosed = true;
+    const queue = this.#queue;
+    if (queue === undefined) return;
     if (queue.store.kind === 'memory') countDrop(this.#dropped, 'shutdown', queue.count);
     queue.store.close();
+  }
+
+  // one last attempt, unless the server asked us to wait
+  async #lastFlush(): Promise<void> {
+    await this.#persist();
+    await this.ready;
+    await this.#flushChain;
+    await this.#flushOnce(false);
   }
 }
 

@@ -3,6 +3,7 @@ import { countDrop, type DropReason } from '../export/exporter-stats.js';
 import { uuidv7 } from '../id/uuidv7.js';
 import { recordId, recordTime } from './record-encoder.js';
 import type { Segment, SegmentHead, SegmentStore } from './segment-store.js';
+import { utf8Length } from './transport.js';
 
 /** The queue's bounds. The oldest events go first when one is exceeded. */
 export interface QueueBounds {
@@ -20,17 +21,32 @@ export interface RecordGroup {
 /** Records read for one request, and where they came from (to acknowledge them later). */
 export interface TakenRecords {
   readonly records: string[];
+  /** UTF-8 bytes of `records`. */
   readonly bytes: number;
   readonly segmentIds: string[];
-  /** Records bigger than a whole request may be: the caller counts and acknowledges them away. */
+  /** Records bigger than any request may be: the caller counts and acknowledges them away. */
   readonly oversize: string[];
+}
+
+/** How {@link EventQueue.take} treats a record bigger than this request's `maxBytes`. */
+export interface TakeOptions {
+  /** Records over this many UTF-8 bytes go to `oversize`. @default the request's `maxBytes` */
+  readonly maxRecordBytes?: number;
+  /**
+   * `false`: such a record (within `maxRecordBytes`) is taken alone, when it comes first.
+   * `true`: it is left queued for a request with more room (keepalive requests).
+   * @default false
+   */
+  readonly skipLarge?: boolean;
 }
 
 /**
  * The exporter's queue over a {@link SegmentStore}: appends segments, keeps the bounds (count,
  * bytes, age) by evicting the oldest records, survives quota errors by evicting, and removes
  * records only when told they were acknowledged. Store operations run one at a time, so a
- * flush never reads a segment that an eviction is rewriting.
+ * flush never reads a segment that an eviction is rewriting. Records taken for a request are in
+ * flight until acknowledged or {@link release}d: the bounds neither count nor evict them (they
+ * may be delivered already), they apply to the records not being sent.
  */
 export class EventQueue {
   readonly store: SegmentStore;
@@ -39,6 +55,9 @@ export class EventQueue {
   readonly #dropped: Partial<Record<DropReason, number>>;
   #heads: SegmentHead[] = [];
   #ops: Promise<unknown> = Promise.resolve();
+  // records in flight: id -> stored length (the unit of the heads' bytes)
+  readonly #sending = new Map<string, number>();
+  #sendingBytes = 0;
   readonly #reportError: (message: string) => void;
 
   /** `dropped` is the tally evictions are counted in; `reportError` hears of storage failures. */
@@ -100,25 +119,41 @@ export class EventQueue {
     });
   }
 
-  /** Reads the oldest records (complete, source included), up to `maxEvents` and `maxBytes` of JSON. Removes nothing. */
-  take(maxEvents: number, maxBytes: number): Promise<TakenRecords> {
+  /**
+   * Reads the oldest records (complete, source included), up to `maxEvents` and `maxBytes` of
+   * UTF-8 JSON, and marks them in flight (until {@link acknowledge} or {@link release}). Removes
+   * nothing.
+   */
+  take(maxEvents: number, maxBytes: number, options: TakeOptions = {}): Promise<TakenRecords> {
+    const maxRecordBytes = options.maxRecordBytes ?? maxBytes;
     return this.#serial(async () => {
       const taken: TakenRecords = { records: [], bytes: 0, segmentIds: [], oversize: [] };
       let bytes = 0;
-      for (const head of this.#heads) {
+      heads: for (const head of this.#heads) {
         if (taken.records.length >= maxEvents) break;
         const [segment] = await this.store.get([head.id]);
         if (segment === undefined) continue;
         taken.segmentIds.push(segment.id);
         for (const stored of segment.records.split('\n')) {
           const json = withSource(stored, segment.source);
-          if (json.length > maxBytes) {
+          const size = utf8Length(json);
+          if (size > maxRecordBytes) {
             taken.oversize.push(json);
             continue;
           }
-          if (taken.records.length >= maxEvents || bytes + json.length > maxBytes) return { ...taken, bytes };
+          if (taken.records.length >= maxEvents) break heads;
+          if (bytes + size > maxBytes) {
+            if (options.skipLarge && size > maxBytes) continue;
+            // a record bigger than this request, when first, goes alone
+            if (taken.records.length > 0 || size <= maxBytes) break heads;
+            this.#markSending(stored);
+            taken.records.push(json);
+            bytes += size;
+            break heads;
+          }
+          this.#markSending(stored);
           taken.records.push(json);
-          bytes += json.length;
+          bytes += size;
         }
       }
       return { ...taken, bytes };
@@ -131,7 +166,26 @@ export class EventQueue {
       for (const segment of await this.store.get(segmentIds)) {
         await this.#rewrite(segment, (json) => !recordIds.has(recordId(json)));
       }
+      for (const id of recordIds) this.#unmarkSending(id);
     });
+  }
+
+  /** The records taken are no longer in flight (their request ended without acknowledging them). */
+  release(): void {
+    this.#sending.clear();
+    this.#sendingBytes = 0;
+  }
+
+  #markSending(stored: string): void {
+    this.#sending.set(recordId(stored), stored.length);
+    this.#sendingBytes += stored.length;
+  }
+
+  #unmarkSending(id: string): void {
+    const length = this.#sending.get(id);
+    if (length === undefined) return;
+    this.#sending.delete(id);
+    this.#sendingBytes -= length;
   }
 
   #serial<T>(operation: () => Promise<T>): Promise<T> {
@@ -170,18 +224,19 @@ export class EventQueue {
     }
   }
 
+  // In-flight records are neither counted against the bounds nor evicted.
   async #keepBounds(): Promise<void> {
     const { maxEvents, maxBytes, maxAgeMs } = this.#bounds;
     const cutoff = this.#now() - maxAgeMs;
     while (this.#heads.length > 0 && (this.#heads[0] as SegmentHead).time < cutoff) {
       if ((await this.#trimOldest('max_age', (json) => recordTime(json) < cutoff)) === 0) break;
     }
-    while (this.#heads.length > 0 && this.count > maxEvents) {
-      let excess = this.count - maxEvents;
+    while (this.#heads.length > 0 && this.count - this.#sending.size > maxEvents) {
+      let excess = this.count - this.#sending.size - maxEvents;
       if ((await this.#trimOldest('max_events', () => excess-- > 0)) === 0) break;
     }
-    while (this.#heads.length > 0 && this.bytes > maxBytes) {
-      let excess = this.bytes - maxBytes;
+    while (this.#heads.length > 0 && this.bytes - this.#sendingBytes > maxBytes) {
+      let excess = this.bytes - this.#sendingBytes - maxBytes;
       const removed = await this.#trimOldest('max_bytes', (json) => {
         if (excess <= 0) return false;
         excess -= json.length;
@@ -191,23 +246,31 @@ export class EventQueue {
     }
   }
 
-  // Drops the leading records of the oldest segment for which `drop` says so; returns how many
-  // (-1 when the segment had already gone, so the caller's loop still makes progress).
+  // Drops the leading records not in flight of the oldest segment holding any, for which `drop`
+  // says so; returns how many (-1 when a segment had already gone, so the caller's loop still
+  // makes progress).
   async #trimOldest(reason: DropReason, drop: (json: string) => boolean): Promise<number> {
-    const head = this.#heads[0] as SegmentHead;
-    const [segment] = await this.store.get([head.id]);
-    if (segment === undefined) {
-      // another tab removed it: nothing dropped here, but the head is gone
-      this.#heads.shift();
-      return -1;
+    for (let index = 0; index < this.#heads.length; index++) {
+      const head = this.#heads[index] as SegmentHead;
+      const [segment] = await this.store.get([head.id]);
+      if (segment === undefined) {
+        // another tab removed it: nothing dropped here, but the head is gone
+        this.#heads.splice(index, 1);
+        return -1;
+      }
+      let dropping = true;
+      let candidates = false;
+      const removed = await this.#rewrite(segment, (json) => {
+        if (this.#sending.size > 0 && this.#sending.has(recordId(json))) return true;
+        candidates = true;
+        dropping = dropping && drop(json);
+        return !dropping;
+      });
+      countDrop(this.#dropped, reason, removed);
+      // a segment wholly in flight: look at the next one
+      if (removed > 0 || candidates) return removed;
     }
-    let dropping = true;
-    const removed = await this.#rewrite(segment, (json) => {
-      dropping = dropping && drop(json);
-      return !dropping;
-    });
-    countDrop(this.#dropped, reason, removed);
-    return removed;
+    return 0;
   }
 
   // Keeps the records `keep` accepts; deletes the segment when none remain. Returns how many went.

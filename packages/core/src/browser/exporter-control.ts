@@ -3,12 +3,14 @@ import type { Metadata } from '../bus/types.js';
 import { type ControlInput, type ControlState, parseControl, type SampleRule } from '../control/control-state.js';
 import { sampleHash } from '../control/sample-hash.js';
 import type { DropReason } from '../export/exporter-stats.js';
+import { sampleKey } from './record-encoder.js';
 
 /**
  * What an exporter ships, changeable at runtime — the bus's control shape (DESIGN §5): `enabled`
  * switches it off, `deny` beats `allow`, a non-empty `allow` admits only what it matches, the
  * first matching rule sets the rate, else `sampleRate`. Sampling is decided per correlation id
- * (else span id), so the events of one span or request are kept or dropped together.
+ * (else span id) with the bus's hash, so the events of one span or request are kept or dropped
+ * together, and an event the bus kept at rate r and the exporter at rate k was kept at min(r, k).
  *
  * @example exporter.setControl({ sampleRate: 0.1, deny: ['debug.**'] })
  */
@@ -60,8 +62,8 @@ export class ControlGate {
     }
     if (decision.drop !== undefined) return decision.drop;
     if (decision.rate >= 1) return 1;
-    const key = metadata.correlationId ?? metadata.spanId;
-    const draw = typeof key === 'string' ? sampleHash(key) : Math.random();
+    const key = sampleKey(metadata);
+    const draw = key === undefined ? Math.random() : sampleHash(key);
     return draw < decision.rate ? decision.rate : 'sampled';
   }
 }

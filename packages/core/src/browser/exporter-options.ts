@@ -32,7 +32,11 @@ export interface BrowserExporterOptions {
   maxAgeMs?: number;
   /** Events per request; this many new events also trigger a flush. @default 100 */
   batchSize?: number;
-  /** Most JSON characters per request (keepalive requests stay within 64 KiB regardless). @default 524288 */
+  /**
+   * Most UTF-8 bytes of a request body (keepalive requests stay within 64 KiB regardless). A record
+   * bigger than this is dropped as `too_large`. After a 413 the exporter also keeps its requests
+   * to half the refused batch from then on. @default 524288
+   */
   maxBatchBytes?: number;
   /** A flush runs at least this often while events are queued. @default 5000 */
   flushIntervalMs?: number;
@@ -52,7 +56,11 @@ export interface BrowserExporterOptions {
   breaker?: Omit<CircuitBreakerOptions, 'now'>;
   /** Instance-wide metadata sent with each batch (`service`, `version`, ...). @default undefined */
   resource?: Metadata;
-  /** Initial control (sampling, allow/deny, on/off); the collector's responses replace it. @default undefined */
+  /**
+   * Initial control (sampling, allow/deny, on/off). It stays in force until the collector sends a
+   * control of its own (once one was set there for this client or globally), which then replaces
+   * it with every answer. @default undefined
+   */
   control?: ExporterControl;
   /**
    * Follow the collector's control pushes over Server-Sent Events (`GET /v1/stream?clientId=`),
@@ -63,6 +71,18 @@ export interface BrowserExporterOptions {
   liveControl?: boolean;
   /** Listen to `online`, `pagehide` and `visibilitychange`. @default true */
   lifecycle?: boolean;
+  /**
+   * A request not answered within this long is aborted and retried with backoff, like a network
+   * failure, so a collector that never answers cannot hold the flush lock (and every tab) forever.
+   * Runs on a real timer, not on `schedule`. @default 30000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * `shutdown()` settles within this long (plus storage already being written): a request still
+   * unanswered then is aborted, and its events stay queued in IndexedDB for the next page load
+   * (in memory they are counted as `shutdown`). Runs on a real timer. @default 2000
+   */
+  shutdownTimeoutMs?: number;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
   /** The clock in epoch ms. @default Date.now */
@@ -97,6 +117,8 @@ export interface ResolvedExporterOptions {
   readonly resource: string | undefined;
   readonly lifecycle: boolean;
   readonly liveControl: boolean;
+  readonly requestTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
   readonly fetch: typeof fetch;
   readonly now: () => number;
   readonly random: () => number;
@@ -151,6 +173,8 @@ export function resolveExporterOptions(options: BrowserExporterOptions): Resolve
     resource: options.resource === undefined ? undefined : JSON.stringify(options.resource),
     lifecycle: options.lifecycle ?? true,
     liveControl: options.liveControl ?? false,
+    requestTimeoutMs: count('requestTimeoutMs', options.requestTimeoutMs, 30_000),
+    shutdownTimeoutMs: count('shutdownTimeoutMs', options.shutdownTimeoutMs, 2000, 0),
     fetch: fetchFn,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,

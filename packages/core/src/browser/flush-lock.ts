@@ -1,3 +1,5 @@
+import { logger } from '../log/logger.js';
+
 /** The Web Lock every tab of an origin asks for before flushing the shared queue. */
 export const FLUSH_LOCK_NAME = 'isotel-exporter-flush';
 
@@ -6,20 +8,42 @@ interface LockManagerLike {
 }
 
 /**
- * Runs `work` only if this tab holds the flush lock: another tab flushing means this one skips
- * (its events are in the shared queue and the other tab ships them). Where Web Locks are missing,
- * `work` runs anyway — a second tab may then send the same events, which the collector dedupes.
- * Resolves `false` when skipped.
+ * The flush lock of one exporter. {@link FlushLock.run} runs `work` only if this tab holds the
+ * lock: another tab flushing means this one skips (its events are in the shared queue and the
+ * other tab ships them). Where Web Locks are missing, or refuse this document (a sandboxed,
+ * opaque-origin iframe rejects every request with a `SecurityError`), `work` runs anyway — a
+ * second tab may then send the same events, which the collector dedupes. A refusal is logged
+ * once; the lock is not asked for again.
  */
-export async function withFlushLock(name: string, work: () => Promise<void>): Promise<boolean> {
-  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
-  if (locks == null || typeof locks.request !== 'function') {
-    await work();
-    return true;
+export class FlushLock {
+  readonly #name: string;
+  #refused = false;
+
+  constructor(name: string) {
+    this.#name = name;
   }
-  return locks.request(name, { ifAvailable: true }, async (lock) => {
-    if (lock === null) return false;
-    await work();
-    return true;
-  });
+
+  /** Resolves `false` when skipped because another tab holds the lock. */
+  async run(work: () => Promise<void>): Promise<boolean> {
+    const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+    if (this.#refused || locks == null || typeof locks.request !== 'function') {
+      await work();
+      return true;
+    }
+    let granted = false;
+    try {
+      return await locks.request(this.#name, { ifAvailable: true }, async (lock) => {
+        granted = true;
+        if (lock === null) return false;
+        await work();
+        return true;
+      });
+    } catch (error) {
+      if (granted) throw error; // the work failed, not the lock
+      this.#refused = true;
+      logger().warn('Web Locks refused the flush lock here; this exporter flushes without it.', error);
+      await work();
+      return true;
+    }
+  }
 }

@@ -19,6 +19,9 @@ interface ExporterDB extends DBSchema {
 
 const VERSION = 2;
 
+/** An open that neither succeeds, fails nor reports `blocked` within this long counts as failed. */
+export const OPEN_TIMEOUT_MS = 10_000;
+
 function keyOf(head: SegmentHead): HeadKey {
   return [head.id, head.time, head.count, head.bytes];
 }
@@ -33,7 +36,9 @@ function idRange(id: string): IDBKeyRange {
 
 /**
  * Opens (creating if needed) the exporter's IndexedDB database. Rejects where IndexedDB is
- * missing or refuses to open (private modes, blocked storage, Node); the caller falls back to memory.
+ * missing or refuses to open (private modes, blocked storage, Node), when the open is `blocked`
+ * (another connection holds an older version open and does not close on `versionchange`), or
+ * when it has not answered within {@link OPEN_TIMEOUT_MS}; the caller falls back to memory.
  */
 export async function openIndexedDbStore(name: string): Promise<SegmentStore> {
   if (typeof (globalThis as { indexedDB?: unknown }).indexedDB === 'undefined') {
@@ -42,6 +47,49 @@ export async function openIndexedDbStore(name: string): Promise<SegmentStore> {
   const store = new IndexedDbSegmentStore(name);
   await store.database();
   return store;
+}
+
+// openDB, bounded: `blocked` or no answer within OPEN_TIMEOUT_MS rejects. The open request itself
+// cannot be cancelled: should it succeed later (the blocking connection closed), it is closed.
+function openSegmentsDb(name: string, terminated: () => void): Promise<IDBPDatabase<ExporterDB>> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(error);
+    };
+    timer = setTimeout(() => fail(new Error(`IndexedDB did not open within ${OPEN_TIMEOUT_MS} ms.`)), OPEN_TIMEOUT_MS);
+    let opening: Promise<IDBPDatabase<ExporterDB>>;
+    try {
+      opening = openDB<ExporterDB>(name, VERSION, {
+        upgrade(database) {
+          // version 1 kept heads in a second store; nothing of it is worth migrating in a queue
+          for (const store of [...database.objectStoreNames]) database.deleteObjectStore(store);
+          database.createObjectStore('segments');
+        },
+        blocked(current) {
+          fail(new Error(`IndexedDB open blocked: another connection keeps version ${current} open.`));
+        },
+        terminated,
+      });
+    } catch (error) {
+      // indexedDB.open throws at once in an opaque origin (a sandboxed iframe)
+      fail(error);
+      return;
+    }
+    opening.then((db) => {
+      if (settled) {
+        db.close();
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      resolve(db);
+    }, fail);
+  });
 }
 
 class IndexedDbSegmentStore implements SegmentStore {
@@ -62,14 +110,7 @@ class IndexedDbSegmentStore implements SegmentStore {
     const forget = () => {
       this.#db = undefined;
     };
-    const opening = openDB<ExporterDB>(this.#name, VERSION, {
-      upgrade(database) {
-        // version 1 kept heads in a second store; nothing of it is worth migrating in a queue
-        for (const name of [...database.objectStoreNames]) database.deleteObjectStore(name);
-        database.createObjectStore('segments');
-      },
-      terminated: forget,
-    }).then((db) => {
+    const opening = openSegmentsDb(this.#name, forget).then((db) => {
       db.addEventListener('versionchange', () => {
         db.close();
         forget();

@@ -36,9 +36,18 @@ describe('encodeRecord', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('multiplies an upstream sampleRate by the rate the exporter kept the event at', () => {
+  it('without a sampling key, multiplies an upstream sampleRate by the rate the exporter kept the event at', () => {
     const json = encodeRecord('a', {}, { sampleRate: 0.5 }, source, NOW, 0.2) as string;
     expect(JSON.parse(json).sampleRate).toBeCloseTo(0.1);
+  });
+
+  it('with a sampling key both layers hashed, claims the lower of the two rates', () => {
+    const byCorrelation = encodeRecord('a', {}, { sampleRate: 0.5, correlationId: 'c' }, source, NOW, 0.2) as string;
+    expect(JSON.parse(byCorrelation).sampleRate).toBe(0.2);
+    const bySpan = encodeRecord('a', {}, { sampleRate: 0.1, spanId: 's' }, source, NOW, 0.5) as string;
+    expect(JSON.parse(bySpan).sampleRate).toBe(0.1);
+    const floor = encodeRecord('a', {}, {}, source, NOW, 1e-9) as string;
+    expect(JSON.parse(floor).sampleRate).toBe(1e-6);
   });
 
   it('drops non-finite measurements rather than sending null', () => {

@@ -1,4 +1,6 @@
 import type { Measurements, Metadata } from '../bus/types.js';
+import { MIN_SAMPLE_RATE } from '../control/control-state.js';
+import { MAX_RECORD_ID_LENGTH } from '../export/record.js';
 import { sanitizeMetadata } from '../sanitize/sanitize-metadata.js';
 import { recordUuid } from './record-id.js';
 
@@ -35,10 +37,17 @@ export function sourceJson(source: RecordSource): string {
 /**
  * Serialises one event as an `EventRecord` JSON string: a new UUIDv7 id, the time, the source
  * (`sourceTail` from {@link sourceJson}), and `correlationId` / `spanId` / `parentSpanId` /
- * `sampleRate` lifted from metadata (the rate multiplied by `keptAtRate` when the exporter's own
- * control sampled the event). Metadata that JSON cannot express as is (Errors, BigInts, cycles)
- * goes through `sanitizeMetadata`; plain metadata is serialised as is (the collector sanitises
- * what it receives). The caller's objects are never mutated. Undefined only if serialising fails.
+ * `sampleRate` lifted from metadata when the collector accepts them there (ids of 1–128
+ * characters, a rate from 1e-6 to below 1); other values stay in metadata only. Metadata that
+ * JSON cannot express as is (Errors, BigInts, cycles) goes through `sanitizeMetadata`; plain
+ * metadata is serialised as is (the collector sanitises what it receives). The caller's objects
+ * are never mutated. Undefined when the event cannot be serialised (metadata whose getters or
+ * Proxy traps throw).
+ *
+ * `keptAtRate` is the rate the exporter's own control kept the event at. The rate the record
+ * claims is the one really applied: with a sampling key (correlation id, else span id) the bus
+ * and the exporter hash the same key, so an event kept by both was kept at the lower of the two
+ * rates; without one both drew at random, so at their product. Below 1e-6 it is sent as 1e-6.
  *
  * The JSON is assembled by hand around two JSON.stringify calls (measurements, metadata): this
  * runs on every exported emit, and bus names are already restricted to `[A-Za-z0-9_.-]`.
@@ -51,22 +60,45 @@ export function encodeRecord(
   time: number,
   keptAtRate = 1,
 ): string | undefined {
-  const metadataJson = metadataToJson(metadata);
-  if (metadataJson === undefined) return undefined;
-  const measurementsJson = JSON.stringify(finiteOnly(measurements) ? measurements : finiteCopy(measurements));
-  let lifted = '';
+  try {
+    const metadataJson = metadataToJson(metadata);
+    if (metadataJson === undefined) return undefined;
+    const measurementsJson = JSON.stringify(finiteOnly(measurements) ? measurements : finiteCopy(measurements));
+    let lifted = '';
+    const correlationId = metadata.correlationId;
+    if (liftable(correlationId)) lifted += `,"correlationId":${JSON.stringify(correlationId)}`;
+    const spanId = metadata.spanId;
+    if (liftable(spanId)) lifted += `,"spanId":${JSON.stringify(spanId)}`;
+    const parentSpanId = metadata.parentSpanId;
+    if (liftable(parentSpanId)) lifted += `,"parentSpanId":${JSON.stringify(parentSpanId)}`;
+    const upstream = metadata.sampleRate;
+    let rate = typeof upstream === 'number' && upstream >= MIN_SAMPLE_RATE && upstream < 1 ? upstream : 1;
+    if (keptAtRate < 1) {
+      rate = sampleKey(metadata) === undefined ? rate * keptAtRate : Math.min(rate, keptAtRate);
+      if (rate < MIN_SAMPLE_RATE) rate = MIN_SAMPLE_RATE;
+    }
+    if (rate < 1) lifted += `,"sampleRate":${rate}`;
+    const ms = Math.floor(time);
+    return `{"id":"${recordUuid(ms)}","time":${ms},"name":"${name}","measurements":${measurementsJson},"metadata":${metadataJson}${lifted}${sourceTail}}`;
+  } catch {
+    // a getter or Proxy trap of the caller's objects threw: the caller counts the event invalid
+    return undefined;
+  }
+}
+
+function liftable(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_RECORD_ID_LENGTH;
+}
+
+/**
+ * The key sampling hashes, as the bus's control picks it: the correlation id when it is a string,
+ * else the span id when that is one. Undefined: sampling draws at random.
+ */
+export function sampleKey(metadata: Metadata): string | undefined {
   const correlationId = metadata.correlationId;
-  if (typeof correlationId === 'string') lifted += `,"correlationId":${JSON.stringify(correlationId)}`;
+  if (typeof correlationId === 'string') return correlationId;
   const spanId = metadata.spanId;
-  if (typeof spanId === 'string') lifted += `,"spanId":${JSON.stringify(spanId)}`;
-  const parentSpanId = metadata.parentSpanId;
-  if (typeof parentSpanId === 'string') lifted += `,"parentSpanId":${JSON.stringify(parentSpanId)}`;
-  // kept at rate r upstream and at rate k here: each kept event stands for 1 / (r * k)
-  const upstream = metadata.sampleRate;
-  const rate = (typeof upstream === 'number' && upstream > 0 && upstream < 1 ? upstream : 1) * keptAtRate;
-  if (rate < 1) lifted += `,"sampleRate":${rate}`;
-  const ms = Math.floor(time);
-  return `{"id":"${recordUuid(ms)}","time":${ms},"name":"${name}","measurements":${measurementsJson},"metadata":${metadataJson}${lifted}${sourceTail}}`;
+  return typeof spanId === 'string' ? spanId : undefined;
 }
 
 function metadataToJson(metadata: Metadata): string | undefined {

@@ -1,8 +1,10 @@
 import type { RecordGroup } from './event-queue.js';
-import type { RecordSource } from './record-encoder.js';
-import { batchBody, KEEPALIVE_BUDGET_BYTES, utf8Length } from './transport.js';
+import { KEEPALIVE_BUDGET_BYTES, utf8Length } from './transport.js';
 
-/** Keepalive bodies stay a little under the 64 KiB budget: headers and a concurrent beacon share it. */
+/**
+ * Keepalive bodies in flight stay a little under the 64 KiB budget, all together (the exporter
+ * counts its own keepalive bytes in flight): a beacon of the page's own may share it.
+ */
 export const KEEPALIVE_BODY_BYTES = KEEPALIVE_BUDGET_BYTES - 4 * 1024;
 
 /**
@@ -33,30 +35,15 @@ export function segmentsOf(records: string[], bytes: number): RecordGroup[] {
   return groups;
 }
 
-/** The newest records whose JSON fits in `budget` characters, in their original order. */
+/** The newest records whose UTF-8 JSON, with a comma each, fits in `budget` bytes, in their original order. */
 export function newestWithin(records: readonly string[], budget: number): string[] {
   let bytes = 0;
   let start = records.length;
-  while (start > 0 && bytes + (records[start - 1] as string).length + 1 <= budget) {
+  while (start > 0) {
+    const size = utf8Length(records[start - 1] as string) + 1;
+    if (bytes + size > budget) break;
+    bytes += size;
     start--;
-    bytes += (records[start] as string).length + 1;
   }
   return records.slice(start);
-}
-
-/**
- * Character counts equal UTF-8 bytes only for ASCII: drops records from the end until the real
- * body fits (the dropped ones stay queued for the next request).
- */
-export function fitUtf8(
-  records: string[],
-  source: RecordSource,
-  resource: string | undefined,
-  budget: number,
-): string[] {
-  let fitted = records;
-  while (fitted.length > 1 && utf8Length(batchBody(source.clientId, source.sessionId, resource, fitted)) > budget) {
-    fitted = fitted.slice(0, Math.max(1, Math.floor(fitted.length * 0.9)));
-  }
-  return fitted;
 }

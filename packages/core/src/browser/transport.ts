@@ -8,10 +8,24 @@ export const KEEPALIVE_BUDGET_BYTES = 64 * 1024;
 export type SendOutcome =
   /** 2xx (or a 422 IngestResponse): the collector answered which events it accepted. */
   | { readonly kind: 'acknowledged'; readonly response: IngestResponse }
-  /** Worth trying again later: network failure, 408, 429, 5xx. `retryAfterMs` from `Retry-After`. */
-  | { readonly kind: 'retry'; readonly error: string; readonly retryAfterMs?: number }
-  /** 4xx other than 408/429: resending the same batch cannot succeed. */
-  | { readonly kind: 'refused'; readonly status: number; readonly error: string };
+  /**
+   * Worth trying again later: network failure, timeout, 408, 429, 5xx. `status` is missing when no
+   * HTTP answer came (network failure, timeout, abort); `retryAfterMs` from `Retry-After`.
+   */
+  | { readonly kind: 'retry'; readonly error: string; readonly status?: number; readonly retryAfterMs?: number }
+  /**
+   * 4xx other than 408/429: resending the same batch cannot succeed. `code` from a collector's
+   * `{ error: { code } }` body (`body_too_large`, `too_many_events`, ...).
+   */
+  | { readonly kind: 'refused'; readonly status: number; readonly error: string; readonly code?: string };
+
+/** Limits of one request. */
+export interface RequestLimits {
+  /** The request is aborted (an outcome of kind `retry`) when no complete answer came within this. */
+  readonly timeoutMs?: number;
+  /** Aborts the request early (e.g. a shutdown deadline); same outcome as a timeout. */
+  readonly signal?: AbortSignal;
+}
 
 /** Where and how batches are posted. */
 export interface TransportTarget {
@@ -62,12 +76,47 @@ export function utf8Length(text: string): number {
  * Posts one batch. Normal requests carry `Authorization: Bearer` and `application/json`;
  * keepalive requests (sent while the page is going away) are CORS-simple instead — `text/plain`
  * and the token in the query — because a page being unloaded cannot wait for a preflight.
+ * The whole exchange (answer and body) is bounded by `limits.timeoutMs`, on a real timer: a
+ * request that never answers ends as a `retry` outcome, even with a `fetch` that ignores its
+ * AbortSignal.
  */
 export async function postBatch(
   target: TransportTarget,
   body: string,
   keepalive: boolean,
   now: () => number,
+  limits: RequestLimits = {},
+): Promise<SendOutcome> {
+  const { timeoutMs, signal } = limits;
+  if (signal?.aborted) return { kind: 'retry', error: 'aborted: the exporter is shutting down' };
+  const controller = new AbortController();
+  let stop: (outcome: SendOutcome) => void = () => undefined;
+  const stopped = new Promise<SendOutcome>((resolve) => {
+    stop = (outcome) => {
+      resolve(outcome); // first, so the race settles on it rather than on the abort's own failure
+      controller.abort();
+    };
+  });
+  const onAbort = () => stop({ kind: 'retry', error: 'aborted: the exporter is shutting down' });
+  signal?.addEventListener('abort', onAbort);
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => stop({ kind: 'retry', error: `timeout: no answer within ${timeoutMs} ms` }), timeoutMs);
+  try {
+    return await Promise.race([exchange(target, body, keepalive, now, controller.signal), stopped]);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function exchange(
+  target: TransportTarget,
+  body: string,
+  keepalive: boolean,
+  now: () => number,
+  signal: AbortSignal,
 ): Promise<SendOutcome> {
   let url = target.url;
   const headers: Record<string, string> = {};
@@ -80,7 +129,7 @@ export async function postBatch(
   }
   let response: Response;
   try {
-    response = await target.fetch(url, { method: 'POST', body, headers, keepalive, credentials: 'omit' });
+    response = await target.fetch(url, { method: 'POST', body, headers, keepalive, credentials: 'omit', signal });
   } catch (error) {
     return { kind: 'retry', error: `network: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -98,9 +147,12 @@ export async function postBatch(
   const error = `HTTP ${status}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfter = parseRetryAfterHeader(response.headers.get('retry-after'), now());
-    return retryAfter === undefined ? { kind: 'retry', error } : { kind: 'retry', error, retryAfterMs: retryAfter };
+    return retryAfter === undefined
+      ? { kind: 'retry', error, status }
+      : { kind: 'retry', error, status, retryAfterMs: retryAfter };
   }
-  return { kind: 'refused', status, error };
+  const code = (parseJson(detail) as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === 'string' ? { kind: 'refused', status, error, code } : { kind: 'refused', status, error };
 }
 
 function parseJson(text: string): unknown {

@@ -1,3 +1,4 @@
+import type { Telemetry } from '../bus/telemetry.js';
 import type { BreakerState } from './circuit-breaker.js';
 
 /**
@@ -7,10 +8,12 @@ import type { BreakerState } from './circuit-breaker.js';
  * - `storage`: storage failed otherwise (closed database, I/O error)
  * - `client_error`: the collector answered 4xx (not 408/429), so resending cannot help
  * - `rejected`: the collector accepted the batch but refused these events
- * - `too_large`: one event is bigger than a request may be
+ * - `too_large`: one event is bigger than a request may be (`maxBatchBytes`), or the collector
+ *   refused it alone with a 413
  * - `invalid`: the event could not be serialised
  * - `disabled`, `denied`, `sampled`: runtime control kept them out
- * - `shutdown`: still queued in memory when the exporter shut down without storage
+ * - `shutdown`: still queued in memory when the exporter shut down without storage (or buffered
+ *   events that reached storage only after it was closed)
  */
 export type DropReason =
   | 'max_events'
@@ -58,4 +61,24 @@ export interface ExporterStats {
 /** Adds `count` to one reason of a drop tally. */
 export function countDrop(tally: Partial<Record<DropReason, number>>, reason: DropReason, count = 1): void {
   if (count > 0) tally[reason] = (tally[reason] ?? 0) + count;
+}
+
+/**
+ * Reports drops on the bus: one `eventName` event (`{ count }`, `{ reason }`) per reason with the
+ * count since the last report. Drops are counted where they happen (some on every emit, e.g.
+ * sampling) and reported once per flush; `reported` keeps the totals already reported.
+ */
+export function reportDrops(
+  telemetry: Telemetry,
+  eventName: string,
+  tally: Readonly<Partial<Record<DropReason, number>>>,
+  reported: Partial<Record<DropReason, number>>,
+): void {
+  for (const reason in tally) {
+    const total = tally[reason as DropReason] as number;
+    const count = total - (reported[reason as DropReason] ?? 0);
+    if (count <= 0) continue;
+    reported[reason as DropReason] = total;
+    telemetry.emit(eventName, { count }, { reason });
+  }
 }

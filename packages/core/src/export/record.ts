@@ -1,5 +1,8 @@
 import type { Measurements, Metadata } from '../bus/types.js';
 
+/** The longest id a record may carry (`id`, `correlationId`, `spanId`, `parentSpanId`), in characters. */
+export const MAX_RECORD_ID_LENGTH = 128;
+
 /**
  * One event as exporters ship it and the collector receives it. `id` is a client-made UUIDv7,
  * so a batch sent twice is stored once.
@@ -41,7 +44,11 @@ export interface RejectedEvent {
   readonly message: string;
 }
 
-/** The answer to `POST /v1/events`. `control` is the control the client should apply now. */
+/**
+ * The answer to `POST /v1/events`. `control` is the control the client should apply now; the
+ * collector sends it once one was set for this client or globally, so a client keeps its own
+ * control while the answers carry none.
+ */
 export interface IngestResponse {
   readonly accepted: number;
   readonly duplicates: number;

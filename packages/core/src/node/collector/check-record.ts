@@ -2,6 +2,7 @@ import { isValidName } from '../../bus/pattern.js';
 import type { Measurements, Metadata } from '../../bus/types.js';
 import { MIN_SAMPLE_RATE } from '../../control/control-state.js';
 import type { RejectedEvent } from '../../export/record.js';
+import { MAX_RECORD_ID_LENGTH } from '../../export/record.js';
 import type { CollectorCatalog, MetadataSanitizer } from './options.js';
 
 /** A record that passed validation, ready to be re-emitted. */
@@ -31,7 +32,6 @@ export interface RecordRules {
   readonly now: number;
 }
 
-const MAX_ID = 128;
 const MAX_NAME = 256;
 const MAX_MEASUREMENT_KEY = 128;
 const HOSTILE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -61,13 +61,13 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 function reject(index: number, id: unknown, code: string, message: string): RejectedEvent {
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_RECORD_ID_LENGTH
     ? { index, id, code, message }
     : { index, code, message };
 }
 
 function optionalId(value: unknown): value is string | undefined {
-  return value === undefined || (typeof value === 'string' && value.length > 0 && value.length <= MAX_ID);
+  return value === undefined || (typeof value === 'string' && value.length > 0 && value.length <= MAX_RECORD_ID_LENGTH);
 }
 
 /**
@@ -77,8 +77,13 @@ function optionalId(value: unknown): value is string | undefined {
 export function checkRecord(raw: unknown, index: number, rules: RecordRules): CheckedRecord | RejectedEvent {
   if (!isPlainObject(raw)) return reject(index, undefined, 'invalid_record', 'An event record must be an object.');
   const { id, name, time, correlationId, spanId, parentSpanId, sampleRate } = raw;
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID) {
-    return reject(index, undefined, 'invalid_id', `"id" must be a non-empty string of at most ${MAX_ID} characters.`);
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_RECORD_ID_LENGTH) {
+    return reject(
+      index,
+      undefined,
+      'invalid_id',
+      `"id" must be a non-empty string of at most ${MAX_RECORD_ID_LENGTH} characters.`,
+    );
   }
   if (typeof name !== 'string' || name.length > MAX_NAME || !isValidName(name)) {
     return reject(index, id, 'invalid_name', 'Invalid event name: use dot-separated segments of [A-Za-z0-9_-].');
@@ -95,7 +100,12 @@ export function checkRecord(raw: unknown, index: number, rules: RecordRules): Ch
     );
   }
   if (!optionalId(correlationId) || !optionalId(spanId) || !optionalId(parentSpanId)) {
-    return reject(index, id, 'invalid_record', `Span and correlation ids must be strings of 1-${MAX_ID} characters.`);
+    return reject(
+      index,
+      id,
+      'invalid_record',
+      `Span and correlation ids must be strings of 1-${MAX_RECORD_ID_LENGTH} characters.`,
+    );
   }
   if (
     sampleRate !== undefined &&

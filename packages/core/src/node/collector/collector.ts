@@ -279,7 +279,7 @@ class CollectorImpl implements Collector {
         'retry-after': String(decision.retryAfterSeconds),
       });
     }
-    const control = this.#controls.effective(batch.clientId);
+    const control = this.#controls.answerFor(batch.clientId);
     const rules = {
       catalog: this.#o.catalog,
       sanitize: this.#o.sanitize,

@@ -1,4 +1,4 @@
-import { type ControlState, parseControl } from '../../control/control-state.js';
+import { type ControlState, DEFAULT_CONTROL, parseControl } from '../../control/control-state.js';
 
 /** Called when the control of one client (or, with `undefined`, of every client) changed. */
 export type ControlListener = (clientId: string | undefined) => void;
@@ -8,15 +8,25 @@ export type ControlListener = (clientId: string | undefined) => void;
  * Every input goes through `parseControl` first, so an invalid PUT throws `invalid_control` and
  * leaves the previous control in force. A PUT replaces: keys it omits take their defaults. Overrides are bounded (oldest forgotten first): a client whose
  * override was forgotten falls back to the global control, which is always a valid state.
+ *
+ * Ingest answers carry a control only once one was set ({@link answerFor}), so an exporter's own
+ * control is not replaced by a default nobody chose.
  */
 export class ControlStore {
   #global: ControlState;
+  // a global control was given (the collector's `control` option, a PUT, setControl)
+  #globalSet: boolean;
   readonly #perClient = new Map<string, ControlState>();
+  // clients whose override was removed: their answers carry the global control, default or not,
+  // so they learn of the reset (bounded like the overrides, oldest forgotten first)
+  readonly #reset = new Set<string>();
   readonly #listeners = new Set<ControlListener>();
   readonly #maxOverrides: number;
 
   constructor(initial: ControlState, maxOverrides = 10_000) {
     this.#global = initial;
+    // resolved options hold the shared DEFAULT_CONTROL itself when no `control` option was given
+    this.#globalSet = initial !== DEFAULT_CONTROL;
     this.#maxOverrides = maxOverrides;
   }
 
@@ -32,6 +42,17 @@ export class ControlStore {
     return own === undefined ? this.#global : own;
   }
 
+  /**
+   * The control to put in an ingest answer to `clientId`: its override, else the global control
+   * once one was set, or once this client's override was removed; else undefined (the client
+   * keeps its own control).
+   */
+  answerFor(clientId: string): ControlState | undefined {
+    const own = this.#perClient.get(clientId);
+    if (own !== undefined) return own;
+    return this.#globalSet || this.#reset.has(clientId) ? this.#global : undefined;
+  }
+
   /** True when `clientId` has its own override. */
   hasOverride(clientId: string): boolean {
     return this.#perClient.has(clientId);
@@ -40,6 +61,8 @@ export class ControlStore {
   /** Validates and sets the global control; throws `invalid_control` on bad input. */
   setGlobal(input: unknown): ControlState {
     this.#global = parseControl(input);
+    this.#globalSet = true;
+    this.#reset.clear(); // every client gets the global control from now on
     this.#notify(undefined);
     return this.#global;
   }
@@ -50,18 +73,29 @@ export class ControlStore {
     this.#perClient.delete(clientId);
     if (this.#perClient.size >= this.#maxOverrides) {
       const oldest = this.#perClient.keys().next();
-      if (!oldest.done) this.#perClient.delete(oldest.value);
+      if (!oldest.done) this.#forget(oldest.value);
     }
     this.#perClient.set(clientId, control);
+    this.#reset.delete(clientId);
     this.#notify(clientId);
     return control;
   }
 
   /** Removes a client's override; it falls back to the global control. */
   clearClient(clientId: string): boolean {
-    const removed = this.#perClient.delete(clientId);
+    const removed = this.#forget(clientId);
     if (removed) this.#notify(clientId);
     return removed;
+  }
+
+  // Removes an override; the client is remembered as reset while no global control was set.
+  #forget(clientId: string): boolean {
+    if (!this.#perClient.delete(clientId)) return false;
+    if (!this.#globalSet) {
+      if (this.#reset.size >= this.#maxOverrides) this.#reset.delete(this.#reset.values().next().value as string);
+      this.#reset.add(clientId);
+    }
+    return true;
   }
 
   /** Clients with an override. */

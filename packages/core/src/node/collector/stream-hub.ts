@@ -71,7 +71,11 @@ export class StreamHub {
     return this.#clients.size;
   }
 
-  /** Opens a stream; its first message is the subscriber's current control. */
+  /**
+   * Opens a stream. Its first message is the control in force: for a client, only once one was
+   * set for it or globally (as in ingest answers, so an exporter keeps its own control until the
+   * collector has one to give); for an admin stream (no client id), always.
+   */
   open(subscription: StreamSubscription): ReadableStream<Uint8Array> {
     let client: StreamClient | undefined;
     return new ReadableStream<Uint8Array>(
@@ -82,7 +86,10 @@ export class StreamHub {
           this.#opened++;
           if (client.pattern !== undefined && this.#eventReaders++ === 0) this.#attach();
           controller.enqueue(encoder.encode('retry: 2000\n\n'));
-          this.#send(client, this.#controlMessage(client.clientId));
+          const clientId = client.clientId;
+          if (clientId === undefined || this.#controls.answerFor(clientId) !== undefined) {
+            this.#send(client, this.#controlMessage(clientId));
+          }
         },
         cancel: () => {
           if (client !== undefined) this.#remove(client);
