@@ -1,92 +1,9 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
+import { describe, expect, inject, it } from 'vitest';
+import type { Telemetry } from '../bus/telemetry.js';
 import { setLogger } from '../log/logger.js';
-import { type BrowserExporter, createBrowserExporter } from './browser-exporter.js';
-import type { BrowserExporterOptions } from './exporter-options.js';
+import type { BrowserExporter } from './browser-exporter.js';
+import { afterThisTest, bin, type Received, setup } from './exporter.test-kit.js';
 import { KEEPALIVE_BUDGET_BYTES } from './transport.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    scriptedCollectorUrl: string;
-    deadCollectorUrl: string;
-  }
-}
-
-interface Received {
-  contentType?: string;
-  authorization?: string;
-  token: string | null;
-  bytes: number;
-  status: number;
-  events: { id: string; name: string; time: number; metadata: Record<string, unknown>; sampleRate?: number }[];
-}
-
-// A bin of the scripted collector (e2e/lab/scripted-collector.ts), private to one test.
-function bin() {
-  const url = `${inject('scriptedCollectorUrl')}/bins/${crypto.randomUUID()}`;
-  return {
-    url,
-    async script(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]) {
-      await fetch(`${url}/script`, { method: 'POST', body: JSON.stringify(responses) });
-    },
-    async received(): Promise<Received[]> {
-      return (await fetch(`${url}/received`)).json();
-    },
-  };
-}
-
-// A clock and timers the test moves by hand: no test waits on real time.
-function manualTime(start = Date.parse('2026-06-01T12:00:00Z')) {
-  let now = start;
-  let tasks: { at: number; run: () => void }[] = [];
-  const delays: number[] = [];
-  return {
-    delays,
-    now: () => now,
-    schedule(run: () => void, delayMs: number) {
-      const task = { at: now + delayMs, run };
-      delays.push(delayMs);
-      tasks.push(task);
-      return () => {
-        tasks = tasks.filter((t) => t !== task);
-      };
-    },
-    advance(ms: number) {
-      now += ms;
-      const due = tasks.filter((t) => t.at <= now);
-      tasks = tasks.filter((t) => t.at > now);
-      for (const task of due) task.run();
-    },
-  };
-}
-
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-const databases: string[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  // deleted only once every exporter is shut down: a delete closes the connections still open
-  for (const name of databases.splice(0)) {
-    await new Promise((resolve) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = request.onblocked = resolve;
-    });
-  }
-});
-
-function setup(options: Partial<BrowserExporterOptions> & { url: string }, t: Telemetry = createTelemetry()) {
-  const time = manualTime();
-  const dbName = options.dbName ?? `isotel-test-${crypto.randomUUID()}`;
-  const exporter = createBrowserExporter(t, {
-    lifecycle: false,
-    now: time.now,
-    schedule: time.schedule,
-    ...options,
-    dbName,
-  });
-  cleanups.push(() => t.shutdown());
-  databases.push(dbName);
-  return { t, exporter, time, dbName };
-}
 
 function emitMany(t: Telemetry, count: number, name = 'checkout.step', from = 0): void {
   for (let i = from; i < from + count; i++) t.emit(name, { duration: i }, { index: i });
@@ -196,7 +113,7 @@ describe('the browser exporter against a real HTTP collector', () => {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return put.apply(this, args);
     };
-    cleanups.push(() => {
+    afterThisTest(() => {
       IDBObjectStore.prototype.put = put;
     });
     emitMany(t, 2, 'checkout.step', 3);
@@ -231,7 +148,7 @@ describe('the browser exporter against a real HTTP collector', () => {
     const original = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB') as PropertyDescriptor;
     Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true });
     const restore = () => Object.defineProperty(globalThis, 'indexedDB', original);
-    cleanups.push(() => {
+    afterThisTest(() => {
       restore();
       setLogger({
         warn: (m, d) => console.warn(`[isotel] ${m}`, d),
@@ -370,7 +287,7 @@ describe('the browser exporter against a real HTTP collector', () => {
     const payload = 'x'.repeat(1000);
     for (let i = 0; i < 150; i++) t.emit('page.view', {}, { index: i, payload });
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    cleanups.push(() => Reflect.deleteProperty(document, 'visibilityState'));
+    afterThisTest(() => Reflect.deleteProperty(document, 'visibilityState'));
     document.dispatchEvent(new Event('visibilitychange'));
     Reflect.deleteProperty(document, 'visibilityState');
     await exporter.flush();
@@ -436,7 +353,7 @@ describe('the browser exporter against a real HTTP collector', () => {
     const b = bin();
     // locks lives on Navigator.prototype: an own property shadows it, deleting it restores it
     Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
-    cleanups.push(() => Reflect.deleteProperty(navigator, 'locks'));
+    afterThisTest(() => Reflect.deleteProperty(navigator, 'locks'));
     const { t, exporter } = setup({ url: b.url });
     await exporter.ready;
     emitMany(t, 3);

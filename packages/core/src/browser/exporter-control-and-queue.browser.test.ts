@@ -1,99 +1,11 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
-import { setLogger } from '../log/logger.js';
-import { createBrowserExporter } from './browser-exporter.js';
-import type { BrowserExporterOptions } from './exporter-options.js';
+import { describe, expect, it } from 'vitest';
+import { createTelemetry } from '../bus/telemetry.js';
+import { afterThisTest, bin, events, quietLogger, setup, sleep } from './exporter.test-kit.js';
 
 // Control that switches the exporter off and on, sampling rates, the records' lifted fields,
 // the queue's bounds against records in flight, storage that cannot open, and batching in a tab
 // without the flush lock: real Chromium, real IndexedDB and Web Locks, the scripted collector
 // (e2e/lab/scripted-collector.ts) over real HTTP.
-
-interface Received {
-  status: number;
-  events: {
-    id: string;
-    name: string;
-    metadata: Record<string, unknown>;
-    correlationId?: string;
-    spanId?: string;
-    sampleRate?: number;
-  }[];
-}
-
-function bin() {
-  const url = `${inject('scriptedCollectorUrl')}/bins/${crypto.randomUUID()}`;
-  return {
-    url,
-    async script(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]) {
-      await fetch(`${url}/script`, { method: 'POST', body: JSON.stringify(responses) });
-    },
-    async received(): Promise<Received[]> {
-      return (await fetch(`${url}/received`)).json();
-    },
-  };
-}
-
-function manualTime(start = Date.parse('2026-06-01T12:00:00Z')) {
-  let now = start;
-  let tasks: { at: number; run: () => void }[] = [];
-  return {
-    now: () => now,
-    schedule(run: () => void, delayMs: number) {
-      const task = { at: now + delayMs, run };
-      tasks.push(task);
-      return () => {
-        tasks = tasks.filter((t) => t !== task);
-      };
-    },
-    advance(ms: number) {
-      now += ms;
-      const due = tasks.filter((t) => t.at <= now);
-      tasks = tasks.filter((t) => t.at > now);
-      for (const task of due) task.run();
-    },
-  };
-}
-
-const cleanups: (() => unknown)[] = [];
-const databases: string[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  for (const name of databases.splice(0)) {
-    await new Promise((resolve) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = request.onblocked = resolve;
-    });
-  }
-});
-
-function setup(options: Partial<BrowserExporterOptions> & { url: string }, t: Telemetry = createTelemetry()) {
-  const time = manualTime();
-  const dbName = options.dbName ?? `isotel-test-${crypto.randomUUID()}`;
-  const exporter = createBrowserExporter(t, {
-    lifecycle: false,
-    now: time.now,
-    schedule: time.schedule,
-    lockName: `lock-${dbName}`,
-    ...options,
-    dbName,
-  });
-  cleanups.push(() => t.shutdown());
-  databases.push(dbName);
-  return { t, exporter, time, dbName };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const events = (requests: Received[]) => requests.flatMap((r) => r.events);
-
-function quietLogger(): string[] {
-  const warnings: string[] = [];
-  setLogger({ warn: (message) => warnings.push(message), error: (message) => warnings.push(message) });
-  cleanups.push(() =>
-    setLogger({ warn: (m, d) => console.warn(`[isotel] ${m}`, d), error: (m, d) => console.error(`[isotel] ${m}`, d) }),
-  );
-  return warnings;
-}
 
 describe('control from the collector', () => {
   it('a client switched off keeps asking at the flush interval, so it can be switched on again', async () => {
@@ -234,7 +146,7 @@ describe('the queue', () => {
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
-    cleanups.push(() => old.close());
+    afterThisTest(() => old.close());
     const b = bin();
     const { t, exporter } = setup({ url: b.url, dbName });
     t.emit('app.x', {});
@@ -256,14 +168,14 @@ describe('the queue', () => {
     });
     // another tab in a long flush
     void navigator.locks.request(lockName, () => held);
-    cleanups.push(() => releaseLock());
+    afterThisTest(() => releaseLock());
     let puts = 0;
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
       puts++;
       return put.apply(this, args);
     };
-    cleanups.push(() => {
+    afterThisTest(() => {
       IDBObjectStore.prototype.put = put;
     });
     const { t, exporter, time } = setup({ url: bin().url, lockName, batchSize: 10 });

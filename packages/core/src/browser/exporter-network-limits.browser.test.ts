@@ -1,82 +1,11 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
+import { describe, expect, it } from 'vitest';
 import { setLogger } from '../log/logger.js';
-import { createBrowserExporter } from './browser-exporter.js';
-import type { BrowserExporterOptions } from './exporter-options.js';
+import { afterThisTest, bin, type Received, setup } from './exporter.test-kit.js';
 import { KEEPALIVE_BUDGET_BYTES } from './transport.js';
 
 // Requests that hang, bodies too big for the collector or for the keepalive budget, and a
 // server's Retry-After: real Chromium, real IndexedDB, the scripted collector over real HTTP
 // (e2e/lab/scripted-collector.ts) where a request reaches a server.
-
-interface Received {
-  bytes: number;
-  status: number;
-  contentType?: string;
-  events: { id: string; name: string; metadata: Record<string, unknown> }[];
-}
-
-function bin() {
-  const url = `${inject('scriptedCollectorUrl')}/bins/${crypto.randomUUID()}`;
-  return {
-    url,
-    async script(...responses: { status: number; headers?: Record<string, string>; body?: unknown }[]) {
-      await fetch(`${url}/script`, { method: 'POST', body: JSON.stringify(responses) });
-    },
-    async received(): Promise<Received[]> {
-      return (await fetch(`${url}/received`)).json();
-    },
-  };
-}
-
-function manualTime(start = Date.parse('2026-06-01T12:00:00Z')) {
-  let now = start;
-  let tasks: { at: number; run: () => void }[] = [];
-  return {
-    now: () => now,
-    schedule(run: () => void, delayMs: number) {
-      const task = { at: now + delayMs, run };
-      tasks.push(task);
-      return () => {
-        tasks = tasks.filter((t) => t !== task);
-      };
-    },
-    advance(ms: number) {
-      now += ms;
-      const due = tasks.filter((t) => t.at <= now);
-      tasks = tasks.filter((t) => t.at > now);
-      for (const task of due) task.run();
-    },
-  };
-}
-
-const cleanups: (() => unknown)[] = [];
-const databases: string[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  for (const name of databases.splice(0)) {
-    await new Promise((resolve) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = request.onblocked = resolve;
-    });
-  }
-});
-
-function setup(options: Partial<BrowserExporterOptions> & { url: string }, t: Telemetry = createTelemetry()) {
-  const time = manualTime();
-  const dbName = options.dbName ?? `isotel-test-${crypto.randomUUID()}`;
-  const exporter = createBrowserExporter(t, {
-    lifecycle: false,
-    now: time.now,
-    schedule: time.schedule,
-    lockName: `lock-${dbName}`,
-    ...options,
-    dbName,
-  });
-  cleanups.push(() => t.shutdown());
-  databases.push(dbName);
-  return { t, exporter, time, dbName };
-}
 
 /** 'settled' if the promise settles within `ms` of real time, else 'pending'. */
 function within(promise: Promise<unknown>, ms: number): Promise<'settled' | 'pending'> {
@@ -280,7 +209,7 @@ describe('Web Locks refusing this document', () => {
       configurable: true,
       value: () => Promise.reject(new DOMException('Access to the Locks API is denied.', 'SecurityError')),
     });
-    cleanups.push(() => {
+    afterThisTest(() => {
       Reflect.deleteProperty(navigator.locks, 'request');
       setLogger({
         warn: (m, d) => console.warn(`[isotel] ${m}`, d),

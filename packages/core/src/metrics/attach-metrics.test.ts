@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../bus/telemetry.js';
-import { isIsotelError } from '../errors/isotel-error.js';
+import { codeOf } from '../errors/errors.test-kit.js';
 import { createAggregator } from './aggregator.js';
 import { attachMetrics, MAX_TAG_LENGTH, type MetricSink } from './attach-metrics.js';
 import { counter, distribution, lastValue, type MetricDefinition, sum, summary } from './definitions.js';
@@ -14,15 +14,6 @@ function recordingSink() {
     },
   };
   return { sink, values };
-}
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isIsotelError(error) ? error.code : 'other';
-  }
-  return undefined;
 }
 
 describe('metric handlers', () => {
@@ -153,9 +144,11 @@ describe('metric handlers', () => {
     const t = createTelemetry();
     t.attach('isotel.aggregator:b.x', 'b.x', () => {});
     const definitions = [counter('c.x.count'), counter('b.x.count2', { event: 'b.x' })];
-    expect(code(() => createAggregator(t, definitions))).toBe('handler_exists');
+    expect(codeOf(() => createAggregator(t, definitions))).toBe('handler_exists');
     expect(t.listHandlers().map((h) => h.id)).toEqual(['isotel.aggregator:b.x']);
-    expect(code(() => attachMetrics(t, 'isotel.aggregator', definitions, recordingSink().sink))).toBe('handler_exists');
+    expect(codeOf(() => attachMetrics(t, 'isotel.aggregator', definitions, recordingSink().sink))).toBe(
+      'handler_exists',
+    );
     expect(t.listHandlers().map((h) => h.id)).toEqual(['isotel.aggregator:b.x']);
     t.detach('isotel.aggregator:b.x');
     createAggregator(t, definitions).detach();
@@ -165,7 +158,7 @@ describe('metric handlers', () => {
   it('reject a series cap that is not a positive integer', () => {
     const t = createTelemetry();
     for (const maxSeries of [Number.NaN, Number.POSITIVE_INFINITY, 0, -1, 1.5]) {
-      expect(code(() => attachMetrics(t, 'test', [counter('a.b.c')], recordingSink().sink, { maxSeries }))).toBe(
+      expect(codeOf(() => attachMetrics(t, 'test', [counter('a.b.c')], recordingSink().sink, { maxSeries }))).toBe(
         'invalid_argument',
       );
     }

@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isIsotelError } from '../errors/isotel-error.js';
+import { codeOf } from '../errors/errors.test-kit.js';
 import { counter, distribution, lastValue, sum, summary } from './definitions.js';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isIsotelError(error) ? error.code : 'other';
-  }
-  return undefined;
-}
 
 describe('metric definitions', () => {
   it('splits the name into event and measurement', () => {
@@ -42,23 +33,23 @@ describe('metric definitions', () => {
   });
 
   it('rejects invalid definitions with invalid_metric at definition', () => {
-    expect(code(() => counter('single'))).toBe('invalid_metric');
-    expect(code(() => counter('a..b'))).toBe('invalid_metric');
-    expect(code(() => counter('a.b', { tags: ['x', 'x'] }))).toBe('invalid_metric');
-    expect(code(() => sum('a.b', { unit: { from: 'millisecond', to: 'byte' } }))).toBe('invalid_metric');
+    expect(codeOf(() => counter('single'))).toBe('invalid_metric');
+    expect(codeOf(() => counter('a..b'))).toBe('invalid_metric');
+    expect(codeOf(() => counter('a.b', { tags: ['x', 'x'] }))).toBe('invalid_metric');
+    expect(codeOf(() => sum('a.b', { unit: { from: 'millisecond', to: 'byte' } }))).toBe('invalid_metric');
     // @ts-expect-error an unknown unit
-    expect(code(() => sum('a.b', { unit: { from: 'parsec', to: 'second' } }))).toBe('invalid_metric');
-    expect(code(() => distribution('a.b', { reporterOptions: { buckets: [1, 1] } }))).toBe('invalid_metric');
-    expect(code(() => summary('a.b', { reporterOptions: { buckets: [1] } }))).toBe('invalid_metric');
-    expect(code(() => summary('a.b', { reporterOptions: { quantiles: [1.5] } }))).toBe('invalid_metric');
-    expect(code(() => counter('a.b', { keep: () => true, drop: () => false }))).toBe('invalid_metric');
-    expect(code(() => counter('a.b', { reporterOptions: { maxSeries: 0 } }))).toBe('invalid_metric');
+    expect(codeOf(() => sum('a.b', { unit: { from: 'parsec', to: 'second' } }))).toBe('invalid_metric');
+    expect(codeOf(() => distribution('a.b', { reporterOptions: { buckets: [1, 1] } }))).toBe('invalid_metric');
+    expect(codeOf(() => summary('a.b', { reporterOptions: { buckets: [1] } }))).toBe('invalid_metric');
+    expect(codeOf(() => summary('a.b', { reporterOptions: { quantiles: [1.5] } }))).toBe('invalid_metric');
+    expect(codeOf(() => counter('a.b', { keep: () => true, drop: () => false }))).toBe('invalid_metric');
+    expect(codeOf(() => counter('a.b', { reporterOptions: { maxSeries: 0 } }))).toBe('invalid_metric');
   });
 
   it('either defines a metric or throws invalid_metric for any name', () => {
     fc.assert(
       fc.property(fc.string(), (name) => {
-        const c = code(() => counter(name));
+        const c = codeOf(() => counter(name));
         expect(c === undefined || c === 'invalid_metric').toBe(true);
       }),
     );

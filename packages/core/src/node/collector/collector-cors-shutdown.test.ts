@@ -1,30 +1,12 @@
 import { request as httpRequest } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../../bus/telemetry.js';
 import { uuidv7 } from '../../id/uuidv7.js';
 import { logger, setLogger } from '../../log/logger.js';
 import { captureEvents } from '../../testing/capture-events.js';
-import { type Collector, createCollector } from './collector.js';
+import { startCollector, until } from './collector.test-kit.js';
 
-const running: Collector[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((c) => c.close()));
-});
-
-async function start(options: Parameters<typeof createCollector>[0] = {}) {
-  const telemetry = createTelemetry();
-  const collector = createCollector({ telemetry, ...options });
-  running.push(collector);
-  const { url, port } = await collector.listen(0, '127.0.0.1');
-  return { telemetry, collector, url, port };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
-    if (waited > 5000) throw new Error('condition not met within 5 s');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const start = startCollector;
 
 function batchBody(names: string[]): string {
   const events = names.map((name) => ({ id: uuidv7(), name, time: Date.now(), measurements: {}, metadata: {} }));
@@ -144,9 +126,7 @@ describe('graceful shutdown', () => {
     const reported: string[] = [];
     telemetry.attach('reporter', 'late.**', (name) => reported.push(name));
     telemetry.onShutdown(() => telemetry.detach('reporter'));
-    const collector = createCollector({ telemetry });
-    running.push(collector);
-    const { port } = await collector.listen(0, '127.0.0.1');
+    const { collector, port } = await startCollector({ telemetry });
     const body = batchBody(['late.one', 'late.two']);
     let finishUpload = () => {};
     const answer = new Promise<number>((resolve, reject) => {

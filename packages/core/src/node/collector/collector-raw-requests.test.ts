@@ -1,22 +1,11 @@
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTelemetry } from '../../bus/telemetry.js';
+import { describe, expect, it } from 'vitest';
 import { logger, setLogger } from '../../log/logger.js';
-import { type Collector, createCollector } from './collector.js';
+import { startCollector } from './collector.test-kit.js';
 import { type CollectorServer, listenCollector } from './node-server.js';
 import type { CollectorOptions } from './options.js';
 
-const running: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((c) => c.close()));
-});
-
-async function start(options: CollectorOptions = {}): Promise<{ collector: Collector; url: string; port: number }> {
-  const collector = createCollector({ telemetry: createTelemetry(), node: 'raw', ...options });
-  running.push(collector);
-  const { url, port } = await collector.listen(0, '127.0.0.1');
-  return { collector, url, port };
-}
+const start = (options: CollectorOptions = {}) => startCollector({ node: 'raw', ...options });
 
 interface RawAnswer {
   readonly status: number;
@@ -109,12 +98,15 @@ describe('requests fetch cannot represent', () => {
         '127.0.0.1',
         () => undefined,
       );
-      running.push(server);
-      const res = await fetch(`${server.url}/v1/health`);
-      expect(res.status).toBe(500);
-      expect(await res.json()).toMatchObject({ error: { code: 'internal' } });
-      expect((await fetch(`${server.url}/v1/health`)).status).toBe(500); // still listening
-      expect(errors.length).toBeGreaterThan(0);
+      try {
+        const res = await fetch(`${server.url}/v1/health`);
+        expect(res.status).toBe(500);
+        expect(await res.json()).toMatchObject({ error: { code: 'internal' } });
+        expect((await fetch(`${server.url}/v1/health`)).status).toBe(500); // still listening
+        expect(errors.length).toBeGreaterThan(0);
+      } finally {
+        await server.close();
+      }
     } finally {
       setLogger(previous);
     }

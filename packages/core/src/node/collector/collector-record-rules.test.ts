@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTelemetry } from '../../bus/telemetry.js';
+import { describe, expect, it } from 'vitest';
 import type { EventRecord, IngestResponse } from '../../export/record.js';
 import { uuidv7 } from '../../id/uuidv7.js';
 import { captureEvents } from '../../testing/capture-events.js';
-import { type Collector, createCollector } from './collector.js';
-
-const running: Collector[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((c) => c.close()));
-});
+import { startCollector } from './collector.test-kit.js';
 
 async function start() {
-  const telemetry = createTelemetry();
-  const collector = createCollector({ telemetry, node: 'rules', rateLimit: false });
-  running.push(collector);
-  const { url } = await collector.listen(0, '127.0.0.1');
+  const { telemetry, collector, url } = await startCollector({ node: 'rules', rateLimit: false });
   const post = async (events: unknown[], clientId = 'client-1'): Promise<IngestResponse> => {
     const res = await fetch(`${url}/v1/events`, {
       method: 'POST',

@@ -2,33 +2,17 @@ import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch } from '../../browser/transport.js';
-import { createTelemetry } from '../../bus/telemetry.js';
 import { uuidv7 } from '../../id/uuidv7.js';
 import { captureEvents } from '../../testing/capture-events.js';
-import { type Collector, createCollector } from './collector.js';
+import { startCollector, until } from './collector.test-kit.js';
 import type { CollectorOptions } from './options.js';
 
-const running: Collector[] = [];
 const sockets: Socket[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const socket of sockets.splice(0)) socket.destroy();
-  await Promise.all(running.splice(0).map((c) => c.close()));
 });
 
-async function start(options: CollectorOptions = {}) {
-  const telemetry = createTelemetry();
-  const collector = createCollector({ telemetry, node: 'limits', ...options });
-  running.push(collector);
-  const { url, port } = await collector.listen(0, '127.0.0.1');
-  return { telemetry, collector, url, port };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
-    if (waited > 5000) throw new Error('condition not met within 5 s');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const start = (options: CollectorOptions = {}) => startCollector({ node: 'limits', ...options });
 
 /** An ingest upload that declares `declared` bytes and sends only `sent` of them, then stalls. */
 function stalledUpload(port: number, declared: number, sent: string) {
