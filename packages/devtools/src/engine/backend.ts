@@ -17,14 +17,24 @@ export interface BackendStats {
 }
 
 /**
+ * Why the event stream is down, as the panel's header shows it. `retrying` is false when the
+ * source gave up until the user acts (a collector that refused the token): the header then
+ * offers to reconnect.
+ */
+export interface StreamStatus {
+  readonly message: string;
+  readonly retrying: boolean;
+}
+
+/**
  * Where the panel's data comes from: the in-page bus, or a collector over HTTP. Every tab talks
  * to this interface only, so both modes share one UI.
  */
 export interface DevtoolsBackend {
   /** Shown in the header (`in-page bus`, the collector URL). */
   readonly label: string;
-  /** Starts delivering events; returns the function that stops. */
-  subscribe(sink: EventSink, onError: (message: string | undefined) => void): () => void;
+  /** Starts delivering events; returns the function that stops. `onStatus(undefined)` means connected. */
+  subscribe(sink: EventSink, onStatus: (status: StreamStatus | undefined) => void): () => void;
   handlers(): Promise<readonly HandlerInfo[]>;
   detach(handlerId: string): Promise<boolean>;
   stats(): Promise<BackendStats>;

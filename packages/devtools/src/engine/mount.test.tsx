@@ -56,7 +56,11 @@ describe('the panel shell', () => {
     input.focus();
     await user.keyboard('{Control>}{Shift>}E{/Shift}{/Control}');
     expect(handle.isOpen).toBe(true);
+    // Esc belongs to the page while the page has the focus, and to the panel while it has it
     input.blur();
+    await user.keyboard('{Escape}');
+    expect(handle.isOpen).toBe(true);
+    panelQueries(container).getByRole('tab', { name: 'Events' }).focus();
     await user.keyboard('{Escape}');
     expect(handle.isOpen).toBe(false);
   });

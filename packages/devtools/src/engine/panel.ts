@@ -6,32 +6,37 @@ import { type DevtoolsExporter, ExportersTab } from '../tabs/exporters-tab.js';
 import { HandlersTab } from '../tabs/handlers-tab.js';
 import { type DevtoolsMetrics, MetricsTab } from '../tabs/metrics-tab.js';
 import type { Tab, TabContext } from '../tabs/tab.js';
-import type { DevtoolsBackend } from './backend.js';
-import { h } from './dom.js';
+import type { DevtoolsBackend, StreamStatus } from './backend.js';
+import { focusedIn, h } from './dom.js';
 import { type Hotkey, isTypingTarget, matchesHotkey, parseHotkey } from './hotkey.js';
 import { LocalBackend } from './local-backend.js';
 import type { DevtoolsOptions, DevtoolsPosition, DevtoolsTheme } from './options.js';
-import { DEFAULT_STORAGE_KEY, loadState, MIN_SIZE, type PanelState, saveState, type TabId } from './persisted-state.js';
+import { PanelResizer } from './panel-resizer.js';
+import { DEFAULT_STORAGE_KEY, loadState, type PanelState, saveState, type TabId } from './persisted-state.js';
 import { RenderScheduler } from './render-scheduler.js';
 import { EventRing } from './ring-buffer.js';
 import { STYLES } from './styles.js';
 
-const RESIZE_STEP = 16;
-
-function maxSize(): number {
-  return Math.max(MIN_SIZE, (globalThis.innerHeight || 800) - 40);
+/** Where the events come from: a bus, or a collector (which wins when both are given). */
+interface Source {
+  readonly telemetry: Telemetry | undefined;
+  readonly collectorUrl: string | undefined;
+  readonly adminToken: string | undefined;
 }
 
 /** The panel: toggle button, resizable panel, tabs; owns the ring buffer and the subscription. */
 export class DevtoolsPanel {
   readonly host: HTMLElement;
+  readonly #shadow: ShadowRoot;
   readonly #root: HTMLElement;
   readonly #toggle: HTMLButtonElement;
   readonly #panel: HTMLElement;
-  readonly #separator: HTMLElement;
-  readonly #source: HTMLElement;
+  readonly #resizer: PanelResizer;
+  readonly #sourceLabel: HTMLElement;
   readonly #streamError: HTMLElement;
+  readonly #reconnect: HTMLButtonElement;
   readonly #tabs: Tab[];
+  readonly #tablist: HTMLElement;
   readonly #tabButtons = new Map<TabId, HTMLButtonElement>();
   readonly #tabPanels = new Map<TabId, HTMLElement>();
   readonly #exportersTab: ExportersTab;
@@ -40,7 +45,7 @@ export class DevtoolsPanel {
   readonly #storageKey: string;
   readonly #ring: EventRing;
   readonly #recordWhileClosed: boolean;
-  #options: DevtoolsOptions;
+  #source: Source;
   #backend: DevtoolsBackend;
   #unsubscribe: (() => void) | undefined;
   readonly #scheduler = new RenderScheduler(() => {
@@ -49,9 +54,11 @@ export class DevtoolsPanel {
   #hotkey: Hotkey;
   #paused: boolean;
   readonly #onKeyDown = (event: KeyboardEvent) => this.#handleKey(event);
+  // attached while open only: a closed panel listens to nothing but its hotkey
+  readonly #onWindowResize = () => this.#markTabOverflow();
 
   constructor(el: HTMLElement, options: DevtoolsOptions) {
-    this.#options = options;
+    this.#source = { telemetry: options.telemetry, collectorUrl: options.collectorUrl, adminToken: options.adminToken };
     this.#hotkey = parseHotkey(options.hotkey ?? 'Ctrl+Shift+E');
     const bufferSize = options.bufferSize ?? 1000;
     if (!Number.isInteger(bufferSize) || bufferSize < 1) {
@@ -62,10 +69,11 @@ export class DevtoolsPanel {
     this.#storageKey = options.storageKey ?? DEFAULT_STORAGE_KEY;
     this.#state = loadState(this.#storageKey, options.initialIsOpen ?? false);
     this.#paused = this.#state.paused;
-    this.#backend = this.#makeBackend(options);
+    this.#backend = this.#makeBackend(this.#source);
 
     this.host = h('div', { 'data-isotel-devtools': '' });
     const shadow = this.host.attachShadow({ mode: 'open' });
+    this.#shadow = shadow;
     const style = h('style');
     if (options.nonce !== undefined) style.setAttribute('nonce', options.nonce);
     style.textContent = STYLES;
@@ -74,14 +82,6 @@ export class DevtoolsPanel {
       { type: 'button', class: 'toggle', 'aria-expanded': 'false', 'aria-label': 'Open isotel devtools' },
       'isotel',
     );
-    this.#separator = h('div', {
-      class: 'separator',
-      role: 'separator',
-      tabindex: '0',
-      'aria-orientation': 'horizontal',
-      'aria-label': 'Resize isotel devtools',
-      'aria-valuemin': String(MIN_SIZE),
-    });
     const ctx: TabContext = {
       ring: this.#ring,
       state: this.#state,
@@ -121,30 +121,53 @@ export class DevtoolsPanel {
       panels.push(panel);
     }
     tablist.addEventListener('keydown', (event) => this.#tabKey(event));
+    tablist.addEventListener('scroll', () => this.#markTabOverflow(), { passive: true });
+    this.#tablist = tablist;
     const close = h('button', { type: 'button', 'aria-label': 'Close isotel devtools' }, '×');
-    this.#source = h('span', { class: 'source' });
+    this.#sourceLabel = h('span', { class: 'source' });
     this.#streamError = h('span', { class: 'error', role: 'status' });
+    this.#reconnect = h('button', { type: 'button', hidden: true }, 'Reconnect');
     this.#panel = h(
       'section',
       { class: 'panel', 'aria-label': 'isotel devtools', hidden: true },
-      this.#separator,
-      h('div', { class: 'header' }, h('h2', {}, 'isotel'), tablist, this.#streamError, this.#source, close),
+      h(
+        'div',
+        { class: 'header' },
+        h('h2', {}, 'isotel'),
+        tablist,
+        this.#streamError,
+        this.#reconnect,
+        this.#sourceLabel,
+        close,
+      ),
       ...panels,
     );
+    this.#resizer = new PanelResizer(this.#panel, this.#state, () => {
+      this.#persist();
+      this.#schedule();
+    });
+    this.#panel.prepend(this.#resizer.element);
     this.#root = h('div', { class: 'root' }, this.#toggle, this.#panel);
     shadow.append(style, this.#root);
     el.appendChild(this.host);
 
-    this.#toggle.addEventListener('click', () => this.toggle());
+    // opened from its button or hotkey, the panel takes the keyboard focus (the button hides)
+    this.#toggle.addEventListener('click', () => this.#setOpen(!this.#state.open, true, true));
     close.addEventListener('click', () => this.close());
-    this.#separator.addEventListener('keydown', (event) => this.#resizeKey(event));
-    this.#separator.addEventListener('pointerdown', (event) => this.#startDrag(event));
+    this.#reconnect.addEventListener('click', () => this.#reconnectStream());
+    // Esc is the panel's only while the focus is inside it; a part of the panel that uses Esc
+    // itself (a pending confirmation) calls preventDefault
+    this.#panel.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      this.close();
+    });
     globalThis.addEventListener?.('keydown', this.#onKeyDown, true);
 
     this.setPosition(options.position ?? 'bottom-right');
     this.setTheme(options.theme ?? 'system');
-    this.#applySize();
-    this.#source.textContent = this.#backend.label;
+    this.#resizer.apply();
+    this.#sourceLabel.textContent = this.#backend.label;
     this.#showTab(this.#state.tab);
     if (this.#recordWhileClosed) this.#subscribe();
     if (this.#state.open) this.#setOpen(true, false);
@@ -195,18 +218,23 @@ export class DevtoolsPanel {
     this.#metricsTab.setMetrics(metrics);
   }
 
-  /** Switches the data source (another bus, a collector, or back to the default bus). */
-  setSource(options: Pick<DevtoolsOptions, 'telemetry' | 'collectorUrl' | 'adminToken'>): void {
-    const { telemetry, collectorUrl, adminToken } = this.#options;
-    if (telemetry === options.telemetry && collectorUrl === options.collectorUrl && adminToken === options.adminToken) {
+  /**
+   * Switches the data source to exactly `source` (another bus, a collector, or back to the
+   * default bus): what it leaves out is dropped, not kept from the previous source. Given the
+   * current source again, it reconnects a stream that gave up (a refused token).
+   */
+  setSource(source: Pick<DevtoolsOptions, 'telemetry' | 'collectorUrl' | 'adminToken'>): void {
+    const { telemetry, collectorUrl, adminToken } = this.#source;
+    if (telemetry === source.telemetry && collectorUrl === source.collectorUrl && adminToken === source.adminToken) {
+      if (!this.#reconnect.hidden) this.#reconnectStream();
       return;
     }
-    this.#options = { ...this.#options, ...options };
+    this.#source = { telemetry: source.telemetry, collectorUrl: source.collectorUrl, adminToken: source.adminToken };
     const wasSubscribed = this.#unsubscribe !== undefined;
     this.#unsubscribeAll();
     this.#backend.dispose();
-    this.#backend = this.#makeBackend(this.#options);
-    this.#source.textContent = this.#backend.label;
+    this.#backend = this.#makeBackend(this.#source);
+    this.#sourceLabel.textContent = this.#backend.label;
     if (wasSubscribed) this.#subscribe();
     if (this.#state.open) this.#activeTab()?.activate();
   }
@@ -217,12 +245,14 @@ export class DevtoolsPanel {
     this.#backend.dispose();
     for (const tab of this.#tabs) tab.dispose();
     globalThis.removeEventListener?.('keydown', this.#onKeyDown, true);
+    globalThis.removeEventListener?.('resize', this.#onWindowResize);
+    this.#resizer.followWindow(false);
     this.host.remove();
   }
 
-  #makeBackend(options: DevtoolsOptions): DevtoolsBackend {
-    if (options.collectorUrl) return new RemoteBackend(options.collectorUrl, options.adminToken);
-    const t: Telemetry = options.telemetry ?? getDefaultTelemetry();
+  #makeBackend(source: Source): DevtoolsBackend {
+    if (source.collectorUrl) return new RemoteBackend(source.collectorUrl, source.adminToken);
+    const t: Telemetry = source.telemetry ?? getDefaultTelemetry();
     return new LocalBackend(t);
   }
 
@@ -247,19 +277,41 @@ export class DevtoolsPanel {
         ring.push(name, measurements, metadata, now);
         if (this.#state.open) this.#scheduler.requestFromStream();
       },
-      (message) => {
-        this.#streamError.textContent = message ?? '';
-      },
+      (status) => this.#showStreamStatus(status),
     );
   }
 
+  #showStreamStatus(status: StreamStatus | undefined): void {
+    this.#streamError.textContent = status?.message ?? '';
+    const hide = status === undefined || status.retrying;
+    // the Reconnect button hides once it worked: the keyboard goes to the selected tab, not to the page
+    if (hide && focusedIn(this.#shadow) === this.#reconnect) this.#tabButtons.get(this.#state.tab)?.focus();
+    this.#reconnect.hidden = hide;
+  }
+
+  // A stream that gave up (a refused token) tries again, on the user's request.
+  #reconnectStream(): void {
+    if (this.#unsubscribe === undefined) return;
+    this.#unsubscribeAll();
+    this.#streamError.textContent = 'Reconnecting…';
+    this.#subscribe();
+  }
+
+  // Stops the stream; what was said about it no longer holds.
   #unsubscribeAll(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#showStreamStatus(undefined);
   }
 
-  #setOpen(open: boolean, persist: boolean): void {
+  /**
+   * Opens or closes the panel. `takeFocus`: opened by the user (toggle button, hotkey), the
+   * selected tab takes the keyboard focus. Closing while the focus is inside the panel gives it
+   * back to the toggle button, so it never falls to the page's body.
+   */
+  #setOpen(open: boolean, persist: boolean, takeFocus = false): void {
     const changed = this.#state.open !== open;
+    const focusInside = this.#panel.contains(focusedIn(this.#shadow));
     this.#state.open = open;
     this.#panel.hidden = !open;
     this.#toggle.hidden = open;
@@ -267,12 +319,19 @@ export class DevtoolsPanel {
     this.#toggle.setAttribute('aria-label', open ? 'Close isotel devtools' : 'Open isotel devtools');
     if (persist && changed) this.#persist();
     if (open) {
+      this.#resizer.followWindow(true);
+      globalThis.addEventListener?.('resize', this.#onWindowResize);
       this.#subscribe();
       this.#activeTab()?.activate();
       this.#schedule();
+      if (takeFocus) this.#tabButtons.get(this.#state.tab)?.focus();
+      this.#markTabOverflow();
     } else {
+      this.#resizer.followWindow(false);
+      globalThis.removeEventListener?.('resize', this.#onWindowResize);
       this.#activeTab()?.deactivate();
       if (!this.#recordWhileClosed) this.#unsubscribeAll();
+      if (focusInside) this.#toggle.focus();
     }
   }
 
@@ -294,6 +353,16 @@ export class DevtoolsPanel {
     }
   }
 
+  // Marks the side of the tab bar that has tabs out of view, which the stylesheet fades out.
+  #markTabOverflow(): void {
+    const list = this.#tablist;
+    const max = list.scrollWidth - list.clientWidth;
+    const more = max <= 1 ? '' : list.scrollLeft <= 1 ? 'end' : list.scrollLeft >= max - 1 ? 'start' : 'both';
+    if ((list.getAttribute('data-more') ?? '') === more) return;
+    if (more === '') list.removeAttribute('data-more');
+    else list.setAttribute('data-more', more);
+  }
+
   #tabKey(event: KeyboardEvent): void {
     const ids = this.#tabs.map((t) => t.id);
     const at = ids.indexOf(this.#state.tab);
@@ -310,54 +379,9 @@ export class DevtoolsPanel {
   }
 
   #handleKey(event: KeyboardEvent): void {
-    if (event.key === 'Escape' && this.#state.open) {
-      // Esc in the host page's own fields belongs to the page
-      if (isTypingTarget(event) && !event.composedPath().includes(this.host)) return;
-      this.close();
-      return;
-    }
     if (isTypingTarget(event) || !matchesHotkey(this.#hotkey, event)) return;
     event.preventDefault();
-    this.toggle();
-  }
-
-  #resizeKey(event: KeyboardEvent): void {
-    const sizes: Record<string, number> = {
-      ArrowUp: this.#state.size + RESIZE_STEP,
-      ArrowDown: this.#state.size - RESIZE_STEP,
-      PageUp: this.#state.size + RESIZE_STEP * 4,
-      PageDown: this.#state.size - RESIZE_STEP * 4,
-      Home: maxSize(),
-      End: MIN_SIZE,
-    };
-    const size = sizes[event.key];
-    if (size === undefined) return;
-    event.preventDefault();
-    this.#resize(size);
-  }
-
-  #startDrag(event: PointerEvent): void {
-    event.preventDefault();
-    const move = (e: PointerEvent) => this.#resize((globalThis.innerHeight || 800) - e.clientY);
-    const up = () => {
-      globalThis.removeEventListener('pointermove', move);
-      globalThis.removeEventListener('pointerup', up);
-    };
-    globalThis.addEventListener('pointermove', move);
-    globalThis.addEventListener('pointerup', up);
-  }
-
-  #resize(size: number): void {
-    this.#state.size = Math.round(Math.min(maxSize(), Math.max(MIN_SIZE, size)));
-    this.#applySize();
-    this.#persist();
-    this.#schedule();
-  }
-
-  #applySize(): void {
-    this.#panel.style.height = `${this.#state.size}px`;
-    this.#separator.setAttribute('aria-valuenow', String(this.#state.size));
-    this.#separator.setAttribute('aria-valuemax', String(maxSize()));
+    this.#setOpen(!this.#state.open, true, true);
   }
 
   #persist(): void {

@@ -72,6 +72,11 @@ export class EventRing {
     return this.#names[seq % this.capacity] as string;
   }
 
+  /** The metadata of the event with this seq, which must still be held (no allocation; for scans). */
+  metadataAt(seq: number): Metadata {
+    return this.#metadata[seq % this.capacity] as Metadata;
+  }
+
   clear(): void {
     this.#names.fill(undefined as unknown as string);
     this.#measurements.fill(undefined as unknown as Measurements);

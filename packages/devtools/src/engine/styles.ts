@@ -15,17 +15,20 @@ export const STYLES = `
 .root {
   --bg: #ffffff; --fg: #1b1f24; --muted: #5b6470; --border: #d0d7de; --accent: #0b66d6;
   --row-alt: #f6f8fa; --selected: #dbeafe; --error: #b42318; --ok: #137333; --warn: #9a6700;
+  --on-accent: #ffffff; --selected-muted: #4b5563;
   font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   color: var(--fg);
 }
 .root[data-theme='dark'] {
   --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --border: #30363d; --accent: #4493f8;
   --row-alt: #161b22; --selected: #1f3a5f; --error: #ff7b72; --ok: #3fb950; --warn: #d29922;
+  --on-accent: #0d1117; --selected-muted: #b8c0ca;
 }
 @media (prefers-color-scheme: dark) {
   .root[data-theme='system'] {
     --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --border: #30363d; --accent: #4493f8;
     --row-alt: #161b22; --selected: #1f3a5f; --error: #ff7b72; --ok: #3fb950; --warn: #d29922;
+    --on-accent: #0d1117; --selected-muted: #b8c0ca;
   }
 }
 * { box-sizing: border-box; }
@@ -59,7 +62,11 @@ input[type='text'], input[type='number'], input:not([type]) {
 .header { display: flex; align-items: center; gap: 8px; padding: 4px 8px; border-bottom: 1px solid var(--border); flex: none; }
 .header h2 { font-size: 12px; margin: 0 8px 0 0; }
 .header > :not(.tablist) { flex: none; }
-.tablist { display: flex; gap: 2px; flex: 1; min-width: 0; overflow-x: auto; scrollbar-width: none; }
+.tablist { display: flex; gap: 2px; flex: 1; min-width: 0; overflow-x: auto; scrollbar-width: thin; }
+/* tabs cut by a narrow window fade out on the side that has more (overlay scrollbars hide) */
+.tablist[data-more='end'] { -webkit-mask-image: linear-gradient(to right, #000 calc(100% - 32px), transparent); mask-image: linear-gradient(to right, #000 calc(100% - 32px), transparent); }
+.tablist[data-more='start'] { -webkit-mask-image: linear-gradient(to left, #000 calc(100% - 32px), transparent); mask-image: linear-gradient(to left, #000 calc(100% - 32px), transparent); }
+.tablist[data-more='both'] { -webkit-mask-image: linear-gradient(to right, transparent, #000 32px, #000 calc(100% - 32px), transparent); mask-image: linear-gradient(to right, transparent, #000 32px, #000 calc(100% - 32px), transparent); }
 .tab { flex: none; border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; }
 .tab[aria-selected='true'] { border-bottom-color: var(--accent); }
 .source { color: var(--muted); }
@@ -79,13 +86,32 @@ input[type='text'], input[type='number'], input:not([type]) {
 }
 .row.alt { background: var(--row-alt); }
 .row[aria-selected='true'] { background: var(--selected); }
+.row[aria-selected='true'] .time, .row[aria-selected='true'] .summary { color: var(--selected-muted); }
 .row .time { color: var(--muted); flex: none; }
 .row .name { flex: none; font-weight: 600; }
 .row .summary { color: var(--muted); overflow: hidden; text-overflow: ellipsis; }
-.pill { position: sticky; bottom: 8px; left: 50%; margin: 0 auto; display: block; z-index: 1; background: var(--accent); color: #fff; border: none; border-radius: 12px; }
+.pill { position: sticky; bottom: 8px; left: 50%; margin: 0 auto; display: block; z-index: 1; background: var(--accent); color: var(--on-accent); border: none; border-radius: 12px; }
 .detail { width: 40%; min-width: 220px; border-left: 1px solid var(--border); overflow: auto; padding: 6px 8px; }
 .detail h3 { font-size: 12px; margin: 4px 0; }
-.detail pre { margin: 0; white-space: pre-wrap; word-break: break-all; }
+.detail th, .detail td { word-break: break-all; }
+/* narrow screens: the detail goes under the list instead of squeezing it */
+@media (max-width: 640px) {
+  .split { flex-direction: column; }
+  .detail { width: auto; min-width: 0; flex: 0 0 50%; border-left: none; border-top: 1px solid var(--border); }
+}
+.tree, .tree ul { list-style: none; margin: 0; padding: 0; }
+.tree ul { padding-left: 14px; }
+.tree li { white-space: pre-wrap; overflow-wrap: anywhere; }
+.tree .key { color: var(--accent); }
+.tree .string, .tree .value, .tree .preview { color: var(--fg); }
+/* a container's summary is one line (its children are one click away): cheap to lay out */
+.tree button.node { display: block; max-width: 100%; border: none; background: none; padding: 0; text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.tree button.more { border: none; background: none; padding: 0; text-align: left; }
+.tree button.node::before { content: '▸ '; color: var(--muted); }
+.tree button.node[aria-expanded='true']::before { content: '▾ '; }
+.tree button.node[aria-expanded='true'] .preview { color: var(--muted); }
+.tree button.more { color: var(--muted); text-decoration: underline; }
+.detail button.more { border: none; background: none; padding: 0 0 0 4px; color: var(--muted); text-decoration: underline; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--border); vertical-align: top; }
 th { color: var(--muted); font-weight: normal; }

@@ -25,7 +25,7 @@ describe('RemoteBackend against a real collector', () => {
     const statuses: (string | undefined)[] = [];
     const stop = backend.subscribe(
       (name) => seen.push(name),
-      (s) => statuses.push(s),
+      (s) => statuses.push(s?.message),
     );
     cleanups.push(stop);
     // the stream attaches its bus handler once the first reader is connected
@@ -35,16 +35,17 @@ describe('RemoteBackend against a real collector', () => {
     expect(statuses).toContain(undefined);
   });
 
-  it('reports a refused token as a stream error instead of throwing', async () => {
+  it("reports a refused token as a final stream error with the collector's message", async () => {
     const { url } = await startCollector();
     const backend = new RemoteBackend(url, 'wrong');
-    const statuses: (string | undefined)[] = [];
+    const statuses: ({ message: string; retrying: boolean } | undefined)[] = [];
     const stop = backend.subscribe(
       () => {},
       (s) => statuses.push(s),
     );
     cleanups.push(stop);
-    await expect.poll(() => statuses.join()).toContain('403');
+    await expect.poll(() => statuses.length).toBeGreaterThan(0);
+    expect(statuses).toEqual([{ message: 'Stream refused (403): This token is not accepted here.', retrying: false }]);
   });
 
   it('lists handlers and stats, and applies or refuses control through the admin routes', async () => {

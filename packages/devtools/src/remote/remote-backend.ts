@@ -6,8 +6,9 @@ import {
   type DevtoolsBackend,
   type EventSink,
   normalizeControl,
+  type StreamStatus,
 } from '../engine/backend.js';
-import { readSse } from './sse-reader.js';
+import { answerMessage, readSse } from './sse-reader.js';
 
 /** An error answer of the collector, with its message (the IsotelError message for invalid control). */
 export class CollectorError extends Error {
@@ -23,18 +24,7 @@ export class CollectorError extends Error {
 const COLLECTOR_STREAM_PREFIX = 'isotel.collector.stream.';
 
 async function errorOf(response: Response): Promise<CollectorError> {
-  let message = `${response.status} ${response.statusText}`.trim();
-  try {
-    const body = (await response.json()) as { message?: unknown; error?: unknown };
-    const text = body.message ?? (typeof body.error === 'string' ? body.error : undefined);
-    if (typeof text === 'string') message = text;
-    else if (typeof body.error === 'object' && body.error && 'message' in body.error) {
-      message = String((body.error as { message: unknown }).message);
-    }
-  } catch {
-    // not JSON: keep the status line
-  }
-  return new CollectorError(response.status, message);
+  return new CollectorError(response.status, await answerMessage(response));
 }
 
 function recordToEvent(value: unknown, sink: EventSink): void {
@@ -67,12 +57,12 @@ export class RemoteBackend implements DevtoolsBackend {
     this.#headers = adminToken ? { authorization: `Bearer ${adminToken}` } : {};
   }
 
-  subscribe(sink: EventSink, onError: (message: string | undefined) => void): () => void {
+  subscribe(sink: EventSink, onStatus: (status: StreamStatus | undefined) => void): () => void {
     const abort = new AbortController();
     void readSse(`${this.#base}/v1/stream`, {
       headers: this.#headers,
       signal: abort.signal,
-      onStatus: onError,
+      onStatus: (message, retrying) => onStatus(message === undefined ? undefined : { message, retrying }),
       onMessage: (message) => {
         if (message.event === 'control') {
           void this.#client.invalidateQueries({ queryKey: ['isotel', this.#base, 'control'] });

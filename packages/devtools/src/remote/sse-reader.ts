@@ -62,13 +62,36 @@ export interface ReadSseOptions {
   readonly headers?: Record<string, string>;
   readonly signal: AbortSignal;
   readonly onMessage: (message: SseMessage) => void;
-  /** Called with an error message while disconnected, and with undefined once connected. */
-  readonly onStatus: (error: string | undefined) => void;
+  /**
+   * Called with an error message while disconnected, and with undefined once connected.
+   * `retrying` is false on the last call, when the server refused the credentials (401, 403):
+   * reading stops until the caller starts again.
+   */
+  readonly onStatus: (error: string | undefined, retrying: boolean) => void;
   /** First reconnect delay, doubled up to 10 s. @default 1000 */
   readonly retryMs?: number;
 }
 
-/** Reads an SSE endpoint with fetch until `signal` aborts, reconnecting with backoff. */
+/** The message of an error answer: the body's `error.message` (or `message`), else the status line. */
+export async function answerMessage(response: Response): Promise<string> {
+  let message = `${response.status} ${response.statusText}`.trim();
+  try {
+    const body = (await response.json()) as { message?: unknown; error?: unknown };
+    const text = body.message ?? (typeof body.error === 'string' ? body.error : undefined);
+    if (typeof text === 'string') message = text;
+    else if (typeof body.error === 'object' && body.error && 'message' in body.error) {
+      message = String((body.error as { message: unknown }).message);
+    }
+  } catch {
+    // not JSON: keep the status line
+  }
+  return message;
+}
+
+/**
+ * Reads an SSE endpoint with fetch until `signal` aborts, reconnecting with backoff. A refused
+ * token (401, 403) is final: retrying cannot fix it, so it reports and returns.
+ */
 export async function readSse(url: string, options: ReadSseOptions): Promise<void> {
   let delay = options.retryMs ?? 1000;
   while (!options.signal.aborted) {
@@ -78,8 +101,15 @@ export async function readSse(url: string, options: ReadSseOptions): Promise<voi
         signal: options.signal,
         cache: 'no-store',
       });
-      if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
-      options.onStatus(undefined);
+      if (response.status === 401 || response.status === 403) {
+        const message = await answerMessage(response);
+        if (options.signal.aborted) return;
+        options.onStatus(`Stream refused (${response.status}): ${message}`, false);
+        return;
+      }
+      if (!response.ok) throw new Error(`collector answered ${response.status}: ${await answerMessage(response)}`);
+      if (!response.body) throw new Error(`collector answered ${response.status} without a body`);
+      options.onStatus(undefined, true);
       delay = options.retryMs ?? 1000;
       const parser = new SseParser(options.onMessage);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -91,7 +121,10 @@ export async function readSse(url: string, options: ReadSseOptions): Promise<voi
       throw new Error('stream closed');
     } catch (error) {
       if (options.signal.aborted) return;
-      options.onStatus(`Stream disconnected (${error instanceof Error ? error.message : String(error)}); retrying`);
+      options.onStatus(
+        `Stream disconnected (${error instanceof Error ? error.message : String(error)}); retrying`,
+        true,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(10_000, delay * 2);

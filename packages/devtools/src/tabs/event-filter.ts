@@ -3,9 +3,31 @@ import { errorMessage, formatValue } from '../engine/dom.js';
 import type { EventEntry } from '../engine/ring-buffer.js';
 
 /**
+ * Characters of an event's measurements, and of its metadata, that the text filter searches:
+ * their one-line form (as the detail's previews write it), cut at this length.
+ */
+export const SEARCH_TEXT_LIMIT = 2000;
+
+// The searchable text of each measurements and metadata object, built once: re-filtering the
+// buffer after each keystroke then costs a lookup per event. Weak, so it lives as long as the
+// events do; an object shared by many events is formatted once.
+const searchText = new WeakMap<object, string>();
+
+function searchable(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return formatValue(value, SEARCH_TEXT_LIMIT).toLowerCase();
+  let text = searchText.get(value);
+  if (text === undefined) {
+    text = formatValue(value, SEARCH_TEXT_LIMIT).toLowerCase();
+    searchText.set(value, text);
+  }
+  return text;
+}
+
+/**
  * The Events tab's filter: a pattern (`checkout.**`, matched with core's `matches`) and a free
- * text searched in the name, measurements and metadata. Results are cached per name and per
- * event, so filtering a full buffer each frame stays cheap.
+ * text searched in the name, measurements and metadata. Results are cached per name, and the
+ * searchable text per event (bounded by {@link SEARCH_TEXT_LIMIT}), so filtering a full buffer
+ * each frame stays cheap.
  */
 export class EventFilter {
   #pattern = '';
@@ -56,9 +78,6 @@ export class EventFilter {
     }
     if (this.#text === '') return true;
     if (entry.name.toLowerCase().includes(this.#text)) return true;
-    return (
-      formatValue(entry.measurements).toLowerCase().includes(this.#text) ||
-      formatValue(entry.metadata).toLowerCase().includes(this.#text)
-    );
+    return searchable(entry.measurements).includes(this.#text) || searchable(entry.metadata).includes(this.#text);
   }
 }

@@ -81,4 +81,31 @@ describe('the event list in Chromium', () => {
     expect(before).toBeDefined();
     expect(after).toBe(before);
   });
+
+  it('holds still when more events than the buffer holds arrive, and counts only the new events held', async () => {
+    const { t, root, list } = setup(200);
+    for (let i = 0; i < 200; i++) t.emit('load.tick', { i });
+    await settle();
+    list.scrollTop = 50 * 22;
+    list.dispatchEvent(new Event('scroll'));
+    await settle();
+    const rowAt = (seq: number) => list.querySelector(`[role="option"][data-seq="${seq}"]`);
+    const before = rowAt(60)?.getBoundingClientRect().top;
+    const text = rowAt(60)?.textContent;
+    // 500 events in two bursts: every row in view leaves the ring
+    for (let i = 0; i < 250; i++) t.emit('load.more', { i });
+    await settle();
+    for (let i = 250; i < 500; i++) t.emit('load.more', { i });
+    await settle();
+    expect(rowAt(60)?.getBoundingClientRect().top).toBe(before);
+    expect(rowAt(60)?.textContent).toBe(text);
+    const pill = root.querySelector('.pill') as HTMLButtonElement;
+    expect(pill.hidden).toBe(false);
+    expect(pill.textContent).toBe('200 new');
+    pill.click();
+    await settle();
+    const rows = list.querySelectorAll('[role="option"]');
+    expect(rows[rows.length - 1]?.textContent).toContain('i=499');
+    expect(root.querySelector('.count')?.textContent).toContain('200 shown');
+  });
 });

@@ -1,15 +1,30 @@
-import { formatMeasurements, h, replaceChildren } from '../engine/dom.js';
+import { formatMeasurements, h, setText } from '../engine/dom.js';
 import type { EventEntry } from '../engine/ring-buffer.js';
 import { ROW_HEIGHT } from '../engine/styles.js';
 import { EventDetail } from './event-detail.js';
 import { EventFilter } from './event-filter.js';
-import { formatDuration, groupBySpan } from './span-groups.js';
+import { groupBySpan } from './span-groups.js';
+import { SpanTable } from './span-table.js';
 import type { Tab, TabContext } from './tab.js';
 
 /** Free-text filtering waits for typing to pause this long, in ms. */
 export const TEXT_DEBOUNCE_MS = 150;
 // rows drawn above and below the visible window, so fast scrolling shows no gaps
 const OVERSCAN = 6;
+
+/** The index of the entry with this seq in a list sorted by seq, or -1. */
+function indexOfSeq(list: readonly EventEntry[], seq: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = (list[mid] as EventEntry).seq;
+    if (at === seq) return mid;
+    if (at < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
 
 function time(ms: number): string {
   const d = new Date(ms);
@@ -20,6 +35,10 @@ function time(ms: number): string {
  * The live event stream: a virtualised list over the ring buffer (fixed-height rows, only the
  * visible ones in the DOM), filters, pause/clear, an "N new" pill when scrolled up, a detail
  * view and a span view.
+ *
+ * The list holds its own references to the entries it shows, so while the user is scrolled up it
+ * stands still even when the ring overwrites every event in it: new matching events wait in
+ * `#pending` (the pill counts those the ring still holds) until the user is back at the end.
  */
 export class EventsTab implements Tab {
   readonly id = 'events' as const;
@@ -31,19 +50,20 @@ export class EventsTab implements Tab {
   readonly #list: HTMLElement;
   readonly #spacer: HTMLElement;
   readonly #window: HTMLElement;
-  readonly #spans: HTMLElement;
+  readonly #spans: SpanTable;
   readonly #pill: HTMLButtonElement;
   readonly #count: HTMLElement;
   readonly #pause: HTMLButtonElement;
   readonly #patternError: HTMLElement;
   readonly #patternInput: HTMLInputElement;
   readonly #rows: HTMLElement[] = [];
-  // seqs of the events that pass the filter, oldest first
-  #visible: number[] = [];
+  // the events that pass the filter, oldest first: what the list shows
+  #visible: EventEntry[] = [];
+  // while scrolled up: matching events that arrived since, shown once the user is back at the end
+  #pending: EventEntry[] = [];
   #scannedUpTo = 0;
   #stuck = true;
-  #unseen = 0;
-  #selected: number | undefined;
+  #selected: EventEntry | undefined;
   #textTimer: ReturnType<typeof setTimeout> | undefined;
   #lastTotal = -1;
 
@@ -82,9 +102,13 @@ export class EventsTab implements Tab {
     this.#list = h('div', { class: 'list', role: 'listbox', 'aria-label': 'Events', tabindex: '0' }, this.#spacer);
     this.#pill = h('button', { type: 'button', class: 'pill', hidden: true });
     this.#list.appendChild(this.#pill);
-    this.#spans = h('div', { class: 'list', role: 'region', 'aria-label': 'Spans', hidden: !state.groupBySpans });
+    this.#spans = new SpanTable(state.groupBySpans);
     this.#list.hidden = state.groupBySpans;
-    this.#detail = new EventDetail(ctx.ring, (seq) => this.#select(seq));
+    this.#detail = new EventDetail(ctx.ring, (entry) => {
+      this.#select(entry);
+      // the detail closed with its × button: the keyboard goes back to the list
+      if (entry === undefined && !this.#list.hidden) this.#list.focus();
+    });
     this.element = h(
       'div',
       // no style attribute anywhere: a strict CSP (style-src with a nonce) blocks them
@@ -100,7 +124,7 @@ export class EventsTab implements Tab {
         this.#patternError,
         this.#count,
       ),
-      h('div', { class: 'split' }, this.#list, this.#spans, this.#detail.element),
+      h('div', { class: 'split' }, this.#list, this.#spans.element, this.#detail.element),
     );
 
     this.#pause.addEventListener('click', () => {
@@ -113,9 +137,10 @@ export class EventsTab implements Tab {
     clear.addEventListener('click', () => {
       ctx.ring.clear();
       this.#visible = [];
+      this.#pending = [];
+      this.#stuck = true;
       this.#scannedUpTo = ctx.ring.total;
       this.#select(undefined);
-      this.#unseen = 0;
       this.#lastTotal = -1;
       ctx.schedule();
     });
@@ -137,29 +162,36 @@ export class EventsTab implements Tab {
     spans.addEventListener('change', () => {
       state.groupBySpans = spans.checked;
       this.#list.hidden = spans.checked;
-      this.#spans.hidden = !spans.checked;
+      this.#spans.element.hidden = !spans.checked;
+      // the span view groups everything held; the list comes back at its live end
+      this.#follow();
       ctx.persist();
       this.#lastTotal = -1;
       ctx.schedule();
     });
     this.#list.addEventListener('scroll', () => {
-      this.#stuck = this.#atBottom();
-      if (this.#stuck) this.#unseen = 0;
+      const atBottom = this.#atBottom();
+      if (atBottom && !this.#stuck) {
+        this.#follow();
+        this.#lastTotal = -1;
+        ctx.schedule();
+      }
+      this.#stuck = atBottom;
       this.#drawRows();
       this.#drawPill();
     });
     this.#list.addEventListener('click', (event) => {
       const row = (event.target as Element).closest?.('[data-seq]');
-      if (row) this.#select(Number(row.getAttribute('data-seq')));
+      if (row) this.#select(this.#entryOf(Number(row.getAttribute('data-seq'))));
     });
     this.#list.addEventListener('keydown', (event) => this.#onListKey(event));
-    this.#spans.addEventListener('click', (event) => {
+    this.#spans.element.addEventListener('click', (event) => {
       const row = (event.target as Element).closest?.('[data-seq]');
-      if (row) this.#select(Number(row.getAttribute('data-seq')));
+      if (row) this.#select(this.#entryOf(Number(row.getAttribute('data-seq'))));
     });
     this.#pill.addEventListener('click', () => {
-      this.#stuck = true;
-      this.#unseen = 0;
+      this.#follow();
+      this.#lastTotal = -1;
       this.#list.scrollTop = this.#list.scrollHeight;
       ctx.schedule();
     });
@@ -181,9 +213,8 @@ export class EventsTab implements Tab {
     this.#scan();
     this.#patternError.textContent = this.#filter.patternError ?? '';
     this.#patternInput.setAttribute('aria-invalid', String(this.#filter.patternError !== undefined));
-    const count = `${this.#visible.length} shown · ${ring.size} buffered · ${ring.total} seen`;
-    if (this.#count.textContent !== count) this.#count.textContent = count;
-    if (this.#ctx.state.groupBySpans) this.#drawSpans();
+    setText(this.#count, `${this.#visible.length} shown · ${ring.size} buffered · ${ring.total} seen`);
+    if (this.#ctx.state.groupBySpans) this.#spans.draw(groupBySpan(this.#visible));
     else {
       const height = this.#visible.length * ROW_HEIGHT;
       this.#spacer.style.height = `${height}px`;
@@ -203,33 +234,46 @@ export class EventsTab implements Tab {
     clearTimeout(this.#textTimer);
   }
 
-  // Tests events recorded since the last frame and forgets the ones the ring overwrote.
+  // Tests the events recorded since the last frame. Following the live end, the list forgets the
+  // events the ring overwrote; scrolled up, it keeps them and new ones wait in #pending.
   #scan(): void {
     const ring = this.#ctx.ring;
     const first = ring.firstSeq;
-    let drop = 0;
-    while (drop < this.#visible.length && (this.#visible[drop] as number) < first) drop++;
-    if (drop > 0) {
-      this.#visible.splice(0, drop);
-      if (!this.#stuck) this.#list.scrollTop = Math.max(0, this.#list.scrollTop - drop * ROW_HEIGHT);
-    }
+    const into = this.#stuck ? this.#visible : this.#pending;
+    if (this.#stuck) dropBefore(this.#visible, first);
     for (let seq = Math.max(this.#scannedUpTo, first); seq < ring.total; seq++) {
       const entry = ring.get(seq) as EventEntry;
-      if (this.#filter.test(entry)) {
-        this.#visible.push(seq);
-        if (!this.#stuck) this.#unseen++;
-      }
+      if (this.#filter.test(entry)) into.push(entry);
     }
+    // the pill counts only what can still be shown
+    dropBefore(this.#pending, first);
     this.#scannedUpTo = ring.total;
+  }
+
+  // Back to the live end: the list takes the waiting events and forgets what left the ring.
+  #follow(): void {
+    this.#stuck = true;
+    const first = this.#ctx.ring.firstSeq;
+    dropBefore(this.#visible, first);
+    dropBefore(this.#pending, first);
+    if (this.#pending.length > 0) {
+      this.#visible = this.#visible.concat(this.#pending);
+      this.#pending = [];
+    }
   }
 
   #refilter(): void {
     this.#visible = [];
+    this.#pending = [];
     this.#scannedUpTo = 0;
     this.#lastTotal = -1;
     this.#stuck = true;
-    this.#unseen = 0;
     this.#ctx.schedule();
+  }
+
+  #entryOf(seq: number): EventEntry | undefined {
+    const i = indexOfSeq(this.#visible, seq);
+    return i >= 0 ? this.#visible[i] : this.#ctx.ring.get(seq);
   }
 
   #atBottom(): boolean {
@@ -243,9 +287,11 @@ export class EventsTab implements Tab {
     const from = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const to = Math.min(this.#visible.length, Math.ceil((top + viewport) / ROW_HEIGHT) + OVERSCAN);
     this.#window.style.transform = `translateY(${from * ROW_HEIGHT}px)`;
+    const setSize = String(this.#visible.length);
     let used = 0;
+    let active: string | undefined;
     for (let i = from; i < to; i++) {
-      const seq = this.#visible[i] as number;
+      const entry = this.#visible[i] as EventEntry;
       let row = this.#rows[used];
       if (!row) {
         row = h(
@@ -259,97 +305,74 @@ export class EventsTab implements Tab {
       }
       if (row.parentNode !== this.#window) this.#window.appendChild(row);
       used++;
-      const selected = String(seq === this.#selected);
+      const isSelected = entry.seq === this.#selected?.seq;
+      if (isSelected) active = row.id || `isotel-event-${entry.seq}`;
+      const selected = String(isSelected);
       if (row.getAttribute('aria-selected') !== selected) row.setAttribute('aria-selected', selected);
-      const key = String(seq);
+      // a virtualised list: each option says where it sits in the whole list
+      if (row.getAttribute('aria-setsize') !== setSize) row.setAttribute('aria-setsize', setSize);
+      const position = String(i + 1);
+      if (row.getAttribute('aria-posinset') !== position) row.setAttribute('aria-posinset', position);
+      const key = String(entry.seq);
       if (row.getAttribute('data-seq') === key) continue;
-      const entry = this.#ctx.ring.get(seq);
-      if (!entry) continue;
       row.setAttribute('data-seq', key);
-      row.className = seq % 2 === 0 ? 'row' : 'row alt';
+      row.id = `isotel-event-${key}`;
+      row.className = entry.seq % 2 === 0 ? 'row' : 'row alt';
       const [timeCell, nameCell, summaryCell] = row.children;
       if (timeCell) timeCell.textContent = time(entry.time);
       if (nameCell) nameCell.textContent = entry.name;
       if (summaryCell) summaryCell.textContent = formatMeasurements(entry.measurements);
     }
     for (let i = used; i < this.#rows.length; i++) this.#rows[i]?.remove();
+    // the active option, for screen readers, while it is drawn (rows out of view are not in the DOM)
+    if (active === undefined) this.#list.removeAttribute('aria-activedescendant');
+    else if (this.#list.getAttribute('aria-activedescendant') !== active) {
+      this.#list.setAttribute('aria-activedescendant', active);
+    }
   }
 
   #drawPill(): void {
-    const show = !this.#stuck && this.#unseen > 0;
+    const show = !this.#stuck && this.#pending.length > 0;
     this.#pill.hidden = !show;
-    if (show) this.#pill.textContent = `${this.#unseen} new`;
+    if (show) setText(this.#pill, `${this.#pending.length} new`);
   }
 
-  #drawSpans(): void {
-    const entries: EventEntry[] = [];
-    for (const seq of this.#visible) {
-      const e = this.#ctx.ring.get(seq);
-      if (e) entries.push(e);
-    }
-    const groups = groupBySpan(entries);
-    const body = h('tbody');
-    for (const g of groups) {
-      const first = g.events[0] as EventEntry;
-      const name = h('td', {}, h('button', { type: 'button', 'data-seq': String(first.seq) }, g.prefix));
-      // children indent under their parent; set through the CSSOM, which a strict CSP allows
-      if (g.depth > 0) name.style.paddingLeft = `${4 + g.depth * 16}px`;
-      const row = h(
-        'tr',
-        { 'data-seq': String(first.seq) },
-        name,
-        h('td', { class: g.status === 'error' ? 'error' : g.status === 'ok' ? 'ok' : 'warn' }, g.status),
-        h('td', {}, formatDuration(g.duration)),
-        h('td', {}, String(g.events.length)),
-        h('td', { class: 'muted' }, g.spanId),
-        h('td', { class: 'muted' }, g.parentSpanId ?? ''),
-      );
-      body.appendChild(row);
-    }
-    replaceChildren(
-      this.#spans,
-      groups.length === 0
-        ? h('p', { class: 'section muted' }, 'No span events (events with a spanId) in the buffer.')
-        : h(
-            'table',
-            {},
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ...['span', 'status', 'duration', 'events', 'spanId', 'parent'].map((c) =>
-                  h('th', { scope: 'col' }, c),
-                ),
-              ),
-            ),
-            body,
-          ),
-    );
-  }
-
-  #select(seq: number | undefined): void {
-    this.#selected = seq;
-    this.#detail.show(seq);
+  #select(entry: EventEntry | undefined): void {
+    this.#selected = entry;
+    this.#detail.show(entry);
+    const key = entry === undefined ? null : String(entry.seq);
+    let active: string | undefined;
     for (const row of this.#rows) {
-      row.setAttribute('aria-selected', String(row.getAttribute('data-seq') === String(seq)));
+      const selected = row.isConnected && row.getAttribute('data-seq') === key;
+      if (selected) active = row.id;
+      row.setAttribute('aria-selected', String(selected));
     }
+    if (active === undefined) this.#list.removeAttribute('aria-activedescendant');
+    else this.#list.setAttribute('aria-activedescendant', active);
   }
 
   #onListKey(event: KeyboardEvent): void {
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
     event.preventDefault();
-    const at = this.#selected === undefined ? -1 : this.#visible.indexOf(this.#selected);
+    const at = this.#selected === undefined ? -1 : indexOfSeq(this.#visible, this.#selected.seq);
     const next =
       event.key === 'ArrowDown' ? Math.min(this.#visible.length - 1, at + 1) : Math.max(0, at < 0 ? 0 : at - 1);
-    const seq = this.#visible[next];
-    if (seq === undefined) return;
-    this.#select(seq);
+    const entry = this.#visible[next];
+    if (entry === undefined) return;
     const top = next * ROW_HEIGHT;
     if (top < this.#list.scrollTop) this.#list.scrollTop = top;
     else if (top + ROW_HEIGHT > this.#list.scrollTop + this.#list.clientHeight) {
       this.#list.scrollTop = top + ROW_HEIGHT - this.#list.clientHeight;
     }
+    // draw the rows now, so the selected one exists for aria-activedescendant
+    this.#drawRows();
+    this.#select(entry);
   }
+}
+
+/** Removes the entries older than `first` from the front of a list sorted by seq. */
+function dropBefore(list: EventEntry[], first: number): void {
+  let drop = 0;
+  while (drop < list.length && (list[drop] as EventEntry).seq < first) drop++;
+  if (drop > 0) list.splice(0, drop);
 }

@@ -45,6 +45,42 @@ function isCounts(value: unknown): value is Record<string, number> {
   return Object.values(value).every((n) => typeof n === 'number');
 }
 
+/** The stats a flush's outcome is read from (the browser exporter's `queued`, `sent`, `lastError`). */
+interface FlushCounts {
+  readonly queued: number | undefined;
+  readonly sent: number | undefined;
+  readonly lastError: string | undefined;
+}
+
+function countsOf(exporter: DevtoolsExporter): FlushCounts {
+  let stats: Record<string, unknown>;
+  try {
+    stats = exporter.stats() as Record<string, unknown>;
+  } catch {
+    return { queued: undefined, sent: undefined, lastError: undefined };
+  }
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return {
+    queued: num(stats.queued),
+    sent: num(stats.sent),
+    lastError: typeof stats.lastError === 'string' ? stats.lastError : undefined,
+  };
+}
+
+/**
+ * What a flush did, from the stats before and after: a flush that resolves has not necessarily
+ * sent anything (the queue was empty, the breaker is open, the collector refused).
+ */
+function flushOutcome(before: FlushCounts, after: FlushCounts): string {
+  const at = new Date().toLocaleTimeString();
+  if (before.sent === undefined || after.sent === undefined) return `Flush finished at ${at}`;
+  const sent = after.sent - before.sent;
+  const left = after.queued ?? 0;
+  if (sent > 0) return `Flushed at ${at}: ${sent} sent${left > 0 ? `, ${left} still queued` : ''}`;
+  if ((before.queued ?? 0) === 0 && left === 0) return `Flushed at ${at}: nothing was queued`;
+  return `Nothing sent at ${at}: ${left} still queued${after.lastError ? ` (last error: ${after.lastError})` : ''}`;
+}
+
 interface ExporterView {
   readonly exporter: DevtoolsExporter;
   readonly section: HTMLElement;
@@ -90,8 +126,9 @@ export class ExportersTab extends PollingTab implements Tab {
     this.#messages.set(index, 'Flushing…');
     this.#draw();
     try {
+      const before = countsOf(exporter);
       await exporter.flush();
-      this.#messages.set(index, `Flushed at ${new Date().toLocaleTimeString()}`);
+      this.#messages.set(index, flushOutcome(before, countsOf(exporter)));
     } catch (error) {
       this.#messages.set(index, `Flush failed: ${errorMessage(error)}`);
     }

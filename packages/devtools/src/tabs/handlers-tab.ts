@@ -1,5 +1,5 @@
 import type { HandlerInfo } from '@isotel/core';
-import { errorMessage, h, placeAfter, replaceChildren, setText } from '../engine/dom.js';
+import { errorMessage, focusedIn, h, placeAfter, replaceChildren, setText } from '../engine/dom.js';
 import { PollingTab, type Tab, type TabContext } from './tab.js';
 
 /** How often the Handlers tab refreshes while visible, in ms. */
@@ -11,6 +11,7 @@ export class HandlersTab extends PollingTab implements Tab {
   readonly label = 'Handlers';
   readonly element: HTMLElement;
   readonly #ctx: TabContext;
+  readonly #refresh: HTMLButtonElement;
   readonly #status: HTMLElement;
   readonly #message: HTMLElement;
   readonly #error: HTMLElement;
@@ -40,6 +41,7 @@ export class HandlersTab extends PollingTab implements Tab {
     super(HANDLERS_REFRESH_MS);
     this.#ctx = ctx;
     const refresh = h('button', { type: 'button' }, 'Refresh');
+    this.#refresh = refresh;
     this.#message = h('span', { role: 'status' });
     this.#error = h('span', { role: 'alert', class: 'error' });
     this.#status = h('span', { class: 'count' });
@@ -66,6 +68,13 @@ export class HandlersTab extends PollingTab implements Tab {
         void this.#load();
         return;
       }
+      this.#draw();
+    });
+    // Esc in a pending confirmation cancels it (and is not the panel's Esc, which would close it)
+    this.#body.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || this.#confirming === undefined) return;
+      event.preventDefault();
+      this.#confirming = undefined;
       this.#draw();
     });
   }
@@ -109,8 +118,40 @@ export class HandlersTab extends PollingTab implements Tab {
 
   // Rows are kept per handler id and updated in place: the table refreshes every second, and a
   // rebuilt table would take the keyboard focus away from the button a user is about to press.
+  // Where a redraw removes the focused button (a confirm that detached its row, a cancel), the
+  // focus goes to the row's new button, else to the next row's (or the previous one's), else to
+  // Refresh: never to the page's body.
   #draw(): void {
+    const active = focusedIn(this.element.getRootNode());
+    const focused = active !== null && this.#body.contains(active) ? active : null;
+    const order = [...this.#rows.keys()];
+    let focusRow: string | undefined;
+    for (const [id, row] of this.#rows) if (focused && row.tr.contains(focused)) focusRow = id;
+    this.#drawRows();
+    if (!focused || focused.isConnected) return;
+    const target =
+      (focusRow !== undefined && this.#rows.get(focusRow)?.action.querySelector('button')) ||
+      this.#neighbour(order, focusRow) ||
+      this.#refresh;
+    (target as HTMLElement).focus();
+  }
+
+  // The first button of the row that followed (else preceded) `id` in `order` and is still listed.
+  #neighbour(order: readonly string[], id: string | undefined): HTMLElement | null {
+    if (id === undefined) return null;
+    const at = order.indexOf(id);
+    const candidates = [...order.slice(at + 1), ...order.slice(0, at).reverse()];
+    for (const other of candidates) {
+      const button = this.#rows.get(other)?.action.querySelector('button');
+      if (button) return button as HTMLElement;
+    }
+    return null;
+  }
+
+  #drawRows(): void {
     if (this.#handlers.length === 0) {
+      for (const row of this.#rows.values()) row.tr.remove();
+      this.#rows.clear();
       replaceChildren(this.#body, h('p', { class: 'muted' }, 'No handlers attached.'));
       return;
     }

@@ -1,3 +1,4 @@
+import type { Metadata } from '@isotel/core';
 import type { EventEntry } from '../engine/ring-buffer.js';
 
 /** The events of one span (`<prefix>.start` / `.stop` / `.exception` sharing a `spanId`). */
@@ -16,7 +17,17 @@ export interface SpanGroup {
 
 /** Reads a string id (`spanId`, `correlationId`, ...) from an event's metadata. */
 export function idOf(entry: EventEntry, key: string): string | undefined {
-  const value = entry.metadata[key];
+  return idIn(entry.metadata, key);
+}
+
+/** Reads a string id from metadata; a getter that throws reads as no id. */
+export function idIn(metadata: Metadata, key: string): string | undefined {
+  let value: unknown;
+  try {
+    value = metadata[key];
+  } catch {
+    return undefined;
+  }
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
