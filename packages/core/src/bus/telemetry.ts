@@ -1,6 +1,7 @@
 import type { CatalogTelemetry } from '../catalog/catalog-telemetry.js';
 import type { Catalog } from '../catalog/define-catalog.js';
 import { activeContext, contextSlot, type TelemetryContext } from '../context/context.js';
+import { copyMetadata } from '../context/copy-metadata.js';
 import { bind, type ContextValues, withAmbientCorrelation, withContext } from '../context/with-context.js';
 import { TelemetryControl } from '../control/telemetry-control.js';
 import { describeError } from '../errors/describe-error.js';
@@ -75,9 +76,8 @@ export class Telemetry {
   // spans resolve their three names' handlers once per prefix and dispatch to them directly
   readonly #spans = new SpanRecorder({
     resolve: (name) => this.#registry.resolve(name),
-    admit: (name, md) => (this.control.filtering === true ? this.control.decide(name, md) : md),
-    refusalOf: (name) => (this.control.filtering === true ? this.control.refusalOf(name) : undefined),
-    call: (handlers, name, m, md) => this.#call(handlers, name, m, md),
+    start: (handlers, name, m, md) => this.#spanStart(handlers, name, m, md),
+    end: (handlers, name, m, md, start) => this.#spanEnd(handlers, name, m, md, start),
     drop: (reason) => this.#drop(reason),
   });
   /**
@@ -396,8 +396,52 @@ export class Telemetry {
     this.#call(handlers, name, m, md);
   }
 
-  // The handlers of an admitted event; span events come here directly, their start having been
-  // offered to the control (a span's stop follows its start).
+  // A span's start: offered to the control, delivered if admitted. Returns the rate it was kept
+  // at, or why it was dropped, which its stop follows.
+  #spanStart(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): number | string {
+    if (this.control.filtering === false) {
+      this.#call(handlers, name, m, md);
+      return 1;
+    }
+    const decided = this.control.decide(name, md);
+    if (typeof decided === 'string') return decided;
+    this.#call(handlers, name, m, decided);
+    return decided === md ? 1 : (decided.sampleRate as number);
+  }
+
+  // A span's stop or exception. Its start was dropped: so is it, for the same reason. Its start
+  // was kept: it is not sampled again, only refused by name (off, denied), and carries the
+  // start's rate. Nobody heard its start: the control decides now.
+  #spanEnd(
+    handlers: readonly HandlerEntry[],
+    name: string,
+    m: Measurements,
+    md: Metadata,
+    start: number | string | undefined,
+  ): void {
+    if (typeof start === 'string') {
+      this.#drop(start);
+      return;
+    }
+    if (start === undefined) {
+      this.#deliver(handlers, name, m, md);
+      return;
+    }
+    if (this.control.filtering === true) {
+      const refused = this.control.refusalOf(name);
+      if (refused !== undefined) {
+        this.#drop(refused);
+        return;
+      }
+    }
+    if (start < 1) {
+      md = copyMetadata(md);
+      md.sampleRate = start;
+    }
+    this.#call(handlers, name, m, md);
+  }
+
+  // The handlers of an admitted event, each isolated from the others' failures.
   #call(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
     for (let i = 0; i < handlers.length; i++) {
       // a handler detached since the snapshot was taken has a no-op here (HandlerRegistry.remove)

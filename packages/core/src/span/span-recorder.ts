@@ -2,7 +2,6 @@ import type { HandlerEntry } from '../bus/handler-registry.js';
 import { isValidName } from '../bus/pattern.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import { activeContext, enterScope } from '../context/context.js';
-import { copyMetadata } from '../context/copy-metadata.js';
 import { logger } from '../log/logger.js';
 import { ActiveSpan, type SpanNames, type SpanSink } from './active-span.js';
 import { NOOP_SPAN } from './noop-span.js';
@@ -13,12 +12,27 @@ import type { Span } from './types.js';
 export interface SpanHost {
   /** The handlers of `name` now, in attach order (a snapshot that is never mutated). */
   resolve(name: string): readonly HandlerEntry[];
-  /** Offers an event to the control: the metadata to deliver it with, or why it is dropped. */
-  admit(name: string, metadata: Metadata): Metadata | string;
-  /** Why the control drops `name` before any sampling (off, denied, not allowed), if it does. */
-  refusalOf(name: string): string | undefined;
-  /** Calls `handlers` with an admitted event, each isolated from the others' failures. */
-  call(handlers: readonly HandlerEntry[], name: string, measurements: Measurements, metadata: Metadata): void;
+  /**
+   * Offers a span's start event to the control and delivers it to `handlers` if admitted.
+   * Returns the rate it was kept at (1 when not sampled), or why it was dropped.
+   */
+  start(
+    handlers: readonly HandlerEntry[],
+    name: string,
+    measurements: Measurements,
+    metadata: Metadata,
+  ): number | string;
+  /**
+   * Delivers a span's stop or exception event, following what became of its start (see
+   * `SpanSink.ended`).
+   */
+  end(
+    handlers: readonly HandlerEntry[],
+    name: string,
+    measurements: Measurements,
+    metadata: Metadata,
+    start: number | string | undefined,
+  ): void;
   /** Counts an event that was not delivered. */
   drop(reason: string): void;
 }
@@ -100,10 +114,7 @@ export class SpanRecorder implements SpanSink {
 
   started(names: SpanNames, measurements: Measurements, metadata: Metadata): number | string {
     // the span took its correlation id from the context in force now: no second lookup
-    const admitted = this.#host.admit(names.start, metadata);
-    if (typeof admitted === 'string') return admitted;
-    this.#host.call(names.startHandlers, names.start, measurements, admitted);
-    return admitted === metadata ? 1 : (admitted.sampleRate as number);
+    return this.#host.start(names.startHandlers, names.start, measurements, metadata);
   }
 
   /** Counts the span as ended and returns the current stop (or exception) handlers of its prefix. */
@@ -120,30 +131,7 @@ export class SpanRecorder implements SpanSink {
     metadata: Metadata,
     start: number | string | undefined,
   ): void {
-    const host = this.#host;
-    if (typeof start === 'string') {
-      // the start was dropped: so is its stop, for the same reason
-      host.drop(start);
-      return;
-    }
-    let md = metadata;
-    if (start === undefined) {
-      const admitted = host.admit(name, metadata);
-      if (typeof admitted === 'string') return;
-      md = admitted;
-    } else {
-      // the start was kept: the stop is not sampled again, only refused by name (off, denied)
-      const refused = host.refusalOf(name);
-      if (refused !== undefined) {
-        host.drop(refused);
-        return;
-      }
-      if (start < 1) {
-        md = copyMetadata(metadata);
-        md.sampleRate = start;
-      }
-    }
-    host.call(handlers, name, measurements, md);
+    this.#host.end(handlers, name, measurements, metadata, start);
   }
 
   #begin(names: SpanNames, metadata: Metadata | undefined): ActiveSpan | undefined {
