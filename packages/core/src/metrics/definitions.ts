@@ -12,8 +12,12 @@ export type MeasurementFn = (measurements: Measurements, metadata: Metadata) => 
 export interface ReporterOptions {
   /** Histogram bucket upper bounds (distribution), ascending. @default reporter's own */
   readonly buckets?: readonly number[];
-  /** Quantiles reported for a summary, each in [0, 1]. @default [0.5, 0.95, 0.99] */
+  /** Quantiles reported for a summary, each in [0, 1]. @default reporter's own (Prometheus: [0.5, 0.9, 0.95, 0.99]) */
   readonly quantiles?: readonly number[];
+  /** Sliding window of a summary's quantiles, in seconds (Prometheus). @default reporter's own (600) */
+  readonly maxAgeSeconds?: number;
+  /** Buckets a summary's window rotates through (Prometheus). @default reporter's own (5) */
+  readonly ageBuckets?: number;
   /** Series (distinct tag sets) kept before the overflow series is used. @default reporter's own (1000) */
   readonly maxSeries?: number;
   /** Client-side sample rate for StatsD, in (0, 1]. @default 1 */
@@ -107,7 +111,7 @@ function define(type: MetricType, name: string, options: MetricOptions = {}): Me
 }
 
 function validateReporterOptions(name: string, type: MetricType, options: ReporterOptions): ReporterOptions {
-  const { buckets, quantiles, maxSeries, sampleRate } = options;
+  const { buckets, quantiles, maxSeries, sampleRate, maxAgeSeconds, ageBuckets } = options;
   if (buckets !== undefined) {
     if (type !== 'distribution') fail(name, 'buckets apply to distributions only.');
     if (!Array.isArray(buckets) || buckets.length === 0 || buckets.some((b) => !Number.isFinite(b))) {
@@ -122,6 +126,14 @@ function validateReporterOptions(name: string, type: MetricType, options: Report
     if (!Array.isArray(quantiles) || quantiles.length === 0 || quantiles.some((q) => !(q >= 0 && q <= 1))) {
       fail(name, 'quantiles must be a non-empty array of numbers in [0, 1].');
     }
+  }
+  for (const [key, value] of [
+    ['maxAgeSeconds', maxAgeSeconds],
+    ['ageBuckets', ageBuckets],
+  ] as const) {
+    if (value === undefined) continue;
+    if (type !== 'summary') fail(name, `${key} applies to summaries only.`);
+    if (!Number.isInteger(value) || value < 1) fail(name, `${key} must be a positive integer.`);
   }
   if (maxSeries !== undefined && (!Number.isInteger(maxSeries) || maxSeries < 1)) {
     fail(name, 'maxSeries must be a positive integer.');

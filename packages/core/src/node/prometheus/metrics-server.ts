@@ -21,11 +21,13 @@ export interface MetricsServer {
   readonly url: string;
   /** Moves the endpoint to another port without touching the metrics (a live config change). */
   listen(port: number): Promise<void>;
+  /** Stops serving. Also runs when the reporter closes, so at `t.shutdown()`. */
   close(): Promise<void>;
 }
 
 /**
- * Serves a reporter's exposition over `node:http`. Closed at `t.shutdown()` when the reporter is.
+ * Serves a reporter's exposition over `node:http`. Closed when the reporter is (its `close()` or
+ * `t.shutdown()`). Request bodies are never read; a bad `Host` header is answered 400.
  *
  * @example const server = await serveMetrics(prom, { port: 0 }); fetch(server.url)
  */
@@ -62,6 +64,14 @@ export async function serveMetrics(
       s.closeAllConnections();
     });
   server = await start(options.port ?? 9464);
+  const close = async () => {
+    offClose();
+    const s = server;
+    server = undefined;
+    await stop(s);
+  };
+  // the reporter's close (and so `t.shutdown()`) closes the endpoint too
+  const offClose = reporter.onClose(close);
   return {
     get port() {
       return port;
@@ -70,16 +80,13 @@ export async function serveMetrics(
       return `http://${host}:${port}${path}`;
     },
     async listen(next) {
+      if (server === undefined) throw new IsotelError('invalid_argument', 'The metrics server is closed.');
       // bind the new port first, so a refused port leaves the old endpoint serving
       const replacement = await start(next);
       const old = server;
       server = replacement;
       await stop(old);
     },
-    async close() {
-      const s = server;
-      server = undefined;
-      await stop(s);
-    },
+    close,
   };
 }

@@ -6,24 +6,32 @@ export type WebHandler = (request: Request) => Promise<Response>;
 
 /**
  * Adapts a web-standard handler to Node's `(req, res)` signature (for `node:http`, Express, ...).
+ * Request bodies are not read (the handler gets a request without one): a request that has one is
+ * answered with `Connection: close`, so the body is never buffered. A request whose `Host` header
+ * does not make a URL is answered 400 without calling the handler.
  *
  * @example createServer(toNodeHandler(prom.handler)).listen(9464, '127.0.0.1')
  */
 export function toNodeHandler(handler: WebHandler): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
+    // a body would be read by Node to the end to keep the connection: close it instead
+    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
+      res.shouldKeepAlive = false;
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    } catch {
+      answer(res, 400, 'Bad Request\n');
+      return;
+    }
     try {
       const headers = new Headers();
       for (const [key, value] of Object.entries(req.headers)) {
         if (typeof value === 'string') headers.set(key, value);
         else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
       }
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-      const method = req.method ?? 'GET';
-      const hasBody = method !== 'GET' && method !== 'HEAD';
-      const body = hasBody ? await readBody(req) : undefined;
-      const init: RequestInit = { method, headers };
-      if (body !== undefined) init.body = body as BodyInit;
-      const response = await handler(new Request(url, init));
+      const response = await handler(new Request(url, { method: req.method ?? 'GET', headers }));
       res.statusCode = response.status;
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.end(response.body === null ? undefined : Buffer.from(await response.arrayBuffer()));
@@ -35,8 +43,8 @@ export function toNodeHandler(handler: WebHandler): (req: IncomingMessage, res: 
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+function answer(res: ServerResponse, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'text/plain; charset=utf-8');
+  res.end(body);
 }

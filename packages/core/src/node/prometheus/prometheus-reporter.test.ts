@@ -127,4 +127,65 @@ describe('prometheus reporter', () => {
     expect(text).toContain('job_run_count_total{queue="a"} 5');
     expect(text).toContain('job_run_depth{queue="a"} 7');
   });
+
+  it('keeps maxSeries across disable/enable cycles instead of starting the series afresh', async () => {
+    const prom = prometheusReporter(t, [counter('req.stop.count', { tags: ['user'] })], { maxSeries: 2 });
+    for (const cycle of [
+      ['a', 'b', 'c'],
+      ['d', 'e', 'f'],
+      ['a', 'g'],
+    ]) {
+      for (const user of cycle) t.emit('req.stop', {}, { user });
+      prom.setEnabled(false);
+      prom.setEnabled(true);
+    }
+    const lines = (await prom.metrics()).split('\n').filter((l) => l.startsWith('req_stop_count_total{'));
+    expect(lines).toEqual([
+      'req_stop_count_total{user="a"} 2',
+      'req_stop_count_total{user="b"} 1',
+      'req_stop_count_total{user="__overflow__"} 5',
+    ]);
+  });
+
+  it('keeps summary quantiles over a sliding window, 600 s in 5 buckets unless a metric says otherwise', () => {
+    const prom = prometheusReporter(t, [
+      summary('q.stop.duration'),
+      summary('r.stop.duration', { reporterOptions: { maxAgeSeconds: 60, ageBuckets: 3 } }),
+    ]);
+    const window = (name: string) => {
+      const s = prom.registry.getSingleMetric(name) as unknown as { maxAgeSeconds?: number; ageBuckets?: number };
+      return [s.maxAgeSeconds, s.ageBuckets];
+    };
+    expect(window('q_stop_duration')).toEqual([600, 5]);
+    expect(window('r_stop_duration')).toEqual([60, 3]);
+    expect(() => summary('s.stop.duration', { reporterOptions: { maxAgeSeconds: 0 } })).toThrow(/maxAgeSeconds/);
+  });
+
+  it('refuses reserved labels before registering anything, so a retry works', () => {
+    const registry = new Registry();
+    for (const bad of [
+      summary('s.stop.duration', { tags: ['quantile'] }),
+      distribution('d.stop.duration', { tags: ['le'] }),
+    ]) {
+      expect(() => prometheusReporter(t, [counter('a.b.c'), bad], { registry })).toThrow(
+        expect.objectContaining({ code: 'invalid_metric' }),
+      );
+      expect(registry.getMetricsAsArray()).toEqual([]);
+    }
+    expect(() => prometheusReporter(t, [counter('a.b.c')], { registry })).not.toThrow();
+  });
+
+  it('refuses a metric named like the _count, _sum or _bucket series of another', () => {
+    for (const defs of [
+      [distribution('api.call.latency'), lastValue('api.call.latency_count', { event: 'api.call', measurement: 'n' })],
+      [lastValue('db.q.time_sum', { event: 'db.q', measurement: 'n' }), summary('db.q.time')],
+      [distribution('x.y.z'), lastValue('x.y.z_bucket', { event: 'x.y', measurement: 'n' })],
+    ]) {
+      const registry = new Registry();
+      expect(() => prometheusReporter(t, defs, { registry })).toThrow(
+        expect.objectContaining({ code: 'invalid_metric' }),
+      );
+      expect(registry.getMetricsAsArray()).toEqual([]);
+    }
+  });
 });

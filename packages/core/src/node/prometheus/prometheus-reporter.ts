@@ -1,7 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import type { Telemetry } from '../../bus/telemetry.js';
 import { IsotelError } from '../../errors/isotel-error.js';
-import type { MetricSeries, MetricsStats } from '../../metrics/attach-metrics.js';
+import {
+  DEFAULT_MAX_SERIES,
+  type MetricSeries,
+  type MetricsStats,
+  OVERFLOW_TAG_VALUE,
+} from '../../metrics/attach-metrics.js';
 import type { MetricDefinition } from '../../metrics/definitions.js';
 import { switchableMetrics } from '../../metrics/switchable-metrics.js';
 import { prometheusName, sanitizeLabelName } from './names.js';
@@ -16,6 +21,10 @@ export interface PrometheusReporterOptions {
   buckets?: readonly number[];
   /** Summary quantiles when a summary gives none. @default [0.5, 0.9, 0.95, 0.99] */
   quantiles?: readonly number[];
+  /** Summary sliding window in seconds, when a summary gives no `maxAgeSeconds`. @default 600 */
+  maxAgeSeconds?: number;
+  /** Buckets the summary window rotates through, when a summary gives no `ageBuckets`. @default 5 */
+  ageBuckets?: number;
   /** Series per metric before the overflow series. @default 1000 */
   maxSeries?: number;
   /** Whether handlers are attached from the start. @default true */
@@ -47,18 +56,29 @@ export interface PrometheusReporter {
   setEnabled(enabled: boolean): void;
   readonly enabled: boolean;
   stats(): MetricsStats;
-  /** Detaches and unregisters the metrics from the registry. Also runs at `t.shutdown()`. */
-  close(): void;
+  /**
+   * Runs `listener` when the reporter closes (`close()` or `t.shutdown()`), which waits for it;
+   * returns a function that removes it. {@link serveMetrics} closes its server this way.
+   */
+  onClose(listener: () => unknown): () => void;
+  /** Detaches, unregisters the metrics from the registry and runs the close listeners. Also runs at `t.shutdown()`. */
+  close(): Promise<void>;
 }
 
 const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const DEFAULT_QUANTILES = [0.5, 0.9, 0.95, 0.99];
+const DEFAULT_MAX_AGE_SECONDS = 600;
+const DEFAULT_AGE_BUCKETS = 5;
+// labels prom-client writes itself: a tag of that name would clash in the exposition
+const RESERVED_LABEL: Partial<Record<MetricDefinition['type'], string>> = { distribution: 'le', summary: 'quantile' };
 
 /**
  * Maps metric definitions to prom-client: counter → Counter (`_total`), sum → Counter (`_total`;
  * negative values are skipped), lastValue → Gauge, summary → Summary (quantiles over a sliding
- * window, computed in the process), distribution → Histogram (buckets, aggregatable across
- * instances with `histogram_quantile`).
+ * window, 600 s in 5 age buckets by default, computed in the process), distribution → Histogram
+ * (buckets, aggregatable across instances with `histogram_quantile`). Registration is all or
+ * nothing: a name taken (also as another metric's `_sum`, `_count` or `_bucket` series) or a
+ * reserved label (`le`, `quantile`) throws `invalid_metric` before anything is registered.
  *
  * @example
  * const prom = prometheusReporter(t, [distribution('http.request.stop.duration', {
@@ -72,29 +92,31 @@ export function prometheusReporter(
 ): PrometheusReporter {
   const registry = options.registry ?? new Registry();
   const prefix = options.prefix ?? '';
-  const seen = new Set<string>();
-  const labelNames: string[][] = [];
+  const labelNames = definitions.map((def) => def.tags.map(sanitizeLabelName));
+  const names = definitions.map((def) => prometheusName(def.name, def.type, def.unit, prefix));
+  validateNames(definitions, names, labelNames, registry);
   // Counters and gauges are kept per series here and handed to prom-client when it collects
   // (on every scrape): one inc()/set() per series per scrape instead of one per event.
   const pending: SeriesData[][] = definitions.map(() => []);
-  const metrics: PromMetric[] = definitions.map((def, index) => {
-    const name = prometheusName(def.name, def.type, def.unit, prefix);
-    if (seen.has(name) || registry.getSingleMetric(name) !== undefined) {
-      throw new IsotelError('invalid_metric', `Metric "${def.name}": Prometheus name "${name}" is already registered.`);
-    }
-    seen.add(name);
-    const labels = def.tags.map(sanitizeLabelName);
-    if (new Set(labels).size !== labels.length) {
-      throw new IsotelError(
-        'invalid_metric',
-        `Metric "${def.name}": tags collide once sanitised (${labels.join(', ')}).`,
+  // Series by label values, per metric, kept across disable/enable: a re-enabled binding finds its
+  // series again instead of adding new ones, so `maxSeries` holds and memory does not grow.
+  const known: Map<string, SeriesData>[] = definitions.map(() => new Map());
+  const metrics: PromMetric[] = [];
+  try {
+    definitions.forEach((def, index) => {
+      metrics.push(
+        createMetric(def, names[index] as string, labelNames[index] as string[], pending[index] as SeriesData[]),
       );
-    }
-    labelNames.push(labels);
+    });
+  } catch (error) {
+    for (const metric of metrics) registry.removeSingleMetric(nameOf(metric));
+    throw error;
+  }
+
+  function createMetric(def: MetricDefinition, name: string, labels: string[], series: SeriesData[]): PromMetric {
     const help =
       def.description || `${def.type} of ${def.event} ${typeof def.measurement === 'string' ? def.measurement : ''}`;
     const base = { name, help, labelNames: labels, registers: [registry] };
-    const series = pending[index] as SeriesData[];
     switch (def.type) {
       case 'counter':
       case 'sum':
@@ -125,6 +147,8 @@ export function prometheusReporter(
         return new Summary({
           ...base,
           percentiles: [...(def.reporterOptions.quantiles ?? options.quantiles ?? DEFAULT_QUANTILES)],
+          maxAgeSeconds: def.reporterOptions.maxAgeSeconds ?? options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS,
+          ageBuckets: def.reporterOptions.ageBuckets ?? options.ageBuckets ?? DEFAULT_AGE_BUCKETS,
         });
       default:
         return new Histogram({
@@ -132,21 +156,37 @@ export function prometheusReporter(
           buckets: [...(def.reporterOptions.buckets ?? options.buckets ?? DEFAULT_BUCKETS)],
         });
     }
-  });
+  }
+
+  const seriesData = (def: MetricDefinition, index: number, series: MetricSeries): SeriesData => {
+    const names = labelNames[index] as string[];
+    const byKey = known[index] as Map<string, SeriesData>;
+    const key = names.length === 0 ? '' : JSON.stringify(series.tags);
+    let data = byKey.get(key);
+    if (data !== undefined) return data;
+    const cap = def.reporterOptions.maxSeries ?? options.maxSeries ?? DEFAULT_MAX_SERIES;
+    // the overflow series does not count against the cap, as in attachMetrics
+    const overflow = names.length > 0 && series.tags.every((tag) => tag === OVERFLOW_TAG_VALUE);
+    if (!overflow && byKey.size - (byKey.has(OVERFLOW_KEY(names.length)) ? 1 : 0) >= cap) {
+      return seriesData(def, index, { tags: names.map(() => OVERFLOW_TAG_VALUE), data: undefined });
+    }
+    let labels: Record<string, string> | undefined;
+    if (names.length > 0) {
+      labels = {};
+      for (let i = 0; i < names.length; i++) labels[names[i] as string] = series.tags[i] as string;
+    }
+    data = { labels, pending: 0, last: 0, changed: false };
+    byKey.set(key, data);
+    (pending[index] as SeriesData[]).push(data);
+    return data;
+  };
 
   const sink = {
     record(def: MetricDefinition, index: number, value: number, series: MetricSeries) {
       let data = series.data as SeriesData | undefined;
       if (data === undefined) {
-        const names = labelNames[index] as string[];
-        let labels: Record<string, string> | undefined;
-        if (names.length > 0) {
-          labels = {};
-          for (let i = 0; i < names.length; i++) labels[names[i] as string] = series.tags[i] as string;
-        }
-        data = { labels, pending: 0, last: 0, changed: false };
+        data = seriesData(def, index, series);
         series.data = data;
-        (pending[index] as SeriesData[]).push(data);
       }
       switch (def.type) {
         case 'counter':
@@ -170,15 +210,23 @@ export function prometheusReporter(
     enabled: options.enabled ?? true,
     maxSeries: options.maxSeries,
   });
-  const close = () => {
+  const closeListeners = new Set<() => unknown>();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    unregister();
     handlers.close();
-    for (const metric of metrics) registry.removeSingleMetric((metric as unknown as { name: string }).name);
+    for (const metric of metrics) registry.removeSingleMetric(nameOf(metric));
+    const listeners = [...closeListeners];
+    closeListeners.clear();
+    await Promise.all(listeners.map(async (listener) => listener()));
   };
-  t.onShutdown(close);
+  const unregister = t.onShutdown(close);
 
   return {
     registry,
-    names: metrics.map((m) => (m as unknown as { name: string }).name),
+    names: metrics.map(nameOf),
     metrics: () => registry.metrics(),
     async handler(request) {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -195,6 +243,60 @@ export function prometheusReporter(
       return handlers.enabled;
     },
     stats: handlers.stats,
+    onClose(listener) {
+      if (closed) {
+        void Promise.resolve().then(listener);
+        return () => {};
+      }
+      closeListeners.add(listener);
+      return () => closeListeners.delete(listener);
+    },
     close,
   };
+}
+
+const OVERFLOW_KEY = (n: number) => JSON.stringify(Array.from({ length: n }, () => OVERFLOW_TAG_VALUE));
+
+function nameOf(metric: PromMetric): string {
+  return (metric as unknown as { name: string }).name;
+}
+
+/** The series names a metric writes in the exposition. */
+function exposedNames(type: MetricDefinition['type'], name: string): string[] {
+  if (type === 'summary') return [name, `${name}_sum`, `${name}_count`];
+  if (type === 'distribution') return [name, `${name}_sum`, `${name}_count`, `${name}_bucket`];
+  return [name];
+}
+
+/** Throws `invalid_metric` for any name or label that cannot be registered, before anything is. */
+function validateNames(
+  definitions: readonly MetricDefinition[],
+  names: readonly string[],
+  labelNames: readonly string[][],
+  registry: Registry,
+): void {
+  const taken = new Map<string, string>();
+  for (const metric of registry.getMetricsAsArray()) {
+    const m = metric as unknown as { name: string; constructor: { name: string } };
+    const type =
+      m.constructor.name === 'Histogram' ? 'distribution' : m.constructor.name === 'Summary' ? 'summary' : 'counter';
+    for (const exposed of exposedNames(type, m.name)) taken.set(exposed, `the registry's "${m.name}"`);
+  }
+  definitions.forEach((def, index) => {
+    const name = names[index] as string;
+    const labels = labelNames[index] as string[];
+    const fail = (why: string) => {
+      throw new IsotelError('invalid_metric', `Metric "${def.name}": ${why}`);
+    };
+    for (const exposed of exposedNames(def.type, name)) {
+      const owner = taken.get(exposed);
+      if (owner !== undefined) fail(`Prometheus name "${exposed}" is already registered (by ${owner}).`);
+    }
+    for (const exposed of exposedNames(def.type, name)) taken.set(exposed, `"${def.name}"`);
+    if (new Set(labels).size !== labels.length) fail(`tags collide once sanitised (${labels.join(', ')}).`);
+    const reserved = RESERVED_LABEL[def.type];
+    if (reserved !== undefined && labels.includes(reserved)) {
+      fail(`the label "${reserved}" is reserved in a Prometheus ${def.type === 'summary' ? 'summary' : 'histogram'}.`);
+    }
+  });
 }

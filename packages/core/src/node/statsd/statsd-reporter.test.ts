@@ -150,6 +150,106 @@ describe('statsd reporter', () => {
     }
   });
 
+  it('sends timings in milliseconds whatever the time unit of the metric', async () => {
+    const reporter = statsdReporter(
+      t,
+      [
+        summary('db.query.stop.duration', { unit: { from: 'millisecond', to: 'second' } }),
+        distribution('db.query.latency', {
+          event: 'db.query.stop',
+          measurement: 'duration',
+          unit: { from: 'millisecond', to: 'second' },
+        }),
+      ],
+      { port: agent.port, dogstatsd: false, bufferFlushInterval: 60_000 },
+    );
+    t.emit('db.query.stop', { duration: 250 });
+    await reporter.flush();
+    expect(await agent.waitForLines(2)).toEqual(['db.query.stop.duration:250|ms', 'db.query.latency:250|ms']);
+  });
+
+  it('counts the UTF-8 bytes of the whole line, global tags included, against maxBufferSize', async () => {
+    const plain = statsdReporter(t, [counter('a.b.c', { tags: ['route'] })], {
+      port: agent.port,
+      dogstatsd: false,
+      maxBufferSize: 200,
+      bufferFlushInterval: 60_000,
+      id: 'plain',
+    });
+    t.emit('a.b', {}, { route: '€'.repeat(64) }); // 74 characters, 202 bytes
+    const dog = statsdReporter(t, [counter('x.y.z')], {
+      port: agent.port,
+      maxBufferSize: 200,
+      globalTags: { region: 'é'.repeat(100) },
+      bufferFlushInterval: 60_000,
+      id: 'dog',
+    });
+    t.emit('x.y', {});
+    t.emit('a.b', {}, { route: 'short' });
+    await plain.flush();
+    await dog.flush();
+    await agent.waitForLines(1);
+    await new Promise((r) => setTimeout(r, 50));
+    for (const d of agent.datagrams) expect(Buffer.byteLength(d)).toBeLessThanOrEqual(200);
+    expect(agent.lines()).toEqual(['a.b.c.short:1|c']);
+    expect(plain.stats().oversized).toBe(1);
+    expect(dog.stats().oversized).toBe(1);
+  });
+
+  it('sends plain StatsD without tags or DogStatsD fields, even with DD_ variables set', async () => {
+    vi.stubEnv('DD_ENV', 'prod');
+    vi.stubEnv('DD_SERVICE', 'shop');
+    try {
+      const reporter = statsdReporter(t, [lastValue('temp.read.celsius')], {
+        port: agent.port,
+        dogstatsd: false,
+        globalTags: { env: 'prod' },
+        bufferFlushInterval: 60_000,
+      });
+      t.emit('temp.read', { celsius: 3 });
+      await reporter.flush();
+      await agent.waitForLines(1);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(agent.lines()).toEqual(['temp.read.celsius:3|g']);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('sets a negative gauge in plain StatsD as zero then the value, and sends other summaries as timers', async () => {
+    const reporter = statsdReporter(
+      t,
+      [lastValue('temp.read.celsius'), summary('payload.recv.bytes', { unit: 'byte' })],
+      {
+        port: agent.port,
+        dogstatsd: false,
+        bufferFlushInterval: 60_000,
+      },
+    );
+    t.emit('temp.read', { celsius: -5 });
+    t.emit('payload.recv', { bytes: 2048 });
+    await reporter.flush();
+    expect(await agent.waitForLines(3)).toEqual([
+      'temp.read.celsius:0|g',
+      'temp.read.celsius:-5|g',
+      'payload.recv.bytes:2048|ms',
+    ]);
+  });
+
+  it('marks timings of events kept by sampling with the event sample rate', async () => {
+    const reporter = statsdReporter(
+      t,
+      [summary('job.stop.duration'), counter('job.stop.count', { event: 'job.stop' })],
+      {
+        port: agent.port,
+        bufferFlushInterval: 60_000,
+      },
+    );
+    t.emit('job.stop', { duration: 4 }, { sampleRate: 0.1 });
+    await reporter.flush();
+    expect(await agent.waitForLines(2)).toEqual(['job.stop.duration:4|ms|@0.1', 'job.stop.count:10|c']);
+  });
+
   it('rejects invalid settings with a clear error', () => {
     expect(() => statsdReporter(t, [], { port: 70000 })).toThrow(/StatsD port must be an integer/);
     expect(() => statsdReporter(t, [], { sampleRate: 0 })).toThrow(/sampleRate must be in \(0, 1\]/);

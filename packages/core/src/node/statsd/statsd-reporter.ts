@@ -18,13 +18,13 @@ export interface StatsdReporterOptions {
   prefix?: string;
   /** DogStatsD: `|#key:value` tags and `|d` distributions. Plain StatsD folds tag values into the name. @default true */
   dogstatsd?: boolean;
-  /** Lines are packed into datagrams of at most this many bytes; a longer line is dropped and counted. @default 1432 (an Ethernet MTU minus IP/UDP headers) */
+  /** Lines are packed into datagrams of at most this many bytes (UTF-8, the whole line as sent); a longer line is dropped and counted. @default 1432 (an Ethernet MTU minus IP/UDP headers) */
   maxBufferSize?: number;
   /** Milliseconds before a partly filled datagram is sent. @default 1000 */
   bufferFlushInterval?: number;
   /** Client-side sample rate in (0, 1] for metrics without their own. @default 1 */
   sampleRate?: number;
-  /** Tags added to every line (DogStatsD). @default {} */
+  /** Tags added to every line in DogStatsD mode (a series tag of the same key wins); plain StatsD sends no tags. @default {} */
   globalTags?: Readonly<Record<string, string>>;
   /** Series per metric before the overflow series. @default 1000 */
   maxSeries?: number;
@@ -61,8 +61,11 @@ type Settings = Required<Omit<StatsdReporterOptions, 'enabled' | 'id' | 'maxSeri
 
 /**
  * Sends metrics to a StatsD or DogStatsD agent over UDP (hot-shots). Mapping: counter → `|c` of 1,
- * sum → `|c` of the value, lastValue → `|g`, summary → `|ms` for times else `|h`, distribution →
- * `|d` (DogStatsD) or like a summary (plain StatsD).
+ * sum → `|c` of the value, lastValue → `|g`, summary → `|ms` for times else `|h` (DogStatsD) or
+ * `|ms` (plain StatsD), distribution → `|d` (DogStatsD) or `|ms` (plain StatsD). `|ms` values are
+ * always milliseconds, converted back from the metric's time unit. Timing, histogram and
+ * distribution lines of events kept by sampling carry `|@rate`. Plain StatsD sends no tags and a
+ * negative gauge as `0|g` then the value.
  *
  * @example statsdReporter(t, [counter('http.request.stop.duration', { tags: ['route'] })], { port: 8125 })
  */
@@ -82,73 +85,81 @@ export function statsdReporter(
     globalTags: options.globalTags ?? {},
   };
   validate(settings);
-  const globalTagsLength = Object.entries(settings.globalTags).reduce((n, [k, v]) => n + k.length + v.length + 2, 0);
   let oversized = 0;
   let sendErrors = 0;
+  // isotel writes every line itself, so it can count its exact UTF-8 size: hot-shots only buffers
+  // and sends. Its own additions are switched off (global tags from DD_* variables, client
+  // telemetry datagrams, and in plain mode every DogStatsD feature); what remains in DogStatsD
+  // mode (container id fields) is read from the client and counted too.
   const connect = () =>
     new StatsD({
       host: settings.host,
       port: settings.port,
-      prefix: settings.prefix,
       protocol: 'udp',
       maxBufferSize: settings.maxBufferSize,
       bufferFlushInterval: settings.bufferFlushInterval,
-      globalTags: { ...settings.globalTags },
       telegraf: false,
+      // DogStatsD: hot-shots' own detection (DD_* variables) decides on container id fields
+      ...(settings.dogstatsd ? {} : { datadog: false }),
+      includeDataDogTags: false,
+      includeDatadogTelemetry: false,
       errorHandler: (error) => {
         // a missing agent fails every send: log the first failure and then every 1000th
         if (sendErrors++ % 1000 === 0) logger().warn(`StatsD send failed (${sendErrors} so far).`, error);
       },
     });
   let client = connect();
+  // bytes hot-shots appends to each line (`|c:<container id>` ...), and the prefix and global tags
+  let extensionBytes = 0;
+  let prefix = '';
+  let globalTags: readonly string[] = [];
+  const prepare = () => {
+    const fields =
+      (client as unknown as { getDatadogExtensionFields?(): string[] }).getDatadogExtensionFields?.() ?? [];
+    extensionBytes = fields.length === 0 ? 0 : Buffer.byteLength(`|${fields.join('|')}`);
+    prefix = settings.prefix.length > 0 && !settings.prefix.endsWith('.') ? `${settings.prefix}.` : settings.prefix;
+    prefix = statName(prefix);
+    globalTags = settings.dogstatsd ? formatGlobalTags(settings.globalTags) : [];
+  };
+  prepare();
+  const send = (line: string): boolean => {
+    if (Buffer.byteLength(line) + extensionBytes > settings.maxBufferSize) {
+      oversized++;
+      return false;
+    }
+    (client as unknown as { send(message: string): void }).send(line);
+    return true;
+  };
 
   const sink = {
-    record(def: MetricDefinition, _index: number, value: number, series: MetricSeries) {
-      let stat = def.name;
-      let tags: string[] | undefined;
-      if (def.tags.length > 0) {
-        // per series, the DogStatsD tags or the plain StatsD name, made once
-        let cached = series.data as { dog: boolean; tags: string[]; stat: string } | undefined;
-        if (cached === undefined || cached.dog !== settings.dogstatsd) {
-          cached = {
-            dog: settings.dogstatsd,
-            tags: def.tags.map((tag, i) => `${tag}:${series.tags[i]}`),
-            stat: `${def.name}.${series.tags.map((v) => v.replace(/[.:|@#\s]/g, '_')).join('.')}`,
-          };
-          series.data = cached;
-        }
-        if (settings.dogstatsd) tags = cached.tags;
-        else stat = cached.stat;
+    record(def: MetricDefinition, _index: number, value: number, series: MetricSeries, weight: number) {
+      // per series, the DogStatsD tag suffix or the plain StatsD name, made once
+      let cached = series.data as { dog: boolean; tags: readonly string[]; stat: string; global: unknown } | undefined;
+      if (cached === undefined || cached.dog !== settings.dogstatsd || cached.global !== globalTags) {
+        const own = def.tags.map((tag, i) => `${tagKey(tag)}:${tagValue(series.tags[i] as string)}`);
+        cached = {
+          dog: settings.dogstatsd,
+          global: globalTags,
+          tags: settings.dogstatsd ? mergeTags(globalTags, own) : [],
+          stat:
+            def.tags.length === 0 || settings.dogstatsd
+              ? statName(def.name)
+              : statName(`${def.name}.${series.tags.map((v) => v.replace(/[.:|@#\s]/g, '_')).join('.')}`),
+        };
+        series.data = cached;
       }
       const type = statType(def, settings.dogstatsd);
-      const rate = def.reporterOptions.sampleRate ?? settings.sampleRate;
-      // the line hot-shots will write: prefix+stat:value|type[|@rate][|#tags]
-      let length = settings.prefix.length + stat.length + String(value).length + type.length + 2;
-      if (rate < 1) length += String(rate).length + 2;
-      if (tags !== undefined || globalTagsLength > 0) {
-        length += 2 + globalTagsLength;
-        if (tags !== undefined) for (const tag of tags) length += Buffer.byteLength(tag) + 1;
-      }
-      if (length > settings.maxBufferSize) {
-        oversized++;
-        return;
-      }
-      switch (type) {
-        case 'c':
-          client.increment(stat, value, rate, tags ?? []);
-          break;
-        case 'g':
-          client.gauge(stat, value, rate, tags ?? []);
-          break;
-        case 'ms':
-          client.timing(stat, value, rate, tags ?? []);
-          break;
-        case 'h':
-          client.histogram(stat, value, rate, tags ?? []);
-          break;
-        default:
-          client.distribution(stat, value, rate, tags ?? []);
-      }
+      let rate = def.reporterOptions.sampleRate ?? settings.sampleRate;
+      if (rate < 1 && !(Math.random() < rate)) return;
+      // an event kept by sampling stands for `weight` events: counters already carry it in their
+      // value, other lines say it with |@rate so the agent scales the timer's count
+      if (type !== 'c' && type !== 'g' && weight > 1) rate = Number((rate / weight).toPrecision(6));
+      if (type === 'ms') value *= msPerUnit(def.unit);
+      const tail = `${rate < 1 ? `|@${rate}` : ''}${cached.tags.length > 0 ? `|#${cached.tags.join(',')}` : ''}`;
+      const head = `${prefix}${cached.stat}:`;
+      // plain StatsD reads a signed gauge as a change: set 0 first so a negative value is a value
+      if (type === 'g' && value < 0 && !settings.dogstatsd && !send(`${head}0|g${tail}`)) return;
+      send(`${head}${value}|${type}${tail}`);
     },
   };
 
@@ -166,6 +177,7 @@ export function statsdReporter(
     Object.assign(settings, next);
     const old = client;
     client = connect();
+    prepare();
     await closeClient(old);
   };
   const close = async () => {
@@ -195,6 +207,11 @@ export function statsdReporter(
   };
 }
 
+/**
+ * DogStatsD: counter and sum `|c`, lastValue `|g`, summary `|ms` for times else `|h`, distribution
+ * `|d`. Plain StatsD has neither `|h` nor `|d` (etsy statsd counts an unknown type as a counter):
+ * summaries and distributions are timers, `|ms`, whatever their unit.
+ */
 function statType(def: MetricDefinition, dogstatsd: boolean): 'c' | 'g' | 'ms' | 'h' | 'd' {
   switch (def.type) {
     case 'counter':
@@ -202,12 +219,49 @@ function statType(def: MetricDefinition, dogstatsd: boolean): 'c' | 'g' | 'ms' |
       return 'c';
     case 'lastValue':
       return 'g';
-    case 'distribution':
-      if (dogstatsd) return 'd';
-      return isTimeUnit(def.unit) || def.unit === undefined ? 'ms' : 'h';
     default:
-      return isTimeUnit(def.unit) || def.unit === undefined ? 'ms' : 'h';
+      if (dogstatsd && def.type === 'distribution') return 'd';
+      if (!dogstatsd || isTimeUnit(def.unit) || def.unit === undefined) return 'ms';
+      return 'h';
   }
+}
+
+// milliseconds in one of each time unit: `|ms` values are milliseconds whatever the metric's unit
+const MS_PER_UNIT: Readonly<Record<string, number>> = {
+  nanosecond: 1e-6,
+  microsecond: 1e-3,
+  millisecond: 1,
+  second: 1e3,
+  minute: 6e4,
+  hour: 3.6e6,
+};
+
+function msPerUnit(unit: string | undefined): number {
+  return unit !== undefined && Object.hasOwn(MS_PER_UNIT, unit) ? (MS_PER_UNIT[unit] as number) : 1;
+}
+
+function statName(name: string): string {
+  return name.replace(/[:|\n\r]/g, '_');
+}
+
+function tagKey(key: string): string {
+  return key.replace(/[:|@,#\n\r]/g, '_');
+}
+
+function tagValue(value: string): string {
+  return value.replace(/[|@,#\n\r]/g, '_');
+}
+
+function formatGlobalTags(tags: Readonly<Record<string, string>>): string[] {
+  return Object.entries(tags).map(([k, v]) => `${tagKey(k)}:${tagValue(String(v))}`);
+}
+
+/** Global tags, less those a series tag of the same key replaces, then the series tags. */
+function mergeTags(global: readonly string[], own: readonly string[]): readonly string[] {
+  if (global.length === 0) return own;
+  if (own.length === 0) return global;
+  const keys = new Set(own.map((tag) => tag.slice(0, tag.indexOf(':'))));
+  return [...global.filter((tag) => !keys.has(tag.slice(0, tag.indexOf(':')))), ...own];
 }
 
 function pick(endpoint: { host?: string; port?: number }): Partial<Settings> {
