@@ -56,6 +56,18 @@ describe('the lazy form: emit(name, () => [measurements, metadata])', () => {
     expect(seen).toEqual([[{ value: 2 }, {}]]);
   });
 
+  it('uses the metadata given beside the thunk when the thunk returns none', () => {
+    const t = createTelemetry();
+    const seen: unknown[] = [];
+    t.attach('a', 'x', (_n, m, md) => seen.push([m, md]));
+    t.emit('x', () => [{ value: 2 }], { route: '/a' });
+    t.emit('x', () => [{ value: 3 }, { route: '/thunk' }], { route: '/a' });
+    expect(seen).toEqual([
+      [{ value: 2 }, { route: '/a' }],
+      [{ value: 3 }, { route: '/thunk' }],
+    ]);
+  });
+
   it('drops the event, counts thunk_failed and logs when the thunk throws, and never throws', () => {
     const errors: string[] = [];
     setLogger({ warn() {}, error: (message) => errors.push(message) } satisfies Logger);

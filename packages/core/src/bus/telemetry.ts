@@ -130,7 +130,7 @@ export class Telemetry {
       if (handlers === INVALID_NAME) this.#drop('invalid_name');
       return;
     }
-    if (typeof measurements === 'function') this.#emitLazy(handlers, name, measurements);
+    if (typeof measurements === 'function') this.#emitLazy(handlers, name, measurements, metadata);
     else this.#dispatch(handlers, name, measurements ?? EMPTY_MEASUREMENTS, metadata ?? EMPTY_METADATA);
   }
 
@@ -345,7 +345,8 @@ export class Telemetry {
     this.#dropped[reason] = (this.#dropped[reason] ?? 0) + 1;
   }
 
-  #emitLazy(handlers: readonly HandlerEntry[], name: string, thunk: EventThunk): void {
+  // The thunk's metadata, else the metadata given beside the thunk.
+  #emitLazy(handlers: readonly HandlerEntry[], name: string, thunk: EventThunk, metadata: Metadata | undefined): void {
     // an event the control drops by name never runs its thunk
     if (this.control.filtering && this.control.dropsName(name)) return;
     let m: Measurements;
@@ -353,7 +354,7 @@ export class Telemetry {
     try {
       const pair = thunk();
       m = pair?.[0] ?? EMPTY_MEASUREMENTS;
-      md = pair?.[1] ?? EMPTY_METADATA;
+      md = pair?.[1] ?? metadata ?? EMPTY_METADATA;
     } catch (error) {
       this.#drop('thunk_failed');
       logger().error(`The metadata thunk of "${name}" threw; the event was dropped.`, error);
