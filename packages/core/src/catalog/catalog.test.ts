@@ -166,6 +166,51 @@ describe('catalog.validate accepts catalogued events from untrusted sources', ()
   });
 });
 
+describe('catalog.validate reads own keys only, once', () => {
+  const stop = { name: 'checkout.payment.stop', measurements: { duration: 1 } };
+
+  it('refuses required keys that are only inherited', () => {
+    const inherited = catalog.validate({ ...stop, metadata: Object.create({ orderId: 'o' }) });
+    expect(inherited).toMatchObject({ ok: false, code: 'invalid_metadata' });
+    const measurements = catalog.validate({ ...stop, measurements: Object.create({ duration: 1 }), metadata: {} });
+    expect(measurements).toMatchObject({ ok: false, code: 'invalid_measurements' });
+  });
+
+  it('refuses required keys that are not enumerable (the copy would drop them)', () => {
+    const metadata = Object.defineProperty({}, 'orderId', { value: 'o', enumerable: false });
+    expect(catalog.validate({ ...stop, metadata })).toMatchObject({ ok: false, code: 'invalid_metadata' });
+    const measurements = Object.defineProperty({}, 'duration', { value: 1, enumerable: false });
+    expect(catalog.validate({ ...stop, measurements, metadata: { orderId: 'o' } })).toMatchObject({
+      ok: false,
+      code: 'invalid_measurements',
+    });
+  });
+
+  it('refuses a required key given as undefined, accepts an optional one', () => {
+    expect(catalog.validate({ ...stop, metadata: { orderId: undefined } }).ok).toBe(false);
+    expect(catalog.validate({ ...stop, metadata: { orderId: 'o', detail: undefined } }).ok).toBe(true);
+  });
+
+  it('reads a getter once, so what is checked is what is returned', () => {
+    let reads = 0;
+    const metadata = {
+      get orderId() {
+        reads += 1;
+        return reads === 1 ? 'o' : 42;
+      },
+    };
+    const result = catalog.validate({ ...stop, metadata });
+    expect(result).toMatchObject({ ok: true, event: { metadata: { orderId: 'o' } } });
+    expect(reads).toBe(1);
+  });
+
+  it('copies the top level only: nested metadata values are shared', () => {
+    const nested = { deep: 1 };
+    const result = catalog.validate({ ...stop, metadata: { orderId: 'o', detail: nested } });
+    expect(result.ok && result.event.metadata.detail).toBe(nested);
+  });
+});
+
 describe('defineCatalog rejects malformed definitions', () => {
   const bad: Array<[string, unknown]> = [
     ['a bad name', { 'a..b': {} }],

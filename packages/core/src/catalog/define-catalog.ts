@@ -7,7 +7,11 @@ import type { CatalogSpec, EventSpec } from './schema.js';
 /** Why `catalog.validate` refused an event. */
 export type CatalogViolation = 'invalid_event' | 'unknown_event' | 'invalid_measurements' | 'invalid_metadata';
 
-/** An event that passed `catalog.validate`: fresh objects, safe to keep. */
+/**
+ * An event that passed `catalog.validate`: fresh top-level `measurements` and `metadata` objects
+ * (own enumerable keys only). Nested metadata values are the sender's, not copied: run
+ * `sanitizeMetadata` on untrusted metadata for a deep, bounded copy.
+ */
 export interface ValidEvent {
   readonly name: string;
   readonly measurements: Measurements;
@@ -114,9 +118,13 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
   if (!isObject(measurements)) return refuse('invalid_measurements', `"${name}": measurements must be an object.`);
   if (!isObject(metadata)) return refuse('invalid_metadata', `"${name}": metadata must be an object.`);
   const declared = spec.measurements ?? {};
+  // One copy of the own enumerable keys is read once and checked: inherited or non-enumerable
+  // keys neither satisfy a required key nor reach the result, and a getter is read only once.
+  const givenMeasurements: Record<string, unknown> = { ...measurements };
+  const md: Metadata = { ...metadata };
   const m: Measurements = {};
   const problems: string[] = [];
-  for (const [key, value] of Object.entries(measurements)) {
+  for (const [key, value] of Object.entries(givenMeasurements)) {
     if (!Object.hasOwn(declared, key)) problems.push(`unknown measurement "${key}"`);
     else if (typeof value !== 'number' || !Number.isFinite(value))
       problems.push(`measurement "${key}" must be a finite number`);
@@ -124,7 +132,7 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
   }
   const missing: string[] = [];
   for (const [key, type] of Object.entries(declared)) {
-    if (type === 'number' && !Object.hasOwn(measurements, key)) missing.push(key);
+    if (type === 'number' && !Object.hasOwn(givenMeasurements, key)) missing.push(key);
   }
   const badMeasurements = refuseAll('invalid_measurements', name, problems, missing, 'measurement');
   if (badMeasurements !== undefined) return badMeasurements;
@@ -132,7 +140,8 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
   const missingMetadata: string[] = [];
   for (const [key, spec_] of Object.entries(spec.metadata ?? {})) {
     const optional = spec_.endsWith('?');
-    const value = metadata[key];
+    // a required key must be an own key with a value other than undefined (JSON would drop it)
+    const value = Object.hasOwn(md, key) ? md[key] : undefined;
     if (value === undefined) {
       if (!optional) missingMetadata.push(key);
     } else if (!typeMatches(optional ? spec_.slice(0, -1) : spec_, value)) {
@@ -141,7 +150,7 @@ function validateAgainst(events: Readonly<Record<string, EventSpec>>, event: unk
   }
   const badMetadata = refuseAll('invalid_metadata', name, metadataProblems, missingMetadata, 'metadata');
   if (badMetadata !== undefined) return badMetadata;
-  return { ok: true, event: { name, measurements: m, metadata: { ...metadata } } };
+  return { ok: true, event: { name, measurements: m, metadata: md } };
 }
 
 /**
