@@ -6,6 +6,8 @@ import { labPort } from './playwright.config.js';
 // loads, before the test has asked for anything.
 const lab = `http://127.0.0.1:${labPort}/`;
 const bootPage = `http://127.0.0.1:${labPort}/boot.html`;
+/** The lab with two iframes of the boot page (`?frame=a`, `?frame=b`), each emitting `lab.boot`. */
+const framesPage = `http://127.0.0.1:${labPort}/frames.html`;
 
 test.beforeEach(async ({ context }) => {
   await context.route('**/boot.html*', (route) =>
@@ -14,6 +16,14 @@ test.beforeEach(async ({ context }) => {
       body: `<!doctype html><title>boot</title><p id="status">loading</p>
 <script type="module" src="/lab.ts"></script>
 <script type="module">window.isotelLab.core.emit('lab.boot', { count: 1 }, { phase: 'load', at: location.search });</script>`,
+    }),
+  );
+  await context.route('**/frames.html*', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><title>frames</title><p id="status">loading</p>
+<script type="module" src="/lab.ts"></script>
+<iframe src="/boot.html?frame=a"></iframe><iframe src="/boot.html?frame=b"></iframe>`,
     }),
   );
 });
@@ -109,8 +119,71 @@ test('metadata that is not JSON arrives in a readable form', async ({ page, tele
   expect(event.metadata).toMatchObject({
     error: { name: 'RangeError', message: 'too far' },
     cycle: { id: 'c', self: '[Circular]' },
-    big: '1180591620717411303424n',
+    big: '1180591620717411303424',
   });
+});
+
+test('metadata with throwing getters or Proxies is recorded, readable parts kept, seq contiguous', async ({
+  page,
+  telemetry,
+}) => {
+  await page.goto(lab);
+  await page.evaluate(() => {
+    const { core } = window.isotelLab;
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no keys');
+        },
+      },
+    );
+    const getter = {
+      get secret() {
+        throw new Error('no');
+      },
+    };
+    const coded = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    core.emit('lab.hostile.before');
+    core.emit('lab.hostile', {}, { hostile, getter, ok: 1, tags: new Set(['a']), byId: new Map([['k', 1]]), coded });
+    core.emit('lab.hostile.after');
+  });
+  const after = await telemetry.waitForEvent('lab.hostile.after');
+  const [before, hostile] = telemetry.events('lab.**').filter((e) => e.name.startsWith('lab.hostile'));
+  expect(hostile?.metadata).toMatchObject({
+    hostile: '[Unreadable]',
+    getter: { secret: '[Unreadable]' },
+    ok: 1,
+    tags: ['a'],
+    byId: [['k', 1]],
+    coded: { name: 'Error', message: 'refused', code: 'ECONNREFUSED' },
+  });
+  expect([before?.seq, hostile?.seq, after.seq]).toEqual([0, 1, 2]);
+});
+
+test('events of iframes carry their frame, URL and load, with seq per frame load', async ({ page, telemetry }) => {
+  await page.goto(framesPage);
+  await expect.poll(() => telemetry.events('lab.boot').length).toBe(2);
+  const frameA = page.frames().find((f) => f.url().endsWith('?frame=a'));
+  const frameB = page.frames().find((f) => f.url().endsWith('?frame=b'));
+  if (frameA === undefined || frameB === undefined) throw new Error('the lab iframes are missing');
+  const [a] = telemetry.events('lab.boot', { frame: frameA });
+  const [b] = telemetry.events('lab.boot', { frame: frameB });
+  expect(a?.metadata.at).toBe('?frame=a');
+  expect(a?.url).toBe(`${bootPage}?frame=a`);
+  expect(b?.metadata.at).toBe('?frame=b');
+  expect(a?.page).toBe(page);
+  expect(a?.loadId).not.toBe(b?.loadId);
+  expect([a?.seq, b?.seq]).toEqual([0, 0]);
+  await frameB.evaluate(() => window.isotelLab.core.emit('lab.in-frame'));
+  const inB = await telemetry.waitForEvent('lab.in-frame', { frame: frameB });
+  expect([inB.loadId, inB.seq]).toEqual([b?.loadId, 1]);
+  // a reload of the frame is a new load: seq starts over
+  await frameB.evaluate(() => location.reload());
+  await expect.poll(() => telemetry.events('lab.boot', { frame: frameB }).length).toBe(2);
+  const reloaded = telemetry.events('lab.boot', { frame: frameB })[1];
+  expect(reloaded?.seq).toBe(0);
+  expect(reloaded?.loadId).not.toBe(b?.loadId);
 });
 
 test('an invalid pattern is a programmer error with a clear message', async ({ telemetry }) => {
@@ -138,4 +211,30 @@ test('attachTelemetry on a page that already loaded records its events from then
   } finally {
     await context.close();
   }
+});
+
+test.describe('waits left pending by a test', () => {
+  test('a wait the test does not await ...', async ({ page, telemetry }) => {
+    await page.goto(lab);
+    void telemetry.waitForEvent('never.x', { timeout: 1000 });
+    void telemetry.expectNoEvent('never.y', { within: 1000 });
+  });
+
+  test('... does not fail the next test of the worker', async ({ page, telemetry }) => {
+    await page.goto(lab);
+    await page.waitForTimeout(1500);
+    expect(telemetry.events('never.*')).toEqual([]);
+  });
+});
+
+test('closing a context ends its pending waits and forgets its recorder', async ({ browser }) => {
+  const context = await browser.newContext();
+  const recorder = await attachTelemetry(context);
+  const pending = recorder.waitForEvent('lab.never', { timeout: Number.POSITIVE_INFINITY });
+  await context.close();
+  await expect(pending).rejects.toThrow(
+    /waitForEvent\("lab\.never"\) was still pending when its browser context closed/,
+  );
+  // the closed context's recorder is not handed out again: attaching to a closed context fails
+  await expect(attachTelemetry(context)).rejects.toThrow(/closed/);
 });

@@ -8,6 +8,7 @@ const event = (measurements: Record<string, number>, metadata: Record<string, un
   name: 'checkout.order.stop',
   measurements,
   metadata,
+  loadId: 'l',
   time: 0,
   url: '',
 });

@@ -53,12 +53,38 @@ export function meetsExpectation(event: BridgedEvent, expectation: EventExpectat
   return fieldsMatch(event.measurements, expectation.measurements) && fieldsMatch(event.metadata, expectation.metadata);
 }
 
+/**
+ * `JSON.stringify` for failure messages, which must never throw: BigInts show as `10n`, cycles as
+ * `"[Circular]"`, `undefined` and symbols as their names, anything unreadable as `"[Unreadable]"`.
+ */
+export function safeJson(value: unknown): string {
+  if (value === undefined || typeof value === 'symbol' || typeof value === 'function') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  const ancestors: object[] = [];
+  try {
+    return (
+      JSON.stringify(value, function (this: unknown, _key, v: unknown) {
+        if (typeof v === 'bigint') return `${v}n`;
+        if (typeof v === 'symbol') return String(v);
+        if (typeof v !== 'object' || v === null) return v;
+        // `this` is the holder of v: drop the ancestors that are no longer on the path
+        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+        if (ancestors.includes(v)) return '[Circular]';
+        ancestors.push(v);
+        return v;
+      }) ?? String(value)
+    );
+  } catch {
+    return '"[Unreadable]"';
+  }
+}
+
 /** A readable one-line summary of an expectation, for failure messages. */
 export function describeExpectation(expectation: EventExpectation): string {
   const parts: string[] = [];
   const show = (fields: ExpectedFields): string =>
     Object.entries(fields)
-      .map(([k, v]) => `${k}: ${typeof v === 'function' ? '<predicate>' : JSON.stringify(v)}`)
+      .map(([k, v]) => `${k}: ${typeof v === 'function' ? '<predicate>' : safeJson(v)}`)
       .join(', ');
   if (expectation.measurements !== undefined) parts.push(`measurements { ${show(expectation.measurements)} }`);
   if (expectation.metadata !== undefined) parts.push(`metadata { ${show(expectation.metadata)} }`);

@@ -17,7 +17,10 @@ export interface TelemetryFixtures {
  */
 export const telemetryFixtures: Parameters<typeof base.extend<TelemetryFixtures>>[0] = {
   telemetry: async ({ context }, use) => {
-    await use(await attachTelemetry(context));
+    const telemetry = await attachTelemetry(context);
+    await use(telemetry);
+    // waits the test left pending must not fire into the next test of the worker
+    telemetry.dispose('the test ended');
   },
 };
 

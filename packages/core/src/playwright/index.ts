@@ -11,6 +11,7 @@ export { type TelemetryFixtures, telemetryFixtures, test } from './fixture.js';
 export type { BridgedEvent, PageBridgeOptions } from './page-bridge.js';
 export {
   attachTelemetry,
+  type EventFilter,
   type ExpectNoEventOptions,
   type PageEvent,
   PageTelemetry,

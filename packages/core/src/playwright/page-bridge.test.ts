@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Telemetry } from '../bus/telemetry.js';
+import { sanitizeMetadata } from '../sanitize/sanitize-metadata.js';
 import { type BridgedEvent, installPageBridge } from './page-bridge.js';
 
 // The bridge runs in a browser page; here it runs on Node's globalThis against a real bus,
@@ -72,7 +74,7 @@ describe('the page bridge forwards the default bus to the test', () => {
     ]);
   });
 
-  it('makes metadata JSON-safe: errors, bigints, cycles, functions and dates', () => {
+  it('makes metadata JSON-safe: errors, bigints, cycles, functions and dates (the rules of sanitizeMetadata)', () => {
     const { options, received, bind, createBus } = fresh();
     bind();
     installPageBridge(options);
@@ -94,12 +96,75 @@ describe('the page bridge forwards the default bus to the test', () => {
     const [event] = received;
     expect(event?.metadata).toMatchObject({
       error: { name: 'TypeError', message: 'boom' },
-      big: '10n',
+      big: '10',
       cyclic: { id: 1, self: '[Circular]' },
       when: '1970-01-01T00:00:00.000Z',
-      list: [1, null, 'x'],
+      list: [1, 'x'],
     });
     expect(event?.metadata).not.toHaveProperty('fn');
     expect(JSON.parse(JSON.stringify(event))).toEqual(event);
+  });
+
+  it('records an event whose metadata has throwing getters or Proxies, and keeps seq contiguous', () => {
+    const { options, received, bind, createBus } = fresh();
+    bind();
+    installPageBridge(options);
+    const bus = createBus();
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('no keys');
+        },
+      },
+    );
+    const getter = {
+      get secret() {
+        throw new Error('no');
+      },
+    };
+    const coded = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    bus.emit('a.before');
+    bus.emit('a.hostile', {}, { hostile, getter, tags: new Set(['a']), byId: new Map([['k', 1]]), coded });
+    bus.emit('a.after');
+    expect(received.map((e) => [e.seq, e.name])).toEqual([
+      [0, 'a.before'],
+      [1, 'a.hostile'],
+      [2, 'a.after'],
+    ]);
+    expect(received[1]?.metadata).toMatchObject({
+      hostile: '[Unreadable]',
+      getter: { secret: '[Unreadable]' },
+      tags: ['a'],
+      byId: [['k', 1]],
+      coded: { name: 'Error', message: 'refused', code: 'ECONNREFUSED' },
+    });
+    expect(new Set(received.map((e) => e.loadId)).size).toBe(1);
+  });
+
+  it('forwards metadata exactly as sanitizeMetadata makes it', () => {
+    const { options, received, bind, createBus } = fresh();
+    bind();
+    installPageBridge(options);
+    const bus = createBus();
+    const deep = { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } };
+    const samples: unknown[] = [
+      { deep, long: 'x'.repeat(5000), many: Array.from({ length: 300 }, (_, i) => i) },
+      { wide: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i])) },
+      { huge: Array.from({ length: 100 }, () => 'y'.repeat(1000)) },
+      { typed: new Uint8Array([1, 2]), re: /a/g, buf: new ArrayBuffer(4), nan: Number.NaN, neg: -0 },
+      { ['__proto__']: 1, constructor: 2, ok: 3 },
+      [1, 2],
+      'text',
+    ];
+    for (const sample of samples) bus.emit('a.sample', {}, sample as Record<string, unknown>);
+    expect(received.map((e) => e.metadata)).toEqual(samples.map((sample) => sanitizeMetadata(sample)));
+    fc.assert(
+      fc.property(fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true }), (value) => {
+        received.length = 0;
+        bus.emit('a.any', {}, value as Record<string, unknown>);
+        expect(received[0]?.metadata).toEqual(sanitizeMetadata(value));
+      }),
+    );
   });
 });

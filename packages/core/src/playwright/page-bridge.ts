@@ -4,14 +4,22 @@
 
 /** One event as the page sends it to the test (JSON-safe). */
 export interface BridgedEvent {
-  /** Per-page sequence number, from 0 after each load. */
+  /**
+   * Sequence number within one document load of one frame (the page's main frame or an
+   * iframe), from 0 after each load: contiguous, also when an event's metadata is unreadable.
+   */
   readonly seq: number;
+  /**
+   * Identity of the document load (of one frame) that emitted the event: a random string, the
+   * same for every event of that load, new after each navigation or reload.
+   */
+  readonly loadId: string;
   readonly name: string;
   readonly measurements: Record<string, number>;
   readonly metadata: Record<string, unknown>;
   /** Epoch milliseconds when the page saw the event. */
   readonly time: number;
-  /** `location.href` when the event was emitted. */
+  /** `location.href` of the emitting document (the iframe's, for an event of an iframe) at the time. */
   readonly url: string;
 }
 
@@ -42,34 +50,180 @@ export function installPageBridge(options: PageBridgeOptions): void {
   let attached = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
 
-  const safe = (value: unknown, depth: number, seen: WeakSet<object>): unknown => {
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-    if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-    if (typeof value === 'bigint') return `${value.toString()}n`;
-    if (typeof value !== 'object') return undefined; // undefined, functions, symbols
-    if (seen.has(value)) return '[Circular]';
-    if (depth > 8) return '[Truncated]';
-    seen.add(value);
-    let out: unknown;
-    if (value instanceof Error) {
-      out = { name: value.name, message: value.message, stack: value.stack };
-    } else if (value instanceof Date) {
-      out = Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-    } else if (Array.isArray(value)) {
-      out = value.map((item) => {
-        const v = safe(item, depth + 1, seen);
-        return v === undefined ? null : v;
-      });
-    } else {
-      const record: Record<string, unknown> = {};
-      for (const k of Object.keys(value)) {
-        const v = safe((value as Record<string, unknown>)[k], depth + 1, seen);
-        if (v !== undefined) record[k] = v;
+  const loadId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+  // The rules of sanitizeMetadata (packages/core/src/sanitize) with its default limits, inlined
+  // because this function runs in the page on its own. page-bridge.test.ts checks that both agree.
+  const MAX_DEPTH = 6;
+  const MAX_KEYS = 64;
+  const MAX_ITEMS = 100;
+  const MAX_STRING = 1024;
+  const MAX_TOTAL = 16_384;
+  const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
+  const SKIP = {};
+  type Read = [string, () => unknown];
+
+  const sanitize = (input: unknown): Record<string, unknown> => {
+    const ancestors = new Set<object>();
+    let remaining = MAX_TOTAL;
+    const cut = (text: string): string => {
+      if (text.length <= MAX_STRING) return text;
+      let end = MAX_STRING - 1;
+      const last = text.charCodeAt(end - 1);
+      if (last >= 0xd800 && last <= 0xdbff) end--;
+      return `${text.slice(0, Math.max(0, end))}…`;
+    };
+    const primitive = (v: string | number | boolean | null): unknown => {
+      const value = typeof v === 'string' ? cut(v) : v;
+      const cost = JSON.stringify(value).length;
+      if (cost > remaining) return SKIP;
+      remaining -= cost;
+      return value;
+    };
+    const items = (list: ArrayLike<unknown>, length: number, depth: number): unknown[] => {
+      const out: unknown[] = [];
+      const count = Math.min(length, MAX_ITEMS);
+      for (let i = 0; i < count; i++) {
+        const comma = out.length > 0 ? 1 : 0;
+        if (remaining < comma + 1) break;
+        remaining -= comma;
+        let item: unknown;
+        try {
+          item = list[i];
+        } catch {
+          item = '[Unreadable]';
+        }
+        const walked = walk(item, depth + 1);
+        if (walked === SKIP) remaining += comma;
+        else out.push(walked);
       }
-      out = record;
+      return out;
+    };
+    const entries = (list: Read[], depth: number): Record<string, unknown> => {
+      const out: Record<string, unknown> = {};
+      let count = 0;
+      for (const [rawKey, read] of list) {
+        if (count >= MAX_KEYS) break;
+        if (FORBIDDEN.includes(rawKey)) continue;
+        const key = cut(rawKey);
+        if (FORBIDDEN.includes(key) || Object.hasOwn(out, key)) continue;
+        const cost = JSON.stringify(key).length + 1 + (count > 0 ? 1 : 0);
+        if (cost + 1 > remaining) break;
+        remaining -= cost;
+        let raw: unknown;
+        try {
+          raw = read();
+        } catch {
+          raw = '[Unreadable]';
+        }
+        const walked = walk(raw, depth + 1);
+        if (walked === SKIP) {
+          remaining += cost;
+          continue;
+        }
+        out[key] = walked;
+        count++;
+      }
+      return out;
+    };
+    const first = (collection: Iterable<unknown>, max: number): unknown[] => {
+      const out: unknown[] = [];
+      if (max <= 0) return out;
+      for (const item of collection) {
+        out.push(item);
+        if (out.length >= max) break;
+      }
+      return out;
+    };
+    const object = (value: object, depth: number): unknown => {
+      if (ancestors.has(value)) return primitive('[Circular]');
+      if (depth > MAX_DEPTH) return primitive('[MaxDepth]');
+      try {
+        if (value instanceof Date) {
+          const time = value.getTime();
+          return primitive(Number.isNaN(time) ? 'Invalid Date' : value.toISOString());
+        }
+        if (value instanceof RegExp) return primitive(String(value));
+        if (value instanceof ArrayBuffer) return primitive(`[ArrayBuffer ${value.byteLength} bytes]`);
+        if (value instanceof DataView) return primitive(`[DataView ${value.byteLength} bytes]`);
+      } catch {
+        return primitive('[Unreadable]');
+      }
+      if (remaining < 2) return SKIP;
+      remaining -= 2;
+      ancestors.add(value);
+      try {
+        if (Array.isArray(value)) return items(value, value.length, depth);
+        if (ArrayBuffer.isView(value)) {
+          const view = value as unknown as ArrayLike<unknown>;
+          return items(view, view.length, depth);
+        }
+        if (value instanceof Set) return items(first(value, MAX_ITEMS), value.size, depth);
+        if (value instanceof Map) return items(first(value, MAX_KEYS), value.size, depth);
+        if (value instanceof Error) {
+          const error = value;
+          const fields: Read[] = [
+            ['name', () => error.name],
+            ['message', () => error.message],
+            ['stack', () => error.stack],
+          ];
+          const code = (error as { code?: unknown }).code;
+          if (typeof code === 'string' || typeof code === 'number') fields.push(['code', () => code]);
+          return entries(fields, depth);
+        }
+        const keys = Object.keys(value);
+        const end = Math.min(keys.length, MAX_KEYS + FORBIDDEN.length);
+        const fields: Read[] = [];
+        for (let i = 0; i < end; i++) {
+          const key = keys[i] as string;
+          fields.push([key, () => (value as Record<string, unknown>)[key]]);
+        }
+        return entries(fields, depth);
+      } catch {
+        remaining += 2;
+        return primitive('[Unreadable]');
+      } finally {
+        ancestors.delete(value);
+      }
+    };
+    const walk = (value: unknown, depth: number): unknown => {
+      switch (typeof value) {
+        case 'string':
+        case 'boolean':
+          return primitive(value);
+        case 'number':
+          return primitive(Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : String(value));
+        case 'bigint':
+          return primitive(value.toString());
+        case 'object':
+          return value === null ? primitive(null) : object(value, depth);
+        default:
+          return SKIP;
+      }
+    };
+    const isRecord = (value: unknown): boolean => {
+      if (typeof value !== 'object' || value === null) return false;
+      try {
+        return !(
+          Array.isArray(value) ||
+          ArrayBuffer.isView(value) ||
+          value instanceof Map ||
+          value instanceof Set ||
+          value instanceof Date ||
+          value instanceof RegExp ||
+          value instanceof ArrayBuffer
+        );
+      } catch {
+        return true;
+      }
+    };
+    try {
+      const top = input === undefined || input === null ? {} : isRecord(input) ? input : { value: input };
+      const out = walk(top, 1);
+      return out !== null && typeof out === 'object' && !Array.isArray(out) ? (out as Record<string, unknown>) : {};
+    } catch {
+      return {};
     }
-    seen.delete(value);
-    return out;
   };
 
   const deliver = (): void => {
@@ -85,14 +239,21 @@ export function installPageBridge(options: PageBridgeOptions): void {
   };
 
   const forward = (name: unknown, measurements: unknown, metadata: unknown): void => {
-    buffer.push({
-      seq: seq++,
-      name: String(name),
-      measurements: safe(measurements, 0, new WeakSet()) as Record<string, number>,
-      metadata: (safe(metadata, 0, new WeakSet()) ?? {}) as Record<string, unknown>,
+    // everything that can throw (getters, Proxies, toString) is read before seq is taken
+    let url = '';
+    try {
+      url = String((scope as { location?: { href?: string } }).location?.href ?? '');
+    } catch {}
+    const event: BridgedEvent = {
+      seq: 0,
+      loadId,
+      name: typeof name === 'string' ? name : '[Unreadable]',
+      measurements: sanitize(measurements) as Record<string, number>,
+      metadata: sanitize(metadata),
       time: Date.now(),
-      url: String((scope as { location?: { href?: string } }).location?.href ?? ''),
-    });
+      url,
+    };
+    buffer.push({ ...event, seq: seq++ });
     // send now (in order, and before an imminent navigation), unless the binding is still missing
     if (retry === undefined) deliver();
   };
