@@ -51,6 +51,14 @@ export function resolveUnit(
   return { unit: unit.to, scale: (from[unit.from] as number) / (to[unit.to] as number) };
 }
 
+/**
+ * Milliseconds in one `unit` when it is a time unit (`second` → 1000), else 1: what a value in
+ * that unit is multiplied by to read in milliseconds.
+ */
+export function millisecondsPer(unit: string | undefined): number {
+  return unit !== undefined && Object.hasOwn(TIME, unit) ? TIME[unit as TimeUnit] : 1;
+}
+
 /** True for units that measure time (a StatsD summary of a time is sent as a timing). */
 export function isTimeUnit(unit: string | undefined): boolean {
   return unit !== undefined && Object.hasOwn(TIME, unit);

@@ -6,7 +6,7 @@ import { logger } from '../../log/logger.js';
 import type { MetricSeries, MetricsStats } from '../../metrics/attach-metrics.js';
 import type { MetricDefinition } from '../../metrics/definitions.js';
 import { switchableMetrics } from '../../metrics/switchable-metrics.js';
-import { isTimeUnit } from '../../metrics/units.js';
+import { isTimeUnit, millisecondsPer } from '../../metrics/units.js';
 
 /** Options of {@link statsdReporter}. */
 export interface StatsdReporterOptions {
@@ -154,7 +154,7 @@ export function statsdReporter(
       // an event kept by sampling stands for `weight` events: counters already carry it in their
       // value, other lines say it with |@rate so the agent scales the timer's count
       if (type !== 'c' && type !== 'g' && weight > 1) rate = Number((rate / weight).toPrecision(6));
-      if (type === 'ms') value *= msPerUnit(def.unit);
+      if (type === 'ms') value *= millisecondsPer(def.unit);
       const tail = `${rate < 1 ? `|@${rate}` : ''}${cached.tags.length > 0 ? `|#${cached.tags.join(',')}` : ''}`;
       const head = `${prefix}${cached.stat}:`;
       // plain StatsD reads a signed gauge as a change: set 0 first so a negative value is a value
@@ -224,20 +224,6 @@ function statType(def: MetricDefinition, dogstatsd: boolean): 'c' | 'g' | 'ms' |
       if (!dogstatsd || isTimeUnit(def.unit) || def.unit === undefined) return 'ms';
       return 'h';
   }
-}
-
-// milliseconds in one of each time unit: `|ms` values are milliseconds whatever the metric's unit
-const MS_PER_UNIT: Readonly<Record<string, number>> = {
-  nanosecond: 1e-6,
-  microsecond: 1e-3,
-  millisecond: 1,
-  second: 1e3,
-  minute: 6e4,
-  hour: 3.6e6,
-};
-
-function msPerUnit(unit: string | undefined): number {
-  return unit !== undefined && Object.hasOwn(MS_PER_UNIT, unit) ? (MS_PER_UNIT[unit] as number) : 1;
 }
 
 function statName(name: string): string {
