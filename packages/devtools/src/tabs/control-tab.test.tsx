@@ -2,29 +2,14 @@ import { createTelemetry } from '@isotel/core';
 import { within } from '@testing-library/dom';
 import { act, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mountDevtools } from '../production.js';
+import { describe, expect, it } from 'vitest';
+import { mountPanel } from '../engine/panel.test-kit.js';
 
 // The Control tab's form: what applies when, and what survives a change made elsewhere.
 
-let container: HTMLElement;
-const unmounts: (() => void)[] = [];
-beforeEach(() => {
-  localStorage.clear();
-  container = document.createElement('div');
-  document.body.appendChild(container);
-});
-afterEach(() => {
-  for (const u of unmounts.splice(0)) u();
-  container.remove();
-  localStorage.clear();
-});
-
 async function openControl() {
   const t = createTelemetry();
-  const handle = mountDevtools(container, { telemetry: t, initialIsOpen: true });
-  unmounts.push(() => handle.unmount());
-  const root = container.querySelector('[data-isotel-devtools]')?.shadowRoot?.querySelector<HTMLElement>('.root');
+  const root = mountPanel({ telemetry: t, initialIsOpen: true }).root.querySelector<HTMLElement>('.root');
   if (!root) throw new Error('no panel');
   const ui = within(root);
   await userEvent.click(ui.getByRole('tab', { name: 'Control' }));

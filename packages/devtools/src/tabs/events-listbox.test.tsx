@@ -1,25 +1,12 @@
 import { createTelemetry } from '@isotel/core';
 import { act } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mountPanel } from '../engine/panel.test-kit.js';
 import { STREAM_RENDER_INTERVAL_MS } from '../engine/render-scheduler.js';
-import { mountDevtools } from '../production.js';
 
 // The event list as a screen reader reads it: a listbox whose options say where they are in
 // the whole (virtualised) list and which one is active.
-
-let container: HTMLElement;
-const unmounts: (() => void)[] = [];
-beforeEach(() => {
-  localStorage.clear();
-  container = document.createElement('div');
-  document.body.appendChild(container);
-});
-afterEach(() => {
-  for (const u of unmounts.splice(0)) u();
-  container.remove();
-  localStorage.clear();
-});
 
 function frame(): Promise<void> {
   return act(
@@ -33,9 +20,7 @@ function frame(): Promise<void> {
 describe('the events listbox', () => {
   it('gives each option an id and its place in the list, and names the active one', async () => {
     const t = createTelemetry();
-    const handle = mountDevtools(container, { telemetry: t, initialIsOpen: true });
-    unmounts.push(() => handle.unmount());
-    const root = container.querySelector('[data-isotel-devtools]')?.shadowRoot as ShadowRoot;
+    const { root } = mountPanel({ telemetry: t, initialIsOpen: true });
     act(() => {
       for (let i = 0; i < 5; i++) t.emit('list.item', { i });
     });
