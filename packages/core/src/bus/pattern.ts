@@ -110,3 +110,17 @@ export function matches(pattern: string | Pattern, name: string): boolean {
   if (parsed.exact) return parsed.source === name;
   return matchName(parsed.segments, name);
 }
+
+/**
+ * The filter of `listHandlers`: a plain prefix lists the handlers that can receive some event
+ * under it; a pattern lists the handlers whose own pattern it matches segment by segment.
+ */
+export function listedBy(filter: Pattern, handler: Pattern): boolean {
+  if (!filter.exact) return matchName(filter.segments, handler.source);
+  for (let i = 0; i < filter.segments.length; i++) {
+    const s = handler.segments[i];
+    if (s === '**') return true;
+    if (s !== '*' && s !== filter.segments[i]) return false;
+  }
+  return true;
+}

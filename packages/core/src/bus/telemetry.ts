@@ -4,18 +4,27 @@ import { activeContext, contextSlot, type TelemetryContext } from '../context/co
 import { copyMetadata } from '../context/copy-metadata.js';
 import { bind, type ContextValues, withAmbientCorrelation, withContext } from '../context/with-context.js';
 import { TelemetryControl } from '../control/telemetry-control.js';
-import { describeError } from '../errors/describe-error.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { logger } from '../log/logger.js';
 import { NOOP_SPAN } from '../span/noop-span.js';
 import { SpanRecorder } from '../span/span-recorder.js';
 import type { Span } from '../span/types.js';
+import { HandlerFailures } from './handler-failures.js';
 import { type HandlerEntry, HandlerRegistry, INVALID_NAME } from './handler-registry.js';
-import { matchName, type Pattern, parsePattern } from './pattern.js';
-import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Metadata } from './types.js';
+import { listedBy, parsePattern } from './pattern.js';
+import { ShutdownClosers } from './shutdown-closers.js';
+import type {
+  AttachOptions,
+  EventThunk,
+  Handler,
+  HandlerInfo,
+  Measurements,
+  Metadata,
+  TelemetryOptions,
+  TelemetryStats,
+} from './types.js';
 
-/** The event isotel emits when a handler throws or rejects. */
-export const HANDLER_FAILURE_EVENT = 'telemetry.handler.failure';
+export { HANDLER_FAILURE_EVENT } from './handler-failures.js';
 
 /** The event isotel emits when the bus's control changes (`{ control, previous }` metadata). */
 export const CONTROL_CHANGE_EVENT = 'telemetry.control.change';
@@ -23,35 +32,7 @@ export const CONTROL_CHANGE_EVENT = 'telemetry.control.change';
 const EMPTY_MEASUREMENTS: Measurements = Object.freeze({}) as Measurements;
 const EMPTY_METADATA: Metadata = Object.freeze({}) as Metadata;
 
-/** Options of {@link createTelemetry}. */
-export interface TelemetryOptions {
-  /**
-   * How many distinct event names keep a resolved dispatch list. Past it the oldest name is
-   * evicted, so unbounded dynamic names cannot exhaust memory.
-   * @default 10000
-   */
-  dispatchCacheSize?: number;
-  /**
-   * The events this instance emits, from `defineCatalog`. With one, `createTelemetry` returns a
-   * {@link CatalogTelemetry} whose `emit`/`span` accept only catalogued names and keys.
-   * @default undefined
-   */
-  catalog?: Catalog;
-}
-
-/** Counters an instance keeps about itself. */
-export interface TelemetryStats {
-  /** Attached handlers. */
-  readonly handlers: number;
-  /** Event names with a resolved dispatch list in the cache. */
-  readonly cachedNames: number;
-  /** Handler calls that threw or rejected. */
-  readonly handlerFailures: number;
-  /** Events not delivered, per reason (`invalid_name`, `thunk_failed`, ...). */
-  readonly dropped: Readonly<Record<string, number>>;
-  /** Spans started and not yet ended (or failed). */
-  readonly openSpans: number;
-}
+export type { TelemetryOptions, TelemetryStats } from './types.js';
 
 /**
  * An isolated telemetry bus. Use {@link createTelemetry} for tests, libraries and servers; the
@@ -89,11 +70,13 @@ export class Telemetry {
   readonly control = new TelemetryControl((reason) => this.#drop(reason));
   /** The catalog given to `createTelemetry`, if any. */
   readonly catalog: Catalog | undefined;
-  #failureDepth = 0;
-  #handlerFailures = 0;
+  readonly #failures = new HandlerFailures({
+    isAttached: (entry) => this.#registry.isAttached(entry),
+    detach: (handlerId) => this.detach(handlerId),
+    emit: (name, m, md) => this.emit(name, m, md),
+  });
   readonly #dropped: Record<string, number> = {};
-  // what shutdown runs: sources (parts that emit into the bus) first, then the rest
-  readonly #closers = new Map<() => unknown, boolean>();
+  readonly #closers = new ShutdownClosers();
 
   constructor(options: TelemetryOptions = {}) {
     const size = options.dispatchCacheSize;
@@ -203,7 +186,7 @@ export class Telemetry {
     const out: HandlerInfo[] = [];
     const filter = prefixOrPattern === undefined ? undefined : parsePattern(prefixOrPattern);
     for (const entry of this.#registry.entries()) {
-      if (filter === undefined || entry.patterns.some((p) => overlaps(filter, p))) {
+      if (filter === undefined || entry.patterns.some((p) => listedBy(filter, p))) {
         out.push(this.#registry.info(entry));
       }
     }
@@ -287,7 +270,7 @@ export class Telemetry {
     return {
       handlers: this.#registry.size,
       cachedNames: this.#registry.cachedNames,
-      handlerFailures: this.#handlerFailures,
+      handlerFailures: this.#failures.count,
       openSpans: this.#spans.open,
       dropped: { ...this.#dropped },
     };
@@ -302,10 +285,7 @@ export class Telemetry {
    * @example const unregister = t.onShutdown(() => exporter.flush())
    */
   onShutdown(close: () => unknown, options: { source?: boolean } = {}): () => void {
-    this.#closers.set(close, options.source === true);
-    return () => {
-      this.#closers.delete(close);
-    };
+    return this.#closers.add(close, options.source === true);
   }
 
   /**
@@ -315,16 +295,7 @@ export class Telemetry {
    * @example process.on('SIGTERM', () => void t.shutdown())
    */
   async shutdown(): Promise<void> {
-    const closers = [...this.#closers];
-    this.#closers.clear();
-    for (const source of [true, false]) {
-      const results = await Promise.allSettled(
-        closers.filter(([, isSource]) => isSource === source).map(async ([close]) => close()),
-      );
-      for (const result of results) {
-        if (result.status === 'rejected') logger().error('A shutdown callback failed.', result.reason);
-      }
-    }
+    await this.#closers.runAll();
     this.#registry.clear();
     this.#live = false;
     this.#spans.invalidate();
@@ -450,63 +421,12 @@ export class Telemetry {
       entry.calls++;
       try {
         const result = entry.fn(name, m, md, entry.config);
-        if (result !== undefined) this.#watch(result, entry, name);
+        if (result !== undefined) this.#failures.watch(result, entry, name);
       } catch (error) {
-        this.#failed(entry, name, error);
+        this.#failures.failed(entry, name, error);
       }
     }
   }
-
-  // Kept out of #call: a closure there would capture `entry` and `name`, and V8 would then
-  // allocate a context for every dispatch and every handler call, even synchronous ones.
-  #watch(result: unknown, entry: HandlerEntry, name: string): void {
-    if (typeof result !== 'object' || result === null) return;
-    if (typeof (result as Promise<unknown>).then !== 'function') return;
-    (result as Promise<unknown>).then(undefined, (error: unknown) => this.#failed(entry, name, error));
-  }
-
-  #failed(entry: HandlerEntry, name: string, error: unknown): void {
-    entry.failures++;
-    this.#handlerFailures++;
-    entry.lastError = describeError(error);
-    // A handler failing while handling a failure event is detached whatever its policy. A failure
-    // during the delivery of a failure event (in a handler of another event the failure handler
-    // emitted) is logged instead of emitted. Either way no failure event is emitted, so a broken
-    // failure handler can never loop.
-    const ofFailureHandler = name === HANDLER_FAILURE_EVENT;
-    if (this.#registry.isAttached(entry) && (entry.onFailure === 'detach' || ofFailureHandler)) {
-      this.detach(entry.id);
-    }
-    if (ofFailureHandler) {
-      logger().error(`Handler "${entry.id}" failed while handling "${name}" and was detached.`, error);
-      return;
-    }
-    if (this.#failureDepth > 0) {
-      logger().error(
-        `Handler "${entry.id}" failed while handling "${name}" inside failure handling; no failure event is emitted for it.`,
-        error,
-      );
-      return;
-    }
-    this.#failureDepth++;
-    try {
-      this.emit(HANDLER_FAILURE_EVENT, { count: 1 }, { handlerId: entry.id, event: name, error });
-    } finally {
-      this.#failureDepth--;
-    }
-  }
-}
-
-// listHandlers' filter: a plain prefix lists handlers that can receive some event under it;
-// a pattern lists handlers whose own pattern it matches segment by segment.
-function overlaps(filter: Pattern, handler: Pattern): boolean {
-  if (!filter.exact) return matchName(filter.segments, handler.source);
-  for (let i = 0; i < filter.segments.length; i++) {
-    const s = handler.segments[i];
-    if (s === '**') return true;
-    if (s !== '*' && s !== filter.segments[i]) return false;
-  }
-  return true;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Catalog } from '../catalog/define-catalog.js';
 /** What is counted or timed in an event. */
 export type Measurements = Record<string, number>;
 
@@ -42,3 +43,33 @@ export interface HandlerInfo {
 
 /** The lazy form of an emit: runs only when someone listens to the event. */
 export type EventThunk = () => readonly [Measurements, Metadata?] | [Measurements, Metadata?];
+
+/** Options of `createTelemetry`. */
+export interface TelemetryOptions {
+  /**
+   * How many distinct event names keep a resolved dispatch list. Past it the oldest name is
+   * evicted, so unbounded dynamic names cannot exhaust memory.
+   * @default 10000
+   */
+  dispatchCacheSize?: number;
+  /**
+   * The events this instance emits, from `defineCatalog`. With one, `createTelemetry` returns a
+   * `CatalogTelemetry` whose `emit`/`span` accept only catalogued names and keys.
+   * @default undefined
+   */
+  catalog?: Catalog;
+}
+
+/** Counters an instance keeps about itself. */
+export interface TelemetryStats {
+  /** Attached handlers. */
+  readonly handlers: number;
+  /** Event names with a resolved dispatch list in the cache. */
+  readonly cachedNames: number;
+  /** Handler calls that threw or rejected. */
+  readonly handlerFailures: number;
+  /** Events not delivered, per reason (`invalid_name`, `thunk_failed`, ...). */
+  readonly dropped: Readonly<Record<string, number>>;
+  /** Spans started and not yet ended (or failed). */
+  readonly openSpans: number;
+}
