@@ -72,6 +72,22 @@ describe('OpenTelemetry span bridge', () => {
     expect(payment?.status.code).toBe(SpanStatusCode.UNSET);
   });
 
+  it('keeps a child started after its parent ended in the parent’s trace', () => {
+    const t = telemetry();
+    const { exporter, tracer } = tracing();
+    bridgeSpans(t, { tracer });
+    const root = { spanId: 'e000000000000001' };
+    const late = { spanId: 'e000000000000002', parentSpanId: root.spanId };
+    start(t, 'request', root, 100);
+    stop(t, 'request', root, 100, 150);
+    // a callback bound inside the request runs after it answered
+    start(t, 'request.audit', late, 170);
+    stop(t, 'request.audit', late, 170, 180);
+    const [request, audit] = exporter.getFinishedSpans();
+    expect(audit?.spanContext().traceId).toBe(request?.spanContext().traceId);
+    expect(audit?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
+  });
+
   it('records an exception event and an error status', () => {
     const t = telemetry();
     const { exporter, tracer } = tracing();

@@ -3,6 +3,7 @@ import {
   type AttributeValue,
   ROOT_CONTEXT,
   type Span,
+  type SpanContext,
   SpanStatusCode,
   type Tracer,
   trace,
@@ -68,6 +69,9 @@ export function bridgeSpans(t: Telemetry, options: SpanBridgeOptions = {}): Span
     throw new IsotelError('invalid_argument', `maxOpenSpans must be a positive integer, got ${String(maxOpen)}.`);
   }
   const open = new Map<string, Open>();
+  // Spans that ended recently, so a child started after its parent ended (a callback, a
+  // fire-and-forget task) still joins the parent's trace; bounded like the open spans.
+  const recentlyEnded = new Map<string, SpanContext>();
   let started = 0;
   let ended = 0;
   let failed = 0;
@@ -77,8 +81,15 @@ export function bridgeSpans(t: Telemetry, options: SpanBridgeOptions = {}): Span
   const onStart = (name: string, m: Measurements, md: Metadata) => {
     const spanId = md.spanId;
     if (typeof spanId !== 'string') return;
-    const parent = typeof md.parentSpanId === 'string' ? open.get(md.parentSpanId) : undefined;
-    const ctx = parent === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, parent.span);
+    const parentId = md.parentSpanId;
+    const parent = typeof parentId === 'string' ? open.get(parentId) : undefined;
+    const endedParent = parent === undefined && typeof parentId === 'string' ? recentlyEnded.get(parentId) : undefined;
+    const ctx =
+      parent !== undefined
+        ? trace.setSpan(ROOT_CONTEXT, parent.span)
+        : endedParent !== undefined
+          ? trace.setSpanContext(ROOT_CONTEXT, endedParent)
+          : ROOT_CONTEXT;
     const startEpoch = typeof m.systemTime === 'number' ? m.systemTime : Date.now();
     const span = tracer.startSpan(
       name.slice(0, -'.start'.length),
@@ -106,6 +117,8 @@ export function bridgeSpans(t: Telemetry, options: SpanBridgeOptions = {}): Span
     }
     open.delete(spanId);
     const { span } = entry;
+    if (recentlyEnded.size >= maxOpen) recentlyEnded.delete(recentlyEnded.keys().next().value as string);
+    recentlyEnded.set(spanId, span.spanContext());
     span.setAttributes(attributes(md));
     if (name.endsWith('.exception')) {
       const error = md.error;
