@@ -181,3 +181,11 @@ export function summary(name: string, options?: MetricOptions): MetricDefinition
 export function distribution(name: string, options?: MetricOptions): MetricDefinition {
   return define('distribution', name, options);
 }
+
+/**
+ * Histogram bucket bounds when a distribution gives none: Prometheus' defaults, 5 ms to 10 s for
+ * a metric in seconds (in whatever unit the metric has otherwise).
+ */
+export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+]);

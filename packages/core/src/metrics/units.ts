@@ -51,6 +51,25 @@ export function resolveUnit(
   return { unit: unit.to, scale: (from[unit.from] as number) / (to[unit.to] as number) };
 }
 
+// The UCUM codes OpenTelemetry expects for the units isotel converts.
+const UCUM: Record<Unit, string> = {
+  nanosecond: 'ns',
+  microsecond: 'us',
+  millisecond: 'ms',
+  second: 's',
+  minute: 'min',
+  hour: 'h',
+  byte: 'By',
+  kilobyte: 'KiBy',
+  megabyte: 'MiBy',
+  gigabyte: 'GiBy',
+};
+
+/** The UCUM code of a unit isotel knows (`second` → `s`); any other label is returned as is. */
+export function ucumUnit(unit: string): string {
+  return Object.hasOwn(UCUM, unit) ? UCUM[unit as Unit] : unit;
+}
+
 /**
  * Milliseconds in one `unit` when it is a time unit (`second` → 1000), else 1: what a value in
  * that unit is multiplied by to read in milliseconds.

@@ -2,7 +2,8 @@ import type { Attributes, Counter, Gauge, Histogram, Meter, UpDownCounter } from
 import { metrics } from '@opentelemetry/api';
 import type { Telemetry } from '../bus/telemetry.js';
 import { attachMetrics, type MetricsBinding } from '../metrics/attach-metrics.js';
-import type { MetricDefinition } from '../metrics/definitions.js';
+import { DEFAULT_BUCKETS, type MetricDefinition } from '../metrics/definitions.js';
+import { ucumUnit } from '../metrics/units.js';
 import { VERSION } from '../version.js';
 
 /** Options of {@link bridgeMetrics}. */
@@ -20,7 +21,8 @@ type Instrument = Counter | UpDownCounter | Gauge | Histogram;
 /**
  * Records metric definitions through an OpenTelemetry meter: counter → Counter (add 1), sum →
  * UpDownCounter, lastValue → Gauge, summary and distribution → Histogram (a distribution's
- * buckets become the histogram's advised boundaries). Tags become attributes.
+ * buckets become the histogram's advised boundaries; a metric in seconds without buckets gets
+ * 5 ms to 10 s). Units are passed as UCUM codes (`second` → `s`). Tags become attributes.
  *
  * @example bridgeMetrics(t, [distribution('http.request.stop.duration', { tags: ['route'] })], { meter })
  */
@@ -31,7 +33,7 @@ export function bridgeMetrics(
 ): MetricsBinding {
   const meter = options.meter ?? metrics.getMeter('isotel', VERSION);
   const instruments: Instrument[] = definitions.map((def) => {
-    const opts = { description: def.description, ...(def.unit === undefined ? {} : { unit: def.unit }) };
+    const opts = { description: def.description, ...(def.unit === undefined ? {} : { unit: ucumUnit(def.unit) }) };
     switch (def.type) {
       case 'counter':
         return meter.createCounter(def.name, opts);
@@ -40,7 +42,9 @@ export function bridgeMetrics(
       case 'lastValue':
         return meter.createGauge(def.name, opts);
       default: {
-        const buckets = def.reporterOptions.buckets;
+        // OpenTelemetry's default boundaries (0 to 10 000) suit milliseconds; a metric in seconds
+        // gets the Prometheus reporter's defaults instead
+        const buckets = def.reporterOptions.buckets ?? (def.unit === 'second' ? DEFAULT_BUCKETS : undefined);
         return meter.createHistogram(
           def.name,
           buckets === undefined ? opts : { ...opts, advice: { explicitBucketBoundaries: [...buckets] } },

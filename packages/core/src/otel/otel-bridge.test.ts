@@ -12,7 +12,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
 import type { Metadata } from '../bus/types.js';
-import { counter, distribution, lastValue, sum } from '../metrics/definitions.js';
+import { counter, distribution, lastValue, sum, summary } from '../metrics/definitions.js';
 import { bridgeMetrics } from './metric-bridge.js';
 import { bridgeSpans } from './span-bridge.js';
 
@@ -193,6 +193,7 @@ describe('OpenTelemetry metric bridge', () => {
           unit: { from: 'millisecond', to: 'second' },
           reporterOptions: { buckets: [0.1, 1] },
         }),
+        summary('db.query.stop.duration', { unit: { from: 'millisecond', to: 'second' } }),
       ],
       { meter: provider.getMeter('test') },
     );
@@ -210,12 +211,20 @@ describe('OpenTelemetry metric bridge', () => {
     expect(byName.get('runtime.memory.heapUsed')?.dataPoints[0]?.value).toBe(7);
     const histogram = byName.get('http.request.stop.duration');
     expect(histogram?.dataPointType).toBe(DataPointType.HISTOGRAM);
-    expect(histogram?.descriptor.unit).toBe('second');
+    expect(histogram?.descriptor.unit).toBe('s');
+    expect(byName.get('runtime.memory.heapUsed')?.descriptor.unit).toBe('By');
     expect(histogram?.dataPoints[0]?.value).toMatchObject({
       count: 2,
       sum: 0.55,
       buckets: { boundaries: [0.1, 1], counts: [1, 1, 0] },
     });
+    // a metric in seconds without buckets: 5 ms to 10 s, not OpenTelemetry's 0 to 10 000
+    t.emit('db.query.stop', { duration: 30 });
+    await reader.forceFlush();
+    const latest = exporter.getMetrics().at(-1)?.scopeMetrics[0]?.metrics ?? [];
+    const query = latest.find((m) => m.descriptor.name === 'db.query.stop.duration');
+    const point = query?.dataPoints[0]?.value as { buckets: { boundaries: number[] } } | undefined;
+    expect(point?.buckets.boundaries).toEqual([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
     await provider.shutdown();
   });
 });

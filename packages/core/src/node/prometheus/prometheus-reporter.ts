@@ -7,7 +7,7 @@ import {
   type MetricsStats,
   OVERFLOW_TAG_VALUE,
 } from '../../metrics/attach-metrics.js';
-import type { MetricDefinition } from '../../metrics/definitions.js';
+import { DEFAULT_BUCKETS, type MetricDefinition } from '../../metrics/definitions.js';
 import { switchableMetrics } from '../../metrics/switchable-metrics.js';
 import { prometheusName, sanitizeLabelName } from './names.js';
 
@@ -65,7 +65,6 @@ export interface PrometheusReporter {
   close(): Promise<void>;
 }
 
-const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const DEFAULT_QUANTILES = [0.5, 0.9, 0.95, 0.99];
 const DEFAULT_MAX_AGE_SECONDS = 600;
 const DEFAULT_AGE_BUCKETS = 5;
