@@ -88,6 +88,16 @@ describe('OpenTelemetry span bridge', () => {
     expect(audit?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
   });
 
+  it('keeps user metadata named kind or error as attributes on spans that did not fail', () => {
+    const t = telemetry();
+    const { exporter, tracer } = tracing();
+    bridgeSpans(t, { tracer });
+    const md = { spanId: 'f000000000000001', kind: 'server', error: 'none' };
+    start(t, 'rpc', md, 100);
+    stop(t, 'rpc', md, 100, 120);
+    expect(exporter.getFinishedSpans()[0]?.attributes).toMatchObject({ kind: 'server', error: 'none' });
+  });
+
   it('records an exception event and an error status', () => {
     const t = telemetry();
     const { exporter, tracer } = tracing();

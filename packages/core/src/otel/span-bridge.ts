@@ -51,7 +51,10 @@ interface Open {
 }
 
 // keys that are the span's own structure, not attributes
-const STRUCTURAL = new Set(['spanId', 'parentSpanId', 'correlationId', 'error', 'kind']);
+// kept as isotel.* attributes instead
+const IDS = new Set(['spanId', 'parentSpanId', 'correlationId']);
+// what an exception event's metadata adds; recorded as the exception, not as attributes
+const EXCEPTION_KEYS = new Set(['spanId', 'parentSpanId', 'correlationId', 'error', 'kind']);
 
 /**
  * Turns `<prefix>.start` / `.stop` / `.exception` events into OpenTelemetry spans named
@@ -119,7 +122,7 @@ export function bridgeSpans(t: Telemetry, options: SpanBridgeOptions = {}): Span
     const { span } = entry;
     if (recentlyEnded.size >= maxOpen) recentlyEnded.delete(recentlyEnded.keys().next().value as string);
     recentlyEnded.set(spanId, span.spanContext());
-    span.setAttributes(attributes(md));
+    span.setAttributes(attributes(md, name.endsWith('.exception') ? EXCEPTION_KEYS : IDS));
     if (name.endsWith('.exception')) {
       const error = md.error;
       if (error instanceof Error) span.recordException(error);
@@ -160,10 +163,10 @@ export function bridgeSpans(t: Telemetry, options: SpanBridgeOptions = {}): Span
   };
 }
 
-function attributes(md: Metadata): Attributes {
+function attributes(md: Metadata, skip: ReadonlySet<string> = IDS): Attributes {
   const out: Attributes = {};
   for (const key in md) {
-    if (STRUCTURAL.has(key)) continue;
+    if (skip.has(key)) continue;
     const value = toAttribute(md[key]);
     if (value !== undefined) out[key] = value;
   }
