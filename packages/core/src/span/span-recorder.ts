@@ -22,17 +22,8 @@ export interface SpanHost {
     measurements: Measurements,
     metadata: Metadata,
   ): number | string;
-  /**
-   * Delivers a span's stop or exception event, following what became of its start (see
-   * `SpanSink.ended`).
-   */
-  end(
-    handlers: readonly HandlerEntry[],
-    name: string,
-    measurements: Measurements,
-    metadata: Metadata,
-    start: number | string | undefined,
-  ): void;
+  /** Delivers a span's stop or exception event, following what became of its start. */
+  end: SpanSink['ended'];
   /** Counts an event that was not delivered. */
   drop(reason: string): void;
 }
