@@ -1,6 +1,8 @@
 import {
   type Attributes,
   type AttributeValue,
+  type Context,
+  context,
   ROOT_CONTEXT,
   type Span,
   type SpanContext,
@@ -58,7 +60,8 @@ const EXCEPTION_KEYS = new Set(['spanId', 'parentSpanId', 'correlationId', 'erro
 
 /**
  * Turns `<prefix>.start` / `.stop` / `.exception` events into OpenTelemetry spans named
- * `<prefix>`: parent links from `parentSpanId`, metadata as attributes, the exception recorded
+ * `<prefix>`: parent links from `parentSpanId` (a span without a bridged parent is a child of the
+ * OpenTelemetry span active where it starts, if any), metadata as attributes, the exception recorded
  * as an event with an error status. Start and end times come from the events, not from the
  * moment the handler runs.
  *
@@ -92,7 +95,7 @@ export function bridgeSpans(t: Telemetry, options: SpanBridgeOptions = {}): Span
         ? trace.setSpan(ROOT_CONTEXT, parent.span)
         : endedParent !== undefined
           ? trace.setSpanContext(ROOT_CONTEXT, endedParent)
-          : ROOT_CONTEXT;
+          : outside(md);
     const startEpoch = typeof m.systemTime === 'number' ? m.systemTime : Date.now();
     const span = tracer.startSpan(
       name.slice(0, -'.start'.length),
@@ -161,6 +164,14 @@ export function bridgeSpans(t: Telemetry, options: SpanBridgeOptions = {}): Span
     stats: () => ({ started, ended, failed, open: open.size, orphans, abandoned }),
     detach,
   };
+}
+
+// The parent of a span with no bridged parent: the OpenTelemetry context active where it started
+// (an HTTP server span of the OpenTelemetry instrumentation, a span the application opened), so
+// isotel spans join the trace around them. Not for remote events: the collector re-emits a
+// browser's spans inside its own ingest request, which is not their parent.
+function outside(md: Metadata): Context {
+  return md.remote === true ? ROOT_CONTEXT : context.active();
 }
 
 function attributes(md: Metadata, skip: ReadonlySet<string> = IDS): Attributes {
