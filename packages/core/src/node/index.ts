@@ -9,6 +9,7 @@ export type { CollectorServer } from './collector/node-server.js';
 export type {
   CollectorCatalog,
   CollectorOptions,
+  ConnectionInfo,
   MetadataSanitizer,
   MetricsHandler,
   RateLimitOptions,

@@ -6,10 +6,20 @@ import { logger } from '../../log/logger.js';
 import { routeAdmin } from './admin-routes.js';
 import { ControlStore } from './control-store.js';
 import { DedupeWindow } from './dedupe-window.js';
-import { checkBodyHeaders, checkToken, corsHeaders, json, jsonText, preflight, problem, withCors } from './http.js';
+import {
+  checkBodyHeaders,
+  checkToken,
+  clientAddress,
+  corsHeaders,
+  json,
+  jsonText,
+  preflight,
+  problem,
+  withCors,
+} from './http.js';
 import { ingestBatch, readEnvelope } from './ingest.js';
 import { type CollectorServer, listenCollector } from './node-server.js';
-import type { CollectorOptions, ResolvedOptions } from './options.js';
+import type { CollectorOptions, ConnectionInfo, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { type BodyResult, bodyProblem, discardBody, drainBody, readBody } from './read-body.js';
@@ -29,6 +39,8 @@ export interface CollectorStats {
   readonly streams: StreamStats;
   readonly dedupe: { readonly size: number; readonly capacity: number };
   readonly rateLimitedClients: number;
+  /** Network addresses with a rate-limit bucket. */
+  readonly rateLimitedAddresses: number;
   readonly controlOverrides: number;
   readonly inFlight: number;
   /** Bytes of ingest bodies being received now, as counted against `maxConcurrentBodyBytes`. */
@@ -38,8 +50,13 @@ export interface CollectorStats {
 
 /** A running collector. */
 export interface Collector {
-  /** The web-standard handler: use it with any server that speaks `Request`/`Response`. */
-  readonly handler: (request: Request) => Promise<Response>;
+  /**
+   * The web-standard handler: use it with any server that speaks `Request`/`Response`. Pass the
+   * peer's address as `info` where the server knows it, for the per-address rate limit.
+   *
+   * @example Deno.serve((request, info) => collector.handler(request, { remoteAddress: info.remoteAddr.hostname }))
+   */
+  readonly handler: (request: Request, info?: ConnectionInfo) => Promise<Response>;
   /** The bus accepted events are re-emitted on. */
   readonly telemetry: Telemetry;
   /**
@@ -78,10 +95,11 @@ const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 
 class CollectorImpl implements Collector {
   readonly telemetry: Telemetry;
-  readonly handler = (request: Request): Promise<Response> => this.#handle(request);
+  readonly handler = (request: Request, info?: ConnectionInfo): Promise<Response> => this.#handle(request, info);
   readonly #o: ResolvedOptions;
   readonly #dedupe: DedupeWindow;
   readonly #limiter: RateLimiter | undefined;
+  readonly #addressLimiter: RateLimiter | undefined;
   readonly #controls: ControlStore;
   readonly #hub: StreamHub;
   readonly #servers = new Set<CollectorServer>();
@@ -103,6 +121,10 @@ class CollectorImpl implements Collector {
     this.#dedupe = new DedupeWindow(this.#o.dedupe.maxIds, this.#o.dedupe.windowMs);
     const rate = this.#o.rateLimit;
     this.#limiter = rate === false ? undefined : new RateLimiter(rate.eventsPerSecond, rate.burst, rate.maxClients);
+    this.#addressLimiter =
+      rate === false || rate.perAddress === false
+        ? undefined
+        : new RateLimiter(rate.perAddress.eventsPerSecond, rate.perAddress.burst, rate.maxClients);
     this.#controls = new ControlStore(this.#o.control);
     this.#controls.subscribe((clientId) =>
       this.telemetry.emit('isotel.collector.control.change', { count: 1 }, { node: this.#o.node, clientId }),
@@ -140,6 +162,7 @@ class CollectorImpl implements Collector {
       streams: this.#hub.stats(),
       dedupe: { size: this.#dedupe.size, capacity: this.#dedupe.capacity },
       rateLimitedClients: this.#limiter?.size ?? 0,
+      rateLimitedAddresses: this.#addressLimiter?.size ?? 0,
       controlOverrides: this.#controls.overrides,
       inFlight: this.#inFlight,
       receivingBytes: this.#receivingBytes,
@@ -181,11 +204,11 @@ class CollectorImpl implements Collector {
     await Promise.allSettled([...this.#servers].map((server) => server.close()));
   }
 
-  async #handle(request: Request): Promise<Response> {
+  async #handle(request: Request, info: ConnectionInfo | undefined): Promise<Response> {
     this.#inFlight++;
     let response: Response;
     try {
-      response = await this.#route(request);
+      response = await this.#route(request, info?.remoteAddress);
       await drainBody(request, Math.max(DRAIN_LIMIT_BYTES, this.#o.maxBodyBytes), this.#o.bodyTimeoutMs);
     } catch (error) {
       logger().error('The collector failed to answer a request.', error);
@@ -197,7 +220,26 @@ class CollectorImpl implements Collector {
     return response;
   }
 
-  async #route(request: Request): Promise<Response> {
+  // The per-address limit, then the per-client one; a batch either limit refuses costs neither.
+  #overRate(request: Request, remoteAddress: string | undefined, clientId: string, cost: number): Response | undefined {
+    const now = Date.now();
+    const address =
+      this.#addressLimiter === undefined ? undefined : clientAddress(request, remoteAddress, this.#o.trustProxy);
+    let decision = address === undefined ? undefined : this.#addressLimiter?.take(address, cost, now);
+    let message = `Address ${address} is over its event rate.`;
+    if (decision === undefined || decision.allowed) {
+      decision = this.#limiter?.take(clientId, cost, now);
+      message = `Client ${clientId} is over its event rate.`;
+      if (decision !== undefined && !decision.allowed && address !== undefined) {
+        this.#addressLimiter?.refund(address, cost);
+      }
+    }
+    if (decision === undefined || decision.allowed) return undefined;
+    this.#rateLimited++;
+    return this.#refuse(429, 'rate_limited', message, { 'retry-after': String(decision.retryAfterSeconds) });
+  }
+
+  async #route(request: Request, remoteAddress: string | undefined): Promise<Response> {
     const url = new URL(request.url);
     const cors = corsHeaders(request, this.#o.corsOrigins);
     if (request.method === 'OPTIONS') return preflight(request, this.#o.corsOrigins);
@@ -212,7 +254,7 @@ class CollectorImpl implements Collector {
       if (request.method !== 'POST') {
         return withCors(problem(405, 'method_not_allowed', 'Use POST.', { allow: 'POST' }), cors);
       }
-      return withCors(await this.#ingest(request, url), cors);
+      return withCors(await this.#ingest(request, url, remoteAddress), cors);
     }
     if (url.pathname === '/v1/stream' && request.method === 'GET') return withCors(this.#stream(request, url), cors);
     if (url.pathname === '/metrics' && request.method === 'GET' && this.#o.metrics !== undefined) {
@@ -232,7 +274,7 @@ class CollectorImpl implements Collector {
     return withCors(admin ?? problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`), cors);
   }
 
-  async #ingest(request: Request, url: URL): Promise<Response> {
+  async #ingest(request: Request, url: URL, remoteAddress: string | undefined): Promise<Response> {
     const started = performance.now();
     // refusals before reading leave the body to #handle, which drains it (bounded) before answering
     const auth = checkToken(request, url, this.#o.ingestTokens);
@@ -272,13 +314,8 @@ class CollectorImpl implements Collector {
     if (batch.events.length > this.#o.maxEventsPerBatch) {
       return this.#refuse(413, 'too_many_events', `At most ${this.#o.maxEventsPerBatch} events per batch.`);
     }
-    const decision = this.#limiter?.take(batch.clientId, batch.events.length, Date.now());
-    if (decision !== undefined && !decision.allowed) {
-      this.#rateLimited++;
-      return this.#refuse(429, 'rate_limited', `Client ${batch.clientId} is over its event rate.`, {
-        'retry-after': String(decision.retryAfterSeconds),
-      });
-    }
+    const limited = this.#overRate(request, remoteAddress, batch.clientId, batch.events.length);
+    if (limited !== undefined) return limited;
     const control = this.#controls.answerFor(batch.clientId);
     const rules = {
       catalog: this.#o.catalog,

@@ -112,4 +112,17 @@ describe('RateLimiter', () => {
     expect(limiter.take('e', 1, 0).allowed).toBe(false);
     expect(limiter.take('a', 1, 0).allowed).toBe(true);
   });
+
+  it('gives back refunded tokens, never past the burst', () => {
+    const limiter = new RateLimiter(1, 10, 100);
+    expect(limiter.take('a', 10, 0).allowed).toBe(true);
+    expect(limiter.take('a', 4, 0).allowed).toBe(false);
+    limiter.refund('a', 4);
+    expect(limiter.take('a', 4, 0).allowed).toBe(true);
+    limiter.refund('a', 100);
+    expect(limiter.take('a', 10, 0).allowed).toBe(true);
+    expect(limiter.take('a', 1, 0).allowed).toBe(false);
+    limiter.refund('unknown', 5); // nothing to give back to
+    expect(limiter.size).toBe(1);
+  });
 });

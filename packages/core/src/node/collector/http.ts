@@ -41,6 +41,24 @@ export function bearerToken(request: Request, url: URL): string | undefined {
   return url.searchParams.get('token') ?? undefined;
 }
 
+/**
+ * The address a request came from: the connection's, or behind `trustProxy` proxies the
+ * `X-Forwarded-For` entry that many hops from the end (each proxy appends the address it was
+ * reached from; what lies further left was written by the client). Undefined when unknown.
+ */
+export function clientAddress(
+  request: Request,
+  remoteAddress: string | undefined,
+  trustProxy: number,
+): string | undefined {
+  if (trustProxy === 0) return remoteAddress;
+  const forwarded = request.headers.get('x-forwarded-for');
+  const hops = forwarded === null ? [] : forwarded.split(',').map((entry) => entry.trim());
+  if (remoteAddress !== undefined) hops.push(remoteAddress);
+  // fewer entries than trusted proxies: the leftmost is the furthest address there is
+  return hops[Math.max(0, hops.length - 1 - trustProxy)] || remoteAddress;
+}
+
 /** Compares two tokens in time independent of where they first differ. */
 export function sameToken(given: string, expected: string): boolean {
   const sameLength = given.length === expected.length;

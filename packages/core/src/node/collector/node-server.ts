@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { logger } from '../../log/logger.js';
 import { jsonText } from './http.js';
+import type { ConnectionInfo } from './options.js';
 import {
   attachBodySource,
   BODY_ABORTED,
@@ -276,7 +277,7 @@ const SERVED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
 
 /** Serves a web-standard handler on `node:http`. */
 export function listenCollector(
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request, info: ConnectionInfo) => Promise<Response>,
   port: number,
   host: string,
   onClose: () => void,
@@ -316,7 +317,7 @@ export function listenCollector(
       answerHere(req, res, 400, 'bad_request', 'The request could not be read.');
       return;
     }
-    handler(request)
+    handler(request, { remoteAddress: req.socket.remoteAddress })
       .then((response) => {
         if (!req.complete) res.shouldKeepAlive = false; // a refused body still arriving: close after answering
         return writeResponse(response, res);

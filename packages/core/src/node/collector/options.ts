@@ -16,14 +16,42 @@ export type MetadataSanitizer = (metadata: Record<string, unknown>) => Metadata;
 /** A handler serving Prometheus' text format at `GET /metrics`. */
 export type MetricsHandler = (request: Request) => Response | Promise<Response>;
 
-/** Per-client ingest rate (token bucket counted in events). */
+/**
+ * Ingest rates (token buckets counted in events): per client id, and per network address over
+ * every client id sent from it, since a client chooses its own id.
+ */
 export interface RateLimitOptions {
   /** Sustained events per second per client. @default 1000 */
   eventsPerSecond?: number;
   /** Events a client may send at once (a backlog flushed after an offline period). @default 10000 */
   burst?: number;
-  /** Clients tracked at once; the least recently seen is forgotten first. @default 10000 */
+  /** Clients (and, apart, addresses) tracked at once; the least recently seen is forgotten first. @default 10000 */
   maxClients?: number;
+  /**
+   * The rate of one network address over all its client ids, so a client cannot escape its limit
+   * by sending each batch under a new id; `false` for none. Several browsers can share an address
+   * (an office behind NAT), hence the larger default. The address is the connection's (see
+   * `trustProxy`); a request without one (a handler called without `ConnectionInfo`) has only the
+   * per-client limit. @default ten times `eventsPerSecond` and `burst`
+   */
+  perAddress?: { eventsPerSecond?: number; burst?: number } | false;
+}
+
+/**
+ * What the server knows of a request's connection, which a web-standard `Request` does not carry:
+ * pass it as the handler's second argument (`listen()` does).
+ */
+export interface ConnectionInfo {
+  /** The peer's IP address (`socket.remoteAddress` on Node). */
+  readonly remoteAddress?: string | undefined;
+}
+
+/** The resolved rate limit. */
+export interface ResolvedRateLimit {
+  readonly eventsPerSecond: number;
+  readonly burst: number;
+  readonly maxClients: number;
+  readonly perAddress: { readonly eventsPerSecond: number; readonly burst: number } | false;
 }
 
 /** Options of the live event stream (`GET /v1/stream`). */
@@ -65,8 +93,18 @@ export interface CollectorOptions {
   maxEventsPerBatch?: number;
   /** Most measurements in one event. @default 64 */
   maxMeasurements?: number;
-  /** Per-client rate limit, or `false` for none. @default { eventsPerSecond: 1000, burst: 10000 } */
+  /**
+   * Per-client and per-address rate limits, or `false` for none.
+   * @default { eventsPerSecond: 1000, burst: 10000, perAddress: { eventsPerSecond: 10000, burst: 100000 } }
+   */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Proxies in front of the collector (a load balancer, a reverse proxy) that append the address
+   * they received a request from to `X-Forwarded-For`: the client's address is then the entry this
+   * many hops from the end. Entries further left are written by the client and never trusted.
+   * @default 0 (the connection's own address)
+   */
+  trustProxy?: number;
   /**
    * Ids remembered for dedupe. @default { maxIds: 100000, windowMs: 3600000 } — an exporter only
    * resends what it has not seen acknowledged, within minutes; 100k ids are about 10 MB at most.
@@ -105,7 +143,8 @@ export interface ResolvedOptions {
   readonly maxConcurrentBodyBytes: number;
   readonly maxEventsPerBatch: number;
   readonly maxMeasurements: number;
-  readonly rateLimit: Required<RateLimitOptions> | false;
+  readonly rateLimit: ResolvedRateLimit | false;
+  readonly trustProxy: number;
   readonly dedupe: { readonly maxIds: number; readonly windowMs: number };
   readonly catalog: CollectorCatalog | undefined;
   readonly sanitize: MetadataSanitizer;
@@ -136,17 +175,35 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     }
   }
   const maxEventsPerBatch = positive('maxEventsPerBatch', options.maxEventsPerBatch, 1000);
-  let rateLimit: Required<RateLimitOptions> | false = false;
+  let rateLimit: ResolvedRateLimit | false = false;
   if (options.rateLimit !== false) {
     const r = options.rateLimit ?? {};
+    const eventsPerSecond = positive('rateLimit.eventsPerSecond', r.eventsPerSecond, 1000);
+    const burst = positive('rateLimit.burst', r.burst, 10_000);
+    const a = r.perAddress ?? {};
+    const perAddress =
+      a === false
+        ? false
+        : {
+            eventsPerSecond: positive('rateLimit.perAddress.eventsPerSecond', a.eventsPerSecond, 10 * eventsPerSecond),
+            burst: positive('rateLimit.perAddress.burst', a.burst, 10 * burst),
+          };
     rateLimit = {
-      eventsPerSecond: positive('rateLimit.eventsPerSecond', r.eventsPerSecond, 1000),
-      burst: positive('rateLimit.burst', r.burst, 10_000),
+      eventsPerSecond,
+      burst,
       maxClients: positive('rateLimit.maxClients', r.maxClients, 10_000),
+      perAddress,
     };
-    if (rateLimit.burst < maxEventsPerBatch) {
-      throw new IsotelError('invalid_argument', 'createCollector: rateLimit.burst must be >= maxEventsPerBatch.');
+    if (burst < maxEventsPerBatch || (perAddress !== false && perAddress.burst < maxEventsPerBatch)) {
+      throw new IsotelError('invalid_argument', 'createCollector: rate limit bursts must be >= maxEventsPerBatch.');
     }
+  }
+  const trustProxy = options.trustProxy ?? 0;
+  if (!Number.isInteger(trustProxy) || trustProxy < 0) {
+    throw new IsotelError(
+      'invalid_argument',
+      `createCollector: trustProxy must be a non-negative integer, got ${String(trustProxy)}.`,
+    );
   }
   const maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes, 1024 * 1024);
   const maxConcurrentBodyBytes = positive(
@@ -168,6 +225,7 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     maxEventsPerBatch,
     maxMeasurements: positive('maxMeasurements', options.maxMeasurements, 64),
     rateLimit,
+    trustProxy,
     dedupe: {
       maxIds: positive('dedupe.maxIds', options.dedupe?.maxIds, 100_000),
       windowMs: positive('dedupe.windowMs', options.dedupe?.windowMs, 3_600_000),

@@ -9,10 +9,10 @@ interface Bucket {
 }
 
 /**
- * A token bucket per client: each client may ingest `ratePerSecond` events per second on average
- * and `burst` at once (an exporter coming back online flushes its backlog in a burst). Buckets of
- * at most `maxClients` clients are kept, least recently seen evicted first, so rotating client ids
- * cannot exhaust memory; an evicted client simply starts again with a full bucket.
+ * A token bucket per key (a client id, an address): each may ingest `ratePerSecond` events per
+ * second on average and `burst` at once (an exporter coming back online flushes its backlog in a
+ * burst). Buckets of at most `maxClients` keys are kept, least recently seen evicted first, so
+ * rotating keys cannot exhaust memory; an evicted key simply starts again with a full bucket.
  */
 export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>();
@@ -47,6 +47,12 @@ export class RateLimiter {
       return ALLOWED;
     }
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / this.#rate)) };
+  }
+
+  /** Gives back tokens taken for a batch another limit then refused; never past the burst. */
+  refund(clientId: string, cost: number): void {
+    const bucket = this.#buckets.get(clientId);
+    if (bucket !== undefined) bucket.tokens = Math.min(this.#burst, bucket.tokens + cost);
   }
 
   /** Clients with a bucket. */
