@@ -189,6 +189,26 @@ describe('control', () => {
     expect(collector.getControl()).toEqual(DEFAULT_CONTROL);
   });
 
+  it("counts clients' control streams apart, so browsers cannot take the admin's slots", async () => {
+    const { url, collector } = await start({ stream: { maxClients: 1, maxControlStreams: 2 } });
+    const ingestToken = { authorization: `Bearer ${INGEST}` };
+    const control = (id: string) => fetch(`${url}/v1/stream?clientId=${id}`, { headers: ingestToken });
+    const first = await control('tab-1');
+    const second = await control('tab-2');
+    expect([first.status, second.status]).toEqual([200, 200]);
+    sse(first);
+    sse(second);
+    const third = await control('tab-3');
+    expect(third.status).toBe(503);
+    expect(await third.json()).toMatchObject({ error: { code: 'too_many_streams' } });
+    // the admin's slot is still free, and taking it leaves the clients' budget as it was
+    const reader = await fetch(`${url}/v1/stream`, { headers: admin });
+    expect(reader.status).toBe(200);
+    sse(reader);
+    expect((await fetch(`${url}/v1/stream`, { headers: admin })).status).toBe(503);
+    expect(collector.stats().streams.open).toBe(3);
+  });
+
   it('pushes a global change to streams of clients without their own control', async () => {
     const { url } = await start();
     const stream = sse(

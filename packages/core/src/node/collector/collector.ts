@@ -373,9 +373,13 @@ class CollectorImpl implements Collector {
       const missing = admin === 'missing' && ingest === 'missing';
       return this.#refuse(missing ? 401 : 403, missing ? 'unauthorized' : 'forbidden');
     }
-    if (this.#hub.size >= this.#o.stream.maxClients) {
-      return problem(503, 'too_many_streams', 'Too many open streams.', { 'retry-after': '5' });
-    }
+    // admin readers and clients' control streams have separate budgets: a browser holds the
+    // ingest token, and must not be able to take the slots the devtools need
+    const full =
+      admin === 'ok'
+        ? this.#hub.readers >= this.#o.stream.maxClients
+        : this.#hub.controlOnly >= this.#o.stream.maxControlStreams;
+    if (full) return problem(503, 'too_many_streams', 'Too many open streams.', { 'retry-after': '5' });
     let pattern: ReturnType<typeof parsePattern> | undefined;
     if (admin === 'ok') {
       try {

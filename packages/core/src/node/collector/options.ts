@@ -56,8 +56,14 @@ export interface ResolvedRateLimit {
 
 /** Options of the live event stream (`GET /v1/stream`). */
 export interface StreamOptions {
-  /** Streams open at once; more get 503. @default 100 */
+  /** Admin streams (events and control, as the devtools read them) open at once; more get 503. @default 100 */
   maxClients?: number;
+  /**
+   * Control-only streams of clients (`GET /v1/stream?clientId=` with the ingest token, opened by
+   * exporters with `liveControl`) open at once; more get 503. Counted apart from `maxClients`, so
+   * browsers holding the public ingest token cannot take the admin's slots. @default 1000
+   */
+  maxControlStreams?: number;
   /** Messages queued for one slow reader before it is dropped. @default 1000 */
   bufferedMessages?: number;
   /** Milliseconds between heartbeat comments that keep proxies from closing idle streams. @default 15000 */
@@ -237,6 +243,7 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     metrics: options.metrics,
     stream: {
       maxClients: positive('stream.maxClients', options.stream?.maxClients, 100),
+      maxControlStreams: positive('stream.maxControlStreams', options.stream?.maxControlStreams, 1000),
       bufferedMessages: positive('stream.bufferedMessages', options.stream?.bufferedMessages, 1000),
       heartbeatMs: positive('stream.heartbeatMs', options.stream?.heartbeatMs, 15_000),
     },

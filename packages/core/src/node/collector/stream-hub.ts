@@ -66,9 +66,14 @@ export class StreamHub {
     this.#heartbeat.unref?.();
   }
 
-  /** Streams open now. */
-  get size(): number {
-    return this.#clients.size;
+  /** Streams open now that read events (admin streams). */
+  get readers(): number {
+    return this.#eventReaders;
+  }
+
+  /** Control-only streams open now (clients following their control). */
+  get controlOnly(): number {
+    return this.#clients.size - this.#eventReaders;
   }
 
   /**
