@@ -70,7 +70,7 @@ const errorCode = (answer: RawAnswer) => (JSON.parse(answer.body) as { error: { 
 
 describe('requests fetch cannot represent', () => {
   it('answers TRACE, OPTIONS * and an absolute-form target instead of crashing, and keeps serving', async () => {
-    const { url, port } = await start();
+    const { url, port, collector } = await start();
     const trace = await raw(port, 'TRACE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(trace.status).toBe(405);
     expect(trace.head).toMatch(/content-type: application\/json/i);
@@ -82,6 +82,8 @@ describe('requests fetch cannot represent', () => {
     const absolute = await raw(port, 'GET http://x/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(absolute.status).toBe(200);
     expect(JSON.parse(absolute.body)).toEqual({ status: 'ok' });
+    // answers the server made without the handler are counted with the others
+    expect(collector.stats().responses).toEqual({ 200: 1, 400: 1, 405: 1 });
     expect((await fetch(`${url}/v1/health`)).status).toBe(200);
   });
 

@@ -145,6 +145,7 @@ class CollectorImpl implements Collector {
     if (this.#closing !== undefined) throw new IsotelError('shutdown', 'This collector was closed; create a new one.');
     const server = await listenCollector(this.handler, port, host, () => this.#servers.delete(server), {
       bodyTimeoutMs: this.#o.bodyTimeoutMs,
+      onAnswer: (status) => this.#counted(status),
     });
     this.#servers.add(server);
     return server;
@@ -216,7 +217,7 @@ class CollectorImpl implements Collector {
     } finally {
       if (--this.#inFlight === 0 && this.#idle !== undefined) this.#idle();
     }
-    this.#responses[response.status] = (this.#responses[response.status] ?? 0) + 1;
+    this.#counted(response.status);
     return response;
   }
 
@@ -237,6 +238,10 @@ class CollectorImpl implements Collector {
     if (decision === undefined || decision.allowed) return undefined;
     this.#rateLimited++;
     return this.#refuse(429, 'rate_limited', message, { 'retry-after': String(decision.retryAfterSeconds) });
+  }
+
+  #counted(status: number): void {
+    this.#responses[status] = (this.#responses[status] ?? 0) + 1;
   }
 
   async #route(request: Request, remoteAddress: string | undefined): Promise<Response> {

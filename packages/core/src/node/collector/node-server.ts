@@ -182,7 +182,7 @@ function requestPath(target: string): string | undefined {
 
 // An answer made here rather than by the handler, for requests it cannot be given (a method
 // fetch forbids, a target that is not a path) and for failures. What is left of the request body
-// is not read, so the connection is closed after it.
+// is not read, so the connection is closed after it. False when it was too late to answer.
 function answerHere(
   req: IncomingMessage,
   res: ServerResponse,
@@ -190,10 +190,10 @@ function answerHere(
   code: string,
   message: string,
   headers?: Record<string, string>,
-): void {
+): boolean {
   if (res.headersSent) {
     res.destroy();
-    return;
+    return false;
   }
   const text = JSON.stringify({ error: { code, message } });
   req.resume();
@@ -206,6 +206,7 @@ function answerHere(
       ...headers,
     })
     .end(text);
+  return true;
 }
 
 // Response -> ServerResponse. Finite bodies are written at once; streams (SSE) are pumped with
@@ -259,10 +260,12 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   }
 }
 
-/** Time limits of the Node server. */
-export interface ServeTimeouts {
+/** Time limits of the Node server, and who hears of the answers it makes itself. */
+export interface ServeOptions {
   /** How long a request body may take to arrive; the handler enforces it and answers 408. */
   readonly bodyTimeoutMs: number;
+  /** Told the status of each answer the server makes without the handler (405, 400, 500). */
+  readonly onAnswer?: (status: number) => void;
 }
 
 // Slowloris bounds: headers must arrive within HEADERS_TIMEOUT_MS; a whole request within that
@@ -281,15 +284,19 @@ export function listenCollector(
   port: number,
   host: string,
   onClose: () => void,
-  timeouts: ServeTimeouts = { bodyTimeoutMs: 10_000 },
+  options: ServeOptions = { bodyTimeoutMs: 10_000 },
 ): Promise<CollectorServer> {
   let origin = '';
   let closing = false;
 
+  const answer = (...args: Parameters<typeof answerHere>): void => {
+    if (answerHere(...args)) options.onAnswer?.(args[2]);
+  };
+
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
     try {
       logger().error('The collector failed to answer a request.', error);
-      answerHere(req, res, 500, 'internal', 'The collector failed to answer this request.');
+      answer(req, res, 500, 'internal', 'The collector failed to answer this request.');
     } catch {
       res.destroy();
     }
@@ -302,19 +309,19 @@ export function listenCollector(
     });
     const method = req.method ?? 'GET';
     if (FORBIDDEN_METHODS.has(method)) {
-      answerHere(req, res, 405, 'method_not_allowed', `${method} is not served here.`, { allow: SERVED_METHODS });
+      answer(req, res, 405, 'method_not_allowed', `${method} is not served here.`, { allow: SERVED_METHODS });
       return;
     }
     const path = requestPath(req.url ?? '/');
     if (path === undefined) {
-      answerHere(req, res, 400, 'invalid_target', 'The request target must be a path, such as /v1/events.');
+      answer(req, res, 400, 'invalid_target', 'The request target must be a path, such as /v1/events.');
       return;
     }
     let request: Request;
     try {
       request = toRequest(req, origin, method, path);
     } catch {
-      answerHere(req, res, 400, 'bad_request', 'The request could not be read.');
+      answer(req, res, 400, 'bad_request', 'The request could not be read.');
       return;
     }
     handler(request, { remoteAddress: req.socket.remoteAddress })
@@ -329,7 +336,7 @@ export function listenCollector(
   const server = createServer(
     {
       headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: HEADERS_TIMEOUT_MS + timeouts.bodyTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS,
+      requestTimeout: HEADERS_TIMEOUT_MS + options.bodyTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS,
       connectionsCheckingInterval: CHECK_INTERVAL_MS,
     },
     (req, res) => {
