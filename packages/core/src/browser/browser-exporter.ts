@@ -47,7 +47,8 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   readonly #source: RecordSource;
   readonly #sourceJson: string;
   readonly #delivery: Delivery;
-  readonly #lock: FlushLock;
+  // the shared queue's lock; a queue in memory is this page's alone and needs none
+  #lock = new FlushLock(undefined);
   readonly #gate = new ControlGate();
   readonly #dropped: Partial<Record<DropReason, number>> = {};
   readonly #reportedDrops: Partial<Record<DropReason, number>> = {};
@@ -85,7 +86,6 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       },
       settled: (ids) => this.#tail.forget(ids),
     });
-    this.#lock = new FlushLock(this.#o.lockName);
     this.ready = this.#openStorage();
     telemetry.attachMany(this.#o.handlerId, this.#o.patterns, this.#onEvent, { onFailure: 'keep' });
     this.#unregister = telemetry.onShutdown(() => this.shutdown());
@@ -114,9 +114,18 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       }
     }
     const bounds = { maxEvents: this.#o.maxEvents, maxBytes: this.#o.maxBytes, maxAgeMs: this.#o.maxAgeMs };
-    this.#queue = new EventQueue(store, bounds, this.#o.now, this.#dropped, (message) => {
-      this.#lastError = `storage: ${message}`;
-    });
+    if (store.kind === 'indexeddb') this.#lock = new FlushLock(this.#o.lockName);
+    const lock = this.#lock;
+    this.#queue = new EventQueue(
+      store,
+      bounds,
+      this.#o.now,
+      this.#dropped,
+      (message) => {
+        this.#lastError = `storage: ${message}`;
+      },
+      (work) => lock.exclusive(work),
+    );
     if (this.#storeClosed) {
       // shut down before storage answered
       store.close();

@@ -46,7 +46,9 @@ export interface TakeOptions {
  * records only when told they were acknowledged. Store operations run one at a time, so a
  * flush never reads a segment that an eviction is rewriting. Records taken for a request are in
  * flight until acknowledged or {@link release}d: the bounds neither count nor evict them (they
- * may be delivered already), they apply to the records not being sent.
+ * may be delivered already), they apply to the records not being sent. Another tab's records in
+ * flight are not known here: evictions run only under `exclusive` (the flush lock), so never
+ * while another tab is sending; that tab keeps the bounds when its next flush starts.
  */
 export class EventQueue {
   readonly store: SegmentStore;
@@ -59,20 +61,26 @@ export class EventQueue {
   readonly #sending = new Map<string, number>();
   #sendingBytes = 0;
   readonly #reportError: (message: string) => void;
+  readonly #exclusive: (work: () => Promise<void>) => Promise<boolean>;
 
-  /** `dropped` is the tally evictions are counted in; `reportError` hears of storage failures. */
+  /**
+   * `dropped` is the tally evictions are counted in; `reportError` hears of storage failures;
+   * `exclusive` runs work only while no other tab sends from this store (default: at once).
+   */
   constructor(
     store: SegmentStore,
     bounds: QueueBounds,
     now: () => number,
     dropped: Partial<Record<DropReason, number>>,
     reportError: (message: string) => void,
+    exclusive: (work: () => Promise<void>) => Promise<boolean> = (work) => work().then(() => true),
   ) {
     this.store = store;
     this.#bounds = bounds;
     this.#now = now;
     this.#dropped = dropped;
     this.#reportError = reportError;
+    this.#exclusive = exclusive;
   }
 
   /** Events in the queue as this tab last saw it (other tabs' writes show after {@link refresh}). */
@@ -224,8 +232,26 @@ export class EventQueue {
     }
   }
 
-  // In-flight records are neither counted against the bounds nor evicted.
+  // In-flight records are neither counted against the bounds nor evicted: this tab's are known
+  // (it is sending them), another tab's are not, so nothing is evicted while another tab sends.
   async #keepBounds(): Promise<void> {
+    if (!this.#pastBounds()) return;
+    if (this.#sending.size > 0) await this.#evictPastBounds();
+    else await this.#exclusive(() => this.#evictPastBounds());
+  }
+
+  #pastBounds(): boolean {
+    const oldest = this.#heads[0];
+    if (oldest === undefined) return false;
+    const { maxEvents, maxBytes, maxAgeMs } = this.#bounds;
+    return (
+      oldest.time < this.#now() - maxAgeMs ||
+      this.count - this.#sending.size > maxEvents ||
+      this.bytes - this.#sendingBytes > maxBytes
+    );
+  }
+
+  async #evictPastBounds(): Promise<void> {
     const { maxEvents, maxBytes, maxAgeMs } = this.#bounds;
     const cutoff = this.#now() - maxAgeMs;
     while (this.#heads.length > 0 && (this.#heads[0] as SegmentHead).time < cutoff) {

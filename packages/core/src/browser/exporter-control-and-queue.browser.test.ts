@@ -136,6 +136,37 @@ describe('the queue', () => {
     expect(exporter.stats().dropped).toEqual({});
   });
 
+  it("does not evict another tab's records in flight: bounds wait for that tab's flush to end", async () => {
+    const b = bin();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held: typeof fetch = async (input, init) => {
+      await gate;
+      return fetch(input, init);
+    };
+    const bounds = { maxEvents: 10, writeBatchSize: 10, batchSize: 10 };
+    const first = setup({ url: b.url, fetch: held, ...bounds });
+    await first.exporter.ready;
+    for (let i = 0; i < 10; i++) first.t.emit('tabs.ev', {}, { index: i });
+    const flushing = first.exporter.flush();
+    await expect.poll(() => first.exporter.stats().inFlight).toBe(10);
+    // a second tab on the same database and lock opens now: it sees the first tab's 10 records
+    const second = setup({ url: b.url, dbName: first.dbName, lockName: `lock-${first.dbName}`, ...bounds });
+    await second.exporter.ready;
+    expect(second.exporter.stats().queued).toBe(10);
+    for (let i = 10; i < 20; i++) second.t.emit('tabs.ev', {}, { index: i });
+    await second.exporter.flush(); // writes its 10 (20 stored); the first tab holds the lock
+    release();
+    await flushing;
+    await first.exporter.flush();
+    const indexes = events(await b.received()).map((e) => e.metadata.index);
+    expect(indexes).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(first.exporter.stats().dropped).toEqual({});
+    expect(second.exporter.stats().dropped).toEqual({});
+  });
+
   it('falls back to memory when opening IndexedDB is blocked by another connection', async () => {
     const warnings = quietLogger();
     const dbName = `isotel-test-blocked-${crypto.randomUUID()}`;
@@ -188,6 +219,23 @@ describe('the queue', () => {
     await exporter.flush();
     expect(exporter.stats().queued).toBe(100);
     expect(puts).toBeLessThanOrEqual(15);
+  });
+
+  it('a queue in memory is sent while another tab holds the flush lock: no tab shares it', async () => {
+    const lockName = `held-${crypto.randomUUID()}`;
+    let releaseLock: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      releaseLock = resolve;
+    });
+    void navigator.locks.request(lockName, () => held);
+    afterThisTest(() => releaseLock());
+    const b = bin();
+    const { t, exporter } = setup({ url: b.url, lockName, storage: 'memory' });
+    await exporter.ready;
+    t.emit('memory.ev', {});
+    await exporter.flush();
+    expect(events(await b.received()).map((e) => e.name)).toEqual(['memory.ev']);
+    expect(exporter.stats()).toMatchObject({ storage: 'memory', queued: 0 });
   });
 
   it('flush() after shutdown() resolves quietly', async () => {
