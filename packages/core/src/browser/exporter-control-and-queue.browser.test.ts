@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../bus/telemetry.js';
-import { afterThisTest, bin, events, quietLogger, setup, sleep } from './exporter.test-kit.js';
+import { afterThisTest, bin, events, heldFetch, holdLock, quietLogger, setup, sleep } from './exporter.test-kit.js';
 
 // Control that switches the exporter off and on, sampling rates, the records' lifted fields,
 // the queue's bounds against records in flight, storage that cannot open, and batching in a tab
@@ -112,22 +112,15 @@ describe('lifted record fields', () => {
 describe('the queue', () => {
   it('does not evict records in flight to keep its bounds, nor count them dropped', async () => {
     const b = bin();
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const held: typeof fetch = async (input, init) => {
-      await gate;
-      return fetch(input, init);
-    };
-    const { t, exporter } = setup({ url: b.url, fetch: held, maxEvents: 10, writeBatchSize: 10, batchSize: 10 });
+    const held = heldFetch();
+    const { t, exporter } = setup({ url: b.url, fetch: held.fetch, maxEvents: 10, writeBatchSize: 10, batchSize: 10 });
     await exporter.ready;
     for (let i = 0; i < 10; i++) t.emit('inflight.ev', {}, { index: i });
     const flushing = exporter.flush();
     await expect.poll(() => exporter.stats().inFlight).toBe(10);
     for (let i = 10; i < 20; i++) t.emit('inflight.ev', {}, { index: i }); // written at once: 20 stored
     await sleep(50);
-    release();
+    held.release();
     await flushing;
     await exporter.flush();
     const indexes = events(await b.received()).map((e) => e.metadata.index);
@@ -138,16 +131,9 @@ describe('the queue', () => {
 
   it("does not evict another tab's records in flight: bounds wait for that tab's flush to end", async () => {
     const b = bin();
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const held: typeof fetch = async (input, init) => {
-      await gate;
-      return fetch(input, init);
-    };
+    const held = heldFetch();
     const bounds = { maxEvents: 10, writeBatchSize: 10, batchSize: 10 };
-    const first = setup({ url: b.url, fetch: held, ...bounds });
+    const first = setup({ url: b.url, fetch: held.fetch, ...bounds });
     await first.exporter.ready;
     for (let i = 0; i < 10; i++) first.t.emit('tabs.ev', {}, { index: i });
     const flushing = first.exporter.flush();
@@ -158,7 +144,7 @@ describe('the queue', () => {
     expect(second.exporter.stats().queued).toBe(10);
     for (let i = 10; i < 20; i++) second.t.emit('tabs.ev', {}, { index: i });
     await second.exporter.flush(); // writes its 10 (20 stored); the first tab holds the lock
-    release();
+    held.release();
     await flushing;
     await first.exporter.flush();
     const indexes = events(await b.received()).map((e) => e.metadata.index);
@@ -193,13 +179,7 @@ describe('the queue', () => {
 
   it('a tab without the flush lock still writes in batches, not once per emit', async () => {
     const lockName = `held-${crypto.randomUUID()}`;
-    let releaseLock: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      releaseLock = resolve;
-    });
-    // another tab in a long flush
-    void navigator.locks.request(lockName, () => held);
-    afterThisTest(() => releaseLock());
+    holdLock(lockName); // another tab in a long flush
     let puts = 0;
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
@@ -223,12 +203,7 @@ describe('the queue', () => {
 
   it('a queue in memory is sent while another tab holds the flush lock: no tab shares it', async () => {
     const lockName = `held-${crypto.randomUUID()}`;
-    let releaseLock: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      releaseLock = resolve;
-    });
-    void navigator.locks.request(lockName, () => held);
-    afterThisTest(() => releaseLock());
+    holdLock(lockName);
     const b = bin();
     const { t, exporter } = setup({ url: b.url, lockName, storage: 'memory' });
     await exporter.ready;

@@ -109,6 +109,29 @@ export function setup(options: Partial<BrowserExporterOptions> & { url: string }
   return { t, exporter, time, dbName };
 }
 
+/** A fetch whose requests wait until `release()` is called: a request held in flight. */
+export function heldFetch() {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const fetchAfterRelease: typeof fetch = async (input, init) => {
+    await gate;
+    return fetch(input, init);
+  };
+  return { fetch: fetchAfterRelease, release };
+}
+
+/** Holds the Web Lock `lockName` until the test ends, as another tab in a long flush would. */
+export function holdLock(lockName: string): void {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  void navigator.locks.request(lockName, () => held);
+  afterThisTest(() => release());
+}
+
 /** Real time, for what runs on real timers (request and open timeouts). */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
