@@ -27,6 +27,7 @@ export { useMountSpan } from './span/use-mount-span.js';
 export {
   type MountSpanHandle,
   type SpanMetadataFor,
+  type SpanParamsFor,
   type SpanPrefixFor,
   type TelemetrySpanHandle,
   type UseSpanOptions,

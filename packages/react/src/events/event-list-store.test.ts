@@ -149,16 +149,16 @@ describe('EventListStore', () => {
     unsubscribe();
   });
 
-  it('stays attached while connected, whether or not anyone subscribes', () => {
+  it('stays attached while held, whether or not anyone subscribes', () => {
     const t = createTelemetry();
     const store = new EventListStore(t, ['a.*'], 10);
-    const disconnect = store.connect();
+    const release = store.hold();
     expect(t.listHandlers()).toHaveLength(1);
     const unsubscribe = store.subscribe(() => {});
     unsubscribe();
     expect(t.listHandlers()).toHaveLength(1);
-    disconnect();
-    disconnect();
+    release();
+    release();
     expect(t.listHandlers()).toHaveLength(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { Measurements, Metadata, Telemetry } from '@isotel/core';
-import { nextHandlerId } from '../handler/handler-id.js';
+import { HeldHandler } from '../handler/held-handler.js';
+import type { Holdable } from '../use-hold.js';
 
 /** One event in a {@link useTelemetryEvents} list. */
 export interface TelemetryEvent {
@@ -31,52 +32,46 @@ function scheduleFrame(run: () => void): void {
  * Events are buffered and published once per animation frame (or per microtask), so a burst of
  * events, even spread over many tasks, makes one new snapshot and one render. Between
  * publications the snapshot is the same frozen array. The handler is attached only while the
- * store is held: connected (`connect`) or subscribed to.
+ * store is held (`hold`) or subscribed to.
  */
-export class EventListStore {
-  readonly #telemetry: Telemetry;
-  readonly #patterns: readonly string[];
+export class EventListStore implements Holdable {
+  readonly #handler: HeldHandler;
   #limit: number;
   #flush: EventListFlush;
   readonly #listeners = new Set<() => void>();
-  #connections = 0;
   #snapshot: readonly TelemetryEvent[] = EMPTY;
   #pending: TelemetryEvent[] = [];
   #scheduled = false;
-  #handlerId: string | undefined;
   #key = 0;
 
   constructor(telemetry: Telemetry, patterns: readonly string[], limit: number, flush: EventListFlush = 'frame') {
-    this.#telemetry = telemetry;
-    this.#patterns = patterns;
+    this.#handler = new HeldHandler(
+      telemetry,
+      patterns,
+      (name, measurements, metadata) => this.#receive(name, measurements, metadata),
+      'keep',
+      ['events'],
+    );
     this.#limit = limit;
     this.#flush = flush;
   }
 
   /**
    * Holds the store attached until the returned function is called (once), whether or not anyone
-   * subscribes. `useTelemetryEvents` connects in an insertion effect, which React runs before
-   * any layout or passive effect of the same commit, so the list already receives what the rest
-   * of the mounting commit emits; `useSyncExternalStore` only subscribes in a passive effect.
+   * subscribes. `useTelemetryEvents` holds it from its mounting commit on (`useHold`), so the list
+   * already receives what the rest of that commit emits; `useSyncExternalStore` only subscribes
+   * in a passive effect.
    */
-  connect(): () => void {
-    this.#connections++;
-    this.#attach();
-    let connected = true;
-    return () => {
-      if (!connected) return;
-      connected = false;
-      this.#connections--;
-      this.#release();
-    };
+  hold(): () => void {
+    return this.#handler.hold();
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
-    this.#attach();
+    const release = this.#handler.hold();
     return () => {
       this.#listeners.delete(listener);
-      this.#release();
+      release();
     };
   };
 
@@ -105,24 +100,6 @@ export class EventListStore {
     this.#snapshot = EMPTY;
     this.#notify();
   };
-
-  #attach(): void {
-    if (this.#handlerId !== undefined) return;
-    const handlerId = nextHandlerId('events');
-    this.#telemetry.attachMany(
-      handlerId,
-      this.#patterns,
-      (name, measurements, metadata) => this.#receive(name, measurements, metadata),
-      { onFailure: 'keep' },
-    );
-    this.#handlerId = handlerId;
-  }
-
-  #release(): void {
-    if (this.#handlerId === undefined || this.#connections > 0 || this.#listeners.size > 0) return;
-    this.#telemetry.detach(this.#handlerId);
-    this.#handlerId = undefined;
-  }
 
   #receive(name: string, measurements: Measurements, metadata: Metadata): void {
     this.#key++;

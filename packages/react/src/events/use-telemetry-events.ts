@@ -1,6 +1,7 @@
 import { IsotelError, type Telemetry } from '@isotel/core';
-import { useInsertionEffect, useLayoutEffect, useMemo, useSyncExternalStore } from 'react';
+import { useLayoutEffect, useMemo, useSyncExternalStore } from 'react';
 import { useTelemetry } from '../provider.js';
+import { useHold } from '../use-hold.js';
 import { type EventListFlush, EventListStore, type TelemetryEvent } from './event-list-store.js';
 
 /** Options of {@link useTelemetryEvents}. */
@@ -52,13 +53,10 @@ export function useTelemetryEvents(
   // Options are applied to the living store below: rebuilding it would drop what it holds.
   // biome-ignore lint/correctness/useExhaustiveDependencies: limit and flush are deliberately left out
   const store = useMemo(() => new EventListStore(telemetry, key.split('\n'), limit, flush), [telemetry, key]);
-  // Attached in an insertion effect: React runs those before every layout and passive effect of
-  // the commit, so what siblings and children emit while mounting is listed (a layout effect would
-  // run after the layout effects of children and earlier siblings, useSyncExternalStore's own
-  // subscription after all of them). Effects never run on the server, so nothing attaches there.
-  // StrictMode does not re-run insertion effects and <Activity> keeps them while hidden, so a
-  // hidden list keeps recording (bounded by limit).
-  useInsertionEffect(() => store.connect(), [store]);
+  // Held from the mounting commit on, so what siblings and children emit while mounting is listed
+  // (useSyncExternalStore only subscribes after all of that). A hide keeps the hold, so a hidden
+  // list keeps recording (bounded by limit). Nothing is attached on the server.
+  useHold(store);
   useLayoutEffect(() => store.configure(limit, flush), [store, limit, flush]);
   const held = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
   // Until the layout effect above trims the store to a lower limit, this render trims its copy.

@@ -1,10 +1,11 @@
 import { createTelemetry, type Telemetry } from '@isotel/core';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { StrictMode, useState } from 'react';
+import { Activity, StrictMode, useInsertionEffect, useLayoutEffect, useState } from 'react';
 import { hydrateRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TelemetryProvider } from '../provider.js';
+import { useMountSpan } from '../span/use-mount-span.js';
 import { useTelemetryHandler } from './use-telemetry-handler.js';
 
 function LastPayment() {
@@ -136,6 +137,99 @@ describe('useTelemetryHandler', () => {
     act(() => {
       for (const root of roots) root.unmount();
     });
+    expect(t.listHandlers()).toHaveLength(0);
+  });
+
+  it('receives what the rest of its mounting commit emits in effects that run before its own', () => {
+    const t = createTelemetry();
+    const names: string[] = [];
+    function Cart() {
+      useMountSpan('cart.view');
+      return null;
+    }
+    function Child() {
+      useLayoutEffect(() => t.emit('cart.child.layout'), []);
+      return null;
+    }
+    function Later() {
+      useInsertionEffect(() => t.emit('cart.later.insertion'), []);
+      return null;
+    }
+    function Listener() {
+      useTelemetryHandler('cart.**', (name) => names.push(name));
+      return <Child />;
+    }
+    renderIn(
+      t,
+      <>
+        <Cart />
+        <Listener />
+        <Later />
+      </>,
+    );
+    // React runs every insertion effect of a commit before any layout effect, and the layout
+    // effects of children and earlier siblings before the listener's own
+    expect(names).toEqual(['cart.later.insertion', 'cart.view.start', 'cart.child.layout']);
+  });
+
+  it('keeps one handler through StrictMode mount and unmount cycles, none after, and calls nothing after unmount', () => {
+    const t = createTelemetry();
+    let calls = 0;
+    function Listener() {
+      useTelemetryHandler(['a.*', 'b.*'], () => {
+        calls++;
+      });
+      return null;
+    }
+    let setShown: (shown: boolean) => void = () => {};
+    function Toggle() {
+      const [shown, set] = useState(true);
+      setShown = set;
+      return shown ? <Listener /> : null;
+    }
+    renderIn(t, <Toggle />, true);
+    for (let i = 0; i < 3; i++) {
+      expect(t.listHandlers()).toHaveLength(1);
+      t.emit('a.x');
+      act(() => setShown(false));
+      expect(t.listHandlers()).toHaveLength(0);
+      t.emit('a.x');
+      act(() => setShown(true));
+    }
+    expect(calls).toBe(3);
+    cleanup();
+    expect(t.listHandlers()).toHaveLength(0);
+  });
+
+  it('keeps listening, with the same handler id, while an Activity hides it', async () => {
+    const t = createTelemetry();
+    const seen: string[] = [];
+    let setVisible: (visible: boolean) => void = () => {};
+    function Listener() {
+      const [label] = useState('tab');
+      useTelemetryHandler('tab.*', (name) => seen.push(`${label} ${name}`));
+      return null;
+    }
+    function Tabs() {
+      const [visible, set] = useState(true);
+      setVisible = set;
+      return (
+        <Activity mode={visible ? 'visible' : 'hidden'}>
+          <Listener />
+        </Activity>
+      );
+    }
+    const view = renderIn(t, <Tabs />, true);
+    const [attached] = t.listHandlers();
+    await act(async () => setVisible(false));
+    t.emit('tab.hidden');
+    expect(t.listHandlers().map((h) => h.id)).toEqual([attached?.id]);
+    await act(async () => setVisible(true));
+    t.emit('tab.shown');
+    expect(t.listHandlers().map((h) => h.id)).toEqual([attached?.id]);
+    view.unmount();
+    t.emit('tab.gone');
+    expect(seen).toEqual(['tab tab.hidden', 'tab tab.shown']);
     expect(t.listHandlers()).toHaveLength(0);
   });
 });

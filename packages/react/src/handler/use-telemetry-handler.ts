@@ -1,7 +1,8 @@
 import type { FailurePolicy, Handler, Telemetry } from '@isotel/core';
-import { useId, useInsertionEffect, useLayoutEffect, useRef } from 'react';
+import { useId, useInsertionEffect, useMemo, useRef } from 'react';
 import { useTelemetry } from '../provider.js';
-import { nextHandlerId } from './handler-id.js';
+import { useHold } from '../use-hold.js';
+import { HeldHandler } from './held-handler.js';
 
 /** Options of {@link useTelemetryHandler}. */
 export interface UseTelemetryHandlerOptions {
@@ -16,7 +17,9 @@ export interface UseTelemetryHandlerOptions {
  * detaches it on unmount. Every call reaches the latest `handler` passed in, so an inline arrow
  * is fine: re-renders never re-attach. Changing the pattern, the policy or the instance does.
  *
- * Attached in a layout effect, so it already listens when the subtree's passive effects run.
+ * Attached from the commit that mounts the component, before any layout or passive effect of
+ * it runs, so it hears what siblings and children emit while they mount. A hidden component
+ * (`<Activity mode="hidden">`, a Suspense fallback) is still mounted: its handler stays attached.
  *
  * @example
  * useTelemetryHandler('checkout.payment.*', (name, m) => setLast(`${name} ${m.duration}`))
@@ -34,23 +37,24 @@ export function useTelemetryHandler(
   // The patterns as one dependency: an inline array literal must not re-attach on every render.
   const key = typeof pattern === 'string' ? pattern : pattern.join('\n');
 
+  // Handed over at commit (a render React throws away changes nothing), before the hold below,
+  // so an event emitted later in the same commit reaches this render's handler.
   useInsertionEffect(() => {
     latest.current = handler;
   });
 
-  useLayoutEffect(() => {
-    // useId names the hook instance for people reading the id; it repeats across roots (hydrated
-    // roots of the same shape get the same ids) and a StrictMode re-run attaches again right
-    // after detaching, so nextHandlerId makes every attach unique, across package copies too.
-    const handlerId = nextHandlerId('handler', hookId);
-    telemetry.attachMany(
-      handlerId,
-      key.split('\n'),
-      (name, measurements, metadata, config) => latest.current(name, measurements, metadata, config),
-      { onFailure },
-    );
-    return () => {
-      telemetry.detach(handlerId);
-    };
-  }, [telemetry, key, onFailure, hookId]);
+  // useId names the hook instance for people reading the id; it repeats across roots (hydrated
+  // roots of the same shape get the same ids), so each attach also takes a fresh number.
+  const held = useMemo(
+    () =>
+      new HeldHandler(
+        telemetry,
+        key.split('\n'),
+        (name, measurements, metadata, config) => latest.current(name, measurements, metadata, config),
+        onFailure,
+        ['handler', hookId],
+      ),
+    [telemetry, key, onFailure, hookId],
+  );
+  useHold(held);
 }

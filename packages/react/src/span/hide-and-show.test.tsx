@@ -8,9 +8,9 @@ import { TelemetryProvider } from '../provider.js';
 import { useMountSpan } from './use-mount-span.js';
 import { type MountSpanHandle, type TelemetrySpanHandle, useTelemetrySpan } from './use-telemetry-span.js';
 
-// React gives a component no way to tell being hidden (<Activity mode="hidden">, a Suspense
-// boundary showing its fallback again) from being unmounted: both run its layout cleanups. These
-// tests pin what the span hooks do about it.
+// React hides a component (<Activity mode="hidden">, a Suspense boundary showing its fallback
+// again) by running its layout and passive cleanups, as for an unmount, but keeps its state and its
+// insertion effects. These tests pin what the span hooks do about it: a hide is not an unmount.
 
 afterEach(cleanup);
 
@@ -43,7 +43,7 @@ const hide = () => act(async () => setVisible(false));
 const show = () => act(async () => setVisible(true));
 
 describe('spans of a component that is hidden and shown again', () => {
-  it('end at the hide and restart, marked resumed, when a Suspense boundary shows them again', async () => {
+  it('run on behind a Suspense fallback and end once, with the outcome given while hidden', async () => {
     const t = createTelemetry();
     const capture = captureEvents(t, 'checkout.payment.*');
     let release: () => void = () => {};
@@ -63,26 +63,44 @@ describe('spans of a component that is hidden and shown again', () => {
       </Suspense>,
     );
     act(() => pay.start());
-    // a sibling suspends: the boundary hides Checkout behind its fallback, then shows it again
+    // a sibling suspends: the boundary hides Checkout behind its fallback
     await act(async () => setLoading(true));
+    expect(pay.active).toBe(true);
+    expect(capture.names).toEqual(['checkout.payment.start']);
+    // the flow settles while its component is hidden
+    act(() => pay.end({ outcome: 'paid' }));
     expect(pay.active).toBe(false);
     await act(async () => release());
-    expect(pay.active).toBe(true);
-    act(() => pay.end({ outcome: 'paid' }));
-    expect(capture.names).toEqual([
-      'checkout.payment.start',
-      'checkout.payment.stop',
-      'checkout.payment.start',
-      'checkout.payment.stop',
-    ]);
-    const [first, abandoned, resumed, paid] = capture.events;
-    expect(abandoned?.metadata).toMatchObject({ abandoned: true, spanId: first?.metadata.spanId });
-    expect(resumed?.metadata).toMatchObject({ items: 3, resumed: true });
-    expect(paid?.metadata).toMatchObject({ outcome: 'paid', resumed: true, spanId: resumed?.metadata.spanId });
+    expect(pay.active).toBe(false);
+    expect(capture.names).toEqual(['checkout.payment.start', 'checkout.payment.stop']);
+    const [start, stop] = capture.events;
+    expect(stop?.metadata).toMatchObject({ items: 3, outcome: 'paid', spanId: start?.metadata.spanId });
+    expect(stop?.metadata.abandoned).toBeUndefined();
     expect(t.stats().openSpans).toBe(0);
   });
 
-  it('restart a running mount span when an Activity shows the component again', async () => {
+  it('record a failure given while an Activity hides them, once', async () => {
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'checkout.payment.*');
+    mount(
+      t,
+      <Tabs>
+        <Checkout />
+      </Tabs>,
+    );
+    act(() => pay.start());
+    await hide();
+    const declined = new Error('card declined');
+    act(() => pay.fail(declined, { step: 'charge' }));
+    act(() => pay.end({ outcome: 'late' }));
+    await show();
+    expect(capture.names).toEqual(['checkout.payment.start', 'checkout.payment.exception']);
+    expect(capture.events[1]?.metadata).toMatchObject({ error: declined, step: 'charge', items: 3 });
+    expect(pay.active).toBe(false);
+    expect(t.stats().openSpans).toBe(0);
+  });
+
+  it('keep one mount span through hides and end it at unmount', async () => {
     const t = createTelemetry();
     const capture = captureEvents(t, 'checkout.page.*');
     const view = mount(
@@ -92,20 +110,15 @@ describe('spans of a component that is hidden and shown again', () => {
       </Tabs>,
     );
     await hide();
-    expect(visit.active).toBe(false);
-    expect(t.stats().openSpans).toBe(0);
-    await show();
     expect(visit.active).toBe(true);
+    await show();
+    await hide();
+    await show();
+    expect(capture.names).toEqual(['checkout.page.start']);
     view.unmount();
     await Promise.resolve();
-    expect(capture.names).toEqual([
-      'checkout.page.start',
-      'checkout.page.stop',
-      'checkout.page.start',
-      'checkout.page.stop',
-    ]);
-    expect(capture.events[0]?.metadata.resumed).toBeUndefined();
-    expect(capture.events[2]?.metadata.resumed).toBe(true);
+    expect(capture.names).toEqual(['checkout.page.start', 'checkout.page.stop']);
+    expect(capture.events[1]?.metadata.spanId).toBe(capture.events[0]?.metadata.spanId);
     expect(t.stats().openSpans).toBe(0);
   });
 
@@ -135,25 +148,30 @@ describe('spans of a component that is hidden and shown again', () => {
     expect(visit.active).toBe(false);
   });
 
-  it('ignore start while hidden, and do not restart a span ended while hidden', async () => {
+  it('start while hidden, and end as abandoned when unmounted while hidden', async () => {
     const t = createTelemetry();
-    const capture = captureEvents(t, 'checkout.payment.*');
-    mount(
+    const capture = captureEvents(t, 'checkout.**');
+    const view = mount(
       t,
       <Tabs>
         <Checkout />
       </Tabs>,
     );
-    act(() => pay.start());
     await hide();
-    // the flow finished while its component was hidden: its span already ended at the hide
-    act(() => pay.end({ outcome: 'paid' }));
-    act(() => pay.start({ again: true }));
+    act(() => pay.start({ via: 'push' }));
+    expect(pay.active).toBe(true);
+    view.unmount();
+    await Promise.resolve();
+    expect(capture.names).toEqual([
+      'checkout.page.start',
+      'checkout.payment.start',
+      'checkout.payment.stop',
+      'checkout.page.stop',
+    ]);
+    expect(capture.events[2]?.metadata).toMatchObject({ via: 'push', abandoned: true });
     expect(pay.active).toBe(false);
-    await show();
+    act(() => pay.start());
     expect(pay.active).toBe(false);
-    expect(capture.names).toEqual(['checkout.payment.start', 'checkout.payment.stop']);
-    expect(capture.events[1]?.metadata.abandoned).toBe(true);
     expect(t.stats().openSpans).toBe(0);
   });
 

@@ -1,4 +1,5 @@
 import type { Metadata, Telemetry } from '@isotel/core';
+import type { Holdable } from '../use-hold.js';
 
 /** A span handle as core's `startSpan` returns it. */
 export type Span = ReturnType<Telemetry['startSpan']>;
@@ -14,44 +15,30 @@ export interface SpanTarget {
 const EMPTY: Metadata = Object.freeze({});
 
 /**
- * Where the component stands: never mounted yet, mounted, `leaving` (its layout cleanup ran; the
- * span ends a microtask later unless it mounts again) or `gone` (unmounted, or hidden).
- */
-type Phase = 'new' | 'mounted' | 'leaving' | 'gone';
-
-/** A span that a hide or unmount ended, to start again if the component shows again. */
-interface Interrupted {
-  readonly target: SpanTarget;
-  readonly metadata: Metadata | undefined;
-}
-
-/**
  * The stable object behind `useTelemetrySpan` and `useMountSpan`. It reads the latest target
  * (instance, prefix, metadata, correlation scope) only when a span starts, so re-renders with
  * new metadata never restart a running span. `active` is observable for `useSyncExternalStore`.
  *
- * React runs the same layout cleanup when it unmounts a component and when it hides one
- * (`<Activity mode="hidden">`, a Suspense boundary showing its fallback again), and says nothing
- * about which it was. So both end the span: keeping it open could leave it open forever. Only a
- * component whose state survived can mount again, so a later `mounted` tells a hide apart after
- * the fact: the span the hide ended then starts again with `{ resumed: true }`, and the app's own
- * `end(...)` reaches it. After unmount (or while hidden) `start` is ignored.
+ * The hooks hold it from the commit that mounts the component (`useHold`); its release is the
+ * unmount. A hide (`<Activity mode="hidden">`, a Suspense fallback) keeps the hold, so a span runs
+ * on while its component is hidden, and an `end`/`fail` given meanwhile ends it as usual.
  */
-export class SpanController {
+export class SpanController implements Holdable {
   #target: SpanTarget;
+  readonly #endAtUnmount: Metadata | undefined;
   #span: Span | undefined;
   #spanTarget: SpanTarget | undefined;
-  #spanMetadata: Metadata | undefined;
   #running = 0;
   #active = false;
-  #phase: Phase = 'new';
-  #mountedTelemetry: Telemetry | undefined;
-  #mountedPrefix: string | undefined;
-  #interrupted: Interrupted | undefined;
+  #unmounted = false;
+  // The instance and prefix the component's layout effect last ran with; none before it runs.
+  #shownWith: { readonly telemetry: Telemetry; readonly prefix: string } | undefined;
   readonly #listeners = new Set<() => void>();
 
-  constructor(target: SpanTarget) {
+  /** `endAtUnmount` is what a span still running at unmount ends with. */
+  constructor(target: SpanTarget, endAtUnmount?: Metadata) {
     this.#target = target;
+    this.#endAtUnmount = endAtUnmount;
   }
 
   /** True while a started span has not ended, or a `run` is in flight. */
@@ -65,15 +52,13 @@ export class SpanController {
   }
 
   readonly start = (extra?: Metadata): void => {
-    // Unmounted (or hidden): nothing would ever end a span started now.
-    if (this.#span !== undefined || this.#phase === 'leaving' || this.#phase === 'gone') return;
+    // After unmount nothing would ever end a span started now.
+    if (this.#span !== undefined || this.#unmounted) return;
     const target = this.#target;
     this.#open(target, extra === undefined ? target.metadata : { ...target.metadata, ...extra });
   };
 
   readonly end = (extra?: Metadata): void => {
-    // The app ended the flow: a span a hide interrupted is not started again.
-    this.#interrupted = undefined;
     const span = this.#take();
     if (span === undefined) return;
     span.end(extra);
@@ -81,7 +66,6 @@ export class SpanController {
   };
 
   readonly fail = (error: unknown, extra?: Metadata): void => {
-    this.#interrupted = undefined;
     const span = this.#take();
     if (span === undefined) return;
     span.fail(error, extra);
@@ -118,54 +102,39 @@ export class SpanController {
   readonly isActive = (): boolean => this.#active;
 
   /**
-   * @internal The component's layout effect ran for `telemetry` and `prefix`: a first mount, a
-   * synchronous remount (StrictMode, changed dependencies), or a component shown again after a
-   * hide. A pending end is cancelled, so StrictMode keeps the one span; a span started for
-   * another instance or prefix ends. Shown again, the span the hide ended starts again, marked
-   * `resumed`. With `startOnMount` (`useMountSpan`), a first mount or a new instance or prefix
-   * starts a span.
+   * @internal The component is mounted until the returned function is called: its unmount. A span
+   * still running then ends with `endAtUnmount`, a microtask later: outside React's commit, where
+   * a handler may set state, and not at all if the component is held again first.
    */
-  mounted(telemetry: Telemetry, prefix: string, startOnMount = false): void {
-    const phase = this.#phase;
-    this.#phase = 'mounted';
-    const moved = phase !== 'new' && (this.#mountedTelemetry !== telemetry || this.#mountedPrefix !== prefix);
-    this.#mountedTelemetry = telemetry;
-    this.#mountedPrefix = prefix;
-    const before = this.#spanTarget;
-    if (before !== undefined && (before.telemetry !== telemetry || before.prefix !== prefix)) this.end();
-    const interrupted = this.#interrupted;
-    this.#interrupted = undefined;
-    if (
-      interrupted !== undefined &&
-      interrupted.target.telemetry === telemetry &&
-      interrupted.target.prefix === prefix
-    ) {
-      this.#open(interrupted.target, { ...interrupted.metadata, resumed: true });
-    } else if (startOnMount && (phase === 'new' || moved)) {
+  hold(): () => void {
+    this.#unmounted = false;
+    return () => {
+      this.#unmounted = true;
+      this.#shownWith = undefined;
+      queueMicrotask(() => {
+        if (this.#unmounted) this.end(this.#endAtUnmount);
+      });
+    };
+  }
+
+  /**
+   * @internal The component's layout effect ran for `telemetry` and `prefix`: at mount, when
+   * shown again after a hide, when StrictMode re-runs it, or when either changed. A span started
+   * for another instance or prefix ends. With `startOnMount` (`useMountSpan`), the first run
+   * after mount, or a run for a new instance or prefix, starts a span.
+   */
+  shown(telemetry: Telemetry, prefix: string, startOnMount = false): void {
+    const before = this.#shownWith;
+    this.#shownWith = { telemetry, prefix };
+    const running = this.#spanTarget;
+    if (running !== undefined && (running.telemetry !== telemetry || running.prefix !== prefix)) this.end();
+    if (startOnMount && (before === undefined || before.telemetry !== telemetry || before.prefix !== prefix)) {
       this.start();
     }
   }
 
-  /**
-   * @internal The component's layout cleanup ran: it unmounted or was hidden. Its span ends a
-   * microtask later with `extra` unless it mounts again first (StrictMode remounts at once).
-   */
-  unmounted(extra: Metadata | undefined): void {
-    this.#phase = 'leaving';
-    queueMicrotask(() => {
-      if (this.#phase !== 'leaving') return;
-      this.#phase = 'gone';
-      const target = this.#spanTarget;
-      if (target === undefined) return;
-      const metadata = this.#spanMetadata;
-      this.end(extra);
-      this.#interrupted = { target, metadata };
-    });
-  }
-
   #open(target: SpanTarget, metadata: Metadata | undefined): void {
     this.#spanTarget = target;
-    this.#spanMetadata = metadata;
     this.#span =
       target.correlationId === undefined
         ? target.telemetry.startSpan(target.prefix, metadata)
@@ -179,7 +148,6 @@ export class SpanController {
     const span = this.#span;
     this.#span = undefined;
     this.#spanTarget = undefined;
-    this.#spanMetadata = undefined;
     return span;
   }
 

@@ -1,8 +1,8 @@
-import type { Telemetry } from '@isotel/core';
+import type { Metadata, Telemetry } from '@isotel/core';
 import { useLayoutEffect } from 'react';
 import {
   type MountSpanHandle,
-  type SpanMetadataFor,
+  type SpanParamsFor,
   type SpanPrefixFor,
   type UseSpanOptions,
   useSpanController,
@@ -15,8 +15,8 @@ import {
  * emitted during server rendering.
  *
  * A hidden component (`<Activity mode="hidden">`, a Suspense boundary showing its fallback
- * again) cannot be told from an unmounted one, so the hide ends the span; when it shows again a
- * new span starts with `{ resumed: true }`, unless the span had been ended explicitly before.
+ * again) is still mounted: the span runs on through the hide. (A component mounted hidden starts
+ * its span when first shown.)
  *
  * @example
  * function CheckoutPage() {
@@ -25,15 +25,10 @@ import {
  * }
  */
 export function useMountSpan<T extends Telemetry = Telemetry, P extends SpanPrefixFor<T> = SpanPrefixFor<T>>(
-  prefix: P,
-  metadata?: SpanMetadataFor<T, P>,
-  options: UseSpanOptions<T> = {},
-): MountSpanHandle {
+  ...params: SpanParamsFor<T, P>
+): MountSpanHandle;
+export function useMountSpan(prefix: string, metadata?: Metadata, options: UseSpanOptions = {}): MountSpanHandle {
   const { controller, telemetry } = useSpanController(prefix, metadata, options.telemetry);
-  const spanPrefix: string = prefix;
-  useLayoutEffect(() => {
-    controller.mounted(telemetry, spanPrefix, true);
-    return () => controller.unmounted(undefined);
-  }, [controller, telemetry, spanPrefix]);
+  useLayoutEffect(() => controller.shown(telemetry, prefix, true), [controller, telemetry, prefix]);
   return controller;
 }

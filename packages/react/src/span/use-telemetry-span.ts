@@ -2,6 +2,7 @@ import type { CatalogEvents, CatalogTelemetry, Metadata, SpanMetadataOf, SpanPre
 import { useContext, useInsertionEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import { CorrelationContext } from '../correlation/correlation-scope.js';
 import { useTelemetry } from '../provider.js';
+import { useHold } from '../use-hold.js';
 import { type Span, SpanController } from './span-controller.js';
 
 /**
@@ -21,24 +22,39 @@ export interface UseSpanOptions<T extends Telemetry = Telemetry> {
   telemetry?: T;
 }
 
+/**
+ * The parameters of {@link useTelemetrySpan} and {@link useMountSpan} on instance `T`:
+ * `(prefix, metadata?, options?)`. As `span()` does, they require the metadata exactly when the
+ * prefix's catalogued `.start` event requires a key. One tuple per prefix, so a prefix that is not
+ * inferred (`useTelemetrySpan<typeof t>('checkout.payment')`) is still checked against its own
+ * start event.
+ *
+ * @example
+ * function useCheckoutSpan(...params: SpanParamsFor<typeof telemetry>) {
+ *   return useTelemetrySpan<typeof telemetry>(...params)
+ * }
+ */
+export type SpanParamsFor<T extends Telemetry, P extends string = SpanPrefixFor<T>> = P extends string
+  ? // biome-ignore lint/complexity/noBannedTypes: `{} extends M` is the test for "M requires no key"
+    {} extends SpanMetadataFor<T, P>
+    ? [prefix: P, metadata?: SpanMetadataFor<T, P> | undefined, options?: UseSpanOptions<T> | undefined]
+    : [prefix: P, metadata: SpanMetadataFor<T, P>, options?: UseSpanOptions<T> | undefined]
+  : never;
+
 /** The stable handle {@link useTelemetrySpan} returns. */
 export interface TelemetrySpanHandle {
   /**
    * Runs `fn` (sync or async) inside a span of the hook's prefix: `<prefix>.start`, then
    * `.stop` or `.exception` (rethrown). Returns `fn`'s result. Several runs may overlap. The span
-   * ends with `fn`, never at unmount or a hide, so `run` also works after unmount.
+   * ends with `fn`, never at unmount, so `run` also works after unmount.
    */
   run<R>(fn: (span: Span) => R): R;
   /**
    * Starts the hook's span with the latest metadata (plus `extra`); ignored while one runs, and
-   * ignored after unmount or while the component is hidden (nothing would end that span).
+   * ignored after unmount (nothing would end that span).
    */
   start(extra?: Metadata): void;
-  /**
-   * Ends the started span (`<prefix>.stop`, `extra` added); ignored when none runs. Called while
-   * the component is hidden, it finds the span already ended by the hide and only stops it from
-   * starting again when the component shows.
-   */
+  /** Ends the started span (`<prefix>.stop`, `extra` added); ignored when none runs. */
   end(extra?: Metadata): void;
   /** Fails the started span (`<prefix>.exception` with `{ kind, error }`); ignored when none runs. */
   fail(error: unknown, extra?: Metadata): void;
@@ -49,14 +65,24 @@ export interface TelemetrySpanHandle {
 /** The handle {@link useMountSpan} returns. */
 export type MountSpanHandle = Pick<TelemetrySpanHandle, 'end' | 'fail' | 'active'>;
 
-/** @internal The controller of one hook instance, kept pointed at the latest render's values. */
-export function useSpanController(prefix: string, metadata: Metadata | undefined, telemetry?: Telemetry) {
+/**
+ * @internal The controller of one hook instance, kept pointed at the latest render's values and
+ * held while the component is mounted; a span still running at unmount ends with `endAtUnmount`.
+ */
+export function useSpanController(
+  prefix: string,
+  metadata: Metadata | undefined,
+  telemetry: Telemetry | undefined,
+  endAtUnmount?: Metadata,
+) {
   const fromContext = useTelemetry();
   const correlationId = useContext(CorrelationContext);
   const target = { telemetry: telemetry ?? fromContext, prefix, metadata, correlationId };
-  const [controller] = useState(() => new SpanController(target));
+  const [controller] = useState(() => new SpanController(target, endAtUnmount));
   // The latest values are handed over after commit: a render React throws away changes nothing.
   useInsertionEffect(() => controller.update(target));
+  // Released at unmount only: a hide keeps the hold, so a span runs on while hidden.
+  useHold(controller);
   useSyncExternalStore(controller.subscribe, controller.isActive, controller.isActive);
   return { controller, telemetry: target.telemetry };
 }
@@ -65,14 +91,12 @@ export function useSpanController(prefix: string, metadata: Metadata | undefined
  * A span of `prefix` that the component starts and ends itself, or wraps work in with `run`.
  * The handle is the same object on every render. New `metadata` on a re-render is read when
  * the next span starts; it never restarts a running span. A span still running at unmount ends
- * with `{ abandoned: true }` (a StrictMode remount does not end it); after unmount `start` is
- * ignored.
+ * with `{ abandoned: true }` (StrictMode's simulated unmount does not end it); after unmount
+ * `start` is ignored.
  *
- * React runs the same cleanup to hide a component (`<Activity mode="hidden">`, a Suspense
- * boundary showing its fallback again) as to unmount it, so a hide ends the span the same way.
- * If the component shows again, that span starts again with the same metadata plus
- * `{ resumed: true }`, and a later `end(...)` ends it. While hidden, `start` is ignored and
- * `end`/`fail` only cancel that restart. Work wrapped in `run` is not affected by a hide.
+ * A hidden component (`<Activity mode="hidden">`, a Suspense boundary showing its fallback
+ * again) is still mounted: its span runs on, and an `end`/`fail` called while it is hidden ends
+ * it with that outcome.
  *
  * With a typed catalog, pass the instance (`{ telemetry: t }`) and the prefix and metadata are
  * checked against the catalog; or name its type (`useTelemetrySpan<typeof t>(...)`) to use the
@@ -83,16 +107,15 @@ export function useSpanController(prefix: string, metadata: Metadata | undefined
  * const onSubmit = () => save.run(() => api.save(form))
  */
 export function useTelemetrySpan<T extends Telemetry = Telemetry, P extends SpanPrefixFor<T> = SpanPrefixFor<T>>(
-  prefix: P,
-  metadata?: SpanMetadataFor<T, P>,
-  options: UseSpanOptions<T> = {},
+  ...params: SpanParamsFor<T, P>
+): TelemetrySpanHandle;
+export function useTelemetrySpan(
+  prefix: string,
+  metadata?: Metadata,
+  options: UseSpanOptions = {},
 ): TelemetrySpanHandle {
-  const { controller, telemetry } = useSpanController(prefix, metadata as Metadata | undefined, options.telemetry);
-  const spanPrefix: string = prefix;
-  useLayoutEffect(() => {
-    controller.mounted(telemetry, spanPrefix);
-    return () => controller.unmounted(ABANDONED);
-  }, [controller, telemetry, spanPrefix]);
+  const { controller, telemetry } = useSpanController(prefix, metadata, options.telemetry, ABANDONED);
+  useLayoutEffect(() => controller.shown(telemetry, prefix), [controller, telemetry, prefix]);
   return controller;
 }
 
