@@ -186,6 +186,103 @@ test('events of iframes carry their frame, URL and load, with seq per frame load
   expect(reloaded?.loadId).not.toBe(b?.loadId);
 });
 
+test('a burst of 10,000 events arrives whole, in order, with seq contiguous across flushes', async ({
+  page,
+  telemetry,
+}) => {
+  await page.goto(lab);
+  await page.evaluate(async () => {
+    const { core } = window.isotelLab;
+    for (let i = 0; i < 10_000; i++) core.emit('lab.burst', { i }, { i });
+    await Promise.resolve();
+    core.emit('lab.burst', { i: 10_000 }, { i: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    core.emit('lab.burst.end');
+  });
+  const end = await telemetry.waitForEvent('lab.burst.end');
+  const burst = telemetry.events('lab.burst');
+  expect(burst.map((e) => e.measurements.i)).toEqual(Array.from({ length: 10_001 }, (_, i) => i));
+  const first = burst[0]?.seq ?? 0;
+  expect(burst.map((e) => e.seq)).toEqual(Array.from({ length: 10_001 }, (_, i) => first + i));
+  expect(end.seq).toBe(first + 10_001);
+  expect(new Set([...burst, end].map((e) => e.loadId))).toEqual(new Set([end.loadId]));
+  expect([...burst, end].every((e) => e.page === page && e.frame === page.mainFrame())).toBe(true);
+});
+
+test('events emitted right before a navigation, a reload or a close are recorded', async ({
+  context,
+  page,
+  telemetry,
+}) => {
+  await page.goto(lab);
+  // each in the same task as the emits
+  await page.evaluate((next) => {
+    for (let i = 0; i < 3; i++) window.isotelLab.core.emit('lab.leaving', {}, { i });
+    location.href = next;
+  }, `${lab}?next`);
+  await page.waitForURL(`${lab}?next`);
+  await page.evaluate(() => {
+    for (let i = 0; i < 3; i++) window.isotelLab.core.emit('lab.reloading', {}, { i });
+    location.reload();
+  });
+  await telemetry.waitForEvent('lab.reloading', { metadata: { i: 2 } });
+  const closing = await context.newPage();
+  await closing.goto(lab);
+  await closing.evaluate(() => {
+    for (let i = 0; i < 100; i++) window.isotelLab.core.emit('lab.closing', {}, { i });
+  });
+  await closing.close();
+  expect(telemetry.events('lab.leaving').map((e) => e.metadata.i)).toEqual([0, 1, 2]);
+  expect(telemetry.events('lab.reloading').map((e) => e.metadata.i)).toEqual([0, 1, 2]);
+  expect(telemetry.events('lab.closing', { page: closing })).toHaveLength(100);
+});
+
+test('an iframe removed right after it emits still delivers what it emitted', async ({ page, telemetry }) => {
+  await page.goto(framesPage);
+  await expect.poll(() => telemetry.events('lab.boot').length).toBe(2);
+  const frameA = page.frames().find((f) => f.url().endsWith('?frame=a'));
+  await page.evaluate(() => {
+    const iframe = document.querySelector('iframe');
+    const inner = iframe?.contentWindow as (Window & typeof globalThis) | null | undefined;
+    // and what the iframe's own pagehide listener emits while it is removed
+    inner?.addEventListener('pagehide', () => inner.isotelLab.core.emit('lab.removed', {}, { i: 3 }));
+    for (let i = 0; i < 3; i++) inner?.isotelLab.core.emit('lab.removed', {}, { i });
+    iframe?.remove();
+  });
+  await telemetry.waitForEvent('lab.removed', { metadata: { i: 3 }, timeout: 2000 });
+  const removed = telemetry.events('lab.removed');
+  expect(removed.map((e) => e.metadata.i)).toEqual([0, 1, 2, 3]);
+  expect(removed.every((e) => e.frame === frameA)).toBe(true);
+});
+
+test('NaN and infinite measurements arrive as the numbers emitted', async ({ page, telemetry }) => {
+  await page.goto(lab);
+  await page.evaluate(() =>
+    window.isotelLab.core.emit('lab.ratio', { nan: Number.NaN, inf: Number.POSITIVE_INFINITY, ninf: -Infinity }),
+  );
+  const event = await telemetry.waitForEvent('lab.ratio', { measurements: { nan: Number.NaN } });
+  expect(event.measurements).toEqual({
+    nan: Number.NaN,
+    inf: Number.POSITIVE_INFINITY,
+    ninf: Number.NEGATIVE_INFINITY,
+  });
+  expect(typeof event.measurements.nan).toBe('number');
+});
+
+test('predicates nested in metadata objects and arrays match', async ({ page, telemetry }) => {
+  await page.goto(lab);
+  await emitInPage(page, 'lab.order', { order: { id: 'x-1' }, items: [{ sku: 'a', qty: 0 }] });
+  await emitInPage(page, 'lab.order', { order: { id: 'o-2' }, items: [{ sku: 'a', qty: 2 }] });
+  const order = await telemetry.waitForEvent('lab.order', {
+    metadata: { order: { id: (v) => typeof v === 'string' && v.startsWith('o-') } },
+    timeout: 2000,
+  });
+  expect(order.metadata.order).toEqual({ id: 'o-2' });
+  expect(telemetry.events('lab.order', { metadata: { items: [{ sku: 'a', qty: (q) => Number(q) > 0 }] } })).toEqual([
+    order,
+  ]);
+});
+
 test('an invalid pattern is a programmer error with a clear message', async ({ telemetry }) => {
   expect(() => telemetry.events('lab..x')).toThrow(/Invalid pattern "lab\.\.x"/);
 });

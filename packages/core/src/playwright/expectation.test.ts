@@ -29,6 +29,36 @@ describe('an event meets an expectation when it contains the expected keys', () 
     expect(meetsExpectation(e, { metadata: { orderId: (id) => String(id).startsWith('o-') } })).toBe(true);
   });
 
+  it('applies predicates nested in objects and arrays, at any depth', () => {
+    const e = event({}, { order: { id: 'o-1', total: 12 }, items: [{ sku: 'a', qty: 2 }] });
+    const id = (v: unknown) => typeof v === 'string' && v.startsWith('o-');
+    expect(meetsExpectation(e, { metadata: { order: { id, total: 12 } } })).toBe(true);
+    expect(meetsExpectation(e, { metadata: { order: { id: () => false, total: 12 } } })).toBe(false);
+    expect(
+      meetsExpectation(e, { metadata: { items: [{ sku: 'a', qty: (q) => typeof q === 'number' && q > 1 }] } }),
+    ).toBe(true);
+    // inside objects and arrays the comparison stays exact: the same keys, the same length
+    expect(meetsExpectation(e, { metadata: { order: { id } } })).toBe(false);
+    expect(meetsExpectation(e, { metadata: { items: [() => true, () => true] } })).toBe(false);
+  });
+
+  it('a predicate in place of any part of a value decides that part as equality would', () => {
+    // every leaf of `b` becomes `(actual) => deepEqual(actual, leaf)`
+    const predicated = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(predicated);
+      if (v !== null && typeof v === 'object')
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, predicated(x)]));
+      return (actual: unknown) => deepEqual(actual, v);
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        const e = event({}, { value: a });
+        expect(meetsExpectation(e, { metadata: { value: predicated(a) } })).toBe(true);
+        expect(meetsExpectation(e, { metadata: { value: predicated(b) } })).toBe(deepEqual(a, b));
+      }),
+    );
+  });
+
   it('deepEqual agrees with JSON equality on JSON values', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {

@@ -1,15 +1,23 @@
 import type { BridgedEvent } from './page-bridge.js';
 
 /**
- * What one key of an event must hold: a value compared structurally (JSON-like deep equality),
- * or a predicate that receives the actual value.
+ * What one value of an event must be: compared structurally (JSON-like deep equality), except
+ * that a predicate anywhere inside it, at any depth of objects and arrays, decides for the value
+ * at its place.
  */
-// `{} | null | undefined` is `unknown` spelled so that an arrow function still gets `actual: unknown`.
-// biome-ignore lint/complexity/noBannedTypes: see above
-export type ExpectedValue = {} | null | undefined | ((actual: unknown) => boolean);
+export type ExpectedValue =
+  | ((actual: unknown) => boolean)
+  | ExpectedFields
+  | readonly ExpectedValue[]
+  // `{} | null | undefined` is `unknown` spelled so that arrow functions, nested ones included,
+  // still get `actual: unknown` (with `unknown` in the union they would get an implicit any).
+  // biome-ignore lint/complexity/noBannedTypes: see above
+  | {}
+  | null
+  | undefined;
 
 /** Keys an event's measurements or metadata must contain; other keys are ignored. */
-export type ExpectedFields = Readonly<Record<string, ExpectedValue>>;
+export type ExpectedFields = { readonly [key: string]: ExpectedValue };
 
 /** Conditions an event must meet besides its name. */
 export interface EventExpectation {
@@ -21,29 +29,32 @@ export interface EventExpectation {
 
 /** Structural equality for JSON-like values (what the page bridge delivers). */
 export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b || (Number.isNaN(a) && Number.isNaN(b))) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  return equal(a, b, false);
+}
+
+// deepEqual; with `predicates`, a function in `expected` is called with the actual value at its place
+function equal(actual: unknown, expected: unknown, predicates: boolean): boolean {
+  if (predicates && typeof expected === 'function') return Boolean((expected as (actual: unknown) => boolean)(actual));
+  if (actual === expected || (Number.isNaN(actual) && Number.isNaN(expected))) return true;
+  if (typeof actual !== 'object' || typeof expected !== 'object' || actual === null || expected === null) return false;
+  if (Array.isArray(actual) !== Array.isArray(expected)) return false;
+  if (Array.isArray(actual) && Array.isArray(expected)) {
+    return actual.length === expected.length && actual.every((item, i) => equal(item, expected[i], predicates));
   }
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
+  const ra = actual as Record<string, unknown>;
+  const rb = expected as Record<string, unknown>;
   const keys = Object.keys(ra);
   if (keys.length !== Object.keys(rb).length) return false;
-  return keys.every((k) => Object.hasOwn(rb, k) && deepEqual(ra[k], rb[k]));
+  return keys.every((k) => Object.hasOwn(rb, k) && equal(ra[k], rb[k], predicates));
 }
 
 function fieldsMatch(actual: Readonly<Record<string, unknown>>, expected: ExpectedFields | undefined): boolean {
   if (expected === undefined) return true;
   for (const key of Object.keys(expected)) {
     const want = expected[key];
-    const got = actual[key];
-    if (typeof want === 'function') {
-      if (!(want as (v: unknown) => boolean)(got)) return false;
-    } else if (!Object.hasOwn(actual, key) || !deepEqual(got, want)) {
-      return false;
-    }
+    // a predicate also sees a missing key (as undefined); a value needs the key to be there
+    if (typeof want !== 'function' && !Object.hasOwn(actual, key)) return false;
+    if (!equal(actual[key], want, true)) return false;
   }
   return true;
 }
@@ -55,7 +66,9 @@ export function meetsExpectation(event: BridgedEvent, expectation: EventExpectat
 
 /**
  * `JSON.stringify` for failure messages, which must never throw: BigInts show as `10n`, cycles as
- * `"[Circular]"`, `undefined` and symbols as their names, anything unreadable as `"[Unreadable]"`.
+ * `"[Circular]"`, `undefined` and symbols as their names, non-finite numbers as `"NaN"` or
+ * `"Infinity"` (not `null`), predicates nested in an expectation as `"<predicate>"`, anything
+ * unreadable as `"[Unreadable]"`.
  */
 export function safeJson(value: unknown): string {
   if (value === undefined || typeof value === 'symbol' || typeof value === 'function') return String(value);
@@ -66,6 +79,8 @@ export function safeJson(value: unknown): string {
       JSON.stringify(value, function (this: unknown, _key, v: unknown) {
         if (typeof v === 'bigint') return `${v}n`;
         if (typeof v === 'symbol') return String(v);
+        if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+        if (typeof v === 'function') return '<predicate>';
         if (typeof v !== 'object' || v === null) return v;
         // `this` is the holder of v: drop the ancestors that are no longer on the path
         while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();

@@ -25,6 +25,21 @@ describe('the Playwright fixture is typed for its users', () => {
     expectTypeOf(expectation).toMatchTypeOf<EventExpectation>();
   });
 
+  it('types nested predicate arguments as unknown, in objects and in arrays', () => {
+    const expectation: EventExpectation = {
+      metadata: {
+        order: {
+          id: (id) => {
+            expectTypeOf(id).toEqualTypeOf<unknown>();
+            return typeof id === 'string' && id.startsWith('o-');
+          },
+        },
+        items: [{ sku: 'a', qty: (q) => typeof q === 'number' && q > 0 }],
+      },
+    };
+    expectTypeOf(expectation).toMatchTypeOf<EventExpectation>();
+  });
+
   it('reads measurements as numbers and metadata as unknown', () => {
     expectTypeOf<PageEvent['measurements']>().toEqualTypeOf<Record<string, number>>();
     expectTypeOf<PageEvent['metadata']>().toEqualTypeOf<Record<string, unknown>>();

@@ -35,8 +35,9 @@ export interface PageBridgeOptions {
 
 /**
  * Waits for the page's default bus (it appears in `globalThis[Symbol.for(registryKey)]` the first
- * time the app touches it) and attaches a `**` handler that forwards every event, made JSON-safe,
- * to the exposed binding. Events seen before the binding exists are buffered in the page.
+ * time the app touches it) and attaches a `**` handler that queues every event, made JSON-safe,
+ * and hands the queue to the exposed binding once per microtask checkpoint (at once while the
+ * document is being unloaded). Events seen before the binding exists stay queued in the page.
  */
 export function installPageBridge(options: PageBridgeOptions): void {
   type Bus = {
@@ -45,10 +46,17 @@ export function installPageBridge(options: PageBridgeOptions): void {
   type Scope = Record<string | symbol, unknown>;
   const scope = globalThis as unknown as Scope;
   const key = Symbol.for(options.registryKey);
-  const buffer: BridgedEvent[] = [];
+  const queue: BridgedEvent[] = [];
   let seq = 0;
   let attached = false;
-  let retry: ReturnType<typeof setTimeout> | undefined;
+  let flushQueued = false;
+  let unloading = false;
+  let retrying = false;
+  // taken before the app runs, so a library that wraps them (zone.js, a fake clock) cannot hold events back
+  const later = globalThis.queueMicrotask;
+  const wait = globalThis.setTimeout;
+  // the page serialises each binding call whole: a long burst goes in calls of at most this many
+  const MAX_BATCH = 1000;
 
   const loadId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -63,7 +71,9 @@ export function installPageBridge(options: PageBridgeOptions): void {
   const SKIP = {};
   type Read = [string, () => unknown];
 
-  const sanitize = (input: unknown): Record<string, unknown> => {
+  // numbers === 'exact' keeps every number as it is (measurements: the binding carries NaN, ±Infinity
+  // and -0); 'json' spells non-finite ones as strings and -0 as 0, as sanitizeMetadata does
+  const sanitize = (input: unknown, numbers: 'exact' | 'json'): Record<string, unknown> => {
     const ancestors = new Set<object>();
     let remaining = MAX_TOTAL;
     const cut = (text: string): string => {
@@ -192,6 +202,7 @@ export function installPageBridge(options: PageBridgeOptions): void {
         case 'boolean':
           return primitive(value);
         case 'number':
+          if (numbers === 'exact') return primitive(value);
           return primitive(Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : String(value));
         case 'bigint':
           return primitive(value.toString());
@@ -226,16 +237,35 @@ export function installPageBridge(options: PageBridgeOptions): void {
     }
   };
 
-  const deliver = (): void => {
-    retry = undefined;
+  // One binding call per flush, not per event: each call costs the page a serialisation and a
+  // round trip to the test (plus an evaluate for its result), which made a burst of emits block
+  // its main thread for seconds. A flush runs at the next microtask checkpoint: a synchronous
+  // burst crosses in one call, the test hears of an event as soon as the code that emitted it
+  // yields, and nothing stays queued past the end of a task, when a navigation, a close or a
+  // test's next call could come. (A timer would batch more, but is throttled in hidden pages.)
+  const flush = (): void => {
+    flushQueued = false;
+    if (queue.length === 0) return;
     const send = scope[options.binding];
     if (typeof send !== 'function') {
-      retry = setTimeout(deliver, 10);
+      if (!retrying) {
+        retrying = true;
+        wait(() => {
+          retrying = false;
+          flush();
+        }, 10);
+      }
       return;
     }
-    const batch = buffer.splice(0, buffer.length);
-    // a page closing mid-call rejects; the events are gone with it either way
-    (send(batch) as Promise<unknown>).catch(() => undefined);
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      try {
+        // a page closing mid-call rejects; the events are gone with it either way
+        (send(batch) as Promise<unknown>).catch(() => undefined);
+      } catch {
+        // the binding was removed (its context is closing): nobody is left to receive them
+      }
+    }
   };
 
   const forward = (name: unknown, measurements: unknown, metadata: unknown): void => {
@@ -248,15 +278,36 @@ export function installPageBridge(options: PageBridgeOptions): void {
       seq: 0,
       loadId,
       name: typeof name === 'string' ? name : '[Unreadable]',
-      measurements: sanitize(measurements) as Record<string, number>,
-      metadata: sanitize(metadata),
+      measurements: sanitize(measurements, 'exact') as Record<string, number>,
+      metadata: sanitize(metadata, 'json'),
       time: Date.now(),
       url,
     };
-    buffer.push({ ...event, seq: seq++ });
-    // send now (in order, and before an imminent navigation), unless the binding is still missing
-    if (retry === undefined) deliver();
+    queue.push({ ...event, seq: seq++ });
+    // an unloading document may not reach its next microtask checkpoint (an iframe removed by
+    // its parent's script is detached before it): send at once
+    if (unloading) flush();
+    else if (!flushQueued) {
+      flushQueued = true;
+      later(flush);
+    }
   };
+
+  // An iframe removed by its parent's script gets pagehide in the middle of that script, while it
+  // can still call the binding but before its next microtask checkpoint: from then on, send at
+  // once. (At a task boundary, as on a navigation or a tab switch, the queue is already empty.)
+  if (typeof globalThis.addEventListener === 'function') {
+    const leave = (): void => {
+      unloading = true;
+      flush();
+    };
+    // back from the back/forward cache: batch again
+    const stay = (): void => {
+      unloading = false;
+    };
+    addEventListener('pagehide', leave, true);
+    addEventListener('pageshow', stay, true);
+  }
 
   const attachTo = (record: unknown): boolean => {
     const bus = (record as { telemetry?: Bus } | undefined)?.telemetry;

@@ -66,12 +66,41 @@ describe('a predicate that throws', () => {
   });
 });
 
+describe('predicates nested in an expectation', () => {
+  it('waitForEvent resolves with the event whose nested value passes', async () => {
+    const telemetry = new PageTelemetry();
+    const waiting = telemetry.waitForEvent('checkout.order.stop', {
+      metadata: { order: { id: (v) => typeof v === 'string' && v.startsWith('o-') } },
+      timeout: 1000,
+    });
+    telemetry.receive(undefined, [
+      bridged('checkout.order.stop', { order: { id: 'x-1' } }),
+      bridged('checkout.order.stop', { order: { id: 'o-2' } }),
+    ]);
+    expect((await waiting).metadata).toEqual({ order: { id: 'o-2' } });
+  });
+
+  it('a nested predicate that throws fails its call like a top-level one', () => {
+    const telemetry = new PageTelemetry();
+    telemetry.receive(undefined, [bridged('a.one', { order: { items: null } })]);
+    expect(() =>
+      telemetry.events('a.*', { metadata: { order: { items: (v) => (v as unknown[]).length > 0 } } }),
+    ).toThrow(/predicate .*threw on event "a\.one"/);
+  });
+});
+
 describe('expectations that JSON cannot show', () => {
   it('describeExpectation never throws on BigInt or cyclic values', () => {
     const cyclic: Record<string, unknown> = { id: 1 };
     cyclic.self = cyclic;
     expect(describeExpectation({ metadata: { big: 10n, cyclic, u: undefined, s: Symbol('s') } })).toBe(
       ' with metadata { big: 10n, cyclic: {"id":1,"self":"[Circular]"}, u: undefined, s: Symbol(s) }',
+    );
+  });
+
+  it('describeExpectation shows nested predicates and non-finite numbers', () => {
+    expect(describeExpectation({ measurements: { ratio: Number.NaN }, metadata: { order: { id: () => true } } })).toBe(
+      ' with measurements { ratio: "NaN" } and metadata { order: {"id":"<predicate>"} }',
     );
   });
 
