@@ -283,6 +283,24 @@ test('predicates nested in metadata objects and arrays match', async ({ page, te
   ]);
 });
 
+test("expect's asymmetric matchers decide for the value at their place", async ({ page, telemetry }) => {
+  await page.goto(lab);
+  await emitInPage(page, 'lab.order', { order: { id: 42 }, tags: ['x'] });
+  await emitInPage(page, 'lab.order', { order: { id: 'o-7', total: 3 }, tags: ['gift', 'eu'] });
+  const order = await telemetry.waitForEvent('lab.order', {
+    metadata: {
+      order: expect.objectContaining({ id: expect.stringMatching(/^o-/) }),
+      tags: expect.arrayContaining(['gift']),
+    },
+    timeout: 2000,
+  });
+  expect(order.metadata.order).toEqual({ id: 'o-7', total: 3 });
+  expect(telemetry.events('lab.order', { metadata: { order: { id: expect.any(Number) } } })).toHaveLength(1);
+  await expect(
+    telemetry.waitForEvent('lab.order', { metadata: { order: expect.any(Array) }, timeout: 200 }),
+  ).rejects.toThrow(/order: "Any<Array>"/);
+});
+
 test('an invalid pattern is a programmer error with a clear message', async ({ telemetry }) => {
   expect(() => telemetry.events('lab..x')).toThrow(/Invalid pattern "lab\.\.x"/);
 });

@@ -2,8 +2,9 @@ import type { BridgedEvent } from './page-bridge.js';
 
 /**
  * What one value of an event must be: compared structurally (JSON-like deep equality), except
- * that a predicate anywhere inside it, at any depth of objects and arrays, decides for the value
- * at its place.
+ * that a predicate or an asymmetric matcher of `expect` (`expect.any(String)`,
+ * `expect.stringMatching(/^o-/)`, `expect.objectContaining({...})`) anywhere inside it, at any
+ * depth of objects and arrays, decides for the value at its place.
  */
 export type ExpectedValue =
   | ((actual: unknown) => boolean)
@@ -32,9 +33,31 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return equal(a, b, false);
 }
 
-// deepEqual; with `predicates`, a function in `expected` is called with the actual value at its place
+// The asymmetric matchers of Playwright's `expect` (Jest's): `expect.any(String)` and the like.
+interface AsymmetricMatcher {
+  asymmetricMatch(actual: unknown): boolean;
+  toAsymmetricMatcher?(): string;
+}
+
+function isAsymmetricMatcher(value: unknown): value is AsymmetricMatcher {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { $$typeof?: unknown }).$$typeof === Symbol.for('jest.asymmetricMatcher') &&
+    typeof (value as { asymmetricMatch?: unknown }).asymmetricMatch === 'function'
+  );
+}
+
+// A predicate or an asymmetric matcher: called with the actual value, even a missing one.
+function decides(expected: unknown): boolean {
+  return typeof expected === 'function' || isAsymmetricMatcher(expected);
+}
+
+// deepEqual; with `predicates`, a function or asymmetric matcher in `expected` decides for the
+// actual value at its place
 function equal(actual: unknown, expected: unknown, predicates: boolean): boolean {
   if (predicates && typeof expected === 'function') return Boolean((expected as (actual: unknown) => boolean)(actual));
+  if (predicates && isAsymmetricMatcher(expected)) return Boolean(expected.asymmetricMatch(actual));
   if (actual === expected || (Number.isNaN(actual) && Number.isNaN(expected))) return true;
   if (typeof actual !== 'object' || typeof expected !== 'object' || actual === null || expected === null) return false;
   if (Array.isArray(actual) !== Array.isArray(expected)) return false;
@@ -53,7 +76,7 @@ function fieldsMatch(actual: Readonly<Record<string, unknown>>, expected: Expect
   for (const key of Object.keys(expected)) {
     const want = expected[key];
     // a predicate also sees a missing key (as undefined); a value needs the key to be there
-    if (typeof want !== 'function' && !Object.hasOwn(actual, key)) return false;
+    if (!decides(want) && !Object.hasOwn(actual, key)) return false;
     if (!equal(actual[key], want, true)) return false;
   }
   return true;
@@ -81,6 +104,7 @@ export function safeJson(value: unknown): string {
         if (typeof v === 'symbol') return String(v);
         if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
         if (typeof v === 'function') return '<predicate>';
+        if (isAsymmetricMatcher(v)) return matcherName(v);
         if (typeof v !== 'object' || v === null) return v;
         // `this` is the holder of v: drop the ancestors that are no longer on the path
         while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
@@ -91,6 +115,15 @@ export function safeJson(value: unknown): string {
     );
   } catch {
     return '"[Unreadable]"';
+  }
+}
+
+// `Any<String>`, `StringMatching /^o-/`, ... as Playwright prints them; never throws
+function matcherName(matcher: AsymmetricMatcher): string {
+  try {
+    return matcher.toAsymmetricMatcher?.() ?? String(matcher);
+  } catch {
+    return '<matcher>';
   }
 }
 
