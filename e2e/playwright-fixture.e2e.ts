@@ -301,6 +301,47 @@ test("expect's asymmetric matchers decide for the value at their place", async (
   ).rejects.toThrow(/order: "Any<Array>"/);
 });
 
+test('globalErrorSource reports uncaught errors and unhandled rejections as runtime.error', async ({
+  page,
+  telemetry,
+}) => {
+  const reported: string[] = [];
+  page.on('pageerror', (error) => reported.push(error.message));
+  await page.goto(lab);
+  await page.evaluate(() => {
+    const { core } = window.isotelLab;
+    const poller = core.startRuntimePoller(core.getDefaultTelemetry(), {
+      sources: [core.globalErrorSource()],
+      intervalMs: 0,
+    });
+    setTimeout(() => {
+      throw new TypeError('boom in a timer');
+    });
+    void Promise.reject(new RangeError('nobody caught me'));
+    // once stopped, it reports nothing more
+    setTimeout(() => {
+      poller.stop();
+      setTimeout(() => {
+        throw new Error('after stop');
+      });
+    }, 50);
+  });
+  const uncaught = await telemetry.waitForEvent('runtime.error', { metadata: { kind: 'error' }, timeout: 3000 });
+  expect(uncaught.measurements).toEqual({ count: 1 });
+  expect(uncaught.metadata).toMatchObject({
+    message: 'TypeError: boom in a timer',
+    error: { name: 'TypeError', message: 'boom in a timer' },
+  });
+  const rejected = await telemetry.waitForEvent('runtime.error', {
+    metadata: { kind: 'unhandledrejection' },
+    timeout: 3000,
+  });
+  expect(rejected.metadata).toMatchObject({ message: 'RangeError: nobody caught me', error: { name: 'RangeError' } });
+  // it only listens: the browser still reports all three
+  await expect.poll(() => reported).toEqual(expect.arrayContaining(['boom in a timer', 'after stop']));
+  expect(telemetry.events('runtime.error')).toHaveLength(2);
+});
+
 test('an invalid pattern is a programmer error with a clear message', async ({ telemetry }) => {
   expect(() => telemetry.events('lab..x')).toThrow(/Invalid pattern "lab\.\.x"/);
 });

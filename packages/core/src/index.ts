@@ -165,6 +165,7 @@ export {
 export {
   browserMemorySource,
   browserRuntimeSources,
+  globalErrorSource,
   longTaskSource,
   type RuntimeEmit,
   type RuntimePoller,

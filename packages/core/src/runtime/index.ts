@@ -1,4 +1,4 @@
-export { browserMemorySource, browserRuntimeSources, longTaskSource } from './browser-sources.js';
+export { browserMemorySource, browserRuntimeSources, globalErrorSource, longTaskSource } from './browser-sources.js';
 export {
   type RuntimeEmit,
   type RuntimePoller,
