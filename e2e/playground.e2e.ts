@@ -224,8 +224,16 @@ test('the dev collector holds the shop to its catalog: every playground event pa
   await page.getByRole('button', { name: 'Show a broken product' }).click();
   await page.getByRole('switch', { name: 'Offline' }).click();
   await page.getByRole('switch', { name: 'Offline' }).click();
-  // everything the page's exporter ships (its patterns: shop.**, react.**, playground.**) is accepted
-  const shipped = () => telemetry.events().filter((e) => /^(shop|react|playground)\./.test(e.name)).length;
+  // an error nobody catches is shipped too, as runtime.error
+  await page.evaluate(() =>
+    setTimeout(() => {
+      throw new Error('uncaught in the shop');
+    }),
+  );
+  await telemetry.waitForEvent('runtime.error', { metadata: { message: 'Error: uncaught in the shop' } });
+  // everything the page's exporter ships (its patterns: shop.**, react.**, playground.**, runtime.error) is accepted
+  const shipped = () =>
+    telemetry.events().filter((e) => /^(shop|react|playground)\./.test(e.name) || e.name === 'runtime.error').length;
   await expect.poll(async () => (await stats()).accepted - before.accepted - shipped(), { timeout: 15_000 }).toBe(0);
   expect((await stats()).rejected).toEqual(before.rejected);
 

@@ -50,6 +50,11 @@ export const playgroundCatalog = defineCatalog({
     measurements: { count: 'number' },
     metadata: { boundary: 'string' },
   },
+  'runtime.error': {
+    description: 'An error nobody caught, or a promise rejection nobody handled (globalErrorSource).',
+    measurements: { count: 'number' },
+    metadata: { kind: 'string', message: 'string' },
+  },
   'playground.network.change': {
     description: 'The offline switch was flipped.',
     measurements: { count: 'number' },

@@ -1,6 +1,13 @@
 // The playground's telemetry wiring: the page's default bus, shipped to the dev collector that
 // `npm start` runs next to it. Vite puts VITE_* environment variables on import.meta.env.
-import { counter, createAggregator, getDefaultTelemetry, summary } from '@isotel/core';
+import {
+  counter,
+  createAggregator,
+  getDefaultTelemetry,
+  globalErrorSource,
+  startRuntimePoller,
+  summary,
+} from '@isotel/core';
 import { type BrowserExporter, createBrowserExporter } from '@isotel/core/browser';
 import { switchableFetch } from '../network/network-switch.js';
 
@@ -26,7 +33,7 @@ export const exporter: BrowserExporter | undefined =
     : oncePerPage('exporter', () =>
         createBrowserExporter(getDefaultTelemetry(), {
           url: collectorUrl,
-          patterns: ['shop.**', 'react.**', 'playground.**'],
+          patterns: ['shop.**', 'react.**', 'playground.**', 'runtime.error'],
           flushIntervalMs: 1000,
           fetch: switchableFetch,
           resource: { service: 'isotel-playground' },
@@ -53,4 +60,9 @@ export const pageMetrics = oncePerPage('pageMetrics', () =>
     ],
     { id: 'playground.metrics' },
   ),
+);
+
+/** Errors nobody caught become `runtime.error` events: in the devtools' stream, and shipped. */
+export const errorReporter = oncePerPage('errorReporter', () =>
+  startRuntimePoller(getDefaultTelemetry(), { sources: [globalErrorSource()], intervalMs: 0 }),
 );
