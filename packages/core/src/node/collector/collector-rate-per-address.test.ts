@@ -4,6 +4,7 @@ import type { EventBatch } from '../../export/record.js';
 import { uuidv7 } from '../../id/uuidv7.js';
 import { type Collector, createCollector } from './collector.js';
 import { startCollector } from './collector.test-kit.js';
+import { addressKey } from './http.js';
 import type { CollectorOptions } from './options.js';
 
 function batch(clientId: string, events = 5): EventBatch {
@@ -96,6 +97,23 @@ describe('the per-address rate limit', () => {
     expect(await spoofing('203.0.113.2', 'y2')).toBe(200);
     expect(await spoofing('203.0.113.3', 'y3')).toBe(429);
     await direct.close();
+  });
+
+  it('keys an IPv6 client by its /64, which it can pick addresses from freely', async () => {
+    const c = collector();
+    const from = (address: string, clientId: string) =>
+      c.handler(request(batch(clientId)), { remoteAddress: address }).then((r) => r.status);
+    expect(await from('2001:db8:1:2::1', 'v6-1')).toBe(200);
+    expect(await from('2001:db8:1:2:ffff:1:2:3', 'v6-2')).toBe(200);
+    expect(await from('2001:0DB8:0001:0002::abcd', 'v6-3')).toBe(429);
+    expect(await from('2001:db8:1:3::1', 'v6-4')).toBe(200);
+    // an IPv4 client reached over an IPv6 socket is the IPv4 address
+    expect(addressKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('192.0.2.7')).toBe('192.0.2.7');
+    await c.close();
   });
 
   it('can be switched off, leaving the per-client limit', async () => {

@@ -7,6 +7,7 @@ import { routeAdmin } from './admin-routes.js';
 import { ControlStore } from './control-store.js';
 import { DedupeWindow } from './dedupe-window.js';
 import {
+  addressKey,
   checkBodyHeaders,
   checkToken,
   clientAddress,
@@ -224,8 +225,9 @@ class CollectorImpl implements Collector {
   // The per-address limit, then the per-client one; a batch either limit refuses costs neither.
   #overRate(request: Request, remoteAddress: string | undefined, clientId: string, cost: number): Response | undefined {
     const now = Date.now();
-    const address =
+    const from =
       this.#addressLimiter === undefined ? undefined : clientAddress(request, remoteAddress, this.#o.trustProxy);
+    const address = from === undefined ? undefined : addressKey(from);
     let decision = address === undefined ? undefined : this.#addressLimiter?.take(address, cost, now);
     let message = `Address ${address} is over its event rate.`;
     if (decision === undefined || decision.allowed) {

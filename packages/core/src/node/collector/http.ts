@@ -59,6 +59,26 @@ export function clientAddress(
   return hops[Math.max(0, hops.length - 1 - trustProxy)] || remoteAddress;
 }
 
+/**
+ * The rate-limit key of an address: an IPv6 address by its /64 network (one host is usually
+ * given a whole /64, and picks addresses in it freely), an IPv4-mapped one as the IPv4 address,
+ * anything else as it is.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped !== null) return mapped[1] as string;
+  if (!address.includes(':')) return address;
+  // `::` stands for as many zero groups as make eight; a zone (`%eth0`) is not part of the address
+  const [head = '', tail] = (address.split('%', 1)[0] as string).split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? [] : Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0');
+  const groups = [...left, ...zeros, ...right];
+  if (groups.length < 4) return address;
+  const network = groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
+  return `${network.join(':')}::/64`;
+}
+
 /** Compares two tokens in time independent of where they first differ. */
 export function sameToken(given: string, expected: string): boolean {
   const sameLength = given.length === expected.length;

@@ -30,7 +30,8 @@ export interface RateLimitOptions {
   /**
    * The rate of one network address over all its client ids, so a client cannot escape its limit
    * by sending each batch under a new id; `false` for none. Several browsers can share an address
-   * (an office behind NAT), hence the larger default. The address is the connection's (see
+   * (an office behind NAT), hence the larger default; an IPv6 address counts by its /64, which
+   * one host can pick addresses from. The address is the connection's (see
    * `trustProxy`); a request without one (a handler called without `ConnectionInfo`) has only the
    * per-client limit. @default ten times `eventsPerSecond` and `burst`
    */
