@@ -35,8 +35,16 @@ const LIMITS: CollectorOptions = {
 };
 
 function collector(options: CollectorOptions = LIMITS): Collector {
-  const c = createCollector({ telemetry: createTelemetry(), node: 'rate', ...options });
-  return c;
+  return createCollector({ telemetry: createTelemetry(), node: 'rate', ...options });
+}
+
+/** A batch of 5 from `clientId` through `c`'s handler, from `remoteAddress` (unknown when omitted). */
+async function send(c: Collector, clientId: string, remoteAddress?: string, headers: Record<string, string> = {}) {
+  const response = await c.handler(
+    request(batch(clientId), headers),
+    remoteAddress === undefined ? undefined : { remoteAddress },
+  );
+  return { status: response.status, body: response.status === 429 ? await response.json() : undefined };
 }
 
 describe('the per-address rate limit', () => {
@@ -58,8 +66,7 @@ describe('the per-address rate limit', () => {
 
   it('keeps addresses apart, and a batch one limit refuses costs the other nothing', async () => {
     const c = collector();
-    const from = (address: string, clientId: string) =>
-      c.handler(request(batch(clientId)), { remoteAddress: address }).then((r) => r.status);
+    const from = async (address: string, clientId: string) => (await send(c, clientId, address)).status;
     // the client's own limit refuses its second batch: the address keeps those 5 events
     expect(await from('192.0.2.1', 'a')).toBe(200);
     expect(await from('192.0.2.1', 'a')).toBe(429);
@@ -68,7 +75,7 @@ describe('the per-address rate limit', () => {
     expect(await from('192.0.2.1', 'c')).toBe(429);
     expect(await from('192.0.2.2', 'c')).toBe(200);
     // without an address (a handler called without ConnectionInfo) only the client's limit applies
-    expect(await c.handler(request(batch('d'))).then((r) => r.status)).toBe(200);
+    expect((await send(c, 'd')).status).toBe(200);
     expect(c.stats()).toMatchObject({ rateLimited: 2, rateLimitedAddresses: 2 });
     await c.close();
   });
@@ -76,9 +83,7 @@ describe('the per-address rate limit', () => {
   it('behind trusted proxies takes the address the last proxy saw, not what the client wrote', async () => {
     const c = collector({ ...LIMITS, trustProxy: 1 });
     const via = (forwardedFor: string, clientId: string) =>
-      c
-        .handler(request(batch(clientId), { 'x-forwarded-for': forwardedFor }), { remoteAddress: '10.0.0.2' })
-        .then(async (r) => ({ status: r.status, body: r.status === 429 ? await r.json() : undefined }));
+      send(c, clientId, '10.0.0.2', { 'x-forwarded-for': forwardedFor });
     expect((await via('1.1.1.1, 203.0.113.7', 'x1')).status).toBe(200);
     expect((await via('2.2.2.2, 203.0.113.7', 'x2')).status).toBe(200);
     const limited = await via('3.3.3.3, 203.0.113.7', 'x3');
@@ -89,10 +94,8 @@ describe('the per-address rate limit', () => {
 
     // not trusted (the default): the header is the client's to write, so it is ignored
     const direct = collector();
-    const spoofing = (forwardedFor: string, clientId: string) =>
-      direct
-        .handler(request(batch(clientId), { 'x-forwarded-for': forwardedFor }), { remoteAddress: '192.0.2.9' })
-        .then((r) => r.status);
+    const spoofing = async (forwardedFor: string, clientId: string) =>
+      (await send(direct, clientId, '192.0.2.9', { 'x-forwarded-for': forwardedFor })).status;
     expect(await spoofing('203.0.113.1', 'y1')).toBe(200);
     expect(await spoofing('203.0.113.2', 'y2')).toBe(200);
     expect(await spoofing('203.0.113.3', 'y3')).toBe(429);
@@ -101,8 +104,7 @@ describe('the per-address rate limit', () => {
 
   it('keys an IPv6 client by its /64, which it can pick addresses from freely', async () => {
     const c = collector();
-    const from = (address: string, clientId: string) =>
-      c.handler(request(batch(clientId)), { remoteAddress: address }).then((r) => r.status);
+    const from = async (address: string, clientId: string) => (await send(c, clientId, address)).status;
     expect(await from('2001:db8:1:2::1', 'v6-1')).toBe(200);
     expect(await from('2001:db8:1:2:ffff:1:2:3', 'v6-2')).toBe(200);
     expect(await from('2001:0DB8:0001:0002::abcd', 'v6-3')).toBe(429);
@@ -119,7 +121,7 @@ describe('the per-address rate limit', () => {
   it('can be switched off, leaving the per-client limit', async () => {
     const c = collector({ ...LIMITS, rateLimit: { eventsPerSecond: 0.1, burst: 5, perAddress: false } });
     for (let i = 0; i < 5; i++) {
-      expect((await c.handler(request(batch(`id-${i}`)), { remoteAddress: '192.0.2.1' })).status).toBe(200);
+      expect((await send(c, `id-${i}`, '192.0.2.1')).status).toBe(200);
     }
     expect(c.stats().rateLimitedAddresses).toBe(0);
     await c.close();
