@@ -8,7 +8,7 @@ import { IsotelError } from '../errors/isotel-error.js';
 import { logger } from '../log/logger.js';
 import { NOOP_SPAN } from '../span/noop-span.js';
 import { SpanRecorder } from '../span/span-recorder.js';
-import type { Span } from '../span/types.js';
+import type { Span, SpanScope } from '../span/types.js';
 import { HandlerFailures } from './handler-failures.js';
 import { type HandlerEntry, HandlerRegistry, INVALID_NAME } from './handler-registry.js';
 import { listedBy, parsePattern } from './pattern.js';
@@ -29,6 +29,9 @@ export { HANDLER_FAILURE_EVENT } from './handler-failures.js';
 /** The event isotel emits when the bus's control changes (`{ control, previous }` metadata). */
 export const CONTROL_CHANGE_EVENT = 'telemetry.control.change';
 
+// How parts of core reach a bus's span recorder, which the public API does not hand out.
+let spanRecorderOf!: (t: Telemetry) => SpanRecorder;
+
 const EMPTY_MEASUREMENTS: Measurements = Object.freeze({}) as Measurements;
 const EMPTY_METADATA: Metadata = Object.freeze({}) as Metadata;
 
@@ -39,6 +42,10 @@ export type { TelemetryOptions, TelemetryStats } from './types.js';
  * module-level functions (`emit`, `attach`, ...) act on a shared default instance.
  */
 export class Telemetry {
+  static {
+    spanRecorderOf = (t) => t.#spans;
+  }
+
   readonly #registry: HandlerRegistry;
   readonly #cache: HandlerRegistry['cache'];
   // A one-entry memo in front of the cache: the last name emitted and its handlers. Emitting the
@@ -427,6 +434,16 @@ export class Telemetry {
       }
     }
   }
+}
+
+/**
+ * @internal Runs the code inside every span of `t` (`span(...)`'s `fn`, a started span's
+ * `run`/`bind`) in `scope` too: the OpenTelemetry bridge makes its own span current there, so
+ * spans of OpenTelemetry instrumentations started inside are its children. Returns a function
+ * that removes the scope.
+ */
+export function addSpanScope(t: Telemetry, scope: SpanScope): () => void {
+  return spanRecorderOf(t).addScope(scope);
 }
 
 /**

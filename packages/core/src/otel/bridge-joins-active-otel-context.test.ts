@@ -70,3 +70,48 @@ describe('the span bridge within an active OpenTelemetry span', () => {
     await t.shutdown();
   });
 });
+
+describe('OpenTelemetry spans started inside an isotel span', () => {
+  it('are its children, in the span and after an await in it', async () => {
+    const { t, tracer, finished } = setup();
+    await t.span('checkout', {}, async () => {
+      tracer.startActiveSpan('db.query', (query) => query.end()); // an instrumented driver
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      tracer.startSpan('http.client').end();
+    });
+    const checkout = finished('checkout').spanContext();
+    for (const name of ['db.query', 'http.client']) {
+      expect(finished(name).parentSpanContext?.spanId).toBe(checkout.spanId);
+      expect(finished(name).spanContext().traceId).toBe(checkout.traceId);
+    }
+    await t.shutdown();
+  });
+
+  it('are children of a started span inside its run and bind, and of the enclosing one elsewhere', async () => {
+    const { t, tracer, finished } = setup();
+    t.span('job', {}, () => {
+      const upload = t.startSpan('job.upload');
+      upload.run(() => tracer.startSpan('in.run').end());
+      upload.bind(() => tracer.startSpan('in.bind').end())();
+      tracer.startSpan('beside').end();
+      upload.end();
+    });
+    const upload = finished('job.upload').spanContext().spanId;
+    expect(finished('in.run').parentSpanContext?.spanId).toBe(upload);
+    expect(finished('in.bind').parentSpanContext?.spanId).toBe(upload);
+    expect(finished('beside').parentSpanContext?.spanId).toBe(finished('job').spanContext().spanId);
+    await t.shutdown();
+  });
+
+  it('are left alone once the bridge is detached', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = provider.getTracer('server');
+    const t = createTelemetry();
+    bridgeSpans(t, { tracer }).detach();
+    t.attach('listener', 'job.*', () => undefined); // the span still records, unbridged
+    t.span('job', {}, () => tracer.startSpan('inside').end());
+    expect(exporter.getFinishedSpans().map((s) => [s.name, s.parentSpanContext])).toEqual([['inside', undefined]]);
+    await t.shutdown();
+  });
+});

@@ -10,7 +10,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import type { Telemetry } from '../bus/telemetry.js';
+import { addSpanScope, type Telemetry } from '../bus/telemetry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { VERSION } from '../version.js';
@@ -61,7 +61,9 @@ const EXCEPTION_KEYS = new Set(['spanId', 'parentSpanId', 'correlationId', 'erro
 /**
  * Turns `<prefix>.start` / `.stop` / `.exception` events into OpenTelemetry spans named
  * `<prefix>`: parent links from `parentSpanId` (a span without a bridged parent is a child of the
- * OpenTelemetry span active where it starts, if any), metadata as attributes, the exception recorded
+ * OpenTelemetry span active where it starts, if any), and the code inside an isotel span runs with
+ * its OpenTelemetry span active, so spans of OpenTelemetry instrumentations started there (an
+ * HTTP client, a database driver) are its children; metadata as attributes, the exception recorded
  * as an event with an error status. Start and end times come from the events, not from the
  * moment the handler runs.
  *
@@ -144,12 +146,18 @@ export function bridgeSpans(t: Telemetry, options: SpanBridgeOptions = {}): Span
   const endPatterns = prefixes.flatMap((p) => [`${p}.stop`, `${p}.exception`]);
   t.attachMany(`${id}:start`, startPatterns, onStart, { onFailure: 'keep' });
   t.attachMany(`${id}:end`, endPatterns, onEnd, { onFailure: 'keep' });
+  // the code inside an isotel span runs with its OpenTelemetry span active
+  const removeScope = addSpanScope(t, (spanId, run) => {
+    const entry = open.get(spanId);
+    return entry === undefined ? run() : context.with(trace.setSpan(context.active(), entry.span), run);
+  });
 
   let detached = false;
   const detach = () => {
     if (detached) return;
     detached = true;
     unregister();
+    removeScope();
     t.detach(`${id}:start`);
     t.detach(`${id}:end`);
     for (const { span } of open.values()) {

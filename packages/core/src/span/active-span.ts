@@ -1,7 +1,6 @@
 import type { HandlerEntry } from '../bus/handler-registry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import type { TelemetryContext } from '../context/context.js';
-import { enterScope } from '../context/context.js';
 import { addMetadata, copyMetadata } from '../context/copy-metadata.js';
 import { logger } from '../log/logger.js';
 import type { Span, SpanFailureKind } from './types.js';
@@ -28,6 +27,8 @@ export interface SpanSink {
     metadata: Metadata,
     start: number | string | undefined,
   ): void;
+  /** Runs `fn` with `span` as the context in force (and in the registered span scopes). */
+  enter<R>(span: ActiveSpan, fn: () => R): R;
 }
 
 /** The three event names of a prefix and their handlers, resolved once per prefix until handlers change. */
@@ -143,7 +144,7 @@ export class ActiveSpan implements Span, TelemetryContext {
   }
 
   run<R>(fn: () => R): R {
-    return enterScope(this, call, fn);
+    return this.#sink.enter(this, fn);
   }
 
   bind<F extends (...args: never[]) => unknown>(fn: F): F {
@@ -183,10 +184,6 @@ export class ActiveSpan implements Span, TelemetryContext {
 
 // constant for the life of the page or process; reading it per span costs more than the clock
 const TIME_ORIGIN = typeof performance === 'undefined' ? 0 : performance.timeOrigin;
-
-function call<R>(fn: () => R): R {
-  return fn();
-}
 
 function failureKind(error: unknown): SpanFailureKind {
   return error instanceof Error ? 'error' : 'throw';

@@ -6,7 +6,7 @@ import { logger } from '../log/logger.js';
 import { ActiveSpan, type SpanNames, type SpanSink } from './active-span.js';
 import { NOOP_SPAN } from './noop-span.js';
 import { nextSpanId } from './span-id.js';
-import type { Span } from './types.js';
+import type { Span, SpanScope } from './types.js';
 
 /** What the recorder needs of its telemetry instance. */
 export interface SpanHost {
@@ -41,6 +41,7 @@ const NAMES_CACHE_SIZE = 1000;
 export class SpanRecorder implements SpanSink {
   readonly #host: SpanHost;
   readonly #names = new Map<string, SpanNames>();
+  #scopes: readonly SpanScope[] = [];
   // bumped when handlers change: a span still open then re-resolves its stop/exception lists
   #generation = 0;
   open = 0;
@@ -62,7 +63,7 @@ export class SpanRecorder implements SpanSink {
     if (span === undefined) return fn(NOOP_SPAN);
     let result: R;
     try {
-      result = enterScope(span, fn, span);
+      result = this.#scopes.length === 0 ? enterScope(span, fn, span) : this.#inScopes(span, () => fn(span));
     } catch (error) {
       span.fail(error);
       throw error;
@@ -95,6 +96,46 @@ export class SpanRecorder implements SpanSink {
     }
     span.end();
     return result;
+  }
+
+  /** Adds a scope the code inside every span runs in; returns a function that removes it. */
+  addScope(scope: SpanScope): () => void {
+    this.#scopes = [...this.#scopes, scope];
+    return () => {
+      this.#scopes = this.#scopes.filter((s) => s !== scope);
+    };
+  }
+
+  enter<R>(span: ActiveSpan, fn: () => R): R {
+    return this.#scopes.length === 0 ? enterScope(span, call, fn) : this.#inScopes(span, fn);
+  }
+
+  // `fn` with the span as isotel's context, inside every registered scope. A scope that fails
+  // to run its part (throws first, or returns without it) costs the span nothing but that scope:
+  // it is logged and the code runs without it. What the code itself throws passes through.
+  #inScopes<R>(span: ActiveSpan, fn: () => R): R {
+    let run = (): R => enterScope(span, call, fn);
+    for (const scope of this.#scopes) {
+      const inner = run;
+      run = () => {
+        let entered = false;
+        let result: R;
+        try {
+          result = scope(span.spanId, () => {
+            entered = true;
+            return inner();
+          });
+        } catch (error) {
+          if (entered) throw error;
+          logger().error(`A span scope failed around span ${span.spanId}; its code ran without it.`, error);
+          return inner();
+        }
+        if (entered) return result;
+        logger().error(`A span scope did not run the code of span ${span.spanId}; it ran without it.`);
+        return inner();
+      };
+    }
+    return run();
   }
 
   /** Forgets which prefixes have listeners; the bus calls it when handlers are attached or detached. */
@@ -198,4 +239,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as PromiseLike<unknown>).then === 'function'
   );
+}
+
+function call<R>(fn: () => R): R {
+  return fn();
 }

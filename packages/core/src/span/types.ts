@@ -33,3 +33,10 @@ export interface Span {
 
 /** `kind` of an exception event: an `Error` (or subclass) was thrown, or another value. */
 export type SpanFailureKind = 'error' | 'throw';
+
+/**
+ * Runs the code inside a span (`span(...)`'s `fn`, a started span's `run`/`bind`) in a scope of
+ * its own: a bridge to another tracing system makes its span for `spanId` current there. It must
+ * call `run` once and return what it returns.
+ */
+export type SpanScope = <R>(spanId: string, run: () => R) => R;
