@@ -19,6 +19,9 @@ export interface MeasureOptions {
   warmup?: number;
 }
 
+// calls of each case before any warm-up batch: below what V8 compiles (see measureInterleaved)
+const PRIMING_CALLS = 100;
+
 /** Median nanoseconds per operation. */
 export function measure(bench: BenchCase, options: MeasureOptions = {}): number {
   const { batch = 100_000, rounds = 15, warmup = 5 } = options;
@@ -43,12 +46,19 @@ export function measure(bench: BenchCase, options: MeasureOptions = {}): number 
  * state) before anything is timed; then each round times every case once. On a shared machine
  * other processes only ever add time, so the minimum is the estimate least distorted by them,
  * for every case alike.
+ *
+ * The untimed passes begin with a few calls of each case, too few for V8 to compile anything:
+ * functions the cases share (a library's own `emit`) have then seen every case before any loop
+ * is compiled. Otherwise a loop compiled early is specialised for the cases that happened to run
+ * before it, and its figure changes from one process to the next (an emit with nothing attached
+ * measured 1.0 or 2.0 ns that way).
  */
 export function measureInterleaved(
   cases: readonly BenchCase[],
   options: { rounds: number; batch: number },
 ): Map<string, number> {
   const { rounds, batch } = options;
+  for (const c of cases) measure(c, { rounds: 1, warmup: 0, batch: PRIMING_CALLS });
   for (let i = 0; i < 3; i++) for (const c of cases) measure(c, { rounds: 1, warmup: 1, batch });
   const best = new Map<string, number>(cases.map((c) => [c.name, Number.POSITIVE_INFINITY]));
   for (let round = 0; round < rounds; round++) {

@@ -3,6 +3,14 @@
 // the same pre-built measurement and metadata objects, so the rows differ only by dispatch.
 // Emits name their event with a literal, as applications do: a module-level constant read from
 // inside a function is loaded and hole-checked on every call, a cost of the benchmark's own code.
+//
+// Every case is a function literal of its own, as in benchmark tools (tinybench, mitata): V8
+// keeps one feedback vector and one compiled loop per literal, shared by every closure made from
+// it, so a loop shared by several cases is compiled for all of them at once and each case's
+// figure depends on the others. Each loop copies the inputs into locals first, as a function
+// holds its arguments; the inputs are `let` bindings so that V8 cannot fold them into the loop
+// as constants (it would then drop the handlers' property reads: an application's measurements
+// are values built at run time, not constants the compiler knows).
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { createTelemetry, type Measurements, type Telemetry } from '@isotel/core';
 import EventEmitter2 from 'eventemitter2';
@@ -10,14 +18,19 @@ import { EventEmitter } from 'eventemitter3';
 import { type BenchCase, type ExtraComparison, measureInterleaved, type Row, rowsOf, type Suite } from '../harness.js';
 
 const UNRELATED = 1000;
+// `BENCH_DYNAMIC_NAMES=1 npm run bench bus` adds a case that emits names built at run time, to
+// show what that does to the other rows: `emit`'s type feedback is shared by every caller
+const DYNAMIC_NAMES = process.env.BENCH_DYNAMIC_NAMES === '1';
 const BATCH = 100_000;
 const ROUNDS = 25;
 
 // the names the emit loops below spell as literals
 const NAME = 'a.b.c';
 const OTHER_NAME = 'a.b.d';
-const measurements: Measurements = { value: 1 };
-const metadata = { route: '/checkout' };
+// biome-ignore lint/style/useConst: a let binding keeps V8 from folding the input into the loops
+let measurements: Measurements = { value: 1 };
+// biome-ignore lint/style/useConst: as above
+let metadata = { route: '/checkout' };
 
 let counter = 0;
 const reset = (): void => {
@@ -50,16 +63,6 @@ function amongUnrelatedPatterns(pattern: string): (t: Telemetry) => void {
   return (t) => {
     for (let i = 0; i < UNRELATED; i++) t.attach(`other${i}`, `other${i}.*.stop`, onEvent);
     t.attach('target', pattern, onEvent);
-  };
-}
-
-function isotelCase(name: string, t: Telemetry): BenchCase {
-  return {
-    name,
-    beforeBatch: reset,
-    run(n) {
-      for (let i = 0; i < n; i++) t.emit('a.b.c', measurements, metadata);
-    },
   };
 }
 
@@ -107,13 +110,22 @@ function naive(listeners: number): NaiveBus {
 }
 
 function cases(): BenchCase[] {
-  const lazyBus = telemetry(otherNames);
-  const otherAlternating = telemetry(otherNames);
+  const empty = telemetry(() => {});
+  const others = telemetry(otherNames);
+  const exact1 = telemetry(exactHandlers(1));
+  const exact10 = telemetry(exactHandlers(10));
+  const star = telemetry(amongUnrelatedPatterns('a.*.c'));
+  const globstar = telemetry(amongUnrelatedPatterns('a.**'));
+  const lazyOthers = telemetry(otherNames);
+  const othersAlternating = telemetry(otherNames);
   const alternating = telemetry((t) => {
     t.attach('h', NAME, onEvent);
     t.attach('h-other', OTHER_NAME, onEvent);
   });
-  const emptyBus = telemetry(() => {});
+  const dynamicNames = Array.from({ length: 32 }, (_, i) => `dynamic.n${i}.stop`);
+  const dynamic = telemetry((t) => {
+    for (const name of dynamicNames) t.attach(name, name, onEvent);
+  });
   const dc0 = channel(0);
   const dc1 = channel(1);
   const e0 = ee3(0);
@@ -124,75 +136,121 @@ function cases(): BenchCase[] {
   const e2globstar = ee2('a.**');
   const naive0 = naive(0);
   const naive1 = naive(1);
+  const bench = (name: string, run: (n: number) => void): BenchCase => ({ name, beforeBatch: reset, run });
   return [
-    isotelCase('isotel, nothing attached', emptyBus),
-    isotelCase('isotel, 1000 handlers on other names', telemetry(otherNames)),
-    isotelCase('isotel, 1 exact handler', telemetry(exactHandlers(1))),
-    isotelCase('isotel, 10 exact handlers', telemetry(exactHandlers(10))),
-    isotelCase('isotel, a.*.c among 1000 unrelated patterns', telemetry(amongUnrelatedPatterns('a.*.c'))),
-    isotelCase('isotel, a.** among 1000 unrelated patterns', telemetry(amongUnrelatedPatterns('a.**'))),
-    {
-      // the bus remembers the last name it resolved; alternating two names shows the cost without it
-      name: 'isotel, 1 exact handler, two names alternating',
-      beforeBatch: reset,
-      run(n) {
-        for (let i = 0; i < n; i += 2) {
-          alternating.emit('a.b.c', measurements, metadata);
-          alternating.emit('a.b.d', measurements, metadata);
-        }
-      },
-    },
-    {
-      name: 'isotel, 1000 on other names, two names alternating',
-      beforeBatch: reset,
-      run(n) {
-        for (let i = 0; i < n; i += 2) {
-          otherAlternating.emit('a.b.c', measurements, metadata);
-          otherAlternating.emit('a.b.d', measurements, metadata);
-        }
-      },
-    },
-    {
-      name: 'isotel lazy, no listener (1000 on other names)',
-      beforeBatch: reset,
-      run(n) {
-        for (let i = 0; i < n; i++) lazyBus.emit('a.b.c', () => [measurements, { route: String(i) }]);
-      },
-    },
-    {
-      name: 'isotel lazy, nothing attached',
-      beforeBatch: reset,
-      run(n) {
-        for (let i = 0; i < n; i++) emptyBus.emit('a.b.c', () => [measurements, { route: String(i) }]);
-      },
-    },
-    { name: 'diagnostics_channel, 0 subscribers', beforeBatch: reset, run: (n) => publish(dc0, n) },
-    { name: 'diagnostics_channel, 1 subscriber', beforeBatch: reset, run: (n) => publish(dc1, n) },
-    { name: 'eventemitter3, 0 listeners', beforeBatch: reset, run: (n) => emit3(e0, n) },
-    { name: 'eventemitter3, 1000 on other events', beforeBatch: reset, run: (n) => emit3(eOther, n) },
-    { name: 'eventemitter3, 1 listener', beforeBatch: reset, run: (n) => emit3(e1, n) },
-    { name: 'eventemitter3, 10 listeners', beforeBatch: reset, run: (n) => emit3(e10, n) },
-    { name: 'eventemitter2, a.*.c among 1000 unrelated', beforeBatch: reset, run: (n) => emit2(e2star, n) },
-    { name: 'eventemitter2, a.** among 1000 unrelated', beforeBatch: reset, run: (n) => emit2(e2globstar, n) },
-    { name: 'Map of arrays, 1000 on other names', beforeBatch: reset, run: (n) => emitNaive(naive0, n) },
-    { name: 'Map of arrays, 1 handler', beforeBatch: reset, run: (n) => emitNaive(naive1, n) },
+    bench('isotel, nothing attached', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) empty.emit('a.b.c', m, md);
+    }),
+    bench('isotel, 1000 handlers on other names', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) others.emit('a.b.c', m, md);
+    }),
+    bench('isotel, 1 exact handler', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) exact1.emit('a.b.c', m, md);
+    }),
+    bench('isotel, 10 exact handlers', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) exact10.emit('a.b.c', m, md);
+    }),
+    bench('isotel, a.*.c among 1000 unrelated patterns', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) star.emit('a.b.c', m, md);
+    }),
+    bench('isotel, a.** among 1000 unrelated patterns', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) globstar.emit('a.b.c', m, md);
+    }),
+    // the bus remembers the last name it resolved; alternating two names shows the cost without it
+    bench('isotel, 1 exact handler, two names alternating', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i += 2) {
+        alternating.emit('a.b.c', m, md);
+        alternating.emit('a.b.d', m, md);
+      }
+    }),
+    bench('isotel, 1000 on other names, two names alternating', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i += 2) {
+        othersAlternating.emit('a.b.c', m, md);
+        othersAlternating.emit('a.b.d', m, md);
+      }
+    }),
+    bench('isotel lazy, no listener (1000 on other names)', (n) => {
+      const m = measurements;
+      for (let i = 0; i < n; i++) lazyOthers.emit('a.b.c', () => [m, { route: String(i) }]);
+    }),
+    bench('isotel lazy, nothing attached', (n) => {
+      const m = measurements;
+      for (let i = 0; i < n; i++) empty.emit('a.b.c', () => [m, { route: String(i) }]);
+    }),
+    ...(DYNAMIC_NAMES
+      ? [
+          bench('isotel, 32 names built at run time, cycling', (n) => {
+            const m = measurements;
+            const md = metadata;
+            for (let i = 0; i < n; i++) dynamic.emit(dynamicNames[i & 31] as string, m, md);
+          }),
+        ]
+      : []),
+    bench('diagnostics_channel, 0 subscribers', (n) => {
+      const m = measurements;
+      for (let i = 0; i < n; i++) dc0.publish(m);
+    }),
+    bench('diagnostics_channel, 1 subscriber', (n) => {
+      const m = measurements;
+      for (let i = 0; i < n; i++) dc1.publish(m);
+    }),
+    bench('eventemitter3, 0 listeners', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) e0.emit('a.b.c', m, md);
+    }),
+    bench('eventemitter3, 1000 on other events', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) eOther.emit('a.b.c', m, md);
+    }),
+    bench('eventemitter3, 1 listener', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) e1.emit('a.b.c', m, md);
+    }),
+    bench('eventemitter3, 10 listeners', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) e10.emit('a.b.c', m, md);
+    }),
+    bench('eventemitter2, a.*.c among 1000 unrelated', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) e2star.emit('a.b.c', m, md);
+    }),
+    bench('eventemitter2, a.** among 1000 unrelated', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) e2globstar.emit('a.b.c', m, md);
+    }),
+    bench('Map of arrays, 1000 on other names', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) naive0.emit('a.b.c', m, md);
+    }),
+    bench('Map of arrays, 1 handler', (n) => {
+      const m = measurements;
+      const md = metadata;
+      for (let i = 0; i < n; i++) naive1.emit('a.b.c', m, md);
+    }),
   ];
-}
-
-function publish(ch: diagnosticsChannel.Channel, n: number): void {
-  for (let i = 0; i < n; i++) ch.publish(measurements);
-}
-
-function emit3(e: EventEmitter, n: number): void {
-  for (let i = 0; i < n; i++) e.emit('a.b.c', measurements, metadata);
-}
-
-function emit2(e: EventEmitter2, n: number): void {
-  for (let i = 0; i < n; i++) e.emit('a.b.c', measurements, metadata);
-}
-
-function emitNaive(bus: NaiveBus, n: number): void {
-  for (let i = 0; i < n; i++) bus.emit('a.b.c', measurements, metadata);
 }
 
 const TARGETS: Record<string, Row['versus']> = {
