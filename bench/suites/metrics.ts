@@ -3,7 +3,7 @@
 // this one process. Then cardinality: 1M events over 100k distinct tag values, with the series
 // cap on, against prom-client holding every series, heap measured after a forced GC.
 import { counter, createAggregator, createTelemetry, distribution, type Metadata, summary } from '@isotel/core';
-import { prometheusReporter } from '@isotel/core/node';
+import { prometheusReporter } from '@isotel/core/prometheus';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { measure, type Row, type Suite } from '../harness.js';
 

@@ -2,7 +2,8 @@
 // playground's origin, control routes, the live stream, and a Prometheus `/metrics` fed by the
 // events the browser ships to it.
 import { counter, createTelemetry, distribution } from '@isotel/core';
-import { type CollectorServer, createCollector, prometheusReporter } from '@isotel/core/node';
+import { type CollectorServer, createCollector } from '@isotel/core/node';
+import { prometheusReporter } from '@isotel/core/prometheus';
 import { playgroundCatalog } from '../src/telemetry/catalog.js';
 
 /**

@@ -1,4 +1,6 @@
-// @isotel/core/node
+// @isotel/core/node: the collector, the config file loader and Node's runtime sources.
+// Reporters that need an optional peer have their own subpaths, so this entry loads neither:
+// `@isotel/core/prometheus` (prom-client) and `@isotel/core/statsd` (hot-shots).
 
 // collector
 
@@ -17,21 +19,9 @@ export type {
 } from './collector/options.js';
 export type { StreamStats } from './collector/stream-hub.js';
 
-// metrics reporters and runtime
+// configuration and runtime
 
 export { loadConfigFile } from '../config/load-config-file.js';
-export {
-  type MetricsServer,
-  type MetricsServerOptions,
-  type PrometheusReporter,
-  type PrometheusReporterOptions,
-  prometheusReporter,
-  sanitizeLabelName,
-  sanitizeMetricName,
-  serveMetrics,
-  toNodeHandler,
-  type WebHandler,
-} from './prometheus/index.js';
 export {
   eventLoopSource,
   gcSource,
@@ -39,4 +29,3 @@ export {
   nodeRuntimeSources,
   startNodeRuntimePoller,
 } from './runtime/index.js';
-export { type StatsdReporter, type StatsdReporterOptions, type StatsdStats, statsdReporter } from './statsd/index.js';
