@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every check the project has, in one command that also does its own set-up.
-// Typecheck, lint, vitest (node, happy-dom, real Chromium), Playwright e2e; then one closing line
+// Typecheck, lint, the packed packages (publint, attw, size budgets), vitest (node, happy-dom, real
+// Chromium), Playwright e2e (including a fresh app built from the tarballs); then one closing line
 // `total: N passed, N failed, N skipped` summed from the runners' JSON reports.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -68,6 +69,12 @@ mkdirSync(reports, { recursive: true });
 
 check('typecheck', run('typecheck', 'npx', ['tsc', '-b']));
 check('lint', run('lint', 'npx', ['biome', 'check', '.']));
+// each package check (publint, attw, contents, one size budget per public entry) counts as a test
+const packagesRan = run('packages: publint, attw, size budgets', process.execPath, [
+  join(root, 'scripts/check-packages.mjs'),
+  '--report',
+  join(reports, 'packages.json'),
+]);
 const vitestRan = run('unit, dom and browser tests', 'npx', [
   'vitest',
   'run',
@@ -89,6 +96,14 @@ const e2eRan = run('e2e tests', 'npx', ['playwright', 'test', '-c', 'e2e/playwri
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const packages = readJson(join(reports, 'packages.json'));
+if (packages) {
+  passed += packages.passed ?? 0;
+  failed += packages.failed ?? 0;
+  check('package checks run', packagesRan || (packages.failed ?? 0) > 0);
+} else {
+  check('package checks report', false);
+}
 const vitest = readJson(join(reports, 'vitest.json'));
 if (vitest) {
   passed += vitest.numPassedTests ?? 0;

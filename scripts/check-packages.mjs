@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// The packages as users get them: each one's `npm pack` tarball checked by publint and
+// @arethetypeswrong/cli, and each public entry's size (minified + gzip) against its budget in
+// scripts/size-budgets.json. Prints one line per check; with `--report FILE` also writes
+// `{ passed, failed, checks }` for scripts/test.mjs's closing line. `--sizes` prints the sizes only.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { PACKAGES, packAll, root } from './pack.mjs';
+
+const budgets = JSON.parse(readFileSync(join(root, 'scripts/size-budgets.json'), 'utf8'));
+
+/** Bundles `source` as a user's bundler would (from `dist`, minified) and returns its sizes in bytes. */
+export async function measure(source, platform) {
+  const own = new Set(PACKAGES.map((p) => p.name));
+  for (const p of PACKAGES) {
+    const manifest = JSON.parse(readFileSync(join(root, p.dir, 'package.json'), 'utf8'));
+    for (const dependency of Object.keys(manifest.dependencies ?? {})) own.add(dependency);
+  }
+  const result = await build({
+    stdin: { contents: source, resolveDir: root, loader: 'js' },
+    absWorkingDir: root,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform,
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [
+      {
+        // isotel's packages and their dependencies are counted; peers (React, prom-client, ...) are the user's
+        name: 'external-peers',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) => {
+            const name = args.path.startsWith('@')
+              ? args.path.split('/').slice(0, 2).join('/')
+              : args.path.split('/')[0];
+            return own.has(name) ? undefined : { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+  });
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+async function sizes() {
+  const out = [];
+  for (const entry of budgets.entries) {
+    const { min, gzip } = await measure(entry.source, entry.platform);
+    out.push({ ...entry, min, gzip, ok: gzip <= entry.budgetBytes });
+  }
+  return out;
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const reportAt = args.indexOf('--report');
+  const report = reportAt === -1 ? undefined : args[reportAt + 1];
+  const checks = [];
+  const record = (name, ok, detail = '') => {
+    checks.push({ name, ok, detail });
+    console.info(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? `  ${detail}` : ''}`);
+  };
+
+  const packs = mkdtempSync(join(tmpdir(), 'isotel-packs-'));
+  try {
+    let tarballs;
+    try {
+      tarballs = packAll(packs);
+    } catch (error) {
+      record('build and pack', false, String(error));
+    }
+    if (tarballs && !args.includes('--sizes')) {
+      for (const p of PACKAGES) {
+        const tarball = tarballs[p.name];
+        const listing = run('tar', ['-tzf', tarball]).output.split('\n');
+        const shipped = (file) => listing.includes(`package/${file}`);
+        const internal = listing.filter((f) => /\.tsbuildinfo$|\.test\.|test-kit|\.d\.ts\.map$/.test(f));
+        record(
+          `${p.name}: README, LICENSE, nothing build-internal`,
+          shipped('README.md') && shipped('LICENSE') && internal.length === 0,
+          internal.join(' '),
+        );
+        const lint = run('npx', ['publint', '--strict', p.dir]);
+        const clean = lint.ok && lint.output.includes('All good!');
+        record(`${p.name}: publint`, clean, clean ? '' : lint.output);
+        // ES modules only, by design: CommonJS `require` and node10 resolution are not supported
+        const types = run('npx', ['attw', tarball, '--profile', 'esm-only']);
+        record(`${p.name}: are the types wrong`, types.ok, types.ok ? '' : types.output);
+      }
+    }
+    if (tarballs) {
+      for (const s of await sizes()) {
+        record(`size of ${s.name}`, s.ok, `${kb(s.gzip)} gzip (${kb(s.min)} minified), budget ${kb(s.budgetBytes)}`);
+      }
+    }
+  } finally {
+    rmSync(packs, { recursive: true, force: true });
+  }
+  const failed = checks.filter((c) => !c.ok).length;
+  if (report) writeFileSync(report, JSON.stringify({ passed: checks.length - failed, failed, checks }, null, 2));
+  process.exitCode = failed === 0 && checks.length > 0 ? 0 : 1;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
