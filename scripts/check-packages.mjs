@@ -5,6 +5,7 @@
 // `{ passed, failed, checks }` for scripts/test.mjs's closing line. `--sizes` prints the sizes only.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +18,14 @@ const budgets = JSON.parse(readFileSync(join(root, 'scripts/size-budgets.json'),
 /** Bundles `source` as a user's bundler would (from `dist`, minified) and returns its sizes in bytes. */
 export async function measure(source, platform) {
   const own = new Set(PACKAGES.map((p) => p.name));
+  const peers = new Set();
   for (const p of PACKAGES) {
     const manifest = JSON.parse(readFileSync(join(root, p.dir, 'package.json'), 'utf8'));
     for (const dependency of Object.keys(manifest.dependencies ?? {})) own.add(dependency);
+    for (const peer of Object.keys(manifest.peerDependencies ?? {})) peers.add(peer);
   }
+  peers.delete('@isotel/core');
+  peers.delete('@isotel/react');
   const result = await build({
     stdin: { contents: source, resolveDir: root, loader: 'js' },
     absWorkingDir: root,
@@ -30,25 +35,40 @@ export async function measure(source, platform) {
     platform,
     target: 'es2022',
     write: false,
+    metafile: true,
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [
       {
-        // isotel's packages and their dependencies are counted; peers (React, prom-client, ...) are the user's
+        // isotel's packages and their dependencies (with theirs) are counted; peers (React,
+        // prom-client, ...) are the user's. A package isotel's code imports without declaring it
+        // stays external too, so that it shows among what the entry loads.
         name: 'external-peers',
         setup(b) {
           b.onResolve({ filter: /^[^./]/ }, (args) => {
             const name = args.path.startsWith('@')
               ? args.path.split('/').slice(0, 2).join('/')
               : args.path.split('/')[0];
-            return own.has(name) ? undefined : { path: args.path, external: true };
+            if (name.startsWith('node:') || builtinModules.includes(name)) return { path: args.path, external: true };
+            if (peers.has(name)) return { path: args.path, external: true };
+            const fromDependency =
+              args.importer.includes('/node_modules/') && !/\/packages\/\w+\/dist\//.test(args.importer);
+            return own.has(name) || fromDependency ? undefined : { path: args.path, external: true };
           });
         },
       },
     ],
   });
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+  // the packages it imports when it loads, builtins aside
+  const loads = new Set();
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const { path, external } of output.imports) {
+      if (!external || path.startsWith('node:') || builtinModules.includes(path)) continue;
+      loads.add(path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]);
+    }
+  }
+  return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, loads: [...loads].sort() };
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -56,8 +76,8 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 async function sizes() {
   const out = [];
   for (const entry of budgets.entries) {
-    const { min, gzip } = await measure(entry.source, entry.platform);
-    out.push({ ...entry, min, gzip, ok: gzip <= entry.budgetBytes });
+    const { min, gzip, loads } = await measure(entry.source, entry.platform);
+    out.push({ ...entry, min, gzip, loaded: loads, ok: gzip <= entry.budgetBytes });
   }
   return out;
 }
@@ -106,6 +126,12 @@ async function main() {
     }
     if (tarballs) {
       for (const s of await sizes()) {
+        const expected = [...s.loads].sort();
+        record(
+          `${s.name} loads only ${expected.length === 0 ? 'isotel and its dependencies' : expected.join(', ')}`,
+          JSON.stringify(s.loaded) === JSON.stringify(expected),
+          `loads: ${s.loaded.join(', ') || 'nothing else'}`,
+        );
         record(`size of ${s.name}`, s.ok, `${kb(s.gzip)} gzip (${kb(s.min)} minified), budget ${kb(s.budgetBytes)}`);
       }
     }
