@@ -4,10 +4,10 @@
 // scripts/size-budgets.json. Prints one line per check; with `--report FILE` also writes
 // `{ passed, failed, checks }` for scripts/test.mjs's closing line. `--sizes` prints the sizes only.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -82,6 +82,29 @@ async function sizes() {
   return out;
 }
 
+/**
+ * Unpacks a tarball and lists what does not resolve: a `sourceMappingURL` naming a missing map, or
+ * a map whose sources are not carried in `sourcesContent` (the sources are not shipped).
+ */
+export function unresolvedSourceMaps(tarball, into) {
+  mkdirSync(into, { recursive: true });
+  run('tar', ['-xzf', tarball, '-C', into]);
+  const problems = [];
+  const dir = join(into, 'package');
+  for (const file of readdirSync(dir, { recursive: true })) {
+    const path = join(dir, file);
+    if (file.endsWith('.js')) {
+      const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(path, 'utf8'))?.[1];
+      if (url !== undefined && !existsSync(join(dirname(path), url))) problems.push(`${file} → ${url}`);
+    } else if (file.endsWith('.map')) {
+      const map = JSON.parse(readFileSync(path, 'utf8'));
+      const carried = map.sources.every((_, i) => typeof map.sourcesContent?.[i] === 'string');
+      if (!carried) problems.push(`${file}: no sourcesContent`);
+    }
+  }
+  return problems;
+}
+
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() };
@@ -116,6 +139,8 @@ async function main() {
           shipped('README.md') && shipped('LICENSE') && internal.length === 0,
           internal.join(' '),
         );
+        const unresolved = unresolvedSourceMaps(tarball, join(packs, p.name.replace('/', '-')));
+        record(`${p.name}: source maps resolve`, unresolved.length === 0, unresolved.slice(0, 5).join(' '));
         const lint = run('npx', ['publint', '--strict', p.dir]);
         const clean = lint.ok && lint.output.includes('All good!');
         record(`${p.name}: publint`, clean, clean ? '' : lint.output);
