@@ -105,9 +105,12 @@ export { type SafeMetadata, type SafeValue, sanitizeMetadata } from './sanitize/
 
 export {
   applyReporterConfig,
+  CONFIG_CHANGE_EVENT,
   Config,
+  type ConfigFileFormat,
   type ConfigListener,
   type ConfigPath,
+  type ConfigScalar,
   type ConfiguredReporters,
   type ConfigValue,
   envName,
