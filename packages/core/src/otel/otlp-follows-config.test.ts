@@ -195,6 +195,7 @@ describe('applyOtlpConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'isotel-otlp-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'isotel.toml');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${VAR} reference in the file
     writeFileSync(path, 'serviceName = "toml-svc"\n[otlp]\nenabled = true\nendpoint = "${COLLECTOR}"\n');
     const fromFile = follow(loadConfigFile(path, { env: { COLLECTOR: b.url, OTEL_SDK_DISABLED: 'true' } }), t);
     await fromFile.settled();
