@@ -118,6 +118,9 @@ export {
   type IsotelConfigInput,
   type LoadConfigOptions,
   loadConfig,
+  type MetricsServerSettings,
+  type PrometheusSettings,
+  type StatsdSettings,
 } from './config/index.js';
 export {
   type AggregatorOptions,

@@ -1,7 +1,13 @@
 // Browser-safe configuration: loadConfig and the live Config. (loadConfigFile is in @isotel/core/node.)
 export { CONFIG_CHANGE_EVENT, Config, type ConfigListener, type LoadConfigOptions, loadConfig } from './config.js';
 export type { ConfigFileFormat } from './file-format.js';
-export { applyReporterConfig, type ConfiguredReporters } from './reporter-config.js';
+export {
+  applyReporterConfig,
+  type ConfiguredReporters,
+  type MetricsServerSettings,
+  type PrometheusSettings,
+  type StatsdSettings,
+} from './reporter-config.js';
 export {
   type ConfigPath,
   type ConfigScalar,

@@ -1,3 +1,4 @@
+import type { Meter } from '@opentelemetry/api';
 import type { Telemetry } from '../bus/telemetry.js';
 import type { Config } from '../config/config.js';
 import { IsotelError } from '../errors/isotel-error.js';
@@ -128,12 +129,13 @@ export function applyOtlpConfig(config: Config, t: Telemetry, options: OtlpConfi
       }),
     );
     const id = (signal: string) => `isotel.otlp.${signal}#${generation}`;
+    for (const signal of SIGNALS) counters[signal].url = targetOf(config, signal).url;
     const spanProcessor = new SwitchingSpanProcessor(spanBatch(s, targetOf(config, 'traces'), counters.traces));
     const tracerProvider = new s.trace.BasicTracerProvider({ resource, spanProcessors: [spanProcessor] });
     const logProcessor = new SwitchingLogRecordProcessor(logBatch(s, targetOf(config, 'logs'), counters.logs));
     const loggerProvider = new s.logs.LoggerProvider({ resource, processors: [logProcessor] });
     let metrics: Pipeline['metrics'];
-    let metricsBinding: MetricsBinding | undefined;
+    let meter: Meter | undefined;
     if (definitions.length > 0) {
       const exporter = new SwitchingMetricExporter(
         metricExporter(s, targetOf(config, 'metrics'), options.metricTemporality),
@@ -142,22 +144,38 @@ export function applyOtlpConfig(config: Config, t: Telemetry, options: OtlpConfi
       const reader = new s.metrics.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs });
       const provider = new s.metrics.MeterProvider({ resource, readers: [reader] });
       metrics = { provider, reader, exporter };
-      metricsBinding = bridgeMetrics(t, definitions, {
-        meter: provider.getMeter('isotel', VERSION),
-        maxSeries: config.get('metrics.maxSeries'),
-        id: id('metrics'),
-      });
+      meter = provider.getMeter('isotel', VERSION);
     }
-    const spans = bridgeSpans(t, {
-      tracer: tracerProvider.getTracer('isotel', VERSION),
-      id: id('spans'),
-      ...(options.spanPrefixes === undefined ? {} : { prefixes: options.spanPrefixes }),
-    });
-    const logs = bridgeLogs(t, {
-      logger: loggerProvider.getLogger('isotel', VERSION),
-      id: id('logs'),
-      ...(options.eventPatterns === undefined ? {} : { patterns: options.eventPatterns }),
-    });
+    // a bridge that refuses (a metric definition the meter cannot take) leaves nothing behind
+    const attached: { detach(): void }[] = [];
+    let metricsBinding: MetricsBinding | undefined;
+    let spans: SpanBridge;
+    let logs: LogBridge;
+    try {
+      if (meter !== undefined) {
+        metricsBinding = bridgeMetrics(t, definitions, {
+          meter,
+          maxSeries: config.get('metrics.maxSeries'),
+          id: id('metrics'),
+        });
+        attached.push(metricsBinding);
+      }
+      spans = bridgeSpans(t, {
+        tracer: tracerProvider.getTracer('isotel', VERSION),
+        id: id('spans'),
+        ...(options.spanPrefixes === undefined ? {} : { prefixes: options.spanPrefixes }),
+      });
+      attached.push(spans);
+      logs = bridgeLogs(t, {
+        logger: loggerProvider.getLogger('isotel', VERSION),
+        id: id('logs'),
+        ...(options.eventPatterns === undefined ? {} : { patterns: options.eventPatterns }),
+      });
+    } catch (error) {
+      for (const bridge of attached) bridge.detach();
+      void Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown(), metrics?.provider.shutdown()]);
+      throw error;
+    }
     return {
       rebuildKey: rebuildKeyOf(config),
       targets: {

@@ -160,6 +160,25 @@ describe('applyOtlpConfig', () => {
     expect(otlp.status().running).toBe(false);
   });
 
+  it('reports refused exports in status() and recovers when re-pointed at a receiver that accepts', async () => {
+    const [bad, good] = [await receiver(), await receiver()];
+    bad.status = 400;
+    const t = telemetry();
+    const config = loadConfig({ env: {}, options: { otlp: { enabled: true, endpoint: bad.url } } });
+    const otlp = follow(config, t);
+    await otlp.settled();
+    place(t, 0, 7);
+    await otlp.flush();
+    expect(otlp.status().logs).toMatchObject({ sent: 0, failed: 7, url: `${bad.url}/v1/logs` });
+    expect(otlp.status().logs.lastError).toBeTypeOf('string');
+    config.set('otlp.endpoint', good.url);
+    await otlp.settled();
+    place(t, 7, 3);
+    await otlp.flush();
+    expect(seqs(good)).toEqual(range(7, 3));
+    expect(otlp.status().logs).toMatchObject({ sent: 3, failed: 7, url: `${good.url}/v1/logs` });
+  });
+
   it('sends new headers after a change of otlp.headers', async () => {
     const a = await receiver();
     const t = telemetry();

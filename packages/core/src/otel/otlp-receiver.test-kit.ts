@@ -29,6 +29,8 @@ export interface OtlpReceiver {
   readonly points: (ReceivedRecord & { name: string; value: number })[];
   /** Request paths in arrival order. */
   readonly paths: string[];
+  /** The status it answers; records are kept only when it is 200. @default 200 */
+  status: number;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       paths.push(req.url ?? '');
+      if (receiver.status !== 200) {
+        res.writeHead(receiver.status, { 'content-type': 'application/json' }).end('{}');
+        return;
+      }
       const json = JSON.parse(body.toString('utf8')) as Record<string, Record<string, unknown>[]>;
       const headers = req.headers;
       for (const rs of json.resourceSpans ?? []) {
@@ -99,16 +105,18 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const receiver: OtlpReceiver = {
     url: `http://127.0.0.1:${port}`,
     spans,
     logs,
     points,
     paths,
+    status: 200,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  return receiver;
 }
