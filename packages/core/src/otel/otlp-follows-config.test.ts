@@ -56,6 +56,7 @@ describe('applyOtlpConfig', () => {
     await otlp.flush();
     expect(seqs(a)).toEqual(range(0, 300));
     expect(a.logs).toHaveLength(301);
+    expect(a.logs[0]?.raw).toMatchObject({ eventName: 'order.placed', severityNumber: 9, severityText: 'INFO' });
     expect(a.spans.map((s) => s.raw.name)).toEqual(['checkout']);
     expect(orders(a)).toBe(300);
     expect(new Set(a.paths)).toEqual(new Set(['/v1/logs', '/v1/traces', '/v1/metrics']));
@@ -177,6 +178,25 @@ describe('applyOtlpConfig', () => {
     await otlp.flush();
     expect(seqs(good)).toEqual(range(7, 3));
     expect(otlp.status().logs).toMatchObject({ sent: 3, failed: 7, url: `${good.url}/v1/logs` });
+  });
+
+  it('sends each change of a bound configuration as a telemetry.config.change record, secrets redacted', async () => {
+    const a = await receiver();
+    const t = telemetry();
+    const config = loadConfig({ env: {}, options: { otlp: { enabled: true, endpoint: a.url } } });
+    config.bind(t);
+    const otlp = follow(config, t);
+    await otlp.settled();
+    config.set('otlp.headers', { authorization: 'Bearer s3cret' });
+    config.set('statsd.port', 9125, { source: 'admin API' });
+    await otlp.settled();
+    await otlp.flush();
+    const changes = a.logs.filter((l) => l.attributes['event.name'] === 'telemetry.config.change');
+    expect(changes.map((l) => l.attributes)).toEqual([
+      expect.objectContaining({ path: 'otlp.headers', value: '[redacted]', previous: '[redacted]', count: 1 }),
+      expect.objectContaining({ path: 'statsd.port', value: 9125, previous: 8125, source: 'admin API' }),
+    ]);
+    expect(JSON.stringify(a.logs.map((l) => l.raw))).not.toContain('s3cret');
   });
 
   it('sends new headers after a change of otlp.headers', async () => {
