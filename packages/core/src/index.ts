@@ -107,6 +107,7 @@ export {
   applyReporterConfig,
   CONFIG_CHANGE_EVENT,
   Config,
+  type ConfigChanges,
   type ConfigFileFormat,
   type ConfigListener,
   type ConfigPath,

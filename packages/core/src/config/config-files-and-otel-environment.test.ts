@@ -245,3 +245,41 @@ describe('runtime changes on a bound bus', () => {
     ]);
   });
 });
+
+describe('config.update and config.entries', () => {
+  it('applies several keys at once, or none when one is invalid, and lists values with sources', () => {
+    const t = createTelemetry();
+    telemetries.push(t);
+    const config = loadConfig({ env: { ISOTEL_STATSD_PORT: '9000' } });
+    const paths: string[] = [];
+    t.attach('watch', CONFIG_CHANGE_EVENT, (_n, _m, md) => paths.push(String(md.path)));
+    config.bind(t);
+    expect(
+      message(() => config.update({ 'otlp.endpoint': 'http://b:4318', 'statsd.port': 0 }, { source: 'admin API' })),
+    ).toBe('Config key "statsd.port" (from admin API): expected an integer in [1, 65535], got 0.');
+    expect(message(() => config.update({ 'statsd.prot': 1 } as never))).toBe(
+      'Unknown config key "statsd.prot" (from config.set).',
+    );
+    expect(config.get('otlp.endpoint')).toBe('http://localhost:4318');
+    expect(paths).toEqual([]);
+    config.update({ 'otlp.endpoint': 'http://b:4318', 'otlp.headers': { k: 'v' } }, { source: 'admin API' });
+    expect(paths).toEqual(['otlp.endpoint', 'otlp.headers']);
+    const entries = config.entries();
+    expect(entries.find((e) => e.path === 'otlp.endpoint')).toEqual({
+      path: 'otlp.endpoint',
+      value: 'http://b:4318',
+      source: 'admin API',
+    });
+    expect(entries.find((e) => e.path === 'otlp.headers')).toEqual({
+      path: 'otlp.headers',
+      value: '[redacted]',
+      source: 'admin API',
+    });
+    expect(entries.find((e) => e.path === 'statsd.port')).toEqual({
+      path: 'statsd.port',
+      value: 9000,
+      source: 'environment ISOTEL_STATSD_PORT',
+    });
+    expect(entries).toHaveLength(26); // every key of the schema
+  });
+});

@@ -34,6 +34,9 @@ export interface LoadConfigOptions {
   options?: IsotelConfigInput;
 }
 
+/** Several changes by path, as {@link Config.update} takes them. */
+export type ConfigChanges = { [P in ConfigPath]?: ConfigValue<P> };
+
 /** Called with the new value, its path and the whole configuration after a change. */
 export type ConfigListener = (value: unknown, path: ConfigPath, config: Readonly<IsotelConfig>) => void;
 
@@ -114,6 +117,41 @@ export class Config {
         logger().error(`A config listener for "${pattern}" failed on "${path}".`, error);
       }
     }
+  }
+
+  /**
+   * Changes several values at once: all are checked first, and one invalid value throws
+   * `IsotelError('invalid_config')` naming its key with none of them applied; then each is set
+   * as by {@link Config.set} (a change event and listeners per changed key). For an admin API
+   * taking a JSON body.
+   *
+   * @example config.update({ 'otlp.endpoint': 'http://b:4318', 'otlp.headers': { authorization: token } })
+   */
+  update(changes: ConfigChanges, options: { source?: string } = {}): void {
+    const source = options.source ?? 'config.set';
+    if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) {
+      throw new IsotelError('invalid_config', `Config changes (from ${source}) must be an object of paths to values.`);
+    }
+    const entries = Object.entries(changes) as [ConfigPath, unknown][];
+    for (const [path, value] of entries) {
+      const spec = Object.hasOwn(SCHEMA, path) ? SCHEMA[path] : undefined;
+      if (spec === undefined) throw new IsotelError('invalid_config', `Unknown config key "${path}" (from ${source}).`);
+      const result = coerce(spec, value, false);
+      if (!result.ok) throw new IsotelError('invalid_config', `Config key "${path}" (from ${source}): ${result.why}.`);
+    }
+    for (const [path, value] of entries) this.set(path, value as never, { source });
+  }
+
+  /**
+   * Every key with its value in force and where it came from, in schema order; secret values
+   * (`otlp.headers`) as `[redacted]`. For an admin API or a status page.
+   */
+  entries(): { path: ConfigPath; value: unknown; source: string }[] {
+    return (Object.keys(SCHEMA) as ConfigPath[]).map((path) => ({
+      path,
+      value: SCHEMA[path].secret === true ? '[redacted]' : this.#values.get(path),
+      source: this.source(path),
+    }));
   }
 
   /**

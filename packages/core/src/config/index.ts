@@ -1,5 +1,12 @@
 // Browser-safe configuration: loadConfig and the live Config. (loadConfigFile is in @isotel/core/node.)
-export { CONFIG_CHANGE_EVENT, Config, type ConfigListener, type LoadConfigOptions, loadConfig } from './config.js';
+export {
+  CONFIG_CHANGE_EVENT,
+  Config,
+  type ConfigChanges,
+  type ConfigListener,
+  type LoadConfigOptions,
+  loadConfig,
+} from './config.js';
 export type { ConfigFileFormat } from './file-format.js';
 export {
   applyReporterConfig,
