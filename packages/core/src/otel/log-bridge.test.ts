@@ -104,18 +104,20 @@ describe('OpenTelemetry log bridge', () => {
     expect(record?.spanContext?.traceId).toBe(span?.spanContext().traceId);
   });
 
-  it('stops at detach and at shutdown, and refuses an empty pattern list', async () => {
+  it('stops at detach and at shutdown, and refuses an empty pattern list or a missing logger', async () => {
     const { t, exporter, logger } = setup();
     bridgeLogs(t, { logger });
     t.emit('a', { count: 1 }, {});
     await t.shutdown();
     t.emit('a', { count: 1 }, {});
     expect(exporter.getFinishedLogRecords()).toHaveLength(1);
-    try {
-      bridgeLogs(createTelemetry(), { patterns: [] });
-      expect.unreachable();
-    } catch (error) {
-      expect(isIsotelError(error, 'invalid_argument')).toBe(true);
+    for (const options of [{ logger, patterns: [] }, {}]) {
+      try {
+        bridgeLogs(createTelemetry(), options as never);
+        expect.unreachable();
+      } catch (error) {
+        expect(isIsotelError(error, 'invalid_argument')).toBe(true);
+      }
     }
   });
 });

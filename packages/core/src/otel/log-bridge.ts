@@ -1,13 +1,13 @@
-import { type AnyValue, type AnyValueMap, type Logger, logs, SeverityNumber } from '@opentelemetry/api-logs';
+// types only: @isotel/core/otel needs @opentelemetry/api-logs installed only to type the logger
+import type { AnyValue, AnyValueMap, Logger, SeverityNumber } from '@opentelemetry/api-logs';
 import type { Telemetry } from '../bus/telemetry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import { IsotelError } from '../errors/isotel-error.js';
-import { VERSION } from '../version.js';
 
 /** Options of {@link bridgeLogs}. */
 export interface LogBridgeOptions {
-  /** The logger records are emitted on. @default logs.getLogger('isotel', VERSION) */
-  logger?: Logger;
+  /** The logger records are emitted on (`loggerProvider.getLogger('isotel')`). */
+  logger: Logger;
   /** Event patterns to bridge. @default ['**'] */
   patterns?: readonly string[];
   /**
@@ -31,6 +31,9 @@ export interface LogBridge {
 // the clock readings of an event: the first is the record's timestamp, neither is an attribute
 const CLOCKS = new Set(['systemTime', 'monotonicTime']);
 const MAX_DEPTH = 4;
+// SeverityNumber.INFO and .ERROR, written out so nothing of @opentelemetry/api-logs is loaded
+const INFO = 9 as SeverityNumber;
+const ERROR = 17 as SeverityNumber;
 
 /**
  * Turns isotel events into OpenTelemetry log records, as the OpenTelemetry events convention
@@ -44,8 +47,11 @@ const MAX_DEPTH = 4;
  *
  * @example bridgeLogs(t, { logger: loggerProvider.getLogger('shop'), patterns: ['checkout.**'] })
  */
-export function bridgeLogs(t: Telemetry, options: LogBridgeOptions = {}): LogBridge {
-  const logger = options.logger ?? logs.getLogger('isotel', VERSION);
+export function bridgeLogs(t: Telemetry, options: LogBridgeOptions): LogBridge {
+  const logger = options?.logger;
+  if (logger === undefined || typeof logger.emit !== 'function') {
+    throw new IsotelError('invalid_argument', 'bridgeLogs needs an OpenTelemetry logger (options.logger).');
+  }
   const patterns = options.patterns ?? ['**'];
   if (!Array.isArray(patterns) || patterns.length === 0) {
     throw new IsotelError('invalid_argument', 'bridgeLogs needs at least one event pattern.');
@@ -77,7 +83,7 @@ export function bridgeLogs(t: Telemetry, options: LogBridgeOptions = {}): LogBri
       eventName: name,
       body: name,
       timestamp: typeof m.systemTime === 'number' ? m.systemTime : Date.now(),
-      severityNumber: exception ? SeverityNumber.ERROR : SeverityNumber.INFO,
+      severityNumber: exception ? ERROR : INFO,
       severityText: exception ? 'ERROR' : 'INFO',
       attributes,
       ...(exception && md.error !== undefined ? { exception: md.error } : {}),
