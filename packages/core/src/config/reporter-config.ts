@@ -10,6 +10,8 @@ interface Closable {
 }
 interface Listening {
   listen(port: number): Promise<void>;
+  /** The port it listens on, when it tells. */
+  readonly port?: number;
 }
 interface StatsdLike extends Switchable {
   setEndpoint(endpoint: { host?: string; port?: number }): Promise<void>;
@@ -188,7 +190,12 @@ export function applyReporterConfig<P extends Switchable & Closable>(
       if (poller !== undefined) restartRuntime();
     }),
     config.subscribe('prometheus.port', (port) => {
-      serving = serving.then(() => metricsServer?.listen(port as number)).catch(fail('prometheus.port'));
+      serving = serving
+        .then(() => {
+          // a server (re)created since this change already listens on the new port
+          if (metricsServer !== undefined && metricsServer.port !== port) return metricsServer.listen(port as number);
+        })
+        .catch(fail('prometheus.port'));
     }),
     config.subscribe('prometheus.host', () => serve()),
     config.subscribe('prometheus.path', () => serve()),
