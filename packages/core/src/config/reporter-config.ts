@@ -125,6 +125,22 @@ export function applyReporterConfig<P extends Switchable & Closable>(
   let statsd: (StatsdLike & Partial<Closable>) | undefined =
     createStatsd === undefined ? reporters.statsd : createStatsd(statsdSettings());
   let metricsServer: (Listening & Partial<Closable>) | undefined = reporters.metricsServer;
+  // the settings of the reporters in force, to fall back on when new ones are refused
+  let lastProm = promSettings();
+  let lastStatsd = statsdSettings();
+  const recreate = <S, R>(create: (settings: S) => R, settings: S, previous: S, what: string) => {
+    try {
+      return { reporter: create(settings), settings };
+    } catch (error) {
+      fail(`the ${what} settings (the previous ones stay in force)`)(error);
+      try {
+        return { reporter: create(previous), settings: previous };
+      } catch (again) {
+        fail(`re-creating the ${what} reporter`)(again);
+        return { reporter: undefined, settings: previous };
+      }
+    }
+  };
 
   // server moves run one after another: each waits for the previous to bind or close
   let serving: Promise<void> = Promise.resolve();
@@ -147,24 +163,19 @@ export function applyReporterConfig<P extends Switchable & Closable>(
     if (createPrometheus === undefined || prometheus === undefined) return;
     // close() detaches synchronously, before its first await: the new reporter's handlers take over at once
     const closing = (prometheus.close?.() ?? Promise.resolve()).catch(fail('closing the Prometheus reporter'));
-    try {
-      prometheus = createPrometheus(promSettings());
-    } catch (error) {
-      prometheus = undefined;
-      fail('the Prometheus settings')(error);
-      return;
-    }
+    const next = recreate(createPrometheus, promSettings(), lastProm, 'Prometheus');
+    prometheus = next.reporter;
+    lastProm = next.settings;
+    prometheus?.setEnabled(on() && config.get('prometheus.enabled'));
     serve(closing);
   };
   const recreateStatsd = () => {
     if (createStatsd === undefined || statsd === undefined) return;
     statsd.close?.().catch(fail('closing the StatsD reporter'));
-    try {
-      statsd = createStatsd(statsdSettings());
-    } catch (error) {
-      statsd = undefined;
-      fail('the StatsD settings')(error);
-    }
+    const next = recreate(createStatsd, statsdSettings(), lastStatsd, 'StatsD');
+    statsd = next.reporter;
+    lastStatsd = next.settings;
+    statsd?.setEnabled(on() && config.get('statsd.enabled'));
   };
 
   let poller: { stop(): void } | undefined;

@@ -4,6 +4,7 @@ import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../../scripts/free-port.mjs';
 import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
+import { type Logger, logger, setLogger } from '../log/logger.js';
 import { counter } from '../metrics/definitions.js';
 import { serveMetrics } from '../node/prometheus/metrics-server.js';
 import { type PrometheusReporter, prometheusReporter } from '../node/prometheus/prometheus-reporter.js';
@@ -87,6 +88,33 @@ describe('reporters re-created from the configuration', () => {
     // the reporters before counted 1 + 2 events; the one in force 3, two of them in the overflow
     expect(created.map((p) => p.stats().recorded)).toEqual([1, 2, 3]);
     expect(Object.values(created[2]?.stats().overflowed ?? {})).toEqual([2]);
+  });
+
+  it('keeps counting with the previous settings when the factory refuses new ones', async () => {
+    const t = telemetry();
+    const errors: string[] = [];
+    const previous: Logger = logger();
+    setLogger({ warn() {}, error: (message) => errors.push(message) });
+    cleanup.push(() => setLogger(previous));
+    const config = loadConfig({ env: {} });
+    let current: PrometheusReporter | undefined;
+    applyReporterConfig(config, {
+      createPrometheus: (s) => {
+        if (s.prefix === 'bad_') throw new Error('refused');
+        current = prometheusReporter(t, ORDERS, s);
+        return current;
+      },
+    });
+    t.emit('order.placed', {}, { sku: 'a' });
+    config.set('prometheus.prefix', 'ok_');
+    t.emit('order.placed', {}, { sku: 'a' });
+    config.set('prometheus.prefix', 'bad_');
+    t.emit('order.placed', {}, { sku: 'a' });
+    expect(errors).toEqual(['Applying the Prometheus settings (the previous ones stay in force) failed.']);
+    expect(await current?.metrics()).toContain('ok_order_placed_count_total{sku="a"} 1');
+    config.set('prometheus.enabled', false);
+    t.emit('order.placed', {}, { sku: 'a' });
+    expect(await current?.metrics()).toContain('ok_order_placed_count_total{sku="a"} 1');
   });
 
   it('sends StatsD lines with the prefix and sample rate in force, each event once', async () => {
