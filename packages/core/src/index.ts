@@ -105,9 +105,13 @@ export { type SafeMetadata, type SafeValue, sanitizeMetadata } from './sanitize/
 
 export {
   applyReporterConfig,
+  CONFIG_CHANGE_EVENT,
   Config,
+  type ConfigChanges,
+  type ConfigFileFormat,
   type ConfigListener,
   type ConfigPath,
+  type ConfigScalar,
   type ConfiguredReporters,
   type ConfigValue,
   envName,
@@ -115,6 +119,9 @@ export {
   type IsotelConfigInput,
   type LoadConfigOptions,
   loadConfig,
+  type MetricsServerSettings,
+  type PrometheusSettings,
+  type StatsdSettings,
 } from './config/index.js';
 export {
   type AggregatorOptions,

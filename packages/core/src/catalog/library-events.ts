@@ -17,6 +17,11 @@ export const LIBRARY_EVENTS = {
     measurements: { count: 'number' },
     metadata: { control: 'unknown', previous: 'unknown' },
   },
+  'telemetry.config.change': {
+    description: 'A key of a configuration bound to this bus changed (config.bind); secrets redacted.',
+    measurements: { count: 'number' },
+    metadata: { path: 'string', value: 'unknown', previous: 'unknown', source: 'string' },
+  },
   'isotel.exporter.flush': {
     description: 'An exporter shipped (or failed to ship) one batch.',
     measurements: { events: 'number', duration: 'number?' },

@@ -1,4 +1,25 @@
 // Browser-safe configuration: loadConfig and the live Config. (loadConfigFile is in @isotel/core/node.)
-export { Config, type ConfigListener, type LoadConfigOptions, loadConfig } from './config.js';
-export { applyReporterConfig, type ConfiguredReporters } from './reporter-config.js';
-export { type ConfigPath, type ConfigValue, envName, type IsotelConfig, type IsotelConfigInput } from './schema.js';
+export {
+  CONFIG_CHANGE_EVENT,
+  Config,
+  type ConfigChanges,
+  type ConfigListener,
+  type LoadConfigOptions,
+  loadConfig,
+} from './config.js';
+export type { ConfigFileFormat } from './file-format.js';
+export {
+  applyReporterConfig,
+  type ConfiguredReporters,
+  type MetricsServerSettings,
+  type PrometheusSettings,
+  type StatsdSettings,
+} from './reporter-config.js';
+export {
+  type ConfigPath,
+  type ConfigScalar,
+  type ConfigValue,
+  envName,
+  type IsotelConfig,
+  type IsotelConfigInput,
+} from './schema.js';

@@ -1,13 +1,15 @@
-// Node only (exported from @isotel/core/node): reads the JSON file layer of loadConfig.
+// Node only (exported from @isotel/core/node): reads the file layer of loadConfig.
 import { readFileSync } from 'node:fs';
 import { IsotelError } from '../errors/isotel-error.js';
 import { type Config, type LoadConfigOptions, loadConfig } from './config.js';
 
 /**
- * {@link loadConfig} with its file layer read from `path` (JSON). A missing or unreadable file
- * throws `IsotelError('invalid_config')` naming it.
+ * {@link loadConfig} with its file layer read from `path`: JSON, TOML (`.toml`) or YAML
+ * (`.yaml`, `.yml`), with `${VAR}` / `${VAR:-fallback}` in string values read from the
+ * environment. A missing or unreadable file, bad syntax or an unset variable throws
+ * `IsotelError('invalid_config')` naming the file (and the key).
  *
- * @example const config = loadConfigFile('./isotel.json', { options: { serviceName: 'api' } })
+ * @example const config = loadConfigFile('./isotel.toml', { options: { serviceName: 'api' } })
  */
 export function loadConfigFile(path: string, options: Omit<LoadConfigOptions, 'file'> = {}): Config {
   let contents: string;
