@@ -60,11 +60,13 @@ export async function measure(source, platform) {
     ],
   });
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  // the packages it imports when it loads, builtins aside
+  // the packages it imports when it loads, builtins aside; an `import()` made by a call is not
+  // loading (applyOtlpConfig brings the OpenTelemetry SDK only when export starts)
   const loads = new Set();
   for (const output of Object.values(result.metafile.outputs)) {
-    for (const { path, external } of output.imports) {
-      if (!external || path.startsWith('node:') || builtinModules.includes(path)) continue;
+    for (const { path, external, kind } of output.imports) {
+      if (!external || kind === 'dynamic-import') continue;
+      if (path.startsWith('node:') || builtinModules.includes(path)) continue;
       loads.add(path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]);
     }
   }
