@@ -1,7 +1,7 @@
 import type { Telemetry } from '../bus/telemetry.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { type AggregatorOptions, createAggregator, type MetricSnapshot, type MetricsAggregator } from './aggregator.js';
-import type { MetricDefinition } from './definitions.js';
+import { type MetricDefinition, validateDefinitions } from './definitions.js';
 
 /** Options of {@link consoleReporter}. */
 export interface ConsoleReporterOptions extends AggregatorOptions {
@@ -30,9 +30,16 @@ export function consoleReporter(
   definitions: readonly MetricDefinition[],
   options: ConsoleReporterOptions = {},
 ): ConsoleReporter {
+  validateDefinitions(definitions);
+  if (typeof options !== 'object' || options === null) {
+    throw new IsotelError('invalid_argument', `consoleReporter options must be an object, got ${String(options)}.`);
+  }
   const intervalMs = options.intervalMs ?? 10_000;
   if (!(Number.isFinite(intervalMs) && intervalMs >= 0)) {
     throw new IsotelError('invalid_argument', `intervalMs must be a non-negative number, got ${String(intervalMs)}.`);
+  }
+  if (options.write !== undefined && typeof options.write !== 'function') {
+    throw new IsotelError('invalid_argument', 'consoleReporter write must be a function.');
   }
   const write = options.write ?? ((line: string) => globalThis.console?.info(line));
   const aggregator = createAggregator(t, definitions, { id: 'isotel.console', ...options });
