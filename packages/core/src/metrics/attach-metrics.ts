@@ -46,8 +46,12 @@ export interface MetricSink {
     value: number,
     series: MetricSeries,
     weight: number,
-  ): string | undefined | void;
+  ): SinkResult;
 }
+
+/** A reason the sink refused the value, or nothing. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a sink that refuses nothing may return nothing
+export type SinkResult = string | undefined | void;
 
 /** What the metric handlers counted. */
 export interface MetricsStats {
