@@ -40,13 +40,7 @@ export interface MetricSink {
    * Returning a string refuses the value: it is counted as skipped for that reason (a reporter's
    * backend that cannot take it, such as a negative StatsD timing), not as recorded.
    */
-  record(
-    metric: MetricDefinition,
-    index: number,
-    value: number,
-    series: MetricSeries,
-    weight: number,
-  ): SinkResult;
+  record(metric: MetricDefinition, index: number, value: number, series: MetricSeries, weight: number): SinkResult;
 }
 
 /** A reason the sink refused the value, or nothing. */

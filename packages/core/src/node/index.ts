@@ -36,6 +36,7 @@ export {
   eventLoopSource,
   gcSource,
   nodeMemorySource,
+  nodeRuntimeMetrics,
   nodeRuntimeSources,
   startNodeRuntimePoller,
 } from './runtime/index.js';

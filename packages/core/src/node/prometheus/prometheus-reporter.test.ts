@@ -27,7 +27,7 @@ describe('prometheus reporter', () => {
     expect(prom.names).toEqual([
       'http_request_stop_duration_total',
       'http_request_stop_bytes_total',
-      'runtime_memory_heapUsed_bytes',
+      'runtime_memory_heap_used_bytes',
       'db_query_stop_duration',
       'http_request_latency_seconds',
     ]);
@@ -40,8 +40,8 @@ describe('prometheus reporter', () => {
     expect(text).toContain('# TYPE http_request_stop_duration_total counter');
     expect(text).toContain('http_request_stop_duration_total{route="/a"} 2');
     expect(text).toContain('http_request_stop_bytes_total 15');
-    expect(text).toContain('# TYPE runtime_memory_heapUsed_bytes gauge');
-    expect(text).toContain('runtime_memory_heapUsed_bytes 42');
+    expect(text).toContain('# TYPE runtime_memory_heap_used_bytes gauge');
+    expect(text).toContain('runtime_memory_heap_used_bytes 42');
     expect(text).toContain('# TYPE db_query_stop_duration summary');
     expect(text).toContain('db_query_stop_duration{quantile="0.5"} 3');
     expect(text).toContain('# TYPE http_request_latency_seconds histogram');
