@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
 import { codeOf } from '../errors/errors.test-kit.js';
 import { logger, setLogger } from '../log/logger.js';
-import { consoleReporter } from './console-reporter.js';
+import { type ConsoleReporterOptions, consoleReporter } from './console-reporter.js';
 import { counter, distribution, lastValue, type MetricDefinition, sum, summary } from './definitions.js';
 
 const original = logger();
@@ -93,7 +93,7 @@ describe('console reporter', () => {
   it('refuses definitions that are not an array of definitions, and bad options, with IsotelError', () => {
     expect(codeOf(() => consoleReporter(t, undefined as unknown as MetricDefinition[]))).toBe('invalid_metric');
     expect(codeOf(() => consoleReporter(t, [{ name: 'a.b' } as unknown as MetricDefinition]))).toBe('invalid_metric');
-    expect(codeOf(() => consoleReporter(t, [], null as unknown as {}))).toBe('invalid_argument');
+    expect(codeOf(() => consoleReporter(t, [], null as unknown as ConsoleReporterOptions))).toBe('invalid_argument');
     expect(codeOf(() => consoleReporter(t, [], { write: 'stdout' as unknown as () => void }))).toBe('invalid_argument');
     expect(codeOf(() => consoleReporter(t, [], { intervalMs: -1 }))).toBe('invalid_argument');
     expect(t.listHandlers()).toEqual([]);
