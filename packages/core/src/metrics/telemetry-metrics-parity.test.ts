@@ -5,23 +5,33 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
+import { codeOf } from '../errors/errors.test-kit.js';
 import { logger, setLogger } from '../log/logger.js';
 import { createAggregator } from './aggregator.js';
 import { attachMetrics, FAILURE_LOG_INTERVAL_MS, type MetricSink } from './attach-metrics.js';
-import { counter, distribution, lastValue, type MetricDefinition, sum, summary } from './definitions.js';
-import type { Unit } from './units.js';
+import {
+  counter,
+  distribution,
+  lastValue,
+  type MetricDefinition,
+  type MetricOptions,
+  type ReporterOptions,
+  sum,
+  summary,
+} from './definitions.js';
+import { IDENTITY, type Unit } from './units.js';
 
 const TIME: Unit[] = ['nanosecond', 'microsecond', 'millisecond', 'second', 'minute', 'hour'];
 const BYTES: Unit[] = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'kibibyte', 'mebibyte', 'gibibyte'];
 
-function recording(t: Telemetry, definitions: MetricDefinition[]) {
+function recording(t: Telemetry, definitions: MetricDefinition[], id = 'parity') {
   const values: [string, number, readonly string[]][] = [];
   const sink: MetricSink = {
     record(metric, _index, value, series) {
       values.push([metric.name, value, series.tags]);
     },
   };
-  const binding = attachMetrics(t, 'parity', definitions, sink);
+  const binding = attachMetrics(t, id, definitions, sink);
   return { values, binding };
 }
 
@@ -42,7 +52,122 @@ afterEach(async () => {
   await t.shutdown();
 });
 
+const TYPES = { counter, sum, lastValue, summary, distribution } as const;
+const MEASURED = { sum, lastValue, summary, distribution } as const;
+
+describe('Telemetry.Metrics parity: definitions', () => {
+  for (const [type, define] of Object.entries(TYPES)) {
+    it(`${type}: a metric or event name with leading, trailing or repeated dots is refused`, () => {
+      for (const name of ['.metric.name', 'metric.name.', 'metric..name']) {
+        expect(
+          codeOf(() => define(name)),
+          name,
+        ).toBe('invalid_metric');
+      }
+      for (const event of ['.event.value', 'event.value.', 'event..name']) {
+        expect(
+          codeOf(() => define('my.metric', { event })),
+          event,
+        ).toBe('invalid_metric');
+      }
+    });
+
+    it(`${type}: bad tag_values, tags, description, unit and reporter options are refused`, () => {
+      const bad: MetricOptions[] = [
+        { tagValues: 1 as unknown as () => Record<string, unknown> },
+        { tags: 1 as unknown as string[] },
+        { description: Symbol('metric description') as unknown as string },
+        { unit: { from: 'second' } as unknown as string },
+        { unit: { from: 'second', to: 'parsec' } as unknown as string },
+        { unit: { from: 'parsec', to: 'second' } as unknown as string },
+        { reporterOptions: ['avg'] as unknown as ReporterOptions },
+      ];
+      for (const options of bad) expect(codeOf(() => define('my.metric', options))).toBe('invalid_metric');
+    });
+
+    it(`${type}: the event and measurement come from the name unless given`, () => {
+      expect(define('http.request.latency')).toMatchObject({
+        name: 'http.request.latency',
+        event: 'http.request',
+        measurement: 'latency',
+        tags: [],
+        description: '',
+      });
+      expect(define('http.request.latency', { event: 'my.event', measurement: 'value' })).toMatchObject({
+        name: 'http.request.latency',
+        event: 'my.event',
+        measurement: 'value',
+      });
+    });
+
+    it(`${type}: the same unit on both sides converts nothing`, () => {
+      for (const unit of [...TIME, ...BYTES]) {
+        const m = define('http.request.latency', { unit: { from: unit, to: unit } });
+        expect(m.ratio).toBe(IDENTITY);
+        expect(m.unit).toBe(unit);
+      }
+    });
+  }
+});
+
 describe('Telemetry.Metrics parity: what each type records', () => {
+  for (const [type, define] of Object.entries(MEASURED)) {
+    it(`${type}: converts bytes between SI units as Telemetry.Metrics does`, () => {
+      const table: [Unit, number, Unit, number][] = [
+        ['byte', 76_000_000, 'kilobyte', 76_000],
+        ['byte', 76_000_000, 'megabyte', 76],
+        ['kilobyte', 76_000, 'byte', 76_000_000],
+        ['kilobyte', 76_000, 'megabyte', 76],
+        ['megabyte', 76, 'byte', 76_000_000],
+        ['megabyte', 76, 'kilobyte', 76_000],
+      ];
+      for (const [from, original, to, converted] of table) {
+        const bus = createTelemetry();
+        const { values } = recording(bus, [define('http.request.latency', { unit: { from, to } })]);
+        // through a key and through a measurement function alike
+        const viaFunction = recording(
+          bus,
+          [define('http.request.size', { event: 'http.request', measurement: (m) => m.latency, unit: { from, to } })],
+          'parity-fn',
+        );
+        bus.emit('http.request', { latency: original });
+        expect(
+          values.map(([, v]) => v),
+          `${from} → ${to}`,
+        ).toEqual([converted]);
+        expect(viaFunction.values.map(([, v]) => v)).toEqual([converted]);
+        void bus.shutdown();
+      }
+    });
+
+    it(`${type}: converts any integer time between second, millisecond, microsecond and nanosecond`, () => {
+      const per: Record<string, bigint> = {
+        second: 1_000_000_000n,
+        millisecond: 1_000_000n,
+        microsecond: 1000n,
+        nanosecond: 1n,
+      };
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 10_000_000 }),
+          fc.constantFrom(...(Object.keys(per) as Unit[])),
+          fc.constantFrom(...(Object.keys(per) as Unit[])),
+          (measurement, from, to) => {
+            const bus = createTelemetry();
+            const { values } = recording(bus, [define('http.request.latency', { unit: { from, to } })]);
+            bus.emit('http.request', { latency: measurement });
+            const [a, b] = [per[from] as bigint, per[to] as bigint];
+            // the exact result: an integer when converting down, else the nearest double to the quotient
+            const expected = a >= b ? Number(BigInt(measurement) * (a / b)) : measurement / Number(b / a);
+            expect(values[0]?.[1]).toBe(expected);
+            void bus.shutdown();
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+  }
+
   it('a counter counts 1 per event whatever its unit conversion', () => {
     fc.assert(
       fc.property(

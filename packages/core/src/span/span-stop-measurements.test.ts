@@ -166,4 +166,14 @@ describe('span stop measurements', () => {
       'invalid_catalog',
     );
   });
+
+  it('gives every span an id of its own, shared by its start and stop (telemetry_span_context)', () => {
+    const seen = recorder();
+    t.span('job', undefined, () => undefined);
+    t.span('job', undefined, () => undefined);
+    const ids = seen.map((e) => e.md.spanId);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).toBe(ids[3]);
+    expect(ids[0]).not.toBe(ids[2]);
+  });
 });
