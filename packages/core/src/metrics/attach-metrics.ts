@@ -200,7 +200,13 @@ export function attachMetrics(
         }
       } catch (error) {
         skip('callback_failed');
-        failed(p, `its ${STAGES[stage]} function threw`, error);
+        failed(
+          p,
+          stage === 3 && metric.tagValues === undefined
+            ? 'a tag value could not be read'
+            : `its ${STAGES[stage]} function threw`,
+          error,
+        );
         continue;
       }
       try {

@@ -349,6 +349,20 @@ describe('Telemetry.Metrics parity: failures are skipped, counted and logged', (
     expect(binding.stats().skipped).toEqual({ callback_failed: 10_002 });
   });
 
+  it('a tag value whose conversion to a string throws is logged as such', () => {
+    const { binding } = recording(t, [counter('a.y.count', { tags: ['user'] })]);
+    const hostile = {
+      toString() {
+        throw new Error('no string');
+      },
+    };
+    t.emit('a.y', {}, { user: hostile });
+    expect(binding.stats().skipped).toEqual({ callback_failed: 1 });
+    expect(logged.map((l) => l.message)).toEqual([
+      'Metric "a.y.count": a tag value could not be read; the value was skipped.',
+    ]);
+  });
+
   it('a reporter that throws is logged with its id, and the event still reaches the others', () => {
     const metrics = [sum('job.done.items')];
     attachMetrics(t, 'broken', metrics, {
