@@ -7,7 +7,7 @@ import {
   type MetricsStats,
   OVERFLOW_TAG_VALUE,
 } from '../../metrics/attach-metrics.js';
-import { DEFAULT_BUCKETS, type MetricDefinition } from '../../metrics/definitions.js';
+import { DEFAULT_BUCKETS, type MetricDefinition, validateDefinitions } from '../../metrics/definitions.js';
 import { switchableMetrics } from '../../metrics/switchable-metrics.js';
 import { baseUnitOf, convert, IDENTITY, type UnitRatio } from '../../metrics/units.js';
 import { prometheusName, sanitizeLabelName } from './names.js';
@@ -93,6 +93,7 @@ export function prometheusReporter(
   definitions: readonly MetricDefinition[],
   options: PrometheusReporterOptions = {},
 ): PrometheusReporter {
+  validateDefinitions(definitions);
   const registry = options.registry ?? new Registry();
   const prefix = options.prefix ?? '';
   const labelNames = definitions.map((def) => def.tags.map(sanitizeLabelName));

@@ -4,7 +4,7 @@ import type { Telemetry } from '../../bus/telemetry.js';
 import { IsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
 import type { MetricSeries, MetricsStats } from '../../metrics/attach-metrics.js';
-import type { MetricDefinition } from '../../metrics/definitions.js';
+import { type MetricDefinition, validateDefinitions } from '../../metrics/definitions.js';
 import { switchableMetrics } from '../../metrics/switchable-metrics.js';
 import { convert, isTimeUnit, type UnitRatio, unitRatio } from '../../metrics/units.js';
 
@@ -74,6 +74,8 @@ export function statsdReporter(
   definitions: readonly MetricDefinition[],
   options: StatsdReporterOptions = {},
 ): StatsdReporter {
+  // before the socket is opened: a refused reporter leaves nothing behind
+  validateDefinitions(definitions);
   const settings: Settings = {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 8125,
