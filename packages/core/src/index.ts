@@ -150,10 +150,12 @@ export {
   OVERFLOW_TAG_VALUE,
   type ReporterOptions,
   type SeriesSnapshot,
+  type SinkResult,
   sum,
   summary,
   type TimeUnit,
   type Unit,
+  type UnitRatio,
 } from './metrics/index.js';
 export {
   type Clock,

@@ -15,6 +15,7 @@ import type {
   SpanMetadataOf,
   SpanPrefixOf,
   SpanStartMetadataOf,
+  SpanStopMeasurementsOf,
 } from './schema.js';
 
 /** The event map of a catalog. */
@@ -66,12 +67,12 @@ export interface CatalogTelemetry<C extends Catalog> extends Telemetry {
   span<P extends SpanPrefixOf<CatalogEvents<C>>, R>(
     prefix: P,
     metadata: SpanStartMetadataOf<CatalogEvents<C>, P>,
-    fn: (span: Span) => R,
+    fn: (span: Span<SpanStopMeasurementsOf<CatalogEvents<C>, P>>) => R,
   ): R;
   startSpan<P extends SpanPrefixOf<CatalogEvents<C>>>(
     prefix: P,
     ...metadata: MetadataArgsOf<SpanMetadataOf<CatalogEvents<C>, P>>
-  ): Span;
+  ): Span<SpanStopMeasurementsOf<CatalogEvents<C>, P>>;
   /**
    * An exact catalogued name: the handler receives that event's typed measurements and metadata.
    * A wildcard pattern or a library event name (`telemetry.*`, `isotel.*`): loosely typed.

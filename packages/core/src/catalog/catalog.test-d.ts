@@ -111,7 +111,10 @@ t.emitGauge('job.run', 1, { jobId: 'j' });
 
 // spans: the prefix must have a catalogued .start event, whose metadata the span takes
 const total = t.span('checkout.payment', { orderId: 'o-1' }, (span) => {
-  expectTypeOf(span).toEqualTypeOf<Span>();
+  // checkout.payment.stop declares no measurement besides the span's own: nothing to add
+  expectTypeOf(span).toEqualTypeOf<Span<Record<string, never>>>();
+  // @ts-expect-error checkout.payment.stop declares no rows measurement
+  span.measure({ rows: 1 });
   return 3;
 });
 expectTypeOf(total).toEqualTypeOf<number>();
@@ -174,3 +177,25 @@ spans.span('upload.file', { bytes: '10' }, () => 1);
 spans.emit('upload.file.stop', { duration: 1, monotonicTime: 2, retries: 1 }, { bytes: 10 });
 // @ts-expect-error an exception event carries kind
 spans.emit('upload.file.exception', { duration: 1, monotonicTime: 2 }, { bytes: 10, error: null });
+
+// stop measurements: declared once, typed on span(...)'s handle and on startSpan's end
+const measured = createTelemetry({
+  catalog: defineCatalog({
+    ...spanEvents('db.query', { metadata: { table: 'string' }, measurements: { rows: 'number?', bytes: 'number?' } }),
+  }),
+});
+measured.span('db.query', { table: 'orders' }, (span) => {
+  expectTypeOf(span).toEqualTypeOf<Span<{ rows?: number; bytes?: number }>>();
+  span.measure({ rows: 3 }).measure({ bytes: 10 });
+  // @ts-expect-error rows is a number
+  span.measure({ rows: '3' });
+  // @ts-expect-error db.query.stop declares no retries measurement
+  span.measure({ retries: 1 });
+});
+measured.startSpan('db.query', { table: 'orders' }).end({ status: 'ok' }, { rows: 2 });
+// @ts-expect-error db.query.stop declares no retries measurement
+measured.startSpan('db.query', { table: 'orders' }).end(undefined, { retries: 1 });
+measured.emit('db.query.stop', { duration: 1, monotonicTime: 2, rows: 4 }, { table: 'orders' });
+// an untyped instance takes any numeric measurement
+plain.startSpan('any.prefix').end(undefined, { anything: 1 });
+plain.span('any.prefix', undefined, (span) => span.measure({ rows: 1 }));

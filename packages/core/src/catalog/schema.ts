@@ -143,3 +143,13 @@ export type NamesMeasuring<E extends EventMap, K extends string> = {
 /** The `metadata` argument a span of `prefix` takes: `undefined` allowed only when its `.start` requires no key. */
 export type SpanStartMetadataOf<E extends EventMap, P extends string> =
   HasRequiredKeys<SpanMetadataOf<E, P>> extends true ? SpanMetadataOf<E, P> : SpanMetadataOf<E, P> | undefined;
+
+/**
+ * The measurements a span of `prefix` may add at stop: those its `.stop` event declares besides
+ * `duration` and `monotonicTime` (none: an object with no keys).
+ */
+export type SpanStopMeasurementsOf<E extends EventMap, P extends string> = `${P}.stop` extends keyof E
+  ? keyof Omit<E[`${P}.stop`]['measurements'], 'duration' | 'monotonicTime'> extends never
+    ? Record<string, never>
+    : Flat<Omit<E[`${P}.stop`]['measurements'], 'duration' | 'monotonicTime'>>
+  : Record<string, number>;

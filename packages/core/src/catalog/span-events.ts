@@ -1,5 +1,5 @@
 import { IsotelError } from '../errors/isotel-error.js';
-import type { FieldSpec } from './schema.js';
+import type { FieldSpec, MeasurementSpec } from './schema.js';
 
 // What `span` and `startSpan` put in the measurements of each event (DESIGN.md §4).
 const START = Object.freeze({ monotonicTime: 'number', systemTime: 'number' } as const);
@@ -8,13 +8,20 @@ const END = Object.freeze({ duration: 'number', monotonicTime: 'number' } as con
 const FAILURE = Object.freeze({ kind: 'string', error: 'unknown' } as const);
 
 type MetadataSpec = Readonly<Record<string, FieldSpec>>;
+type StopMeasurementSpec = Readonly<Record<string, MeasurementSpec>>;
 
 /** What {@link spanEvents} says about a span's three events. */
-export interface SpanEventsOptions<M extends MetadataSpec> {
+export interface SpanEventsOptions<M extends MetadataSpec, S extends StopMeasurementSpec = Record<never, never>> {
   /** What the span measures; each event's description adds `start`, `stop` or `exception`. */
   readonly description?: string;
   /** The metadata the span is started with, declared on all three events. */
   readonly metadata?: M;
+  /**
+   * Measurements the stop event adds to `{ duration, monotonicTime }` (through the span's
+   * `measure` or `end`), such as `{ rows: 'number?' }`. `duration` and `monotonicTime` are the
+   * span's own. @default {}
+   */
+  readonly measurements?: S;
 }
 
 /** One of the entries {@link spanEvents} returns. */
@@ -25,9 +32,13 @@ export interface SpanEventSpec<Ms, Md> {
 }
 
 /** The catalog entries {@link spanEvents} returns for `prefix`. */
-export type SpanEventSpecs<P extends string, M extends MetadataSpec> = {
+export type SpanEventSpecs<
+  P extends string,
+  M extends MetadataSpec,
+  S extends StopMeasurementSpec = Record<never, never>,
+> = {
   readonly [K in `${P}.start`]: SpanEventSpec<typeof START, M>;
-} & { readonly [K in `${P}.stop`]: SpanEventSpec<typeof END, M> } & {
+} & { readonly [K in `${P}.stop`]: SpanEventSpec<Omit<S, keyof typeof END> & typeof END, M> } & {
   readonly [K in `${P}.exception`]: SpanEventSpec<typeof END, M & typeof FAILURE>;
 };
 
@@ -39,12 +50,14 @@ export type SpanEventSpecs<P extends string, M extends MetadataSpec> = {
  * @example
  * const catalog = defineCatalog({
  *   ...spanEvents('checkout.payment', { description: 'Charging the card', metadata: { orderId: 'string' } }),
+ *   ...spanEvents('db.query', { metadata: { table: 'string' }, measurements: { rows: 'number?' } }),
  * })
  */
-export function spanEvents<const P extends string, const M extends MetadataSpec = Record<never, FieldSpec>>(
-  prefix: P,
-  options: SpanEventsOptions<M> = {},
-): SpanEventSpecs<P, M> {
+export function spanEvents<
+  const P extends string,
+  const M extends MetadataSpec = Record<never, FieldSpec>,
+  const S extends StopMeasurementSpec = Record<never, never>,
+>(prefix: P, options: SpanEventsOptions<M, S> = {}): SpanEventSpecs<P, M, S> {
   if (typeof prefix !== 'string' || prefix.length === 0) {
     throw new IsotelError(
       'invalid_catalog',
@@ -52,13 +65,23 @@ export function spanEvents<const P extends string, const M extends MetadataSpec 
     );
   }
   const metadata = (options.metadata ?? {}) as M;
-  const entry = (suffix: string, measurements: typeof START | typeof END, md: MetadataSpec) =>
+  const stop: Record<string, MeasurementSpec> = {};
+  for (const [key, spec] of Object.entries(options.measurements ?? {})) {
+    if (spec !== 'number' && spec !== 'number?') {
+      throw new IsotelError(
+        'invalid_catalog',
+        `Span "${prefix}": stop measurement "${key}" must be 'number' or 'number?', got ${JSON.stringify(spec)}.`,
+      );
+    }
+    if (!Object.hasOwn(END, key)) stop[key] = spec;
+  }
+  const entry = (suffix: string, measurements: Readonly<Record<string, MeasurementSpec>>, md: MetadataSpec) =>
     options.description === undefined
       ? { measurements, metadata: md }
       : { measurements, metadata: md, description: `${options.description}: ${suffix}` };
   return {
     [`${prefix}.start`]: entry('start', START, metadata),
-    [`${prefix}.stop`]: entry('stop', END, metadata),
+    [`${prefix}.stop`]: entry('stop', Object.freeze({ ...stop, ...END }), metadata),
     [`${prefix}.exception`]: entry('exception', END, { ...metadata, ...FAILURE }),
-  } as SpanEventSpecs<P, M>;
+  } as SpanEventSpecs<P, M, S>;
 }

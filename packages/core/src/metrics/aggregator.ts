@@ -1,7 +1,7 @@
 import type { Telemetry } from '../bus/telemetry.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { attachMetrics, type MetricsBinding, type MetricsStats, validateMaxSeries } from './attach-metrics.js';
-import type { MetricDefinition, MetricType } from './definitions.js';
+import { type MetricDefinition, type MetricType, validateDefinitions } from './definitions.js';
 import { QuantileSketch } from './quantile-sketch.js';
 
 /** Options of {@link createAggregator}. */
@@ -76,6 +76,7 @@ export function createAggregator(
   definitions: readonly MetricDefinition[],
   options: AggregatorOptions = {},
 ): MetricsAggregator {
+  validateDefinitions(definitions);
   const accuracy = options.relativeAccuracy ?? 0.01;
   if (!(accuracy > 0 && accuracy < 1)) {
     throw new IsotelError('invalid_argument', `relativeAccuracy must be in (0, 1), got ${String(accuracy)}.`);

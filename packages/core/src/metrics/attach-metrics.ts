@@ -1,7 +1,9 @@
 import type { Telemetry } from '../bus/telemetry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import { IsotelError } from '../errors/isotel-error.js';
-import type { MetricDefinition } from './definitions.js';
+import { logger } from '../log/logger.js';
+import { type MetricDefinition, validateDefinitions } from './definitions.js';
+import { convert } from './units.js';
 
 /** Tag value used for every tag of the overflow series once a metric reaches its series cap. */
 export const OVERFLOW_TAG_VALUE = '__overflow__';
@@ -26,21 +28,33 @@ export interface MetricSeries {
   data: unknown;
 }
 
-/** Where a reporter receives values, already extracted, converted, scaled and tagged. */
+/**
+ * Where a reporter receives values, already extracted, converted to the definition's unit,
+ * scaled back by sampling and tagged: every reporter receives the same value for an event.
+ */
 export interface MetricSink {
   /**
    * `index` is the metric's position in the definitions. `weight` is how many events the value
    * stands for: `1 / metadata.sampleRate` for an event kept by sampling, else 1. Counter and sum
    * values are already multiplied by it (a counter records `1 / sampleRate`); other types are not.
+   * Returning a string refuses the value: it is counted as skipped for that reason (a reporter's
+   * backend that cannot take it, such as a negative StatsD timing), not as recorded.
    */
-  record(metric: MetricDefinition, index: number, value: number, series: MetricSeries, weight: number): void;
+  record(metric: MetricDefinition, index: number, value: number, series: MetricSeries, weight: number): SinkResult;
 }
+
+/** A reason the sink refused the value, or nothing. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a sink that refuses nothing may return nothing
+export type SinkResult = string | undefined | void;
 
 /** What the metric handlers counted. */
 export interface MetricsStats {
   /** Values handed to the reporter. */
   readonly recorded: number;
-  /** Values skipped, per reason: `missing_value`, `non_numeric`, `callback_failed`, `reporter_failed`. */
+  /**
+   * Values skipped, per reason: `missing_value`, `non_numeric`, `callback_failed`,
+   * `reporter_failed`, and any reason a reporter's sink returns (`negative_timing`, ...).
+   */
   readonly skipped: Readonly<Record<string, number>>;
   /** Values recorded into the overflow series, per metric name. */
   readonly overflowed: Readonly<Record<string, number>>;
@@ -81,7 +95,16 @@ interface Prepared {
   readonly only: MetricSeries;
   /** Counter or sum: values are scaled back by the event's `sampleRate`. */
   readonly sampled: boolean;
+  /** Failures (a throwing callback or sink) since the last one was logged, and when that was. */
+  failures: number;
+  loggedAt: number;
 }
+
+/** Least time between two log lines about one metric's failures: a failing callback cannot flood the log. */
+export const FAILURE_LOG_INTERVAL_MS = 60_000;
+
+// which part of a definition ran when an error was thrown, for the log line
+const STAGES = ['keep', 'drop', 'measurement', 'tagValues'] as const;
 
 /**
  * Attaches one handler per event name the definitions listen to, under ids `<id>:<event>`, all or
@@ -99,7 +122,7 @@ export function attachMetrics(
   sink: MetricSink,
   options: { maxSeries?: number } = {},
 ): AttachedMetrics {
-  if (!Array.isArray(definitions)) throw new IsotelError('invalid_metric', 'Metric definitions must be an array.');
+  validateDefinitions(definitions);
   if (options.maxSeries !== undefined) validateMaxSeries(options.maxSeries);
   const names = new Set<string>();
   const byEvent = new Map<string, Prepared[]>();
@@ -116,6 +139,8 @@ export function attachMetrics(
       overflow: { tags: metric.tags.map(() => OVERFLOW_TAG_VALUE), data: undefined },
       only: { tags: [], data: undefined },
       sampled: metric.type === 'counter' || metric.type === 'sum',
+      failures: 0,
+      loggedAt: Number.NEGATIVE_INFINITY,
     });
     byEvent.set(metric.event, list);
   });
@@ -136,28 +161,35 @@ export function attachMetrics(
       const metric = p.metric;
       let value: number;
       let series: MetricSeries | undefined;
+      let stage = 0;
       try {
         if (metric.keep !== undefined && !metric.keep(md, m)) continue;
+        stage = 1;
         if (metric.drop?.(md, m)) continue;
-        let raw: unknown = 1;
-        if (metric.type !== 'counter') {
-          raw = typeof metric.measurement === 'string' ? m[metric.measurement] : metric.measurement(m, md);
+        stage = 2;
+        if (metric.type === 'counter') {
+          // a counter counts events: 1 per event (scaled back by sampling), whatever its unit
+          value = weight;
+        } else {
+          const raw: unknown =
+            typeof metric.measurement === 'string' ? m[metric.measurement] : metric.measurement(m, md);
+          if (raw === undefined || raw === null) {
+            skip('missing_value');
+            continue;
+          }
+          if (typeof raw !== 'number') {
+            skip('non_numeric');
+            continue;
+          }
+          value = convert(raw, metric.ratio);
+          if (p.sampled && rate !== 1) value /= rate;
+          // checked after converting: a finite value can overflow to Infinity in conversion
+          if (!Number.isFinite(value)) {
+            skip('non_numeric');
+            continue;
+          }
         }
-        if (raw === undefined || raw === null) {
-          skip('missing_value');
-          continue;
-        }
-        if (typeof raw !== 'number') {
-          skip('non_numeric');
-          continue;
-        }
-        value = metric.scale === 1 ? raw : raw * metric.scale;
-        if (p.sampled && rate !== 1) value /= rate;
-        // checked after scaling: a finite value can overflow to Infinity in conversion
-        if (!Number.isFinite(value)) {
-          skip('non_numeric');
-          continue;
-        }
+        stage = 3;
         if (metric.tags.length === 0) series = p.only;
         else {
           series = findSeries(p, md);
@@ -166,15 +198,24 @@ export function attachMetrics(
             overflowed[metric.name] = (overflowed[metric.name] ?? 0) + 1;
           }
         }
-      } catch {
+      } catch (error) {
         skip('callback_failed');
+        failed(
+          p,
+          stage === 3 && metric.tagValues === undefined
+            ? 'a tag value could not be read'
+            : `its ${STAGES[stage]} function threw`,
+          error,
+        );
         continue;
       }
       try {
-        sink.record(metric, p.index, value, series, weight);
-        recorded++;
-      } catch {
+        const refused = sink.record(metric, p.index, value, series, weight);
+        if (typeof refused === 'string') skip(refused);
+        else recorded++;
+      } catch (error) {
         skip('reporter_failed');
+        failed(p, `reporter "${id}" failed to record a value`, error);
       }
     }
   };
@@ -207,6 +248,25 @@ export function attachMetrics(
       }
     },
   };
+}
+
+/**
+ * Logs a metric's failure: the first one, then at most one line per metric every
+ * {@link FAILURE_LOG_INTERVAL_MS}, saying how many failed since. The clock is read only on failure.
+ */
+function failed(p: Prepared, what: string, error: unknown): void {
+  p.failures++;
+  const now = Date.now();
+  if (now - p.loggedAt < FAILURE_LOG_INTERVAL_MS) return;
+  const count = p.failures;
+  p.failures = 0;
+  p.loggedAt = now;
+  const since = count === 1 ? '' : ` (${count} failures since the last report)`;
+  try {
+    logger().error(`Metric "${p.metric.name}": ${what}; the value was skipped${since}.`, error);
+  } catch {
+    // a logger that throws must not break the handler
+  }
 }
 
 /**

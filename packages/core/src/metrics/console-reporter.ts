@@ -1,7 +1,7 @@
 import type { Telemetry } from '../bus/telemetry.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { type AggregatorOptions, createAggregator, type MetricSnapshot, type MetricsAggregator } from './aggregator.js';
-import type { MetricDefinition } from './definitions.js';
+import { type MetricDefinition, validateDefinitions } from './definitions.js';
 
 /** Options of {@link consoleReporter}. */
 export interface ConsoleReporterOptions extends AggregatorOptions {
@@ -30,9 +30,16 @@ export function consoleReporter(
   definitions: readonly MetricDefinition[],
   options: ConsoleReporterOptions = {},
 ): ConsoleReporter {
+  validateDefinitions(definitions);
+  if (typeof options !== 'object' || options === null) {
+    throw new IsotelError('invalid_argument', `consoleReporter options must be an object, got ${String(options)}.`);
+  }
   const intervalMs = options.intervalMs ?? 10_000;
   if (!(Number.isFinite(intervalMs) && intervalMs >= 0)) {
     throw new IsotelError('invalid_argument', `intervalMs must be a non-negative number, got ${String(intervalMs)}.`);
+  }
+  if (options.write !== undefined && typeof options.write !== 'function') {
+    throw new IsotelError('invalid_argument', 'consoleReporter write must be a function.');
   }
   const write = options.write ?? ((line: string) => globalThis.console?.info(line));
   const aggregator = createAggregator(t, definitions, { id: 'isotel.console', ...options });
@@ -58,7 +65,8 @@ export function consoleReporter(
 }
 
 /**
- * Formats a snapshot as `name{tag="v"} type value` lines.
+ * Formats a snapshot as `name{tag="v"} type value` lines: values to 12 significant digits (so a
+ * converted value reads as every other reporter receives it), quantiles to 3 (they are estimates).
  * @example formatSnapshot(aggregator.snapshot()).forEach((line) => console.info(line))
  */
 export function formatSnapshot(metrics: readonly MetricSnapshot[]): string[] {
@@ -75,7 +83,7 @@ export function formatSnapshot(metrics: readonly MetricSnapshot[]): string[] {
       else if (metric.type === 'sum') value = `sum=${round(s.sum)}${unit}`;
       else if (metric.type === 'lastValue') value = `value=${round(s.last)}${unit}`;
       else {
-        const qs = Object.entries(s.quantiles ?? {}).map(([q, v]) => `p${Number(q) * 100}=${round(v)}`);
+        const qs = Object.entries(s.quantiles ?? {}).map(([q, v]) => `p${Number(q) * 100}=${approximate(v)}`);
         value = `count=${s.count} min=${round(s.min)} max=${round(s.max)} ${qs.join(' ')}${unit}`;
       }
       lines.push(`${id} ${metric.type} ${value}`);
@@ -84,6 +92,13 @@ export function formatSnapshot(metrics: readonly MetricSnapshot[]): string[] {
   return lines;
 }
 
+// 12 significant digits: exact for the values a unit conversion gives (1e-9, 1234567000), without
+// the last-bit noise of float sums (0.1 + 0.2 prints 0.3)
 function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
+  return Number(n.toPrecision(12));
+}
+
+// a quantile is the sketch's estimate, within its relative accuracy (1 % by default): 3 digits say so
+function approximate(n: number): number {
+  return Number(n.toPrecision(3));
 }

@@ -1,6 +1,6 @@
 import type { Measurements, Metadata } from '../bus/types.js';
 import { IsotelError } from '../errors/isotel-error.js';
-import { resolveUnit, type Unit } from './units.js';
+import { resolveUnit, type Unit, type UnitRatio } from './units.js';
 
 /** The five metric types, as in Telemetry.Metrics. */
 export type MetricType = 'counter' | 'sum' | 'lastValue' | 'summary' | 'distribution';
@@ -59,8 +59,11 @@ export interface MetricDefinition {
   readonly keep: ((metadata: Metadata, measurements: Measurements) => boolean) | undefined;
   readonly drop: ((metadata: Metadata, measurements: Measurements) => boolean) | undefined;
   readonly unit: string | undefined;
-  /** Factor applied to raw values (unit conversion). */
-  readonly scale: number;
+  /**
+   * The unit conversion applied to raw values, as an exact integer ratio (`{ 1, 1000 }` for
+   * millisecond → second). Never applied to a counter, which records 1 per event.
+   */
+  readonly ratio: UnitRatio;
   readonly description: string;
   readonly reporterOptions: ReporterOptions;
 }
@@ -75,6 +78,12 @@ function define(type: MetricType, name: string, options: MetricOptions = {}): Me
   if (typeof name !== 'string' || name.length === 0) fail(String(name), 'the name must be a non-empty string.');
   const segments = name.split('.');
   if (!segments.every((s) => SEGMENT.test(s))) fail(name, 'segments must match [A-Za-z0-9_-]+.');
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail(name, 'options must be an object.');
+  }
+  if (options.event !== undefined && typeof options.event !== 'string') {
+    fail(name, `event must be a string, got ${kindOf(options.event)}.`);
+  }
   const event = options.event ?? segments.slice(0, -1).join('.');
   if (event.length === 0)
     fail(name, 'the name needs at least two segments, <event>.<measurement>, or an explicit event.');
@@ -92,8 +101,15 @@ function define(type: MetricType, name: string, options: MetricOptions = {}): Me
     if (options[key] !== undefined && typeof options[key] !== 'function') fail(name, `${key} must be a function.`);
   }
   if (options.keep !== undefined && options.drop !== undefined) fail(name, 'keep and drop are exclusive.');
-  const { unit, scale } = resolveUnit(name, options.unit);
-  const reporterOptions = validateReporterOptions(name, type, options.reporterOptions ?? {});
+  if (options.description !== undefined && typeof options.description !== 'string') {
+    fail(name, `description must be a string, got ${kindOf(options.description)}.`);
+  }
+  const { unit, ratio } = resolveUnit(name, options.unit);
+  const given = options.reporterOptions === undefined ? {} : options.reporterOptions;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    fail(name, `reporterOptions must be an object, got ${kindOf(given)}.`);
+  }
+  const reporterOptions = validateReporterOptions(name, type, given);
   return Object.freeze({
     type,
     name,
@@ -104,9 +120,46 @@ function define(type: MetricType, name: string, options: MetricOptions = {}): Me
     keep: options.keep,
     drop: options.drop,
     unit,
-    scale,
+    ratio,
     description: options.description ?? '',
     reporterOptions,
+  });
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? JSON.stringify(value) : `a ${typeof value}`;
+}
+
+const TYPES: ReadonlySet<string> = new Set<MetricType>(['counter', 'sum', 'lastValue', 'summary', 'distribution']);
+
+/**
+ * Throws `IsotelError` `invalid_metric` unless `definitions` is an array of definitions made by
+ * the metric constructors: what every reporter checks before attaching anything.
+ * @example validateDefinitions(definitions)
+ */
+export function validateDefinitions(definitions: unknown): asserts definitions is readonly MetricDefinition[] {
+  if (!Array.isArray(definitions)) {
+    throw new IsotelError('invalid_metric', `Metric definitions must be an array, got ${kindOf(definitions)}.`);
+  }
+  definitions.forEach((def: unknown, i) => {
+    const d = def as Partial<MetricDefinition> | null;
+    if (
+      typeof d !== 'object' ||
+      d === null ||
+      !TYPES.has(d.type as string) ||
+      typeof d.name !== 'string' ||
+      typeof d.event !== 'string' ||
+      !Array.isArray(d.tags) ||
+      typeof d.ratio !== 'object' ||
+      typeof d.reporterOptions !== 'object'
+    ) {
+      throw new IsotelError(
+        'invalid_metric',
+        `Metric definitions[${i}] is not a metric definition (make it with counter, sum, lastValue, summary or distribution).`,
+      );
+    }
   });
 }
 

@@ -16,6 +16,7 @@ export {
   type MetricsBinding,
   type MetricsStats,
   OVERFLOW_TAG_VALUE,
+  type SinkResult,
 } from './attach-metrics.js';
 export {
   type ConsoleReporter,
@@ -36,4 +37,4 @@ export {
   summary,
 } from './definitions.js';
 export { isotelMetrics } from './own-metrics.js';
-export { type ByteUnit, isTimeUnit, resolveUnit, type TimeUnit, type Unit } from './units.js';
+export { type ByteUnit, isTimeUnit, resolveUnit, type TimeUnit, type Unit, type UnitRatio } from './units.js';

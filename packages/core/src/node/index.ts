@@ -26,6 +26,7 @@ export {
   eventLoopSource,
   gcSource,
   nodeMemorySource,
+  nodeRuntimeMetrics,
   nodeRuntimeSources,
   startNodeRuntimePoller,
 } from './runtime/index.js';

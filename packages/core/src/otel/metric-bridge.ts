@@ -1,8 +1,9 @@
 import type { Attributes, Counter, Gauge, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
 import { metrics } from '@opentelemetry/api';
 import type { Telemetry } from '../bus/telemetry.js';
+import { logger } from '../log/logger.js';
 import { attachMetrics, type MetricsBinding } from '../metrics/attach-metrics.js';
-import { DEFAULT_BUCKETS, type MetricDefinition } from '../metrics/definitions.js';
+import { DEFAULT_BUCKETS, type MetricDefinition, validateDefinitions } from '../metrics/definitions.js';
 import { ucumUnit } from '../metrics/units.js';
 import { VERSION } from '../version.js';
 
@@ -18,11 +19,35 @@ export interface MetricBridgeOptions {
 
 type Instrument = Counter | UpDownCounter | Gauge | Histogram;
 
+/** What {@link bridgeMetrics} returns. */
+export interface MetricBridge extends MetricsBinding {
+  /**
+   * Metrics not bridged because OpenTelemetry would call their name invalid (it must start with
+   * a letter and have at most 255 characters), by name with the reason. Their values are skipped
+   * and counted as `stats().skipped.invalid_name`.
+   */
+  readonly refused: Readonly<Record<string, string>>;
+}
+
+/** OpenTelemetry's instrument name syntax (the API specification). */
+const INSTRUMENT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
+
+/** Why OpenTelemetry would refuse `name` as an instrument name, or undefined if it would not. */
+export function invalidInstrumentName(name: string): string | undefined {
+  if (INSTRUMENT_NAME.test(name)) return undefined;
+  if (name.length > 255) return `it has ${name.length} characters, over OpenTelemetry's 255`;
+  if (!/^[A-Za-z]/.test(name)) return 'OpenTelemetry instrument names start with a letter';
+  return 'it has characters OpenTelemetry instrument names cannot have';
+}
+
 /**
- * Records metric definitions through an OpenTelemetry meter: counter → Counter (add 1), sum →
+ * Records metric definitions through an OpenTelemetry meter: counter → Counter (add 1, no unit:
+ * it counts events), sum →
  * UpDownCounter, lastValue → Gauge, summary and distribution → Histogram (a distribution's
  * buckets become the histogram's advised boundaries; a metric in seconds without buckets gets
- * 5 ms to 10 s). Units are passed as UCUM codes (`second` → `s`). Tags become attributes.
+ * 5 ms to 10 s). Units are passed as UCUM codes (`second` → `s`, `kilobyte` → `kBy`). Tags
+ * become attributes. A name OpenTelemetry calls invalid (a leading digit, over 255 characters)
+ * is refused, not passed on: logged once, listed in `refused`, its values counted as skipped.
  *
  * @example bridgeMetrics(t, [distribution('http.request.stop.duration', { tags: ['route'] })], { meter })
  */
@@ -30,10 +55,21 @@ export function bridgeMetrics(
   t: Telemetry,
   definitions: readonly MetricDefinition[],
   options: MetricBridgeOptions = {},
-): MetricsBinding {
+): MetricBridge {
+  validateDefinitions(definitions);
   const meter = options.meter ?? metrics.getMeter('isotel', VERSION);
-  const instruments: Instrument[] = definitions.map((def) => {
-    const opts = { description: def.description, ...(def.unit === undefined ? {} : { unit: ucumUnit(def.unit) }) };
+  const refused: Record<string, string> = {};
+  const instruments: (Instrument | undefined)[] = definitions.map((def) => {
+    const invalid = typeof def?.name === 'string' ? invalidInstrumentName(def.name) : undefined;
+    if (invalid !== undefined) {
+      refused[def.name] = invalid;
+      logger().warn(`Metric "${def.name}" is not bridged to OpenTelemetry: ${invalid}.`);
+      return undefined;
+    }
+    const opts = {
+      description: def.description,
+      ...(def.unit === undefined || def.type === 'counter' ? {} : { unit: ucumUnit(def.unit) }),
+    };
     switch (def.type) {
       case 'counter':
         return meter.createCounter(def.name, opts);
@@ -58,7 +94,8 @@ export function bridgeMetrics(
     definitions,
     {
       record(def, index, value, series) {
-        const instrument = instruments[index] as Instrument;
+        const instrument = instruments[index];
+        if (instrument === undefined) return 'invalid_name';
         let attrs = series.data as Attributes | undefined;
         if (attrs === undefined && series.tags.length > 0) {
           attrs = {};
@@ -73,6 +110,7 @@ export function bridgeMetrics(
   );
   const unregister = t.onShutdown(() => binding.detach());
   return {
+    refused: Object.freeze(refused),
     stats: binding.stats,
     detach() {
       unregister();

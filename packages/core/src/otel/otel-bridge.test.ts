@@ -12,6 +12,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
 import type { Metadata } from '../bus/types.js';
+import { logger, setLogger } from '../log/logger.js';
 import { counter, distribution, lastValue, sum, summary } from '../metrics/definitions.js';
 import { bridgeMetrics } from './metric-bridge.js';
 import { bridgeSpans } from './span-bridge.js';
@@ -236,5 +237,45 @@ describe('OpenTelemetry metric bridge', () => {
     const point = query?.dataPoints[0]?.value as { buckets: { boundaries: number[] } } | undefined;
     expect(point?.buckets.boundaries).toEqual([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
     await provider.shutdown();
+  });
+
+  it('refuses names OpenTelemetry calls invalid, counts their values, and counts a counter 1 per event without a unit', async () => {
+    const t = telemetry();
+    const warnings: string[] = [];
+    const original = logger();
+    setLogger({ warn: (message) => warnings.push(message), error: () => {} });
+    try {
+      const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+      const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+      const provider = new MeterProvider({ readers: [reader] });
+      const long = `a.${'b'.repeat(260)}`;
+      const bridge = bridgeMetrics(
+        t,
+        [
+          counter('3d.render.count', { event: 'render.done' }),
+          sum(long, { event: 'render.done', measurement: 'bytes' }),
+          counter('render.done.count', { unit: { from: 'nanosecond', to: 'millisecond' } }),
+          sum('render.done.bytes', { unit: { from: 'byte', to: 'kilobyte' } }),
+        ],
+        { meter: provider.getMeter('test') },
+      );
+      expect(Object.keys(bridge.refused)).toEqual(['3d.render.count', long]);
+      expect(warnings).toHaveLength(2);
+      t.emit('render.done', { bytes: 76_000_000 });
+      t.emit('render.done', { bytes: 1_500 });
+      expect(bridge.stats().skipped).toEqual({ invalid_name: 4 });
+      expect(bridge.stats().recorded).toBe(4);
+      await reader.forceFlush();
+      const metrics = exporter.getMetrics().at(-1)?.scopeMetrics[0]?.metrics ?? [];
+      expect(metrics.map((m) => m.descriptor.name).sort()).toEqual(['render.done.bytes', 'render.done.count']);
+      const byName = new Map(metrics.map((m) => [m.descriptor.name, m]));
+      expect(byName.get('render.done.count')?.dataPoints[0]?.value).toBe(2);
+      expect(byName.get('render.done.count')?.descriptor.unit).toBe('');
+      expect(byName.get('render.done.bytes')?.dataPoints[0]?.value).toBe(76_001.5);
+      expect(byName.get('render.done.bytes')?.descriptor.unit).toBe('kBy');
+      await provider.shutdown();
+    } finally {
+      setLogger(original);
+    }
   });
 });

@@ -63,6 +63,8 @@ export class ActiveSpan implements Span, TelemetryContext {
   // start metadata with the span's ids; stop and exception reuse it when nothing was added
   readonly #metadata: Metadata;
   #added: Metadata | undefined = undefined;
+  // stop measurements added by `measure`, before the span's own
+  #measured: Measurements | undefined = undefined;
   #ended = false;
   // what became of the start event (see SpanSink.ended)
   #start: number | string | undefined = undefined;
@@ -110,19 +112,29 @@ export class ActiveSpan implements Span, TelemetryContext {
     return this;
   }
 
-  end(extra?: Metadata): void {
+  measure(measurements: Measurements): Span {
+    if (this.#ended) return this;
+    this.#measured = this.#addMeasurements(this.#measured ?? {}, measurements);
+    return this;
+  }
+
+  end(extra?: Metadata, measurements?: Measurements): void {
     if (this.#ended) return;
     const now = performance.now();
     this.#ended = true;
     const handlers = this.#sink.spanEnded(this.#names, false);
     if (handlers.length === 0) return;
-    this.#sink.ended(
-      handlers,
-      this.#names.stop,
-      { duration: now - this.#startTime, monotonicTime: now },
-      this.#final(extra),
-      this.#start,
-    );
+    const duration = now - this.#startTime;
+    let m: Measurements;
+    if (this.#measured === undefined && measurements === undefined) m = { duration, monotonicTime: now };
+    else {
+      m = this.#measured ?? {};
+      if (measurements !== undefined) this.#addMeasurements(m, measurements);
+      // the span's own measurements win, as in :telemetry.span
+      m.duration = duration;
+      m.monotonicTime = now;
+    }
+    this.#sink.ended(handlers, this.#names.stop, m, this.#final(extra), this.#start);
   }
 
   fail(error: unknown, extra?: Metadata): void {
@@ -152,6 +164,22 @@ export class ActiveSpan implements Span, TelemetryContext {
     return function bound(this: unknown, ...args: Parameters<F>) {
       return span.run(() => Reflect.apply(fn, this, args));
     } as F;
+  }
+
+  // Copies numeric measurements onto `target`. A value that is not a number is left out, and a
+  // getter or Proxy that throws leaves out what could not be read: the span still ends.
+  #addMeasurements(target: Measurements, source: Measurements): Measurements {
+    try {
+      for (const key in source) {
+        const value = source[key];
+        if (key === '__proto__') continue;
+        if (typeof value === 'number') target[key] = value;
+        else logger().warn(`Span "${this.#names.stop}": measurement "${key}" is not a number and was left out.`);
+      }
+    } catch (error) {
+      logger().error(`The stop measurements of span "${this.#names.stop}" could not be read and were left out.`, error);
+    }
+    return target;
   }
 
   #final(extra: Metadata | undefined): Metadata {

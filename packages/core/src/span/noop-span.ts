@@ -11,6 +11,9 @@ export const NOOP_SPAN: Span = Object.freeze({
   set(): Span {
     return NOOP_SPAN;
   },
+  measure(): Span {
+    return NOOP_SPAN;
+  },
   end(): void {},
   fail(): void {},
   run<R>(fn: () => R): R {

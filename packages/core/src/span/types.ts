@@ -1,12 +1,15 @@
-import type { Metadata } from '../bus/types.js';
+import type { Measurements, Metadata } from '../bus/types.js';
 import type { TelemetryContext } from '../context/context.js';
 
 /**
  * A span in progress, as `span(prefix, metadata, fn)` passes it to `fn` and `startSpan` returns
  * it. Ending it emits `<prefix>.stop` (or `<prefix>.exception` through `fail`); ending twice is
  * a no-op. When nobody listens to the prefix, the handle is an inert shared no-op.
+ *
+ * `Ms` types the measurements a stop event may add to `{ duration, monotonicTime }`; a catalog
+ * declares them with `spanEvents(prefix, { measurements })`.
  */
-export interface Span {
+export interface Span<Ms extends Measurements = Measurements> {
   /** 16 hex characters; empty for the no-op span. */
   readonly spanId: string;
   /** The enclosing span's id, if any. */
@@ -18,9 +21,21 @@ export interface Span {
   /** False for the no-op span handed out when nobody listens. */
   readonly recording: boolean;
   /** Adds metadata to the stop or exception event. Returns the span. */
-  set(key: string, value: unknown): Span;
-  /** Emits `<prefix>.stop` with `{ duration, monotonicTime }`, adding `extra` to the metadata. */
-  end(extra?: Metadata): void;
+  set(key: string, value: unknown): Span<Ms>;
+  /**
+   * Adds measurements to the stop event (`:telemetry.span`'s extra measurements), such as rows
+   * read or bytes sent; a later value of a key replaces an earlier one. `duration` and
+   * `monotonicTime` are the span's own and win. The exception event does not carry them.
+   * Returns the span.
+   * @example t.span('db.query', { table }, (s) => { const rows = run(); s.measure({ rows: rows.length }); return rows })
+   */
+  measure(measurements: Partial<Ms>): Span<Ms>;
+  /**
+   * Emits `<prefix>.stop` with `{ duration, monotonicTime }` and the measurements added by
+   * `measure` and `measurements`, adding `extra` to the metadata.
+   * @example const s = t.startSpan('upload'); stream.on('end', () => s.end({ status: 'ok' }, { bytes: sent }))
+   */
+  end(extra?: Metadata, measurements?: Partial<Ms>): void;
   /** Emits `<prefix>.exception` with `{ kind, error }` added to the metadata. */
   fail(error: unknown, extra?: Metadata): void;
   /** Runs `fn` with this span as the enclosing one (its `spanId` becomes the parent of inner spans). */

@@ -69,7 +69,7 @@ describe('GET /metrics', () => {
     const res = await fetch(`${url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(await res.text()).toMatch(/checkout_payment_stop_duration\w*\{clientId="c1"\} 2/);
+    expect(await res.text()).toMatch(/checkout_payment_stop_duration\w*\{client_id="c1"\} 2/);
     prom.close();
   });
 

@@ -27,7 +27,7 @@ describe('prometheus reporter', () => {
     expect(prom.names).toEqual([
       'http_request_stop_duration_total',
       'http_request_stop_bytes_total',
-      'runtime_memory_heapUsed_bytes',
+      'runtime_memory_heap_used_bytes',
       'db_query_stop_duration',
       'http_request_latency_seconds',
     ]);
@@ -40,14 +40,57 @@ describe('prometheus reporter', () => {
     expect(text).toContain('# TYPE http_request_stop_duration_total counter');
     expect(text).toContain('http_request_stop_duration_total{route="/a"} 2');
     expect(text).toContain('http_request_stop_bytes_total 15');
-    expect(text).toContain('# TYPE runtime_memory_heapUsed_bytes gauge');
-    expect(text).toContain('runtime_memory_heapUsed_bytes 42');
+    expect(text).toContain('# TYPE runtime_memory_heap_used_bytes gauge');
+    expect(text).toContain('runtime_memory_heap_used_bytes 42');
     expect(text).toContain('# TYPE db_query_stop_duration summary');
     expect(text).toContain('db_query_stop_duration{quantile="0.5"} 3');
     expect(text).toContain('# TYPE http_request_latency_seconds histogram');
     expect(text).toContain('http_request_latency_seconds_bucket{le="0.1"} 1');
     expect(text).toContain('http_request_latency_seconds_bucket{le="1"} 2');
     expect(text).toContain('http_request_latency_seconds_sum 0.3');
+  });
+
+  it('exposes base units (seconds, bytes) whatever unit a definition converts to, values and buckets alike', async () => {
+    const prom = prometheusReporter(t, [
+      sum('upload.done.bytes', { unit: { from: 'byte', to: 'megabyte' } }),
+      lastValue('upload.done.size', {
+        event: 'upload.done',
+        measurement: 'bytes',
+        unit: { from: 'byte', to: 'kibibyte' },
+      }),
+      summary('db.query.stop.duration', { unit: 'millisecond', reporterOptions: { quantiles: [0.5] } }),
+      distribution('db.query.stop.wait', {
+        event: 'db.query.stop',
+        measurement: 'duration',
+        unit: { from: 'millisecond', to: 'microsecond' },
+        reporterOptions: { buckets: [1000, 10_000] },
+      }),
+      counter('db.query.stop.count', { event: 'db.query.stop', unit: { from: 'millisecond', to: 'second' } }),
+      lastValue('cart.items.count', { event: 'cart.items', measurement: 'count', unit: 'item' }),
+    ]);
+    expect(prom.names).toEqual([
+      'upload_done_bytes_total',
+      'upload_done_size_bytes',
+      'db_query_stop_duration_seconds',
+      'db_query_stop_wait_seconds',
+      'db_query_stop_count_total',
+      'cart_items_count',
+    ]);
+    t.emit('upload.done', { bytes: 76_000_000 });
+    t.emit('db.query.stop', { duration: 4 });
+    t.emit('db.query.stop', { duration: 3000 });
+    t.emit('cart.items', { count: 3 });
+    const text = await prom.metrics();
+    expect(text).toContain('upload_done_bytes_total 76000000');
+    expect(text).toContain('upload_done_size_bytes 76000000');
+    expect(text).toContain('db_query_stop_duration_seconds_count 2');
+    expect(text).toContain('db_query_stop_duration_seconds_sum 3.004');
+    expect(text).toContain('db_query_stop_wait_seconds_bucket{le="0.001"} 0');
+    expect(text).toContain('db_query_stop_wait_seconds_bucket{le="0.01"} 1');
+    expect(text).toContain('db_query_stop_wait_seconds_bucket{le="+Inf"} 2');
+    // a counter counts events: 1 each, whatever its unit
+    expect(text).toContain('db_query_stop_count_total 2');
+    expect(text).toContain('cart_items_count 3');
   });
 
   it('sanitises names and labels and escapes label values per the exposition format', async () => {

@@ -7,8 +7,9 @@ import {
   type MetricsStats,
   OVERFLOW_TAG_VALUE,
 } from '../../metrics/attach-metrics.js';
-import { DEFAULT_BUCKETS, type MetricDefinition } from '../../metrics/definitions.js';
+import { DEFAULT_BUCKETS, type MetricDefinition, validateDefinitions } from '../../metrics/definitions.js';
 import { switchableMetrics } from '../../metrics/switchable-metrics.js';
+import { baseUnitOf, convert, IDENTITY, type UnitRatio } from '../../metrics/units.js';
 import { prometheusName, sanitizeLabelName } from './names.js';
 
 /** Options of {@link prometheusReporter}. */
@@ -17,7 +18,7 @@ export interface PrometheusReporterOptions {
   registry?: Registry;
   /** Prepended to every metric name. @default '' */
   prefix?: string;
-  /** Histogram buckets when a distribution gives none (in the metric's unit). @default [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] */
+  /** Histogram buckets when a distribution gives none, in the exposed (base) unit: seconds for a time. @default [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] */
   buckets?: readonly number[];
   /** Summary quantiles when a summary gives none. @default [0.5, 0.9, 0.95, 0.99] */
   quantiles?: readonly number[];
@@ -72,7 +73,10 @@ const DEFAULT_AGE_BUCKETS = 5;
 const RESERVED_LABEL: Partial<Record<MetricDefinition['type'], string>> = { distribution: 'le', summary: 'quantile' };
 
 /**
- * Maps metric definitions to prom-client: counter → Counter (`_total`), sum → Counter (`_total`;
+ * Maps metric definitions to prom-client, named and valued as Prometheus expects: snake_case
+ * names and labels, and a metric in a time or byte unit is exposed in seconds or bytes with that
+ * suffix whatever unit it is defined in (its values and its buckets are converted exactly).
+ * counter → Counter (`_total`, no unit: it counts events), sum → Counter (`_total`;
  * negative values are skipped), lastValue → Gauge, summary → Summary (quantiles over a sliding
  * window, 600 s in 5 age buckets by default, computed in the process), distribution → Histogram
  * (buckets, aggregatable across instances with `histogram_quantile`). Registration is all or
@@ -89,10 +93,15 @@ export function prometheusReporter(
   definitions: readonly MetricDefinition[],
   options: PrometheusReporterOptions = {},
 ): PrometheusReporter {
+  validateDefinitions(definitions);
   const registry = options.registry ?? new Registry();
   const prefix = options.prefix ?? '';
   const labelNames = definitions.map((def) => def.tags.map(sanitizeLabelName));
   const names = definitions.map((def) => prometheusName(def.name, def.type, def.unit, prefix));
+  // from each definition's unit to the base unit it is exposed in (a counter counts: none)
+  const toBase: UnitRatio[] = definitions.map((def) =>
+    def.type === 'counter' ? IDENTITY : (baseUnitOf(def.unit)?.ratio ?? IDENTITY),
+  );
   validateNames(definitions, names, labelNames, registry);
   // Counters and gauges are kept per series here and handed to prom-client when it collects
   // (on every scrape): one inc()/set() per series per scrape instead of one per event.
@@ -104,7 +113,13 @@ export function prometheusReporter(
   try {
     definitions.forEach((def, index) => {
       metrics.push(
-        createMetric(def, names[index] as string, labelNames[index] as string[], pending[index] as SeriesData[]),
+        createMetric(
+          def,
+          names[index] as string,
+          labelNames[index] as string[],
+          pending[index] as SeriesData[],
+          toBase[index] as UnitRatio,
+        ),
       );
     });
   } catch (error) {
@@ -112,7 +127,13 @@ export function prometheusReporter(
     throw error;
   }
 
-  function createMetric(def: MetricDefinition, name: string, labels: string[], series: SeriesData[]): PromMetric {
+  function createMetric(
+    def: MetricDefinition,
+    name: string,
+    labels: string[],
+    series: SeriesData[],
+    ratio: UnitRatio,
+  ): PromMetric {
     const help =
       def.description || `${def.type} of ${def.event} ${typeof def.measurement === 'string' ? def.measurement : ''}`;
     const base = { name, help, labelNames: labels, registers: [registry] };
@@ -152,7 +173,11 @@ export function prometheusReporter(
       default:
         return new Histogram({
           ...base,
-          buckets: [...(def.reporterOptions.buckets ?? options.buckets ?? DEFAULT_BUCKETS)],
+          // a definition's buckets are in its unit; the reporter's own are in the exposed unit
+          buckets:
+            def.reporterOptions.buckets === undefined
+              ? [...(options.buckets ?? DEFAULT_BUCKETS)]
+              : def.reporterOptions.buckets.map((bound) => convert(bound, ratio)),
         });
     }
   }
@@ -182,6 +207,8 @@ export function prometheusReporter(
 
   const sink = {
     record(def: MetricDefinition, index: number, value: number, series: MetricSeries) {
+      const ratio = toBase[index] as UnitRatio;
+      if (ratio !== IDENTITY) value = convert(value, ratio);
       let data = series.data as SeriesData | undefined;
       if (data === undefined) {
         data = seriesData(def, index, series);

@@ -1,3 +1,4 @@
+export { nodeRuntimeMetrics } from './node-runtime-metrics.js';
 export {
   eventLoopSource,
   gcSource,

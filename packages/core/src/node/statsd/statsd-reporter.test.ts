@@ -236,6 +236,25 @@ describe('statsd reporter', () => {
     ]);
   });
 
+  it('skips and counts a negative timing in plain StatsD, and sends it as a DogStatsD distribution', async () => {
+    const definitions = [distribution('clock.drift.ms', { event: 'clock.drift', measurement: 'ms' })];
+    const plain = statsdReporter(t, definitions, {
+      port: agent.port,
+      dogstatsd: false,
+      bufferFlushInterval: 60_000,
+      id: 'plain',
+    });
+    const dog = statsdReporter(t, definitions, { port: agent.port, bufferFlushInterval: 60_000, id: 'dog' });
+    t.emit('clock.drift', { ms: -3 });
+    t.emit('clock.drift', { ms: 2 });
+    await plain.flush();
+    await dog.flush();
+    const lines = await agent.waitForLines(3);
+    expect([...lines].sort()).toEqual(['clock.drift.ms:-3|d', 'clock.drift.ms:2|d', 'clock.drift.ms:2|ms']);
+    expect(plain.stats()).toMatchObject({ recorded: 1, skipped: { negative_timing: 1 } });
+    expect(dog.stats()).toMatchObject({ recorded: 2, skipped: {} });
+  });
+
   it('marks timings of events kept by sampling with the event sample rate', async () => {
     const reporter = statsdReporter(
       t,

@@ -4,9 +4,9 @@ import type { Telemetry } from '../../bus/telemetry.js';
 import { IsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
 import type { MetricSeries, MetricsStats } from '../../metrics/attach-metrics.js';
-import type { MetricDefinition } from '../../metrics/definitions.js';
+import { type MetricDefinition, validateDefinitions } from '../../metrics/definitions.js';
 import { switchableMetrics } from '../../metrics/switchable-metrics.js';
-import { isTimeUnit, millisecondsPer } from '../../metrics/units.js';
+import { convert, isTimeUnit, type UnitRatio, unitRatio } from '../../metrics/units.js';
 
 /** Options of {@link statsdReporter}. */
 export interface StatsdReporterOptions {
@@ -74,6 +74,8 @@ export function statsdReporter(
   definitions: readonly MetricDefinition[],
   options: StatsdReporterOptions = {},
 ): StatsdReporter {
+  // before the socket is opened: a refused reporter leaves nothing behind
+  validateDefinitions(definitions);
   const settings: Settings = {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 8125,
@@ -132,12 +134,22 @@ export function statsdReporter(
   };
 
   const sink = {
-    record(def: MetricDefinition, _index: number, value: number, series: MetricSeries, weight: number) {
+    record(
+      def: MetricDefinition,
+      _index: number,
+      value: number,
+      series: MetricSeries,
+      weight: number,
+    ): string | undefined {
       // per series, the DogStatsD tag suffix or the plain StatsD name, made once
-      let cached = series.data as { dog: boolean; tags: readonly string[]; stat: string; global: unknown } | undefined;
+      let cached = series.data as
+        | { dog: boolean; tags: readonly string[]; stat: string; global: unknown; ms: UnitRatio | undefined }
+        | undefined;
       if (cached === undefined || cached.dog !== settings.dogstatsd || cached.global !== globalTags) {
         const own = def.tags.map((tag, i) => `${tagKey(tag)}:${tagValue(series.tags[i] as string)}`);
         cached = {
+          // a timing is in milliseconds: the ratio from the metric's time unit, if it has one
+          ms: isTimeUnit(def.unit) ? unitRatio(def.unit as string, 'millisecond') : undefined,
           dog: settings.dogstatsd,
           global: globalTags,
           tags: settings.dogstatsd ? mergeTags(globalTags, own) : [],
@@ -149,17 +161,20 @@ export function statsdReporter(
         series.data = cached;
       }
       const type = statType(def, settings.dogstatsd);
+      // etsy StatsD refuses a negative timing (`Bad line`) and other plain daemons mangle it
+      if (type === 'ms' && value < 0 && !settings.dogstatsd) return 'negative_timing';
       let rate = def.reporterOptions.sampleRate ?? settings.sampleRate;
-      if (rate < 1 && !(Math.random() < rate)) return;
+      if (rate < 1 && !(Math.random() < rate)) return undefined;
       // an event kept by sampling stands for `weight` events: counters already carry it in their
       // value, other lines say it with |@rate so the agent scales the timer's count
       if (type !== 'c' && type !== 'g' && weight > 1) rate = Number((rate / weight).toPrecision(6));
-      if (type === 'ms') value *= millisecondsPer(def.unit);
+      if (type === 'ms' && cached.ms !== undefined) value = convert(value, cached.ms);
       const tail = `${rate < 1 ? `|@${rate}` : ''}${cached.tags.length > 0 ? `|#${cached.tags.join(',')}` : ''}`;
       const head = `${prefix}${cached.stat}:`;
       // plain StatsD reads a signed gauge as a change: set 0 first so a negative value is a value
-      if (type === 'g' && value < 0 && !settings.dogstatsd && !send(`${head}0|g${tail}`)) return;
+      if (type === 'g' && value < 0 && !settings.dogstatsd && !send(`${head}0|g${tail}`)) return undefined;
       send(`${head}${value}|${type}${tail}`);
+      return undefined;
     },
   };
 
