@@ -12,17 +12,19 @@ import {
   checkToken,
   clientAddress,
   corsHeaders,
+  crossOriginAllowed,
   json,
   jsonText,
   preflight,
   problem,
   withCors,
 } from './http.js';
+import { idProblem } from './ids.js';
 import { ingestBatch, readEnvelope } from './ingest.js';
+import { IngestLimits, type RateRefusal } from './ingest-limits.js';
 import { type CollectorServer, listenCollector } from './node-server.js';
 import type { CollectorOptions, ConnectionInfo, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
-import { RateLimiter } from './rate-limiter.js';
 import { type BodyResult, bodyProblem, discardBody, drainBody, readBody } from './read-body.js';
 import { StreamHub, type StreamStats } from './stream-hub.js';
 
@@ -99,8 +101,9 @@ class CollectorImpl implements Collector {
   readonly handler = (request: Request, info?: ConnectionInfo): Promise<Response> => this.#handle(request, info);
   readonly #o: ResolvedOptions;
   readonly #dedupe: DedupeWindow;
-  readonly #limiter: RateLimiter | undefined;
-  readonly #addressLimiter: RateLimiter | undefined;
+  readonly #limits: IngestLimits | undefined;
+  // bytes reserved by uploads in progress, per address key (see #reserveBody)
+  readonly #receivingByAddress = new Map<string, number>();
   readonly #controls: ControlStore;
   readonly #hub: StreamHub;
   readonly #servers = new Set<CollectorServer>();
@@ -121,11 +124,7 @@ class CollectorImpl implements Collector {
     this.telemetry = this.#o.telemetry;
     this.#dedupe = new DedupeWindow(this.#o.dedupe.maxIds, this.#o.dedupe.windowMs);
     const rate = this.#o.rateLimit;
-    this.#limiter = rate === false ? undefined : new RateLimiter(rate.eventsPerSecond, rate.burst, rate.maxClients);
-    this.#addressLimiter =
-      rate === false || rate.perAddress === false
-        ? undefined
-        : new RateLimiter(rate.perAddress.eventsPerSecond, rate.perAddress.burst, rate.maxClients);
+    this.#limits = rate === false ? undefined : new IngestLimits(rate);
     this.#controls = new ControlStore(this.#o.control);
     this.#controls.subscribe((clientId) =>
       this.telemetry.emit('isotel.collector.control.change', { count: 1 }, { node: this.#o.node, clientId }),
@@ -163,8 +162,8 @@ class CollectorImpl implements Collector {
       rateLimited: this.#rateLimited,
       streams: this.#hub.stats(),
       dedupe: { size: this.#dedupe.size, capacity: this.#dedupe.capacity },
-      rateLimitedClients: this.#limiter?.size ?? 0,
-      rateLimitedAddresses: this.#addressLimiter?.size ?? 0,
+      rateLimitedClients: this.#limits?.clients ?? 0,
+      rateLimitedAddresses: this.#limits?.addresses ?? 0,
       controlOverrides: this.#controls.overrides,
       inFlight: this.#inFlight,
       receivingBytes: this.#receivingBytes,
@@ -222,24 +221,11 @@ class CollectorImpl implements Collector {
     return response;
   }
 
-  // The per-address limit, then the per-client one; a batch either limit refuses costs neither.
-  #overRate(request: Request, remoteAddress: string | undefined, clientId: string, cost: number): Response | undefined {
-    const now = Date.now();
-    const from =
-      this.#addressLimiter === undefined ? undefined : clientAddress(request, remoteAddress, this.#o.trustProxy);
-    const address = from === undefined ? undefined : addressKey(from);
-    let decision = address === undefined ? undefined : this.#addressLimiter?.take(address, cost, now);
-    let message = `Address ${address} is over its event rate.`;
-    if (decision === undefined || decision.allowed) {
-      decision = this.#limiter?.take(clientId, cost, now);
-      message = `Client ${clientId} is over its event rate.`;
-      if (decision !== undefined && !decision.allowed && address !== undefined) {
-        this.#addressLimiter?.refund(address, cost);
-      }
-    }
-    if (decision === undefined || decision.allowed) return undefined;
+  #overRate(refusal: RateRefusal, who: string): Response {
     this.#rateLimited++;
-    return this.#refuse(429, 'rate_limited', message, { 'retry-after': String(decision.retryAfterSeconds) });
+    return this.#refuse(429, 'rate_limited', `${who} is over its ${refusal.what} rate.`, {
+      'retry-after': String(refusal.retryAfterSeconds),
+    });
   }
 
   #counted(status: number): void {
@@ -288,28 +274,45 @@ class CollectorImpl implements Collector {
     if (auth !== 'ok') {
       return this.#refuse(auth === 'missing' ? 401 : 403, auth === 'missing' ? 'unauthorized' : 'forbidden');
     }
+    if (!crossOriginAllowed(request, this.#o.corsOrigins)) {
+      return this.#refuse(403, 'origin_not_allowed', 'This origin is not in the collector allow-list.');
+    }
     const form = checkBodyHeaders(request);
     if (!form.ok) {
       const accept = form.code === 'unsupported_encoding' ? { 'accept-encoding': 'identity' } : undefined;
       return this.#refuse(415, form.code, form.message, accept);
     }
-    const reserved = this.#reserveBody(request);
-    if (reserved === undefined) {
+    const from = clientAddress(request, remoteAddress, this.#o.trustProxy);
+    const address = from === undefined ? undefined : addressKey(from);
+    if (address !== undefined && this.#limits !== undefined) {
+      const refusal = this.#limits.admitAddress(address, Date.now());
+      if (refusal !== undefined) {
+        await discardBody(request); // a flood is not read
+        return this.#overRate(refusal, `Address ${address}`);
+      }
+    }
+    const reserved = this.#reserveBody(request, address);
+    if (typeof reserved === 'string') {
       await discardBody(request); // over budget: not even drained
-      return this.#refuse(503, 'overloaded', 'Too many uploads are being received; retry shortly.', {
-        'retry-after': '1',
-      });
+      return reserved === 'address'
+        ? this.#refuse(429, 'too_many_uploads', `Address ${address} has too many uploads in progress.`, {
+            'retry-after': '1',
+          })
+        : this.#refuse(503, 'overloaded', 'Too many uploads are being received; retry shortly.', {
+            'retry-after': '1',
+          });
     }
     let body: BodyResult;
     try {
-      body = await readBody(request, this.#o.maxBodyBytes, this.#o.bodyTimeoutMs);
+      body = await readBody(request, this.#o.maxBodyBytes, this.#o.bodyTimeoutMs, this.#o.minUploadRate);
     } finally {
-      this.#receivingBytes -= reserved;
+      this.#release(reserved, address);
     }
     if (!body.ok) {
       const refusal = bodyProblem(body.reason, this.#o.maxBodyBytes);
       return this.#refuse(refusal.status, refusal.code, refusal.message);
     }
+    if (address !== undefined) this.#limits?.chargeAddress(address, body.bytes, Date.now());
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.text);
@@ -321,8 +324,13 @@ class CollectorImpl implements Collector {
     if (batch.events.length > this.#o.maxEventsPerBatch) {
       return this.#refuse(413, 'too_many_events', `At most ${this.#o.maxEventsPerBatch} events per batch.`);
     }
-    const limited = this.#overRate(request, remoteAddress, batch.clientId, batch.events.length);
-    if (limited !== undefined) return limited;
+    const limited = this.#limits?.admitBatch(batch.clientId, address, body.bytes, batch.events.length, Date.now());
+    if (limited !== undefined) {
+      return this.#overRate(
+        limited.refusal,
+        limited.by === 'client' ? `Client ${batch.clientId}` : `Address ${address}`,
+      );
+    }
     const control = this.#controls.answerFor(batch.clientId);
     const rules = {
       catalog: this.#o.catalog,
@@ -351,16 +359,27 @@ class CollectorImpl implements Collector {
     return json(status, response);
   }
 
-  // Counts an upload against maxConcurrentBodyBytes until it is read: its declared length, else
-  // the most it may be. Undefined when that would pass the budget. A declared length over the
-  // limit reserves nothing: readBody refuses it without reading.
-  #reserveBody(request: Request): number | undefined {
+  // Counts an upload against maxConcurrentBodyBytes, and against its address's share of it, until
+  // it is read: its declared length, else the most it may be. Names the budget it would pass. A
+  // declared length over the limit reserves nothing: readBody refuses it without reading.
+  #reserveBody(request: Request, address: string | undefined): number | 'address' | 'global' {
     const declared = request.headers.get('content-length');
     const size = declared === null ? this.#o.maxBodyBytes : Number(declared);
     if (!(size >= 0 && size <= this.#o.maxBodyBytes)) return 0;
-    if (this.#receivingBytes + size > this.#o.maxConcurrentBodyBytes) return undefined;
+    const held = address === undefined ? 0 : (this.#receivingByAddress.get(address) ?? 0);
+    if (this.#receivingBytes + size > this.#o.maxConcurrentBodyBytes) return 'global';
+    if (held + size > this.#o.maxBodyBytesPerAddress) return 'address';
     this.#receivingBytes += size;
+    if (address !== undefined) this.#receivingByAddress.set(address, held + size);
     return size;
+  }
+
+  #release(reserved: number, address: string | undefined): void {
+    this.#receivingBytes -= reserved;
+    if (address === undefined) return;
+    const held = (this.#receivingByAddress.get(address) ?? 0) - reserved;
+    if (held > 0) this.#receivingByAddress.set(address, held);
+    else this.#receivingByAddress.delete(address);
   }
 
   #refuse(status: number, code: string, message?: string, headers?: Record<string, string>): Response {
@@ -374,6 +393,8 @@ class CollectorImpl implements Collector {
   // control-only stream for its own clientId (how exporters hear about control changes live).
   #stream(request: Request, url: URL): Response {
     const clientId = url.searchParams.get('clientId') ?? undefined;
+    const idWrong = clientId === undefined ? undefined : idProblem(clientId);
+    if (idWrong !== undefined) return this.#refuse(400, 'invalid_client_id', `The client id ${idWrong}.`);
     const admin = checkToken(request, url, this.#o.adminToken === undefined ? [] : [this.#o.adminToken]);
     const ingest = clientId === undefined ? admin : checkToken(request, url, this.#o.ingestTokens);
     if (admin !== 'ok' && ingest !== 'ok') {

@@ -8,10 +8,13 @@ import {
   BODY_ABORTED,
   BODY_TIMEOUT,
   BODY_TOO_LARGE,
+  BODY_TOO_SLOW,
   type BodyResult,
   type BodySource,
   decodeBody,
+  watchPace,
 } from './read-body.js';
+import { inTurn } from './socket-turns.js';
 
 /** A collector listening on Node's HTTP server. */
 export interface CollectorServer {
@@ -71,11 +74,12 @@ function socketBody(req: IncomingMessage): BodySource {
   };
   return {
     discard,
-    read(limit, timeoutMs) {
+    read(limit, timeoutMs, pace) {
       if (state !== 'unread') return Promise.resolve(BODY_ABORTED);
       state = 'used';
       const declared = req.headers['content-length'];
-      if (declared !== undefined && Number(declared) > limit) {
+      const declaredBytes = declared === undefined ? undefined : Number(declared);
+      if (declaredBytes !== undefined && declaredBytes > limit) {
         discard();
         return Promise.resolve(BODY_TOO_LARGE);
       }
@@ -88,6 +92,7 @@ function socketBody(req: IncomingMessage): BodySource {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          unwatch();
           req.off('end', onEnd).off('error', onError).off('close', onClose);
           resolve(result);
         };
@@ -95,6 +100,15 @@ function socketBody(req: IncomingMessage): BodySource {
           discard();
           settle(BODY_TIMEOUT);
         }, timeoutMs);
+        const unwatch = watchPace(
+          pace,
+          declaredBytes,
+          () => total,
+          () => {
+            discard();
+            settle(BODY_TOO_SLOW);
+          },
+        );
         const onEnd = (): void => settle(decodeBody(chunks, total));
         const onError = (): void => settle(BODY_ABORTED);
         const onClose = (): void => settle(req.complete ? decodeBody(chunks, total) : BODY_ABORTED);
@@ -324,12 +338,14 @@ export function listenCollector(
       answer(req, res, 400, 'bad_request', 'The request could not be read.');
       return;
     }
-    handler(request, { remoteAddress: req.socket.remoteAddress })
-      .then((response) => {
-        if (!req.complete) res.shouldKeepAlive = false; // a refused body still arriving: close after answering
-        return writeResponse(response, res);
-      })
-      .catch((error: unknown) => fail(req, res, error));
+    inTurn(req, res, () => {
+      handler(request, { remoteAddress: req.socket.remoteAddress })
+        .then((response) => {
+          if (!req.complete) res.shouldKeepAlive = false; // a refused body still arriving: close after answering
+          return writeResponse(response, res);
+        })
+        .catch((error: unknown) => fail(req, res, error));
+    });
   };
 
   // Nothing of one request may escape this callback: an exception here would end the process.

@@ -20,7 +20,7 @@ describe("isotel's own metrics in Prometheus", () => {
     const text = await prom.metrics();
     expect(text).toContain('isotel_operation_calls_total{operation="checkout"} 101');
     expect(text).toContain('isotel_operation_errors_total{operation="checkout"} 1');
-    expect(text).toContain('telemetry_handler_failures_total{handlerId="broken"} 1');
+    expect(text).toContain('telemetry_handler_failures_total{handler_id="broken"} 1');
     const p99 = Number(/isotel_operation_latency_p99_seconds\{operation="checkout"\} (\S+)/.exec(text)?.[1]);
     expect(Math.abs(p99 - 0.99)).toBeLessThanOrEqual(0.99 * 0.01);
     await t.shutdown();
