@@ -31,10 +31,10 @@ export interface RateLimitOptions {
   requestBurst?: number;
   /**
    * Sustained body bytes per second per client. A batch is admitted while the client's bytes are
-   * not in debt, and its size is then taken (which may leave them in debt). @default 1048576 (1 MiB)
+   * not in debt, and its size is then taken (which may leave them in debt). @default 262144 (256 KiB)
    */
   bytesPerSecond?: number;
-  /** Body bytes a client may send at once. @default 16777216 (16 MiB) */
+  /** Body bytes a client may send at once (a backlog of 10 000 events is 2-4 MB). @default 4194304 (4 MiB) */
   bytesBurst?: number;
   /** Clients (and, apart, addresses) tracked at once; the least recently seen is forgotten first. @default 10000 */
   maxClients?: number;
@@ -234,8 +234,8 @@ const CLIENT_RATE: ResolvedRate = {
   burst: 10_000,
   requestsPerSecond: 20,
   requestBurst: 100,
-  bytesPerSecond: 1024 * 1024,
-  bytesBurst: 16 * 1024 * 1024,
+  bytesPerSecond: 256 * 1024,
+  bytesBurst: 4 * 1024 * 1024,
 };
 
 function resolveRate(prefix: string, given: RateFigures, defaults: ResolvedRate): ResolvedRate {
