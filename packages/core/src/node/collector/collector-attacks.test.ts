@@ -117,7 +117,7 @@ describe('attacks on a production-configured collector', () => {
   }, 15_000);
 
   it('forged library events neither reach the server-health series nor inflate /metrics', async () => {
-    const long = () => `attack.${'x'.repeat(1010)}${uuidv7()}`;
+    const long = () => `${uuidv7()}.attack.${'x'.repeat(980)}`;
     const failure = (handlerId: string) => ({
       id: uuidv7(),
       name: 'telemetry.handler.failure',
