@@ -165,4 +165,29 @@ describe('answers that do not need the body', () => {
     expect(rawHead.status).toBe(200);
     expect(rawHead.body).toBe('');
   });
+
+  it('answers pipelined requests one at a time, in order, and closes a connection that piles up more than 16', async () => {
+    let active = 0;
+    let most = 0;
+    let calls = 0;
+    const { port } = await start({
+      metrics: async () => {
+        calls++;
+        most = Math.max(most, ++active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        return new Response(`n ${calls}\n`, { headers: { 'content-type': 'text/plain' } });
+      },
+    });
+    const ten = await raw(port, 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(10), 1500);
+    const text = `${ten.head}\r\n\r\n${ten.body}`;
+    expect([...text.matchAll(/HTTP\/1\.1 200/g)]).toHaveLength(10);
+    expect([...text.matchAll(/^n (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(most).toBe(1);
+    calls = 0;
+    const piled = await raw(port, 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(40), 3000);
+    expect(calls).toBeLessThanOrEqual(17); // the one answered, the 16 waiting; then the connection was cut
+    expect(most).toBe(1);
+    expect(piled.status === 0 || piled.status === 200).toBe(true);
+  });
 });
