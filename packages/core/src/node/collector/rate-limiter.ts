@@ -45,10 +45,12 @@ export class RateLimiter {
     return bucket.tokens > 0 ? ALLOWED : this.#wait(bucket, 1);
   }
 
-  /** Takes `cost` tokens even past empty, down to one burst of debt, which later admits wait out. */
+  /**
+   * Takes `cost` tokens even past empty: the debt, which later admits wait out, is at most one
+   * cost (a body, at most `maxBodyBytes`), since a bucket in debt admits nothing more.
+   */
   charge(key: string, cost: number, now: number): void {
-    const bucket = this.#refilled(key, now);
-    bucket.tokens = Math.max(-this.#burst, bucket.tokens - cost);
+    this.#refilled(key, now).tokens -= cost;
   }
 
   /** Gives back tokens taken for a batch another limit then refused; never past the burst. */
