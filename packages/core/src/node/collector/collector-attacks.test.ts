@@ -234,6 +234,30 @@ describe('attacks on a production-configured collector', () => {
     }
   }, 10_000);
 
+  it("one address opening 140 control streams leaves other clients' control streams their slots", async () => {
+    const streams = await Promise.all(Array.from({ length: 140 }, () => rawConnection(server.port, '127.0.0.9')));
+    for (const [i, s] of streams.entries()) {
+      s.socket.write(
+        `GET /v1/stream?clientId=hog-${i} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.ingestToken}\r\n\r\n`,
+      );
+    }
+    for (let waited = 0; streams.some((s) => s.statuses().length === 0) && waited < 5000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const statuses = streams.map((s) => s.statuses()[0] ?? 0);
+    const other = await rawConnection(server.port, '127.0.0.1');
+    other.socket.write(
+      `GET /v1/stream?clientId=good-client HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.ingestToken}\r\n\r\n`,
+    );
+    for (let waited = 0; other.statuses().length === 0 && waited < 5000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const s of [...streams, other]) s.socket.destroy();
+    figures.controlStreams = { attacker: counts(statuses), other: other.statuses()[0] ?? 0 };
+    expect(counts(statuses)).toEqual({ 200: 125, 429: 15 });
+    expect(other.statuses()[0]).toBe(200);
+  }, 15_000);
+
   it('takes the admin token only in headers, except on /v1/stream where EventSource cannot send one', async () => {
     const q = `token=${server.adminToken}`;
     const stats = await send(server.port, 'GET', `/v1/stats?${q}`, {});

@@ -104,6 +104,8 @@ class CollectorImpl implements Collector {
   readonly #limits: IngestLimits | undefined;
   // bytes reserved by uploads in progress, per address key (see #reserveBody)
   readonly #receivingByAddress = new Map<string, number>();
+  // control-only streams open, per address key
+  readonly #streamsByAddress = new Map<string, number>();
   readonly #controls: ControlStore;
   readonly #hub: StreamHub;
   readonly #servers = new Set<CollectorServer>();
@@ -249,7 +251,9 @@ class CollectorImpl implements Collector {
       }
       return withCors(await this.#ingest(request, url, remoteAddress), cors);
     }
-    if (url.pathname === '/v1/stream' && request.method === 'GET') return withCors(this.#stream(request, url), cors);
+    if (url.pathname === '/v1/stream' && request.method === 'GET') {
+      return withCors(this.#stream(request, url, remoteAddress), cors);
+    }
     if (url.pathname === '/metrics' && request.method === 'GET' && this.#o.metrics !== undefined) {
       return withCors(await this.#o.metrics(request), cors);
     }
@@ -391,7 +395,7 @@ class CollectorImpl implements Collector {
 
   // Admin readers get events and control; a client holding only an ingest token may open a
   // control-only stream for its own clientId (how exporters hear about control changes live).
-  #stream(request: Request, url: URL): Response {
+  #stream(request: Request, url: URL, remoteAddress: string | undefined): Response {
     const clientId = url.searchParams.get('clientId') ?? undefined;
     const idWrong = clientId === undefined ? undefined : idProblem(clientId);
     if (idWrong !== undefined) return this.#refuse(400, 'invalid_client_id', `The client id ${idWrong}.`);
@@ -408,6 +412,25 @@ class CollectorImpl implements Collector {
         ? this.#hub.readers >= this.#o.stream.maxClients
         : this.#hub.controlOnly >= this.#o.stream.maxControlStreams;
     if (full) return problem(503, 'too_many_streams', 'Too many open streams.', { 'retry-after': '5' });
+    let onClose: (() => void) | undefined;
+    if (admin !== 'ok') {
+      const from = clientAddress(request, remoteAddress, this.#o.trustProxy);
+      const address = from === undefined ? undefined : addressKey(from);
+      if (address !== undefined) {
+        const open = this.#streamsByAddress.get(address) ?? 0;
+        if (open >= this.#o.stream.maxControlStreamsPerAddress) {
+          return this.#refuse(429, 'too_many_streams', `Address ${address} has too many control streams open.`, {
+            'retry-after': '5',
+          });
+        }
+        this.#streamsByAddress.set(address, open + 1);
+        onClose = () => {
+          const left = (this.#streamsByAddress.get(address) ?? 1) - 1;
+          if (left > 0) this.#streamsByAddress.set(address, left);
+          else this.#streamsByAddress.delete(address);
+        };
+      }
+    }
     let pattern: ReturnType<typeof parsePattern> | undefined;
     if (admin === 'ok') {
       try {
@@ -417,7 +440,7 @@ class CollectorImpl implements Collector {
       }
     }
     this.telemetry.emit('isotel.collector.stream.open', { count: 1 }, { node: this.#o.node, clientId });
-    const body = this.#hub.open({ pattern, clientId });
+    const body = this.#hub.open({ pattern, clientId, onClose });
     return new Response(body, {
       status: 200,
       headers: {

@@ -106,6 +106,12 @@ export interface StreamOptions {
    * browsers holding the public ingest token cannot take the admin's slots. @default 1000
    */
   maxControlStreams?: number;
+  /**
+   * Control-only streams one network address (counted as for the rate limit) may hold open; more
+   * get 429 `too_many_streams`, so one address cannot take every client's slot.
+   * @default an eighth of `maxControlStreams` (125), at least 1
+   */
+  maxControlStreamsPerAddress?: number;
   /** Messages queued for one slow reader before it is dropped. @default 1000 */
   bufferedMessages?: number;
   /** Milliseconds between heartbeat comments that keep proxies from closing idle streams. @default 15000 */
@@ -294,6 +300,7 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
   if (maxBodyBytesPerAddress < maxBodyBytes) {
     throw new IsotelError('invalid_argument', 'createCollector: maxBodyBytesPerAddress must be >= maxBodyBytes.');
   }
+  const maxControlStreams = positive('stream.maxControlStreams', options.stream?.maxControlStreams, 1000);
   const pace = options.minUploadRate;
   const minUploadRate =
     pace === false
@@ -327,7 +334,12 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     metrics: options.metrics,
     stream: {
       maxClients: positive('stream.maxClients', options.stream?.maxClients, 100),
-      maxControlStreams: positive('stream.maxControlStreams', options.stream?.maxControlStreams, 1000),
+      maxControlStreams,
+      maxControlStreamsPerAddress: positive(
+        'stream.maxControlStreamsPerAddress',
+        options.stream?.maxControlStreamsPerAddress,
+        Math.max(1, Math.floor(maxControlStreams / 8)),
+      ),
       bufferedMessages: positive('stream.bufferedMessages', options.stream?.bufferedMessages, 1000),
       heartbeatMs: positive('stream.heartbeatMs', options.stream?.heartbeatMs, 15_000),
     },
