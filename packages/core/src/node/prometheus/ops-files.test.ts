@@ -46,6 +46,32 @@ describe('operations files', () => {
     expect(result.status).toBe(0);
   });
 
+  it.skipIf(skipReason !== '')(
+    `promtool check metrics finds nothing to lint in isotel's own metrics ${skipReason}`,
+    async () => {
+      const t = createTelemetry();
+      const prom = prometheusReporter(t, isotelMetrics());
+      const summary = performanceSummary(t, { windowMs: 1000, now: () => 0, intervalMs: 0 });
+      t.emit('checkout.stop', { duration: 5, monotonicTime: 0 });
+      t.emit('checkout.exception', { duration: 5, monotonicTime: 0 }, { kind: 'error', error: new Error('x') });
+      t.attach('broken', 'app.tick', () => {
+        throw new Error('x');
+      });
+      t.emit('app.tick', {});
+      t.emit('isotel.exporter.flush', { events: 1, duration: 5 }, { outcome: 'retry', remote: true });
+      t.emit('isotel.collector.refused', { count: 1 }, { reason: 'forbidden' });
+      t.emit('isotel.collector.ingest', { accepted: 1, rejected: 1 }, {});
+      t.emit('isotel.collector.stream.dropped', { count: 1 }, {});
+      summary.flush();
+      const exposition = await prom.metrics();
+      expect(exposition).toContain('telemetry_handler_failures_total{handler_id="broken"} 1');
+      const result = spawnSync(PROMTOOL, ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
+      expect(`${result.stdout}${result.stderr}`).toBe('');
+      expect(result.status).toBe(0);
+      await t.shutdown();
+    },
+  );
+
   it('queries only metrics the reporter exposes for isotelMetrics()', () => {
     const exposed = new Set(prometheusReporter(createTelemetry(), isotelMetrics()).names);
     const dashboard = readFileSync(`${ops}grafana-dashboard.json`, 'utf8');
