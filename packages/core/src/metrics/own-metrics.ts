@@ -13,7 +13,6 @@ const FLUSH_OUTCOMES = new Set(['acknowledged', 'retry', 'refused']);
 // Server health is what this process observed: an event the collector re-emitted from a client
 // carries `remote: true` (set over whatever the client sent) and never feeds these series.
 const local = (metadata: Metadata): boolean => metadata.remote !== true;
-const remote = (metadata: Metadata): boolean => metadata.remote === true;
 
 /** A label value of bounded length: strings as they are up to the bound, anything else as `other`. */
 function bounded(value: unknown): string {
@@ -26,8 +25,8 @@ function bounded(value: unknown): string {
  * (from `performanceSummary`), handler failures, and what the collector accepted, rejected,
  * refused or dropped — all from events this process emitted itself: events a collector re-emitted
  * from clients (`remote: true`) are ignored, so no client can forge the server's health. The one
- * client-reported series, browser exporter flush latency, is taken only from remote events, with
- * its `outcome` label limited to the exporter's three outcomes. Metric names and labels are
+ * series exporters report themselves, flush latency, is taken from every exporter, clients'
+ * included (only browsers measure it), with its `outcome` label limited to the three outcomes. Metric names and labels are
  * snake_case; every label value is at most 128 characters and each metric
  * keeps at most 200 series. `docs/ops/` (Grafana dashboard, Prometheus alerts) reads the names
  * these get from the Prometheus reporter.
@@ -75,11 +74,10 @@ export function isotelMetrics(): MetricDefinition[] {
       reporterOptions: { maxSeries: OWN_MAX_SERIES },
     }),
     distribution('isotel.exporter.flush.duration', {
-      keep: remote,
       tags: ['outcome'],
       tagValues: (m) => ({ outcome: FLUSH_OUTCOMES.has(m.outcome as string) ? m.outcome : 'other' }),
       unit: SECONDS,
-      description: 'Browser exporter flush latency, by outcome, as clients report it (not server health)',
+      description: 'Exporter flush latency, by outcome, as exporters (browsers included) report it',
       reporterOptions: { buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], maxSeries: FLUSH_OUTCOMES.size + 1 },
     }),
     sum('isotel.collector.accepted', {
