@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { logger, setLogger } from '../../log/logger.js';
 import { startCollector } from './collector.test-kit.js';
@@ -189,5 +189,38 @@ describe('answers that do not need the body', () => {
     expect(calls).toBeLessThanOrEqual(17); // the one answered, the 16 waiting; then the connection was cut
     expect(most).toBe(1);
     expect(piled.status === 0 || piled.status === 200).toBe(true);
+  });
+
+  it('closes a connection that sends no request head in time, and holds one address to its connections', async () => {
+    const server = await listenCollector(
+      async () => new Response('ok'),
+      0,
+      '127.0.0.1',
+      () => undefined,
+      {
+        bodyTimeoutMs: 1000,
+        headersTimeoutMs: 300,
+        maxConnectionsPerAddress: 3,
+      },
+    );
+    try {
+      const open = () =>
+        new Promise<{ socket: Socket; closed: Promise<number> }>((resolve) => {
+          const started = performance.now();
+          const socket = connect(server.port, '127.0.0.1', () => resolve({ socket, closed }));
+          const closed = new Promise<number>((done) => socket.on('close', () => done(performance.now() - started)));
+          socket.on('error', () => undefined);
+        });
+      const idle = await Promise.all([open(), open(), open(), open(), open()]);
+      const closedAfter = await Promise.all(idle.map((c) => c.closed));
+      // two over the bound at once, the three others for sending nothing within 300 ms
+      expect(closedAfter.filter((ms) => ms < 250)).toHaveLength(2);
+      expect(closedAfter.filter((ms) => ms >= 250 && ms < 3000)).toHaveLength(3);
+      // their slots are free again, and a connection that sends a request is kept
+      const answer = await raw(server.port, 'GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      expect(answer.status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -148,6 +148,7 @@ class CollectorImpl implements Collector {
     const server = await listenCollector(this.handler, port, host, () => this.#servers.delete(server), {
       bodyTimeoutMs: this.#o.bodyTimeoutMs,
       onAnswer: (status) => this.#counted(status),
+      maxConnectionsPerAddress: this.#o.trustProxy === 0 ? this.#o.maxConnectionsPerAddress : undefined,
     });
     this.#servers.add(server);
     return server;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { logger } from '../../log/logger.js';
-import { jsonText } from './http.js';
+import { addressKey, jsonText } from './http.js';
 import type { ConnectionInfo } from './options.js';
 import {
   attachBodySource,
@@ -278,8 +278,15 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
 export interface ServeOptions {
   /** How long a request body may take to arrive; the handler enforces it and answers 408. */
   readonly bodyTimeoutMs: number;
+  /** How long a request head may take to arrive, counted from the connection for the first one. @default 10000 */
+  readonly headersTimeoutMs?: number;
   /** Told the status of each answer the server makes without the handler (405, 400, 500). */
   readonly onAnswer?: (status: number) => void;
+  /**
+   * Connections one peer address (IPv6 by its /64) may hold open at once; more are closed as they
+   * arrive. `undefined` for no bound (behind a proxy, every connection comes from the proxy).
+   */
+  readonly maxConnectionsPerAddress?: number | undefined;
 }
 
 // Slowloris bounds: headers must arrive within HEADERS_TIMEOUT_MS; a whole request within that
@@ -302,6 +309,7 @@ export function listenCollector(
 ): Promise<CollectorServer> {
   let origin = '';
   let closing = false;
+  const headersTimeoutMs = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
 
   const answer = (...args: Parameters<typeof answerHere>): void => {
     if (answerHere(...args)) options.onAnswer?.(args[2]);
@@ -351,8 +359,8 @@ export function listenCollector(
   // Nothing of one request may escape this callback: an exception here would end the process.
   const server = createServer(
     {
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: HEADERS_TIMEOUT_MS + options.bodyTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS,
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: headersTimeoutMs + options.bodyTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS,
       connectionsCheckingInterval: CHECK_INTERVAL_MS,
     },
     (req, res) => {
@@ -364,6 +372,39 @@ export function listenCollector(
     },
   );
   server.keepAliveTimeout = 5000;
+  // Node expires a request's headers only once its first byte came: a connection that never sends
+  // one would stay open for good, and enough of them would take every file descriptor. Each must
+  // send a whole request head within headersTimeoutMs, and one address holds a bounded number.
+  const perAddress = new Map<string, number>();
+  const awaitingFirst = new WeakMap<Socket, ReturnType<typeof setTimeout>>();
+  server.on('connection', (socket: Socket) => {
+    const limit = options.maxConnectionsPerAddress;
+    const key = socket.remoteAddress === undefined ? undefined : addressKey(socket.remoteAddress);
+    if (limit !== undefined && key !== undefined) {
+      const open = perAddress.get(key) ?? 0;
+      if (open >= limit) {
+        socket.destroy();
+        return;
+      }
+      perAddress.set(key, open + 1);
+      socket.once('close', () => {
+        const left = (perAddress.get(key) ?? 1) - 1;
+        if (left > 0) perAddress.set(key, left);
+        else perAddress.delete(key);
+      });
+    }
+    const timer = setTimeout(() => socket.destroy(), headersTimeoutMs);
+    timer.unref?.();
+    awaitingFirst.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  });
+  server.on('request', (req: IncomingMessage) => {
+    const timer = awaitingFirst.get(req.socket);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      awaitingFirst.delete(req.socket);
+    }
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -156,6 +156,13 @@ export interface CollectorOptions {
    * @default { bytesPerSecond: 4096, graceMs: 2000 }
    */
   minUploadRate?: MinUploadRate | false;
+  /**
+   * Connections one peer address (an IPv6 address by its /64) may hold open at once on the servers
+   * `listen()` starts; more are closed as they arrive, so one address cannot take every file
+   * descriptor. Not applied with `trustProxy` (every connection then comes from the proxy).
+   * @default 512
+   */
+  maxConnectionsPerAddress?: number;
   /** Most events in one batch; more get 413. @default 1000 */
   maxEventsPerBatch?: number;
   /** Most measurements in one event. @default 64 */
@@ -209,6 +216,7 @@ export interface ResolvedOptions {
   readonly bodyTimeoutMs: number;
   readonly maxConcurrentBodyBytes: number;
   readonly maxBodyBytesPerAddress: number;
+  readonly maxConnectionsPerAddress: number;
   readonly minUploadRate: { readonly bytesPerSecond: number; readonly graceMs: number } | undefined;
   readonly maxEventsPerBatch: number;
   readonly maxMeasurements: number;
@@ -318,6 +326,7 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
     maxConcurrentBodyBytes,
     maxBodyBytesPerAddress,
+    maxConnectionsPerAddress: positive('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 512),
     minUploadRate,
     maxEventsPerBatch,
     maxMeasurements: positive('maxMeasurements', options.maxMeasurements, 64),
