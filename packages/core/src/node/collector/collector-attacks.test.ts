@@ -258,6 +258,23 @@ describe('attacks on a production-configured collector', () => {
     expect(other.statuses()[0]).toBe(200);
   }, 15_000);
 
+  it('600 idle connections from one address are held to 512, and the good client is still served', async () => {
+    const idle = await Promise.all(
+      Array.from({ length: 600 }, () => rawConnection(server.port, '127.0.0.10').catch(() => undefined)),
+    );
+    const connected = idle.filter((c) => c !== undefined);
+    let cut = 0;
+    for (const c of connected) void c.closed.then(() => cut++);
+    const good = await wellBehaved(server, 5, 100);
+    for (let waited = 0; cut < connected.length - 512 && waited < 3000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const c of connected) c.socket.destroy();
+    figures.idleConnections = { opened: connected.length, closedByServer: cut, good: summary(good) };
+    expect(good.statuses).toEqual(Array(5).fill(200));
+    expect(cut).toBe(connected.length - 512);
+  }, 15_000);
+
   it('takes the admin token only in headers, except on /v1/stream where EventSource cannot send one', async () => {
     const q = `token=${server.adminToken}`;
     const stats = await send(server.port, 'GET', `/v1/stats?${q}`, {});
