@@ -1,8 +1,8 @@
-import { parsePattern } from '../../bus/pattern.js';
 import type { Telemetry } from '../../bus/telemetry.js';
 import type { ControlInput, ControlState } from '../../control/control-state.js';
-import { IsotelError, isIsotelError } from '../../errors/isotel-error.js';
+import { IsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
+import { AddressShares } from './address-shares.js';
 import { routeAdmin } from './admin-routes.js';
 import { ControlStore } from './control-store.js';
 import { DedupeWindow } from './dedupe-window.js';
@@ -19,7 +19,6 @@ import {
   problem,
   withCors,
 } from './http.js';
-import { idProblem } from './ids.js';
 import { ingestBatch, readEnvelope } from './ingest.js';
 import { IngestLimits, type RateRefusal } from './ingest-limits.js';
 import { type CollectorServer, listenCollector } from './node-server.js';
@@ -27,6 +26,7 @@ import type { CollectorOptions, ConnectionInfo, ResolvedOptions } from './option
 import { resolveOptions } from './options.js';
 import { type BodyResult, bodyProblem, discardBody, drainBody, readBody } from './read-body.js';
 import { StreamHub, type StreamStats } from './stream-hub.js';
+import { openStream } from './stream-route.js';
 
 /** Counters of a collector, as `stats()` and `GET /v1/stats` report them. */
 export interface CollectorStats {
@@ -102,10 +102,9 @@ class CollectorImpl implements Collector {
   readonly #o: ResolvedOptions;
   readonly #dedupe: DedupeWindow;
   readonly #limits: IngestLimits | undefined;
-  // bytes reserved by uploads in progress, per address key (see #reserveBody)
-  readonly #receivingByAddress = new Map<string, number>();
-  // control-only streams open, per address key
-  readonly #streamsByAddress = new Map<string, number>();
+  // bytes reserved by uploads in progress, and control-only streams open, per address key
+  readonly #receivingByAddress: AddressShares;
+  readonly #streamsByAddress: AddressShares;
   readonly #controls: ControlStore;
   readonly #hub: StreamHub;
   readonly #servers = new Set<CollectorServer>();
@@ -127,6 +126,8 @@ class CollectorImpl implements Collector {
     this.#dedupe = new DedupeWindow(this.#o.dedupe.maxIds, this.#o.dedupe.windowMs);
     const rate = this.#o.rateLimit;
     this.#limits = rate === false ? undefined : new IngestLimits(rate);
+    this.#receivingByAddress = new AddressShares(this.#o.maxBodyBytesPerAddress);
+    this.#streamsByAddress = new AddressShares(this.#o.stream.maxControlStreamsPerAddress);
     this.#controls = new ControlStore(this.#o.control);
     this.#controls.subscribe((clientId) =>
       this.telemetry.emit('isotel.collector.control.change', { count: 1 }, { node: this.#o.node, clientId }),
@@ -371,20 +372,15 @@ class CollectorImpl implements Collector {
     const declared = request.headers.get('content-length');
     const size = declared === null ? this.#o.maxBodyBytes : Number(declared);
     if (!(size >= 0 && size <= this.#o.maxBodyBytes)) return 0;
-    const held = address === undefined ? 0 : (this.#receivingByAddress.get(address) ?? 0);
     if (this.#receivingBytes + size > this.#o.maxConcurrentBodyBytes) return 'global';
-    if (held + size > this.#o.maxBodyBytesPerAddress) return 'address';
+    if (address !== undefined && !this.#receivingByAddress.take(address, size)) return 'address';
     this.#receivingBytes += size;
-    if (address !== undefined) this.#receivingByAddress.set(address, held + size);
     return size;
   }
 
   #release(reserved: number, address: string | undefined): void {
     this.#receivingBytes -= reserved;
-    if (address === undefined) return;
-    const held = (this.#receivingByAddress.get(address) ?? 0) - reserved;
-    if (held > 0) this.#receivingByAddress.set(address, held);
-    else this.#receivingByAddress.delete(address);
+    if (address !== undefined) this.#receivingByAddress.give(address, reserved);
   }
 
   #refuse(status: number, code: string, message?: string, headers?: Record<string, string>): Response {
@@ -394,61 +390,12 @@ class CollectorImpl implements Collector {
     return problem(status, code, text, extra);
   }
 
-  // Admin readers get events and control; a client holding only an ingest token may open a
-  // control-only stream for its own clientId (how exporters hear about control changes live).
   #stream(request: Request, url: URL, remoteAddress: string | undefined): Response {
-    const clientId = url.searchParams.get('clientId') ?? undefined;
-    const idWrong = clientId === undefined ? undefined : idProblem(clientId);
-    if (idWrong !== undefined) return this.#refuse(400, 'invalid_client_id', `The client id ${idWrong}.`);
-    const admin = checkToken(request, url, this.#o.adminToken === undefined ? [] : [this.#o.adminToken]);
-    const ingest = clientId === undefined ? admin : checkToken(request, url, this.#o.ingestTokens);
-    if (admin !== 'ok' && ingest !== 'ok') {
-      const missing = admin === 'missing' && ingest === 'missing';
-      return this.#refuse(missing ? 401 : 403, missing ? 'unauthorized' : 'forbidden');
-    }
-    // admin readers and clients' control streams have separate budgets: a browser holds the
-    // ingest token, and must not be able to take the slots the devtools need
-    const full =
-      admin === 'ok'
-        ? this.#hub.readers >= this.#o.stream.maxClients
-        : this.#hub.controlOnly >= this.#o.stream.maxControlStreams;
-    if (full) return problem(503, 'too_many_streams', 'Too many open streams.', { 'retry-after': '5' });
-    let onClose: (() => void) | undefined;
-    if (admin !== 'ok') {
-      const from = clientAddress(request, remoteAddress, this.#o.trustProxy);
-      const address = from === undefined ? undefined : addressKey(from);
-      if (address !== undefined) {
-        const open = this.#streamsByAddress.get(address) ?? 0;
-        if (open >= this.#o.stream.maxControlStreamsPerAddress) {
-          return this.#refuse(429, 'too_many_streams', `Address ${address} has too many control streams open.`, {
-            'retry-after': '5',
-          });
-        }
-        this.#streamsByAddress.set(address, open + 1);
-        onClose = () => {
-          const left = (this.#streamsByAddress.get(address) ?? 1) - 1;
-          if (left > 0) this.#streamsByAddress.set(address, left);
-          else this.#streamsByAddress.delete(address);
-        };
-      }
-    }
-    let pattern: ReturnType<typeof parsePattern> | undefined;
-    if (admin === 'ok') {
-      try {
-        pattern = parsePattern(url.searchParams.get('pattern') ?? '**');
-      } catch (error) {
-        return problem(400, 'invalid_pattern', isIsotelError(error) ? error.message : 'Invalid pattern.');
-      }
-    }
-    this.telemetry.emit('isotel.collector.stream.open', { count: 1 }, { node: this.#o.node, clientId });
-    const body = this.#hub.open({ pattern, clientId, onClose });
-    return new Response(body, {
-      status: 200,
-      headers: {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-accel-buffering': 'no',
-      },
+    return openStream(request, url, remoteAddress, {
+      options: this.#o,
+      hub: this.#hub,
+      shares: this.#streamsByAddress,
+      refuse: (status, code, message, headers) => this.#refuse(status, code, message, headers),
     });
   }
 }

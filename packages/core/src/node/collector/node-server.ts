@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { logger } from '../../log/logger.js';
-import { addressKey, jsonText } from './http.js';
+import { guardConnections } from './connection-guard.js';
+import { jsonText } from './http.js';
 import type { ConnectionInfo } from './options.js';
 import {
   attachBodySource,
@@ -372,39 +373,7 @@ export function listenCollector(
     },
   );
   server.keepAliveTimeout = 5000;
-  // Node expires a request's headers only once its first byte came: a connection that never sends
-  // one would stay open for good, and enough of them would take every file descriptor. Each must
-  // send a whole request head within headersTimeoutMs, and one address holds a bounded number.
-  const perAddress = new Map<string, number>();
-  const awaitingFirst = new WeakMap<Socket, ReturnType<typeof setTimeout>>();
-  server.on('connection', (socket: Socket) => {
-    const limit = options.maxConnectionsPerAddress;
-    const key = socket.remoteAddress === undefined ? undefined : addressKey(socket.remoteAddress);
-    if (limit !== undefined && key !== undefined) {
-      const open = perAddress.get(key) ?? 0;
-      if (open >= limit) {
-        socket.destroy();
-        return;
-      }
-      perAddress.set(key, open + 1);
-      socket.once('close', () => {
-        const left = (perAddress.get(key) ?? 1) - 1;
-        if (left > 0) perAddress.set(key, left);
-        else perAddress.delete(key);
-      });
-    }
-    const timer = setTimeout(() => socket.destroy(), headersTimeoutMs);
-    timer.unref?.();
-    awaitingFirst.set(socket, timer);
-    socket.once('close', () => clearTimeout(timer));
-  });
-  server.on('request', (req: IncomingMessage) => {
-    const timer = awaitingFirst.get(req.socket);
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      awaitingFirst.delete(req.socket);
-    }
-  });
+  guardConnections(server, headersTimeoutMs, options.maxConnectionsPerAddress);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
