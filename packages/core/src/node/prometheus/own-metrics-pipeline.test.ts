@@ -68,6 +68,11 @@ describe("isotel's own metrics in Prometheus", () => {
     expect(exposed.get('isotel_operation_calls_total{operation="checkout"}')).toBe(1);
     expect(exposed.get('isotel_operation_latency_p99_seconds{operation="checkout"}')).toBeCloseTo(0.01, 3);
     expect(keysOf(exposed, 'isotel_operation_calls_total')).toHaveLength(1);
+    // asked for, they are summarised too
+    const all = performanceSummary(t, { windowMs: 1000, now: () => 0, intervalMs: 0, includeRemote: true, id: 'all' });
+    t.emit('forged.stop', { duration: 10, monotonicTime: 0 }, { remote: true });
+    all.flush();
+    expect(samples(await prom.metrics()).get('isotel_operation_calls_total{operation="forged"}')).toBe(1);
     await t.shutdown();
   });
 });
