@@ -199,7 +199,7 @@ describe('answers that do not need the body', () => {
       () => undefined,
       {
         bodyTimeoutMs: 1000,
-        headersTimeoutMs: 300,
+        headersTimeoutMs: 1500,
         maxConnectionsPerAddress: 3,
       },
     );
