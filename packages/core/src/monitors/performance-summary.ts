@@ -1,5 +1,5 @@
 import type { Telemetry } from '../bus/telemetry.js';
-import type { Measurements } from '../bus/types.js';
+import type { Measurements, Metadata } from '../bus/types.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { QuantileSketch } from '../metrics/quantile-sketch.js';
 import { type Clock, defaultClock, startTimer } from './window-clock.js';
@@ -19,6 +19,12 @@ export interface PerformanceSummaryOptions {
   intervalMs?: number;
   /** Handler id. @default 'isotel.monitor.performance' */
   id?: string;
+  /**
+   * Also summarise spans a collector re-emitted from clients (`remote: true`). Off by default: the
+   * summary is the server's own health, which a client must not be able to move.
+   * @default false
+   */
+  includeRemote?: boolean;
 }
 
 /** A running performance summary. */
@@ -40,7 +46,8 @@ interface Operation {
  * Summarises span durations per operation over fixed windows and emits
  * `isotel.monitor.performance` `{ count, errors, avg, max, p50, p95, p99, errorRate }` with
  * metadata `{ operation, windowStart, windowMs }` when a window closes. Quantiles are within 1%
- * (QuantileSketch). `isotelMetrics()` turns these into the metrics the ops dashboard reads.
+ * (QuantileSketch). `isotelMetrics()` turns these into the metrics the ops dashboard reads. Spans
+ * re-emitted from clients (`remote: true`) are left out unless `includeRemote` is set.
  *
  * @example performanceSummary(t, { prefixes: ['checkout.**'], windowMs: 10_000 })
  */
@@ -80,7 +87,9 @@ export function performanceSummary(t: Telemetry, options: PerformanceSummaryOpti
     if (now() >= windowStart + windowMs) flush();
   };
 
-  const handle = (name: string, m: Measurements) => {
+  const includeRemote = options.includeRemote === true;
+  const handle = (name: string, m: Measurements, metadata: Metadata) => {
+    if (metadata.remote === true && !includeRemote) return;
     rollIfDue();
     const duration = m.duration;
     if (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0) return;

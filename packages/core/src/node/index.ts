@@ -14,6 +14,8 @@ export type {
   ConnectionInfo,
   MetadataSanitizer,
   MetricsHandler,
+  MinUploadRate,
+  RateFigures,
   RateLimitOptions,
   StreamOptions,
 } from './collector/options.js';

@@ -1,7 +1,8 @@
 import type { Telemetry } from '../../bus/telemetry.js';
 import { isIsotelError } from '../../errors/isotel-error.js';
 import type { ControlStore } from './control-store.js';
-import { checkToken, json, problem } from './http.js';
+import { checkBodyHeaders, checkToken, json, problem } from './http.js';
+import { idProblem } from './ids.js';
 import { bodyProblem, readBody } from './read-body.js';
 
 /** What the admin routes act on. */
@@ -21,7 +22,8 @@ const HANDLER_PATH = /^\/v1\/handlers\/([^/]+)$/;
 /** Handlers the collector attaches itself (its stream fan-out); detaching them would break it. */
 const COLLECTOR_HANDLER_PREFIX = 'isotel.collector.';
 const MAX_CONTROL_BYTES = 64 * 1024;
-const MAX_ID = 128;
+// a control is at most three levels deep ({ rules: [{ pattern }] }); far deeper is an attack
+const MAX_CONTROL_DEPTH = 32;
 
 /**
  * `GET /v1/handlers`, `DELETE /v1/handlers/:id`, `GET /v1/stats`, `GET|PUT /v1/control` and
@@ -33,7 +35,11 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
   const control = CONTROL_PATH.exec(path);
   const handler = control === null ? HANDLER_PATH.exec(path) : null;
   if (path !== '/v1/handlers' && path !== '/v1/stats' && control === null && handler === null) return undefined;
-  const auth = checkToken(request, url, ctx.adminToken === undefined ? [] : [ctx.adminToken]);
+  // header only: a token in the URL of these routes would be kept by every proxy's access log
+  const auth = checkToken(request, undefined, ctx.adminToken === undefined ? [] : [ctx.adminToken]);
+  if (auth === 'missing' && url.searchParams.has('token')) {
+    return problem(400, 'token_in_url', 'Send the admin token as Authorization: Bearer, not in the URL.');
+  }
   if (auth === 'missing') {
     return problem(401, 'unauthorized', 'The admin token is required.', { 'www-authenticate': 'Bearer' });
   }
@@ -73,10 +79,15 @@ function detachHandler(request: Request, segment: string, ctx: AdminContext): Re
 
 async function putControl(request: Request, ctx: AdminContext, clientId: string | undefined): Promise<Response> {
   const { controls } = ctx;
+  const form = checkBodyHeaders(request);
+  if (!form.ok) return problem(415, form.code, form.message);
   const body = await readBody(request, MAX_CONTROL_BYTES, ctx.bodyTimeoutMs);
   if (!body.ok) {
     const refusal = bodyProblem(body.reason, MAX_CONTROL_BYTES);
     return problem(refusal.status, refusal.code, refusal.message);
+  }
+  if (nestingDepth(body.text) > MAX_CONTROL_DEPTH) {
+    return problem(400, 'too_deep', `The control nests deeper than ${MAX_CONTROL_DEPTH} levels.`);
   }
   let input: unknown;
   try {
@@ -93,6 +104,25 @@ async function putControl(request: Request, ctx: AdminContext, clientId: string 
   }
 }
 
+// The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count),
+// read before parsing: validating a 30,000-deep value would overflow the stack.
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 // An id from a path segment, or what is wrong with it (to finish "The client id ...").
 function decodeId(segment: string): string | { problem: string } {
   let id: string;
@@ -101,5 +131,6 @@ function decodeId(segment: string): string | { problem: string } {
   } catch {
     return { problem: 'is not valid URL encoding' };
   }
-  return id.length > 0 && id.length <= MAX_ID ? id : { problem: `must be 1-${MAX_ID} characters long` };
+  const problem = idProblem(id);
+  return problem === undefined ? id : { problem };
 }

@@ -3,6 +3,7 @@ import type { Measurements, Metadata } from '../../bus/types.js';
 import { MIN_SAMPLE_RATE } from '../../control/control-state.js';
 import type { RejectedEvent } from '../../export/record.js';
 import { MAX_RECORD_ID_LENGTH } from '../../export/record.js';
+import { idProblem } from './ids.js';
 import type { CollectorCatalog, MetadataSanitizer } from './options.js';
 
 /** A record that passed validation, ready to be re-emitted. */
@@ -61,13 +62,13 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 function reject(index: number, id: unknown, code: string, message: string): RejectedEvent {
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_RECORD_ID_LENGTH
-    ? { index, id, code, message }
-    : { index, code, message };
+  return idProblem(id) === undefined ? { index, id: id as string, code, message } : { index, code, message };
 }
 
+// ids of a record are checked as every id the collector takes (ids.ts), so none reaches the bus
+// that a route could not take back
 function optionalId(value: unknown): value is string | undefined {
-  return value === undefined || (typeof value === 'string' && value.length > 0 && value.length <= MAX_RECORD_ID_LENGTH);
+  return value === undefined || idProblem(value) === undefined;
 }
 
 /**
@@ -77,14 +78,8 @@ function optionalId(value: unknown): value is string | undefined {
 export function checkRecord(raw: unknown, index: number, rules: RecordRules): CheckedRecord | RejectedEvent {
   if (!isPlainObject(raw)) return reject(index, undefined, 'invalid_record', 'An event record must be an object.');
   const { id, name, time, correlationId, spanId, parentSpanId, sampleRate } = raw;
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_RECORD_ID_LENGTH) {
-    return reject(
-      index,
-      undefined,
-      'invalid_id',
-      `"id" must be a non-empty string of at most ${MAX_RECORD_ID_LENGTH} characters.`,
-    );
-  }
+  const idWrong = idProblem(id);
+  if (idWrong !== undefined) return reject(index, undefined, 'invalid_id', `"id" ${idWrong}.`);
   if (typeof name !== 'string' || name.length > MAX_NAME || !isValidName(name)) {
     return reject(index, id, 'invalid_name', 'Invalid event name: use dot-separated segments of [A-Za-z0-9_-].');
   }
@@ -104,7 +99,7 @@ export function checkRecord(raw: unknown, index: number, rules: RecordRules): Ch
       index,
       id,
       'invalid_record',
-      `Span and correlation ids must be strings of 1-${MAX_RECORD_ID_LENGTH} characters.`,
+      `Span and correlation ids must be strings of 1-${MAX_RECORD_ID_LENGTH} characters, without control characters, not "." or "..".`,
     );
   }
   if (
@@ -124,7 +119,7 @@ export function checkRecord(raw: unknown, index: number, rules: RecordRules): Ch
     if (!verdict.ok) return reject(index, id, verdict.code, verdict.message);
   }
   return {
-    id,
+    id: id as string,
     name,
     time,
     measurements,

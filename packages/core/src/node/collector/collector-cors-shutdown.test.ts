@@ -48,6 +48,32 @@ describe('CORS', () => {
   });
 });
 
+describe('CORS-simple posts', () => {
+  const body = () => JSON.stringify({ clientId: 'page', events: [] });
+  const post = (headers: Record<string, string>) =>
+    new Request('http://collector.example:4318/v1/events?token=t', { method: 'POST', body: body(), headers });
+
+  it('refuses a request a foreign page could send without a preflight, and takes the allowed and same-origin ones', async () => {
+    const { collector } = await startCollector({ ingestToken: 't', corsOrigins: ['https://shop.example'] });
+    const status = async (headers: Record<string, string>) => (await collector.handler(post(headers))).status;
+    const foreign = { origin: 'https://evil.example', host: 'collector.example:4318' };
+    expect(await status({ ...foreign, 'content-type': 'text/plain;charset=UTF-8' })).toBe(403);
+    expect(await status({ ...foreign, 'content-type': 'application/x-www-form-urlencoded' })).toBe(403);
+    expect(await status({ ...foreign, 'content-type': 'multipart/form-data; boundary=x' })).toBe(403);
+    expect(await status(foreign)).toBe(403); // no Content-Type is CORS-simple too
+    expect(await status({ origin: 'null', 'content-type': 'text/plain' })).toBe(403);
+    // allowed, same origin, preflighted, or not from a page at all
+    expect(await status({ origin: 'https://shop.example', 'content-type': 'text/plain' })).toBe(200);
+    expect(await status({ origin: 'http://collector.example:4318', host: 'collector.example:4318' })).toBe(200);
+    expect(await status({ ...foreign, 'sec-fetch-site': 'same-origin', 'content-type': 'text/plain' })).toBe(200);
+    expect(await status({ ...foreign, 'content-type': 'application/json' })).toBe(200);
+    expect(await status({ 'content-type': 'text/plain' })).toBe(200);
+    const refused = await collector.handler(post({ ...foreign, 'content-type': 'text/plain' }));
+    expect(await refused.json()).toMatchObject({ error: { code: 'origin_not_allowed' } });
+    expect(collector.stats().accepted).toBe(0);
+  });
+});
+
 describe('graceful shutdown', () => {
   it('finishes and re-emits a batch already being received, then answers 503 and ends streams', async () => {
     const { telemetry, collector, url, port } = await start();

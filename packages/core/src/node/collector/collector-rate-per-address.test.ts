@@ -133,6 +133,13 @@ describe('the per-address rate limit', () => {
       { trustProxy: 1.5 },
       { maxEventsPerBatch: 100, rateLimit: { burst: 1000, perAddress: { burst: 50 } } },
       { rateLimit: { perAddress: { eventsPerSecond: 0 } } },
+      { rateLimit: { requestsPerSecond: 0 } },
+      { rateLimit: { bytesBurst: Number.NaN } },
+      { rateLimit: { perAddress: { requestBurst: -1 } } },
+      { maxBodyBytes: 1000, maxBodyBytesPerAddress: 999 },
+      { minUploadRate: { bytesPerSecond: 0 } },
+      { maxConnectionsPerAddress: 0 },
+      { stream: { maxControlStreamsPerAddress: Number.POSITIVE_INFINITY } },
     ];
     for (const options of bad) {
       expect(() => createCollector({ telemetry: createTelemetry(), ...options })).toThrow(

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { logger, setLogger } from '../../log/logger.js';
 import { startCollector } from './collector.test-kit.js';
@@ -164,5 +164,63 @@ describe('answers that do not need the body', () => {
     const rawHead = await raw(port, 'HEAD /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(rawHead.status).toBe(200);
     expect(rawHead.body).toBe('');
+  });
+
+  it('answers pipelined requests one at a time, in order, and closes a connection that piles up more than 16', async () => {
+    let active = 0;
+    let most = 0;
+    let calls = 0;
+    const { port } = await start({
+      metrics: async () => {
+        calls++;
+        most = Math.max(most, ++active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        return new Response(`n ${calls}\n`, { headers: { 'content-type': 'text/plain' } });
+      },
+    });
+    const ten = await raw(port, 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(10), 1500);
+    const text = `${ten.head}\r\n\r\n${ten.body}`;
+    expect([...text.matchAll(/HTTP\/1\.1 200/g)]).toHaveLength(10);
+    expect([...text.matchAll(/^n (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(most).toBe(1);
+    calls = 0;
+    const piled = await raw(port, 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(40), 3000);
+    expect(calls).toBeLessThanOrEqual(17); // the one answered, the 16 waiting; then the connection was cut
+    expect(most).toBe(1);
+    expect(piled.status === 0 || piled.status === 200).toBe(true);
+  });
+
+  it('closes a connection that sends no request head in time, and holds one address to its connections', async () => {
+    const server = await listenCollector(
+      async () => new Response('ok'),
+      0,
+      '127.0.0.1',
+      () => undefined,
+      {
+        bodyTimeoutMs: 1000,
+        headersTimeoutMs: 1500,
+        maxConnectionsPerAddress: 3,
+      },
+    );
+    try {
+      const open = () =>
+        new Promise<{ socket: Socket; closed: Promise<number> }>((resolve) => {
+          const started = performance.now();
+          const socket = connect(server.port, '127.0.0.1', () => resolve({ socket, closed }));
+          const closed = new Promise<number>((done) => socket.on('close', () => done(performance.now() - started)));
+          socket.on('error', () => undefined);
+        });
+      const idle = await Promise.all([open(), open(), open(), open(), open()]);
+      const closedAfter = await Promise.all(idle.map((c) => c.closed));
+      // two over the bound at once, the three others for sending nothing within 1.5 s
+      expect(closedAfter.filter((ms) => ms < 1000)).toHaveLength(2);
+      expect(closedAfter.filter((ms) => ms >= 1400 && ms < 5000)).toHaveLength(3);
+      // their slots are free again, and a connection that sends a request is kept
+      const answer = await raw(server.port, 'GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      expect(answer.status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { DEFAULT_CONTROL } from '../../control/control-state.js';
 import type { IngestResponse } from '../../export/record.js';
 import { uuidv7 } from '../../id/uuidv7.js';
 import { type Collector, createCollector } from './collector.js';
+import { until as waitFor } from './collector.test-kit.js';
 import type { CollectorOptions } from './options.js';
 
 const INGEST = 'ingest-secret';
@@ -190,7 +191,9 @@ describe('control', () => {
   });
 
   it("counts clients' control streams apart, so browsers cannot take the admin's slots", async () => {
-    const { url, collector } = await start({ stream: { maxClients: 1, maxControlStreams: 2 } });
+    const { url, collector } = await start({
+      stream: { maxClients: 1, maxControlStreams: 2, maxControlStreamsPerAddress: 2 },
+    });
     const ingestToken = { authorization: `Bearer ${INGEST}` };
     const control = (id: string) => fetch(`${url}/v1/stream?clientId=${id}`, { headers: ingestToken });
     const first = await control('tab-1');
@@ -207,6 +210,26 @@ describe('control', () => {
     sse(reader);
     expect((await fetch(`${url}/v1/stream`, { headers: admin })).status).toBe(503);
     expect(collector.stats().streams.open).toBe(3);
+  });
+
+  it('holds one address to its share of control streams, and gives a slot back when a stream ends', async () => {
+    const { url, collector } = await start({ stream: { maxControlStreams: 10, maxControlStreamsPerAddress: 2 } });
+    const control = (id: string) =>
+      fetch(`${url}/v1/stream?clientId=${id}`, { headers: { authorization: `Bearer ${INGEST}` } });
+    const first = await control('tab-1');
+    const second = await control('tab-2');
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const third = await control('tab-3');
+    expect(third.status).toBe(429);
+    expect(await third.json()).toMatchObject({
+      error: { code: 'too_many_streams', message: 'Address 127.0.0.1 has too many control streams open.' },
+    });
+    await first.body?.cancel();
+    await waitFor(() => collector.stats().streams.open === 1);
+    const again = await control('tab-4');
+    expect(again.status).toBe(200);
+    sse(second);
+    sse(again);
   });
 
   it('pushes a global change to streams of clients without their own control', async () => {

@@ -65,6 +65,7 @@ describe('slow and concurrent uploads', () => {
     const { collector, url, port } = await start({
       maxBodyBytes: 1000,
       maxConcurrentBodyBytes: 2000,
+      maxBodyBytesPerAddress: 2000,
       bodyTimeoutMs: 10_000,
     });
     const stalled = [stalledUpload(port, 1000, '{'), stalledUpload(port, 1000, '{')];

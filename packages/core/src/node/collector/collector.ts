@@ -1,8 +1,8 @@
-import { parsePattern } from '../../bus/pattern.js';
 import type { Telemetry } from '../../bus/telemetry.js';
 import type { ControlInput, ControlState } from '../../control/control-state.js';
-import { IsotelError, isIsotelError } from '../../errors/isotel-error.js';
+import { IsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
+import { AddressShares } from './address-shares.js';
 import { routeAdmin } from './admin-routes.js';
 import { ControlStore } from './control-store.js';
 import { DedupeWindow } from './dedupe-window.js';
@@ -12,6 +12,7 @@ import {
   checkToken,
   clientAddress,
   corsHeaders,
+  crossOriginAllowed,
   json,
   jsonText,
   preflight,
@@ -19,12 +20,13 @@ import {
   withCors,
 } from './http.js';
 import { ingestBatch, readEnvelope } from './ingest.js';
+import { IngestLimits, type RateRefusal } from './ingest-limits.js';
 import { type CollectorServer, listenCollector } from './node-server.js';
 import type { CollectorOptions, ConnectionInfo, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
-import { RateLimiter } from './rate-limiter.js';
 import { type BodyResult, bodyProblem, discardBody, drainBody, readBody } from './read-body.js';
 import { StreamHub, type StreamStats } from './stream-hub.js';
+import { openStream } from './stream-route.js';
 
 /** Counters of a collector, as `stats()` and `GET /v1/stats` report them. */
 export interface CollectorStats {
@@ -99,8 +101,10 @@ class CollectorImpl implements Collector {
   readonly handler = (request: Request, info?: ConnectionInfo): Promise<Response> => this.#handle(request, info);
   readonly #o: ResolvedOptions;
   readonly #dedupe: DedupeWindow;
-  readonly #limiter: RateLimiter | undefined;
-  readonly #addressLimiter: RateLimiter | undefined;
+  readonly #limits: IngestLimits | undefined;
+  // bytes reserved by uploads in progress, and control-only streams open, per address key
+  readonly #receivingByAddress: AddressShares;
+  readonly #streamsByAddress: AddressShares;
   readonly #controls: ControlStore;
   readonly #hub: StreamHub;
   readonly #servers = new Set<CollectorServer>();
@@ -121,11 +125,9 @@ class CollectorImpl implements Collector {
     this.telemetry = this.#o.telemetry;
     this.#dedupe = new DedupeWindow(this.#o.dedupe.maxIds, this.#o.dedupe.windowMs);
     const rate = this.#o.rateLimit;
-    this.#limiter = rate === false ? undefined : new RateLimiter(rate.eventsPerSecond, rate.burst, rate.maxClients);
-    this.#addressLimiter =
-      rate === false || rate.perAddress === false
-        ? undefined
-        : new RateLimiter(rate.perAddress.eventsPerSecond, rate.perAddress.burst, rate.maxClients);
+    this.#limits = rate === false ? undefined : new IngestLimits(rate);
+    this.#receivingByAddress = new AddressShares(this.#o.maxBodyBytesPerAddress);
+    this.#streamsByAddress = new AddressShares(this.#o.stream.maxControlStreamsPerAddress);
     this.#controls = new ControlStore(this.#o.control);
     this.#controls.subscribe((clientId) =>
       this.telemetry.emit('isotel.collector.control.change', { count: 1 }, { node: this.#o.node, clientId }),
@@ -147,6 +149,7 @@ class CollectorImpl implements Collector {
     const server = await listenCollector(this.handler, port, host, () => this.#servers.delete(server), {
       bodyTimeoutMs: this.#o.bodyTimeoutMs,
       onAnswer: (status) => this.#counted(status),
+      maxConnectionsPerAddress: this.#o.trustProxy === 0 ? this.#o.maxConnectionsPerAddress : undefined,
     });
     this.#servers.add(server);
     return server;
@@ -163,8 +166,8 @@ class CollectorImpl implements Collector {
       rateLimited: this.#rateLimited,
       streams: this.#hub.stats(),
       dedupe: { size: this.#dedupe.size, capacity: this.#dedupe.capacity },
-      rateLimitedClients: this.#limiter?.size ?? 0,
-      rateLimitedAddresses: this.#addressLimiter?.size ?? 0,
+      rateLimitedClients: this.#limits?.clients ?? 0,
+      rateLimitedAddresses: this.#limits?.addresses ?? 0,
       controlOverrides: this.#controls.overrides,
       inFlight: this.#inFlight,
       receivingBytes: this.#receivingBytes,
@@ -222,24 +225,11 @@ class CollectorImpl implements Collector {
     return response;
   }
 
-  // The per-address limit, then the per-client one; a batch either limit refuses costs neither.
-  #overRate(request: Request, remoteAddress: string | undefined, clientId: string, cost: number): Response | undefined {
-    const now = Date.now();
-    const from =
-      this.#addressLimiter === undefined ? undefined : clientAddress(request, remoteAddress, this.#o.trustProxy);
-    const address = from === undefined ? undefined : addressKey(from);
-    let decision = address === undefined ? undefined : this.#addressLimiter?.take(address, cost, now);
-    let message = `Address ${address} is over its event rate.`;
-    if (decision === undefined || decision.allowed) {
-      decision = this.#limiter?.take(clientId, cost, now);
-      message = `Client ${clientId} is over its event rate.`;
-      if (decision !== undefined && !decision.allowed && address !== undefined) {
-        this.#addressLimiter?.refund(address, cost);
-      }
-    }
-    if (decision === undefined || decision.allowed) return undefined;
+  #overRate(refusal: RateRefusal, who: string): Response {
     this.#rateLimited++;
-    return this.#refuse(429, 'rate_limited', message, { 'retry-after': String(decision.retryAfterSeconds) });
+    return this.#refuse(429, 'rate_limited', `${who} is over its ${refusal.what} rate.`, {
+      'retry-after': String(refusal.retryAfterSeconds),
+    });
   }
 
   #counted(status: number): void {
@@ -263,7 +253,9 @@ class CollectorImpl implements Collector {
       }
       return withCors(await this.#ingest(request, url, remoteAddress), cors);
     }
-    if (url.pathname === '/v1/stream' && request.method === 'GET') return withCors(this.#stream(request, url), cors);
+    if (url.pathname === '/v1/stream' && request.method === 'GET') {
+      return withCors(this.#stream(request, url, remoteAddress), cors);
+    }
     if (url.pathname === '/metrics' && request.method === 'GET' && this.#o.metrics !== undefined) {
       return withCors(await this.#o.metrics(request), cors);
     }
@@ -288,28 +280,45 @@ class CollectorImpl implements Collector {
     if (auth !== 'ok') {
       return this.#refuse(auth === 'missing' ? 401 : 403, auth === 'missing' ? 'unauthorized' : 'forbidden');
     }
+    if (!crossOriginAllowed(request, this.#o.corsOrigins)) {
+      return this.#refuse(403, 'origin_not_allowed', 'This origin is not in the collector allow-list.');
+    }
     const form = checkBodyHeaders(request);
     if (!form.ok) {
       const accept = form.code === 'unsupported_encoding' ? { 'accept-encoding': 'identity' } : undefined;
       return this.#refuse(415, form.code, form.message, accept);
     }
-    const reserved = this.#reserveBody(request);
-    if (reserved === undefined) {
+    const from = clientAddress(request, remoteAddress, this.#o.trustProxy);
+    const address = from === undefined ? undefined : addressKey(from);
+    if (address !== undefined && this.#limits !== undefined) {
+      const refusal = this.#limits.admitAddress(address, Date.now());
+      if (refusal !== undefined) {
+        await discardBody(request); // a flood is not read
+        return this.#overRate(refusal, `Address ${address}`);
+      }
+    }
+    const reserved = this.#reserveBody(request, address);
+    if (typeof reserved === 'string') {
       await discardBody(request); // over budget: not even drained
-      return this.#refuse(503, 'overloaded', 'Too many uploads are being received; retry shortly.', {
-        'retry-after': '1',
-      });
+      return reserved === 'address'
+        ? this.#refuse(429, 'too_many_uploads', `Address ${address} has too many uploads in progress.`, {
+            'retry-after': '1',
+          })
+        : this.#refuse(503, 'overloaded', 'Too many uploads are being received; retry shortly.', {
+            'retry-after': '1',
+          });
     }
     let body: BodyResult;
     try {
-      body = await readBody(request, this.#o.maxBodyBytes, this.#o.bodyTimeoutMs);
+      body = await readBody(request, this.#o.maxBodyBytes, this.#o.bodyTimeoutMs, this.#o.minUploadRate);
     } finally {
-      this.#receivingBytes -= reserved;
+      this.#release(reserved, address);
     }
     if (!body.ok) {
       const refusal = bodyProblem(body.reason, this.#o.maxBodyBytes);
       return this.#refuse(refusal.status, refusal.code, refusal.message);
     }
+    if (address !== undefined) this.#limits?.chargeAddress(address, body.bytes, Date.now());
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.text);
@@ -321,8 +330,13 @@ class CollectorImpl implements Collector {
     if (batch.events.length > this.#o.maxEventsPerBatch) {
       return this.#refuse(413, 'too_many_events', `At most ${this.#o.maxEventsPerBatch} events per batch.`);
     }
-    const limited = this.#overRate(request, remoteAddress, batch.clientId, batch.events.length);
-    if (limited !== undefined) return limited;
+    const limited = this.#limits?.admitBatch(batch.clientId, address, body.bytes, batch.events.length, Date.now());
+    if (limited !== undefined) {
+      return this.#overRate(
+        limited.refusal,
+        limited.by === 'client' ? `Client ${batch.clientId}` : `Address ${address}`,
+      );
+    }
     const control = this.#controls.answerFor(batch.clientId);
     const rules = {
       catalog: this.#o.catalog,
@@ -351,16 +365,22 @@ class CollectorImpl implements Collector {
     return json(status, response);
   }
 
-  // Counts an upload against maxConcurrentBodyBytes until it is read: its declared length, else
-  // the most it may be. Undefined when that would pass the budget. A declared length over the
-  // limit reserves nothing: readBody refuses it without reading.
-  #reserveBody(request: Request): number | undefined {
+  // Counts an upload against maxConcurrentBodyBytes, and against its address's share of it, until
+  // it is read: its declared length, else the most it may be. Names the budget it would pass. A
+  // declared length over the limit reserves nothing: readBody refuses it without reading.
+  #reserveBody(request: Request, address: string | undefined): number | 'address' | 'global' {
     const declared = request.headers.get('content-length');
     const size = declared === null ? this.#o.maxBodyBytes : Number(declared);
     if (!(size >= 0 && size <= this.#o.maxBodyBytes)) return 0;
-    if (this.#receivingBytes + size > this.#o.maxConcurrentBodyBytes) return undefined;
+    if (this.#receivingBytes + size > this.#o.maxConcurrentBodyBytes) return 'global';
+    if (address !== undefined && !this.#receivingByAddress.take(address, size)) return 'address';
     this.#receivingBytes += size;
     return size;
+  }
+
+  #release(reserved: number, address: string | undefined): void {
+    this.#receivingBytes -= reserved;
+    if (address !== undefined) this.#receivingByAddress.give(address, reserved);
   }
 
   #refuse(status: number, code: string, message?: string, headers?: Record<string, string>): Response {
@@ -370,40 +390,12 @@ class CollectorImpl implements Collector {
     return problem(status, code, text, extra);
   }
 
-  // Admin readers get events and control; a client holding only an ingest token may open a
-  // control-only stream for its own clientId (how exporters hear about control changes live).
-  #stream(request: Request, url: URL): Response {
-    const clientId = url.searchParams.get('clientId') ?? undefined;
-    const admin = checkToken(request, url, this.#o.adminToken === undefined ? [] : [this.#o.adminToken]);
-    const ingest = clientId === undefined ? admin : checkToken(request, url, this.#o.ingestTokens);
-    if (admin !== 'ok' && ingest !== 'ok') {
-      const missing = admin === 'missing' && ingest === 'missing';
-      return this.#refuse(missing ? 401 : 403, missing ? 'unauthorized' : 'forbidden');
-    }
-    // admin readers and clients' control streams have separate budgets: a browser holds the
-    // ingest token, and must not be able to take the slots the devtools need
-    const full =
-      admin === 'ok'
-        ? this.#hub.readers >= this.#o.stream.maxClients
-        : this.#hub.controlOnly >= this.#o.stream.maxControlStreams;
-    if (full) return problem(503, 'too_many_streams', 'Too many open streams.', { 'retry-after': '5' });
-    let pattern: ReturnType<typeof parsePattern> | undefined;
-    if (admin === 'ok') {
-      try {
-        pattern = parsePattern(url.searchParams.get('pattern') ?? '**');
-      } catch (error) {
-        return problem(400, 'invalid_pattern', isIsotelError(error) ? error.message : 'Invalid pattern.');
-      }
-    }
-    this.telemetry.emit('isotel.collector.stream.open', { count: 1 }, { node: this.#o.node, clientId });
-    const body = this.#hub.open({ pattern, clientId });
-    return new Response(body, {
-      status: 200,
-      headers: {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-accel-buffering': 'no',
-      },
+  #stream(request: Request, url: URL, remoteAddress: string | undefined): Response {
+    return openStream(request, url, remoteAddress, {
+      options: this.#o,
+      hub: this.#hub,
+      shares: this.#streamsByAddress,
+      refuse: (status, code, message, headers) => this.#refuse(status, code, message, headers),
     });
   }
 }

@@ -126,3 +126,39 @@ describe('RateLimiter', () => {
     expect(limiter.size).toBe(1);
   });
 });
+
+describe('RateLimiter costs known only afterwards (body bytes)', () => {
+  it('admits while not in debt, and over any run lets through at most the burst plus the rate times the time', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 200 })), { maxLength: 200 }),
+        (rate, burst, steps) => {
+          const limiter = new RateLimiter(rate, burst, 10);
+          let now = 0;
+          let taken = 0;
+          let lastTaken = 0;
+          for (const [cost, advance] of steps) {
+            now += advance;
+            if (!limiter.admit('k', now).allowed) continue;
+            limiter.charge('k', cost, now);
+            taken += cost;
+            lastTaken = cost;
+          }
+          // everything charged before the last admitted batch was paid for by burst + refill
+          expect(taken - lastTaken).toBeLessThanOrEqual(burst + (rate * now) / 1000 + 1e-6);
+        },
+      ),
+    );
+  });
+
+  it('refuses with the seconds it takes to pay the debt back', () => {
+    const limiter = new RateLimiter(100, 100, 10);
+    limiter.charge('k', 300, 0); // 100 held, 300 taken: 200 in debt
+    const refused = limiter.admit('k', 0);
+    expect(refused).toEqual({ allowed: false, retryAfterSeconds: 3 });
+    expect(limiter.admit('k', 2000).allowed).toBe(false);
+    expect(limiter.admit('k', 2001).allowed).toBe(true);
+  });
+});

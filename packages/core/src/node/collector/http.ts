@@ -29,16 +29,17 @@ export function problem(status: number, code: string, message: string, headers?:
 }
 
 /**
- * The bearer token of a request: `Authorization: Bearer <token>`, or a `token` query parameter
- * for `EventSource`, which cannot set headers.
+ * The bearer token of a request: `Authorization: Bearer <token>`, or, where `url` is given, a
+ * `token` query parameter (only where a header cannot be sent: `EventSource` on `/v1/stream`, a
+ * keepalive ingest request; elsewhere a token in a URL would only end up in proxy logs).
  */
-export function bearerToken(request: Request, url: URL): string | undefined {
+export function bearerToken(request: Request, url: URL | undefined): string | undefined {
   const header = request.headers.get('authorization');
   if (header !== null) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     return match?.[1];
   }
-  return url.searchParams.get('token') ?? undefined;
+  return url?.searchParams.get('token') ?? undefined;
 }
 
 /**
@@ -88,8 +89,15 @@ export function sameToken(given: string, expected: string): boolean {
   return diff === 0;
 }
 
-/** Checks a request's token against the accepted ones: 401 when absent, 403 when wrong. */
-export function checkToken(request: Request, url: URL, accepted: readonly string[]): 'ok' | 'missing' | 'wrong' {
+/**
+ * Checks a request's token against the accepted ones: 401 when absent, 403 when wrong. `url` when
+ * the route also takes the token as `?token=` (see {@link bearerToken}), else `undefined`.
+ */
+export function checkToken(
+  request: Request,
+  url: URL | undefined,
+  accepted: readonly string[],
+): 'ok' | 'missing' | 'wrong' {
   if (accepted.length === 0) return 'ok';
   const token = bearerToken(request, url);
   if (token === undefined) return 'missing';
@@ -131,6 +139,31 @@ export function checkBodyHeaders(request: Request): BodyHeadersVerdict {
     code: 'unsupported_media_type',
     message: `Content-Type ${JSON.stringify(type.slice(0, 64))} is not accepted; send application/json (UTF-8).`,
   };
+}
+
+// what a page may send cross-origin without a preflight (the fetch standard's CORS-safelisted types)
+const SIMPLE_MEDIA = /^(?:text\/plain|application\/x-www-form-urlencoded|multipart\/form-data)$/;
+
+/**
+ * False for a request a browser could have sent from a foreign page without a preflight (no
+ * `Content-Type`, or a CORS-safelisted one) whose `Origin` is neither in the allow-list nor the
+ * collector's own (`Sec-Fetch-Site: same-origin`, or the origin's host is the `Host`). A request
+ * without `Origin` (not from a page) and one that needs a preflight (which the allow-list
+ * answers) pass.
+ */
+export function crossOriginAllowed(request: Request, allowed: ReadonlySet<string>): boolean {
+  const origin = request.headers.get('origin');
+  if (origin === null || allowed.has(origin)) return true;
+  const type = request.headers.get('content-type');
+  if (type !== null && !SIMPLE_MEDIA.test((type.split(';', 1)[0] as string).trim().toLowerCase())) return true;
+  if (request.headers.get('sec-fetch-site') === 'same-origin') return true;
+  const host = request.headers.get('host');
+  if (host === null) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false; // `Origin: null` (a sandboxed frame, a file) or garbage
+  }
 }
 
 const ALLOW_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';

@@ -3,6 +3,7 @@ import type { IngestResponse, RejectedEvent } from '../../export/record.js';
 import { type CheckedRecord, checkRecord, isPlainObject, type RecordRules } from './check-record.js';
 import type { DedupeWindow } from './dedupe-window.js';
 import { sanitizeRemoteMetadata } from './flat-metadata.js';
+import { idProblem } from './ids.js';
 import type { ResolvedOptions } from './options.js';
 
 /** A batch whose envelope is valid; its events are still unchecked. */
@@ -13,23 +14,22 @@ export interface BatchEnvelope {
   readonly events: readonly unknown[];
 }
 
-const MAX_CLIENT_ID = 128;
-
-function shortString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_CLIENT_ID;
-}
-
 /** Checks a parsed body's envelope (`{ clientId, sessionId?, resource?, events }`); a string says why not. */
 export function readEnvelope(body: unknown, sanitize: ResolvedOptions['sanitize']): BatchEnvelope | string {
   if (!isPlainObject(body)) return 'The body must be a JSON object { clientId, events }.';
   const { clientId, sessionId, resource, events } = body;
-  if (!shortString(clientId)) return `"clientId" must be a non-empty string of at most ${MAX_CLIENT_ID} characters.`;
-  if (sessionId !== undefined && !shortString(sessionId)) {
-    return `"sessionId" must be a non-empty string of at most ${MAX_CLIENT_ID} characters.`;
-  }
+  const clientProblem = idProblem(clientId);
+  if (clientProblem !== undefined) return `"clientId" ${clientProblem}.`;
+  const sessionProblem = sessionId === undefined ? undefined : idProblem(sessionId);
+  if (sessionProblem !== undefined) return `"sessionId" ${sessionProblem}.`;
   if (resource !== undefined && !isPlainObject(resource)) return '"resource" must be an object when present.';
   if (!Array.isArray(events)) return '"events" must be an array of event records.';
-  return { clientId, sessionId, resource: resource === undefined ? undefined : sanitize(resource), events };
+  return {
+    clientId: clientId as string,
+    sessionId: sessionId as string | undefined,
+    resource: resource === undefined ? undefined : sanitize(resource),
+    events,
+  };
 }
 
 /** What one batch did, for the response and the collector's counters. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../../log/logger.js';
+import { guardConnections } from './connection-guard.js';
 import { jsonText } from './http.js';
 import type { ConnectionInfo } from './options.js';
 import {
@@ -8,10 +9,13 @@ import {
   BODY_ABORTED,
   BODY_TIMEOUT,
   BODY_TOO_LARGE,
+  BODY_TOO_SLOW,
   type BodyResult,
   type BodySource,
   decodeBody,
+  watchPace,
 } from './read-body.js';
+import { inTurn } from './socket-turns.js';
 
 /** A collector listening on Node's HTTP server. */
 export interface CollectorServer {
@@ -71,11 +75,12 @@ function socketBody(req: IncomingMessage): BodySource {
   };
   return {
     discard,
-    read(limit, timeoutMs) {
+    read(limit, timeoutMs, pace) {
       if (state !== 'unread') return Promise.resolve(BODY_ABORTED);
       state = 'used';
       const declared = req.headers['content-length'];
-      if (declared !== undefined && Number(declared) > limit) {
+      const declaredBytes = declared === undefined ? undefined : Number(declared);
+      if (declaredBytes !== undefined && declaredBytes > limit) {
         discard();
         return Promise.resolve(BODY_TOO_LARGE);
       }
@@ -88,6 +93,7 @@ function socketBody(req: IncomingMessage): BodySource {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          unwatch();
           req.off('end', onEnd).off('error', onError).off('close', onClose);
           resolve(result);
         };
@@ -95,6 +101,15 @@ function socketBody(req: IncomingMessage): BodySource {
           discard();
           settle(BODY_TIMEOUT);
         }, timeoutMs);
+        const unwatch = watchPace(
+          pace,
+          declaredBytes,
+          () => total,
+          () => {
+            discard();
+            settle(BODY_TOO_SLOW);
+          },
+        );
         const onEnd = (): void => settle(decodeBody(chunks, total));
         const onError = (): void => settle(BODY_ABORTED);
         const onClose = (): void => settle(req.complete ? decodeBody(chunks, total) : BODY_ABORTED);
@@ -264,8 +279,15 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
 export interface ServeOptions {
   /** How long a request body may take to arrive; the handler enforces it and answers 408. */
   readonly bodyTimeoutMs: number;
+  /** How long a request head may take to arrive, counted from the connection for the first one. @default 10000 */
+  readonly headersTimeoutMs?: number;
   /** Told the status of each answer the server makes without the handler (405, 400, 500). */
   readonly onAnswer?: (status: number) => void;
+  /**
+   * Connections one peer address (IPv6 by its /64) may hold open at once; more are closed as they
+   * arrive. `undefined` for no bound (behind a proxy, every connection comes from the proxy).
+   */
+  readonly maxConnectionsPerAddress?: number | undefined;
 }
 
 // Slowloris bounds: headers must arrive within HEADERS_TIMEOUT_MS; a whole request within that
@@ -288,6 +310,7 @@ export function listenCollector(
 ): Promise<CollectorServer> {
   let origin = '';
   let closing = false;
+  const headersTimeoutMs = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
 
   const answer = (...args: Parameters<typeof answerHere>): void => {
     if (answerHere(...args)) options.onAnswer?.(args[2]);
@@ -324,19 +347,21 @@ export function listenCollector(
       answer(req, res, 400, 'bad_request', 'The request could not be read.');
       return;
     }
-    handler(request, { remoteAddress: req.socket.remoteAddress })
-      .then((response) => {
-        if (!req.complete) res.shouldKeepAlive = false; // a refused body still arriving: close after answering
-        return writeResponse(response, res);
-      })
-      .catch((error: unknown) => fail(req, res, error));
+    inTurn(req, res, () => {
+      handler(request, { remoteAddress: req.socket.remoteAddress })
+        .then((response) => {
+          if (!req.complete) res.shouldKeepAlive = false; // a refused body still arriving: close after answering
+          return writeResponse(response, res);
+        })
+        .catch((error: unknown) => fail(req, res, error));
+    });
   };
 
   // Nothing of one request may escape this callback: an exception here would end the process.
   const server = createServer(
     {
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: HEADERS_TIMEOUT_MS + options.bodyTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS,
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: headersTimeoutMs + options.bodyTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS,
       connectionsCheckingInterval: CHECK_INTERVAL_MS,
     },
     (req, res) => {
@@ -348,6 +373,7 @@ export function listenCollector(
     },
   );
   server.keepAliveTimeout = 5000;
+  guardConnections(server, headersTimeoutMs, options.maxConnectionsPerAddress);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -17,14 +17,25 @@ export type MetadataSanitizer = (metadata: Record<string, unknown>) => Metadata;
 export type MetricsHandler = (request: Request) => Response | Promise<Response>;
 
 /**
- * Ingest rates (token buckets counted in events): per client id, and per network address over
- * every client id sent from it, since a client chooses its own id.
+ * Ingest rates, as token buckets counted in events, in requests and in body bytes: per client id,
+ * and per network address over every client id sent from it, since a client chooses its own id.
  */
 export interface RateLimitOptions {
   /** Sustained events per second per client. @default 1000 */
   eventsPerSecond?: number;
   /** Events a client may send at once (a backlog flushed after an offline period). @default 10000 */
   burst?: number;
+  /** Sustained ingest requests per second per client, empty batches included. @default 20 */
+  requestsPerSecond?: number;
+  /** Requests a client may make at once. @default 100 */
+  requestBurst?: number;
+  /**
+   * Sustained body bytes per second per client. A batch is admitted while the client's bytes are
+   * not in debt, and its size is then taken (which may leave them in debt). @default 262144 (256 KiB)
+   */
+  bytesPerSecond?: number;
+  /** Body bytes a client may send at once (a backlog of 10 000 events is 2-4 MB). @default 4194304 (4 MiB) */
+  bytesBurst?: number;
   /** Clients (and, apart, addresses) tracked at once; the least recently seen is forgotten first. @default 10000 */
   maxClients?: number;
   /**
@@ -33,9 +44,20 @@ export interface RateLimitOptions {
    * (an office behind NAT), hence the larger default; an IPv6 address counts by its /64, which
    * one host can pick addresses from. The address is the connection's (see
    * `trustProxy`); a request without one (a handler called without `ConnectionInfo`) has only the
-   * per-client limit. @default ten times `eventsPerSecond` and `burst`
+   * per-client limit. Requests and bytes are checked per address before the body is read (a
+   * flood is refused unread), events once it is parsed. @default ten times each per-client figure
    */
-  perAddress?: { eventsPerSecond?: number; burst?: number } | false;
+  perAddress?: RateFigures | false;
+}
+
+/** The figures of one rate limit (see {@link RateLimitOptions}). */
+export interface RateFigures {
+  eventsPerSecond?: number;
+  burst?: number;
+  requestsPerSecond?: number;
+  requestBurst?: number;
+  bytesPerSecond?: number;
+  bytesBurst?: number;
 }
 
 /**
@@ -47,12 +69,31 @@ export interface ConnectionInfo {
   readonly remoteAddress?: string | undefined;
 }
 
-/** The resolved rate limit. */
-export interface ResolvedRateLimit {
+/** One resolved rate limit. */
+export interface ResolvedRate {
   readonly eventsPerSecond: number;
   readonly burst: number;
+  readonly requestsPerSecond: number;
+  readonly requestBurst: number;
+  readonly bytesPerSecond: number;
+  readonly bytesBurst: number;
+}
+
+/** The resolved rate limit. */
+export interface ResolvedRateLimit extends ResolvedRate {
   readonly maxClients: number;
-  readonly perAddress: { readonly eventsPerSecond: number; readonly burst: number } | false;
+  readonly perAddress: ResolvedRate | false;
+}
+
+/**
+ * The slowest an ingest body may arrive: after `graceMs` from the start of reading, at least
+ * `bytesPerSecond` on average (or the whole body, when smaller).
+ */
+export interface MinUploadRate {
+  /** @default 4096 */
+  bytesPerSecond?: number;
+  /** @default 2000 */
+  graceMs?: number;
 }
 
 /** Options of the live event stream (`GET /v1/stream`). */
@@ -65,6 +106,12 @@ export interface StreamOptions {
    * browsers holding the public ingest token cannot take the admin's slots. @default 1000
    */
   maxControlStreams?: number;
+  /**
+   * Control-only streams one network address (counted as for the rate limit) may hold open; more
+   * get 429 `too_many_streams`, so one address cannot take every client's slot.
+   * @default an eighth of `maxControlStreams` (125), at least 1
+   */
+  maxControlStreamsPerAddress?: number;
   /** Messages queued for one slow reader before it is dropped. @default 1000 */
   bufferedMessages?: number;
   /** Milliseconds between heartbeat comments that keep proxies from closing idle streams. @default 15000 */
@@ -96,6 +143,26 @@ export interface CollectorOptions {
    * stays within this bound. At least `maxBodyBytes`. @default 67108864 (64 MiB), or `maxBodyBytes` when larger
    */
   maxConcurrentBodyBytes?: number;
+  /**
+   * The share of `maxConcurrentBodyBytes` one network address (as the rate limit counts it) may
+   * hold with uploads in progress; one that would pass it gets 429 `too_many_uploads` with
+   * `Retry-After`, unread, so one address stalling uploads cannot take the budget from everyone.
+   * At least `maxBodyBytes`. @default an eighth of `maxConcurrentBodyBytes` (8 MiB), or `maxBodyBytes` when larger
+   */
+  maxBodyBytesPerAddress?: number;
+  /**
+   * Uploads slower than this are cut with 408 `body_too_slow` and their connection closed, long
+   * before `bodyTimeoutMs`, so trickling bodies cannot hold their reservation; `false` for none.
+   * @default { bytesPerSecond: 4096, graceMs: 2000 }
+   */
+  minUploadRate?: MinUploadRate | false;
+  /**
+   * Connections one peer address (an IPv6 address by its /64) may hold open at once on the servers
+   * `listen()` starts; more are closed as they arrive, so one address cannot take every file
+   * descriptor. Not applied with `trustProxy` (every connection then comes from the proxy).
+   * @default 512
+   */
+  maxConnectionsPerAddress?: number;
   /** Most events in one batch; more get 413. @default 1000 */
   maxEventsPerBatch?: number;
   /** Most measurements in one event. @default 64 */
@@ -148,6 +215,9 @@ export interface ResolvedOptions {
   readonly maxBodyBytes: number;
   readonly bodyTimeoutMs: number;
   readonly maxConcurrentBodyBytes: number;
+  readonly maxBodyBytesPerAddress: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly minUploadRate: { readonly bytesPerSecond: number; readonly graceMs: number } | undefined;
   readonly maxEventsPerBatch: number;
   readonly maxMeasurements: number;
   readonly rateLimit: ResolvedRateLimit | false;
@@ -173,6 +243,23 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+const CLIENT_RATE: ResolvedRate = {
+  eventsPerSecond: 1000,
+  burst: 10_000,
+  requestsPerSecond: 20,
+  requestBurst: 100,
+  bytesPerSecond: 256 * 1024,
+  bytesBurst: 4 * 1024 * 1024,
+};
+
+function resolveRate(prefix: string, given: RateFigures, defaults: ResolvedRate): ResolvedRate {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(defaults) as (keyof ResolvedRate)[]) {
+    out[key] = positive(`${prefix}.${key}`, given[key], defaults[key]);
+  }
+  return out as unknown as ResolvedRate;
+}
+
 /** Fills in defaults and rejects misconfiguration with `invalid_argument`. */
 export function resolveOptions(options: CollectorOptions): ResolvedOptions {
   const tokens = options.ingestToken === undefined ? [] : [options.ingestToken].flat();
@@ -185,22 +272,14 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
   let rateLimit: ResolvedRateLimit | false = false;
   if (options.rateLimit !== false) {
     const r = options.rateLimit ?? {};
-    const eventsPerSecond = positive('rateLimit.eventsPerSecond', r.eventsPerSecond, 1000);
-    const burst = positive('rateLimit.burst', r.burst, 10_000);
+    const perClient = resolveRate('rateLimit', r, CLIENT_RATE);
     const a = r.perAddress ?? {};
-    const perAddress =
-      a === false
-        ? false
-        : {
-            eventsPerSecond: positive('rateLimit.perAddress.eventsPerSecond', a.eventsPerSecond, 10 * eventsPerSecond),
-            burst: positive('rateLimit.perAddress.burst', a.burst, 10 * burst),
-          };
-    rateLimit = {
-      eventsPerSecond,
-      burst,
-      maxClients: positive('rateLimit.maxClients', r.maxClients, 10_000),
-      perAddress,
-    };
+    const tenfold = Object.fromEntries(
+      Object.entries(perClient).map(([k, v]) => [k, 10 * v]),
+    ) as unknown as ResolvedRate;
+    const perAddress = a === false ? false : resolveRate('rateLimit.perAddress', a, tenfold);
+    const burst = perClient.burst;
+    rateLimit = { ...perClient, maxClients: positive('rateLimit.maxClients', r.maxClients, 10_000), perAddress };
     if (burst < maxEventsPerBatch || (perAddress !== false && perAddress.burst < maxEventsPerBatch)) {
       throw new IsotelError('invalid_argument', 'createCollector: rate limit bursts must be >= maxEventsPerBatch.');
     }
@@ -221,6 +300,23 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
   if (maxConcurrentBodyBytes < maxBodyBytes) {
     throw new IsotelError('invalid_argument', 'createCollector: maxConcurrentBodyBytes must be >= maxBodyBytes.');
   }
+  const maxBodyBytesPerAddress = positive(
+    'maxBodyBytesPerAddress',
+    options.maxBodyBytesPerAddress,
+    Math.max(Math.floor(maxConcurrentBodyBytes / 8), maxBodyBytes),
+  );
+  if (maxBodyBytesPerAddress < maxBodyBytes) {
+    throw new IsotelError('invalid_argument', 'createCollector: maxBodyBytesPerAddress must be >= maxBodyBytes.');
+  }
+  const maxControlStreams = positive('stream.maxControlStreams', options.stream?.maxControlStreams, 1000);
+  const pace = options.minUploadRate;
+  const minUploadRate =
+    pace === false
+      ? undefined
+      : {
+          bytesPerSecond: positive('minUploadRate.bytesPerSecond', pace?.bytesPerSecond, 4096),
+          graceMs: positive('minUploadRate.graceMs', pace?.graceMs, 2000),
+        };
   return {
     telemetry: options.telemetry ?? getDefaultTelemetry(),
     ingestTokens: tokens,
@@ -229,6 +325,9 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     maxBodyBytes,
     bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
     maxConcurrentBodyBytes,
+    maxBodyBytesPerAddress,
+    maxConnectionsPerAddress: positive('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 512),
+    minUploadRate,
     maxEventsPerBatch,
     maxMeasurements: positive('maxMeasurements', options.maxMeasurements, 64),
     rateLimit,
@@ -244,7 +343,12 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     metrics: options.metrics,
     stream: {
       maxClients: positive('stream.maxClients', options.stream?.maxClients, 100),
-      maxControlStreams: positive('stream.maxControlStreams', options.stream?.maxControlStreams, 1000),
+      maxControlStreams,
+      maxControlStreamsPerAddress: positive(
+        'stream.maxControlStreamsPerAddress',
+        options.stream?.maxControlStreamsPerAddress,
+        Math.max(1, Math.floor(maxControlStreams / 8)),
+      ),
       bufferedMessages: positive('stream.bufferedMessages', options.stream?.bufferedMessages, 1000),
       heartbeatMs: positive('stream.heartbeatMs', options.stream?.heartbeatMs, 15_000),
     },

@@ -28,7 +28,40 @@ export class RateLimiter {
 
   /** Takes `cost` tokens from `clientId`'s bucket if it holds them; otherwise takes nothing. */
   take(clientId: string, cost: number, now: number): RateDecision {
-    let bucket = this.#buckets.get(clientId);
+    const bucket = this.#refilled(clientId, now);
+    if (bucket.tokens >= cost) {
+      bucket.tokens -= cost;
+      return ALLOWED;
+    }
+    return this.#wait(bucket, cost);
+  }
+
+  /**
+   * Allowed while `key`'s bucket is not in debt (see {@link charge}); takes nothing. For costs
+   * known only afterwards, such as the bytes of a body not read yet.
+   */
+  admit(key: string, now: number): RateDecision {
+    const bucket = this.#refilled(key, now);
+    return bucket.tokens > 0 ? ALLOWED : this.#wait(bucket, 1);
+  }
+
+  /**
+   * Takes `cost` tokens even past empty: the debt, which later admits wait out, is at most one
+   * cost (a body, at most `maxBodyBytes`), since a bucket in debt admits nothing more.
+   */
+  charge(key: string, cost: number, now: number): void {
+    this.#refilled(key, now).tokens -= cost;
+  }
+
+  /** Gives back tokens taken for a batch another limit then refused; never past the burst. */
+  refund(clientId: string, cost: number): void {
+    const bucket = this.#buckets.get(clientId);
+    if (bucket !== undefined) bucket.tokens = Math.min(this.#burst, bucket.tokens + cost);
+  }
+
+  // The bucket of `key` filled up for the time since it was last seen; the most recent in Map order.
+  #refilled(key: string, now: number): Bucket {
+    let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
       bucket = { tokens: this.#burst, updatedAt: now };
       if (this.#buckets.size >= this.#maxClients) {
@@ -36,23 +69,17 @@ export class RateLimiter {
         if (!oldest.done) this.#buckets.delete(oldest.value);
       }
     } else {
-      this.#buckets.delete(clientId); // re-inserted below: Map order is recency order
+      this.#buckets.delete(key); // re-inserted below: Map order is recency order
       const elapsed = Math.max(0, now - bucket.updatedAt) / 1000;
       bucket.tokens = Math.min(this.#burst, bucket.tokens + elapsed * this.#rate);
       bucket.updatedAt = now;
     }
-    this.#buckets.set(clientId, bucket);
-    if (bucket.tokens >= cost) {
-      bucket.tokens -= cost;
-      return ALLOWED;
-    }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / this.#rate)) };
+    this.#buckets.set(key, bucket);
+    return bucket;
   }
 
-  /** Gives back tokens taken for a batch another limit then refused; never past the burst. */
-  refund(clientId: string, cost: number): void {
-    const bucket = this.#buckets.get(clientId);
-    if (bucket !== undefined) bucket.tokens = Math.min(this.#burst, bucket.tokens + cost);
+  #wait(bucket: Bucket, cost: number): RateDecision {
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / this.#rate)) };
   }
 
   /** Clients with a bucket. */

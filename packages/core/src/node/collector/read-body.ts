@@ -1,5 +1,8 @@
-/** Why a body was not read: over its limit, not UTF-8, cut short by the client, or too slow. */
-export type BodyFailure = 'too_large' | 'unreadable' | 'aborted' | 'timeout';
+/**
+ * Why a body was not read: over its limit, not UTF-8, cut short by the client, not there within
+ * its time limit, or arriving slower than the minimum upload rate.
+ */
+export type BodyFailure = 'too_large' | 'unreadable' | 'aborted' | 'timeout' | 'too_slow';
 
 /** The outcome of {@link readBody}. */
 export type BodyResult =
@@ -14,6 +17,42 @@ export const BODY_UNREADABLE: BodyResult = Object.freeze({ ok: false, reason: 'u
 export const BODY_ABORTED: BodyResult = Object.freeze({ ok: false, reason: 'aborted' });
 /** The result for a body that did not arrive within its time limit. */
 export const BODY_TIMEOUT: BodyResult = Object.freeze({ ok: false, reason: 'timeout' });
+/** The result for a body arriving slower than its {@link UploadPace}. */
+export const BODY_TOO_SLOW: BodyResult = Object.freeze({ ok: false, reason: 'too_slow' });
+
+/**
+ * The slowest a body may arrive: once `graceMs` have passed since reading began, at least
+ * `bytesPerSecond` times the seconds elapsed must be in (or the whole body, when it is smaller).
+ */
+export interface UploadPace {
+  readonly bytesPerSecond: number;
+  readonly graceMs: number;
+}
+
+const PACE_CHECK_MS = 250;
+
+/**
+ * Calls `onSlow` once an upload falls behind `pace` (`received()` bytes read of `declared`, or of
+ * an unknown length). Returns the function that stops watching.
+ */
+export function watchPace(
+  pace: UploadPace | undefined,
+  declared: number | undefined,
+  received: () => number,
+  onSlow: () => void,
+): () => void {
+  if (pace === undefined) return () => undefined;
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout>;
+  const check = (): void => {
+    const due = (pace.bytesPerSecond * (performance.now() - started)) / 1000;
+    if (received() < Math.min(due, declared ?? Number.POSITIVE_INFINITY)) onSlow();
+    else timer = setTimeout(check, PACE_CHECK_MS);
+  };
+  timer = setTimeout(check, pace.graceMs);
+  return () => clearTimeout(timer);
+}
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** The answer to a body that was not read, with the same code on every route. */
@@ -23,6 +62,8 @@ export function bodyProblem(reason: BodyFailure, limit: number): { status: numbe
       return { status: 413, code: 'body_too_large', message: `The body exceeds ${limit} bytes.` };
     case 'timeout':
       return { status: 408, code: 'body_timeout', message: 'The body did not arrive in time.' };
+    case 'too_slow':
+      return { status: 408, code: 'body_too_slow', message: 'The body arrived slower than the minimum upload rate.' };
     case 'aborted':
       return { status: 400, code: 'aborted', message: 'The upload ended before the whole body arrived.' };
     default:
@@ -32,7 +73,7 @@ export function bodyProblem(reason: BodyFailure, limit: number): { status: numbe
 
 /** Reads a body straight from its source, under a byte limit, and throws the rest away on `discard`. */
 export interface BodySource {
-  read(limit: number, timeoutMs: number): Promise<BodyResult>;
+  read(limit: number, timeoutMs: number, pace?: UploadPace): Promise<BodyResult>;
   /** Throws the rest away as it arrives; the connection is closed after the answer. */
   discard(): void;
   /** Reads the rest and throws it away; true when it ended within both bounds. No-op after read/discard. */
@@ -101,14 +142,19 @@ export function decodeBody(chunks: readonly Uint8Array[], total: number): BodyRe
 }
 
 /**
- * Reads a request body as UTF-8 text, at most `limit` bytes within `timeoutMs`. A declared
- * `Content-Length` over the limit is refused before any byte is read; otherwise the stream is
- * read chunk by chunk and cancelled as soon as it passes the limit or the time, so an oversized
- * or stalled body is never held in memory for long.
+ * Reads a request body as UTF-8 text, at most `limit` bytes within `timeoutMs` (and, given a
+ * `pace`, no slower than it). A declared `Content-Length` over the limit is refused before any
+ * byte is read; otherwise the stream is read chunk by chunk and cancelled as soon as it passes
+ * the limit, the time or the pace, so an oversized or stalled body is never held for long.
  */
-export async function readBody(request: Request, limit: number, timeoutMs: number): Promise<BodyResult> {
+export async function readBody(
+  request: Request,
+  limit: number,
+  timeoutMs: number,
+  pace?: UploadPace,
+): Promise<BodyResult> {
   const source = sources.get(request);
-  if (source !== undefined) return source.read(limit, timeoutMs);
+  if (source !== undefined) return source.read(limit, timeoutMs, pace);
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
     await request.body?.cancel().catch(() => undefined);
@@ -117,17 +163,25 @@ export async function readBody(request: Request, limit: number, timeoutMs: numbe
   const body = request.body;
   if (body === null) return { ok: true, text: '', bytes: 0 };
   const reader = body.getReader();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  let cut: BodyResult | undefined;
+  const stop = (result: BodyResult): void => {
+    cut ??= result;
     reader.cancel().catch(() => undefined); // a pending read then ends as done
-  }, timeoutMs);
+  };
+  const timer = setTimeout(() => stop(BODY_TIMEOUT), timeoutMs);
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const declaredBytes = declared === null ? undefined : Number(declared);
+  const unwatch = watchPace(
+    pace,
+    declaredBytes,
+    () => total,
+    () => stop(BODY_TOO_SLOW),
+  );
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (timedOut) return BODY_TIMEOUT;
+      if (cut !== undefined) return cut;
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
@@ -137,9 +191,10 @@ export async function readBody(request: Request, limit: number, timeoutMs: numbe
       chunks.push(value);
     }
   } catch {
-    return timedOut ? BODY_TIMEOUT : BODY_ABORTED;
+    return cut ?? BODY_ABORTED;
   } finally {
     clearTimeout(timer);
+    unwatch();
   }
   return decodeBody(chunks, total);
 }

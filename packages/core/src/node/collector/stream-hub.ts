@@ -10,6 +10,8 @@ export interface StreamSubscription {
   /** Only events matching this pattern; `undefined` for a control-only stream. */
   readonly pattern: Pattern | undefined;
   readonly clientId: string | undefined;
+  /** Called once when the stream ends, however it ends. */
+  readonly onClose?: (() => void) | undefined;
 }
 
 interface StreamClient extends StreamSubscription {
@@ -196,6 +198,7 @@ export class StreamHub {
     if (client.closed) return;
     client.closed = true;
     this.#clients.delete(client);
+    client.onClose?.();
     if (client.pattern !== undefined && --this.#eventReaders === 0) this.#telemetry.detach(this.#handlerId);
   }
 }

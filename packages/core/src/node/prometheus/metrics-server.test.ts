@@ -1,9 +1,11 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../../bus/telemetry.js';
 import { counter } from '../../metrics/definitions.js';
 import { serveMetrics } from './metrics-server.js';
+import { toNodeHandler } from './node-adapter.js';
 import { prometheusReporter } from './prometheus-reporter.js';
 
 function rawRequest(port: number, text: string): Promise<string> {
@@ -64,6 +66,28 @@ describe('metrics server', () => {
       expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     } finally {
       await t.shutdown();
+    }
+  });
+
+  it('answers pipelined scrapes on one connection one at a time', async () => {
+    let active = 0;
+    let most = 0;
+    const handle = toNodeHandler(async () => {
+      most = Math.max(most, ++active);
+      await new Promise((r) => setTimeout(r, 5));
+      active--;
+      return new Response('ok\n');
+    });
+    const server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const text = await rawRequest(port, 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(8));
+      expect([...text.matchAll(/HTTP\/1\.1 200/g)]).toHaveLength(8);
+      expect(most).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

@@ -1,11 +1,20 @@
-// docs/ops: the alert rules are valid and fire as their unit tests say, and every metric the
-// rules and the Grafana dashboard query is one the Prometheus reporter exposes for isotelMetrics().
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+// docs/ops: the alert rules are valid and fire as their unit tests say, every metric the rules
+// and the Grafana dashboard query is one the Prometheus reporter exposes for isotelMetrics(), and
+// against a real Prometheus scraping a collector that sees the matching traffic, every panel
+// query returns samples and every alert becomes active.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../../../scripts/free-port.mjs';
 import { createTelemetry } from '../../bus/telemetry.js';
+import { uuidv7 } from '../../id/uuidv7.js';
 import { isotelMetrics } from '../../metrics/own-metrics.js';
+import { performanceSummary } from '../../monitors/performance-summary.js';
+import { type Collector, createCollector } from '../collector/collector.js';
 import { prometheusReporter } from './prometheus-reporter.js';
 
 const ops = fileURLToPath(new URL('../../../../../docs/ops/', import.meta.url));
@@ -37,6 +46,32 @@ describe('operations files', () => {
     expect(result.status).toBe(0);
   });
 
+  it.skipIf(skipReason !== '')(
+    `promtool check metrics finds nothing to lint in isotel's own metrics ${skipReason}`,
+    async () => {
+      const t = createTelemetry();
+      const prom = prometheusReporter(t, isotelMetrics());
+      const summary = performanceSummary(t, { windowMs: 1000, now: () => 0, intervalMs: 0 });
+      t.emit('checkout.stop', { duration: 5, monotonicTime: 0 });
+      t.emit('checkout.exception', { duration: 5, monotonicTime: 0 }, { kind: 'error', error: new Error('x') });
+      t.attach('broken', 'app.tick', () => {
+        throw new Error('x');
+      });
+      t.emit('app.tick', {});
+      t.emit('isotel.exporter.flush', { events: 1, duration: 5 }, { outcome: 'retry', remote: true });
+      t.emit('isotel.collector.refused', { count: 1 }, { reason: 'forbidden' });
+      t.emit('isotel.collector.ingest', { accepted: 1, rejected: 1 }, {});
+      t.emit('isotel.collector.stream.dropped', { count: 1 }, {});
+      summary.flush();
+      const exposition = await prom.metrics();
+      expect(exposition).toContain('telemetry_handler_failures_total{handler_id="broken"} 1');
+      const result = spawnSync(PROMTOOL, ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
+      expect(`${result.stdout}${result.stderr}`).toBe('');
+      expect(result.status).toBe(0);
+      await t.shutdown();
+    },
+  );
+
   it('queries only metrics the reporter exposes for isotelMetrics()', () => {
     const exposed = new Set(prometheusReporter(createTelemetry(), isotelMetrics()).names);
     const dashboard = readFileSync(`${ops}grafana-dashboard.json`, 'utf8');
@@ -54,4 +89,173 @@ describe('operations files', () => {
       ]),
     );
   });
+});
+
+// The expressions of the rules (one line, or a `|` block) and of the dashboard's panels, with
+// Grafana's variables given the values a dashboard has by default.
+function alertNames(rules: string): string[] {
+  return [...rules.matchAll(/^\s*- alert: (\S+)$/gm)].map((m) => m[1] as string);
+}
+
+function panelQueries(dashboard: string): { title: string; expr: string }[] {
+  const panels = (JSON.parse(dashboard) as { panels: { title: string; targets?: { expr: string }[] }[] }).panels;
+  return panels.flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({
+      title: panel.title,
+      expr: target.expr.replaceAll('$operation', '.*').replaceAll('$__rate_interval', '1m'),
+    })),
+  );
+}
+
+const PROMETHEUS = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
+const promSkip =
+  !existsSync(PROMETHEUS) && !isRoot ? `(${PROMETHEUS} is missing; apt-get install prometheus needs root)` : '';
+
+describe.skipIf(promSkip !== '')(`the ops files against a real Prometheus scraping a collector ${promSkip}`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'isotel-ops-'));
+  const t = createTelemetry();
+  const ingestToken = randomBytes(12).toString('hex');
+  const adminToken = randomBytes(12).toString('hex');
+  let collector: Collector;
+  let prometheus: ChildProcess | undefined;
+  let apiPort = 0;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const pending = new Set<Promise<unknown>>();
+
+  // what the server sees each second: its own spans (2 s, one in eleven failing), a failing
+  // handler of its own, clients' slow flushes and an invalid event, requests without a token,
+  // and an admin stream too slow for what the bus emits
+  async function traffic(url: string): Promise<void> {
+    for (let i = 0; i < 10; i++) t.emit('checkout.stop', { duration: 2000, monotonicTime: 0 });
+    t.emit('checkout.exception', { duration: 2000, monotonicTime: 0 }, { kind: 'error', error: new Error('declined') });
+    t.emit('app.tick', {});
+    const events = [
+      {
+        id: uuidv7(),
+        name: 'isotel.exporter.flush',
+        time: Date.now(),
+        measurements: { events: 5, duration: 5000 },
+        metadata: { outcome: 'acknowledged' },
+      },
+      { id: uuidv7(), name: 'isotel.collector.ingest', time: Date.now(), measurements: { accepted: 1 } },
+    ];
+    const headers = { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/json' };
+    await fetch(`${url}/v1/events`, { method: 'POST', headers, body: JSON.stringify({ clientId: 'ops', events }) });
+    await Promise.all(
+      Array.from({ length: 40 }, () => fetch(`${url}/v1/events`, { method: 'POST', body: '{}' }).then((r) => r.text())),
+    );
+    const stream = await fetch(`${url}/v1/stream?pattern=**`, { headers: { authorization: `Bearer ${adminToken}` } });
+    for (let i = 0; i < 5; i++) t.emit('app.noise', {}); // synchronously: more than the stream may buffer
+    await stream.body?.cancel();
+  }
+
+  beforeAll(async () => {
+    performanceSummary(t, { windowMs: 1000 });
+    const prom = prometheusReporter(t, isotelMetrics());
+    t.attach(
+      'audit',
+      'app.tick',
+      () => {
+        throw new Error('audit store down');
+      },
+      { onFailure: 'keep' },
+    );
+    collector = createCollector({
+      telemetry: t,
+      ingestToken,
+      adminToken,
+      metrics: prom.handler,
+      node: 'ops',
+      stream: { bufferedMessages: 1 },
+    });
+    const { url, port } = await collector.listen(0, '127.0.0.1');
+    ticker = setInterval(() => {
+      const run = traffic(url).catch(() => undefined);
+      pending.add(run);
+      void run.then(() => pending.delete(run));
+    }, 1000);
+    apiPort = await freePort();
+    const config = join(dir, 'prometheus.yml');
+    writeFileSync(
+      config,
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  evaluation_interval: 1s',
+        'rule_files:',
+        `  - ${join(ops, 'alerts.yml')}`,
+        'scrape_configs:',
+        '  - job_name: isotel',
+        '    metrics_path: /metrics',
+        '    static_configs:',
+        `      - targets: ['127.0.0.1:${port}']`,
+        '',
+      ].join('\n'),
+    );
+    expect(promtool('check', 'config', config).status).toBe(0);
+    prometheus = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${apiPort}`,
+      ],
+      { stdio: 'ignore' },
+    );
+  }, 20_000);
+
+  afterAll(async () => {
+    if (ticker !== undefined) clearInterval(ticker);
+    await Promise.all(pending);
+    if (prometheus?.pid !== undefined && prometheus.exitCode === null) {
+      const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
+      process.kill(prometheus.pid, 'SIGTERM');
+      await exited;
+    }
+    await collector?.close();
+    await t.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }, 20_000);
+
+  /** The samples of a PromQL query now (none when Prometheus is not up yet). */
+  async function query(promql: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+    try {
+      const url = `http://127.0.0.1:${apiPort}/api/v1/query?query=${encodeURIComponent(promql)}`;
+      const body = (await (await fetch(url)).json()) as {
+        data?: { result?: { metric: Record<string, string>; value: [number, string] }[] };
+      };
+      return body.data?.result ?? [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Polls until every query has samples (or 40 s pass); the queries still without any. */
+  async function withoutSamples(queries: readonly string[]): Promise<string[]> {
+    let missing = [...queries];
+    const deadline = Date.now() + 40_000;
+    while (missing.length > 0 && Date.now() < deadline) {
+      const results = await Promise.all(missing.map(async (q) => ((await query(q)).length > 0 ? undefined : q)));
+      missing = results.filter((q): q is string => q !== undefined);
+      if (missing.length > 0) await new Promise((r) => setTimeout(r, 1000));
+    }
+    return missing;
+  }
+
+  it('every panel query of the dashboard returns samples', async () => {
+    const queries = panelQueries(readFileSync(`${ops}grafana-dashboard.json`, 'utf8'));
+    expect(queries.length).toBeGreaterThanOrEqual(10);
+    expect(await withoutSamples(queries.map((q) => q.expr))).toEqual([]);
+  }, 60_000);
+
+  it('every alert of alerts.yml becomes active on the traffic it is about', async () => {
+    const names = alertNames(readFileSync(`${ops}alerts.yml`, 'utf8'));
+    expect(names).toHaveLength(8);
+    expect(await withoutSamples(names.map((name) => `ALERTS{alertname="${name}"}`))).toEqual([]);
+    // the handler failure is this server's own; the refusals are counted by reason
+    const failures = await query('telemetry_handler_failures_total');
+    expect(failures.map((s) => s.metric.handler_id)).toEqual(['audit']);
+    const refused = await query('isotel_collector_refused_total{reason="unauthorized"}');
+    expect(Number(refused[0]?.value[1])).toBeGreaterThan(40);
+  }, 60_000);
 });
