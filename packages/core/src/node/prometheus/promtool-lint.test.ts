@@ -101,7 +101,7 @@ describe.skipIf(skipReason !== '')(`promtool check metrics ${skipReason}`, () =>
       throw new Error('boom');
     });
     t.emit('app.tick');
-    t.emit('isotel.exporter.flush', { duration: 120 }, { outcome: 'sent' });
+    t.emit('isotel.exporter.flush', { duration: 120 }, { outcome: 'acknowledged' });
     t.emit('isotel.collector.ingest', { accepted: 5, rejected: 1 });
     t.emit('isotel.collector.refused', { count: 1 }, { reason: 'too_large' });
     t.emit('isotel.collector.stream.dropped', { count: 3 });
@@ -109,7 +109,7 @@ describe.skipIf(skipReason !== '')(`promtool check metrics ${skipReason}`, () =>
     expect(lint(text)).toBe('');
     expect(text).toMatch(/telemetry_handler_failures_total\{handler_id="brokenHandler"\} 1/);
     expect(text).toContain('isotel_operation_latency_p99_seconds{operation="checkout.payment"} 0.019');
-    expect(text).toContain('isotel_exporter_flush_duration_seconds_sum{outcome="sent"} 0.12');
+    expect(text).toContain('isotel_exporter_flush_duration_seconds_sum{outcome="acknowledged"} 0.12');
   });
 
   it('finds nothing in the exposition of the Node runtime poller', async () => {
