@@ -32,6 +32,19 @@ function emitNumbered(name: string, count: number, from: number, tab: string): v
   for (let i = from; i < from + count; i++) t.emit(name, { value: i }, { index: i, tab });
 }
 
+/**
+ * Adds the app's own listener for a page-lifecycle event (`beforeunload`, `pagehide`,
+ * `visibilitychange`) that emits `count` numbered events when it fires. Called before
+ * {@link startExporter}, the listener runs before the exporter's own; called after, after it.
+ */
+function emitOn(type: 'beforeunload' | 'pagehide' | 'visibilitychange', count: number, tab: string): void {
+  const target = type === 'visibilitychange' ? document : window;
+  target.addEventListener(type, () => {
+    if (type === 'visibilitychange' && document.visibilityState !== 'hidden') return;
+    emitNumbered('lab.step', count, 0, tab);
+  });
+}
+
 let devtools: DevtoolsHandle | undefined;
 
 /** Mounts the devtools panel, open, watching the collector at `collectorUrl` (remote mode). */
@@ -47,6 +60,7 @@ declare global {
       browser: typeof browser;
       startExporter: typeof startExporter;
       emitNumbered: typeof emitNumbered;
+      emitOn: typeof emitOn;
       watchCollector: typeof watchCollector;
       stats(): browser.ExporterStats;
       flush(): Promise<void>;
@@ -59,6 +73,7 @@ window.isotelLab = {
   browser,
   startExporter,
   emitNumbered,
+  emitOn,
   watchCollector,
   stats: () => current().exporter.stats(),
   flush: () => current().exporter.flush(),

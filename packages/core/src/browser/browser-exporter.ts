@@ -11,6 +11,7 @@ import { EventQueue, withSource } from './event-queue.js';
 import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
 import {
   type BrowserExporterOptions,
+  contextKind,
   type ResolvedExporterOptions,
   resolveExporterOptions,
 } from './exporter-options.js';
@@ -34,6 +35,19 @@ export interface BrowserExporter {
   stats(): ExporterStats;
   /** Writes buffered events, then ships what the queue holds (if this tab gets the flush lock). */
   flush(): Promise<void>;
+  /**
+   * Resolves once every event emitted before the call is safe: committed to IndexedDB (from
+   * where this or a later page of the origin sends it) or already acknowledged. Await it before
+   * navigating away on purpose. With memory storage nothing outlives the page: it resolves after
+   * a flush attempt, and `stats().queued` says what is still waiting. Never rejects: a failed
+   * write shows in `stats().dropped` and `lastError`.
+   *
+   * @example
+   * t.emit('checkout.done', {}, { orderId })
+   * await exporter.persisted()
+   * location.assign('/thanks')
+   */
+  persisted(): Promise<void>;
   /** Replaces the control in force. Throws `IsotelError` (`invalid_control`) on bad input, keeping the old one. */
   setControl(control: ExporterControl): void;
   /** Detaches, writes what is buffered, makes a last flush and closes storage. Idempotent. */
@@ -61,8 +75,19 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #pending: string[] = [];
   #pendingBytes = 0;
   #writing = 0;
-  #write: Promise<void> = Promise.resolve();
+  // settles once every write started so far has
+  #writes: Promise<void> = Promise.resolve();
   #cancelWrite: (() => void) | undefined;
+  // Buffered events are written at the end of the task that emitted them, not after writeDelayMs:
+  // while the page is hidden or unloading (no later task may run) and in workers (which end
+  // with their page, without a word).
+  #writeAtOnce: boolean;
+  #writeQueued = false;
+  // pagehide was seen: events emitted later in the teardown also go out by keepalive if they fit
+  #unloading = false;
+  // this page's events acknowledged by the collector, whichever tab or worker sent them
+  #delivered = 0;
+  #channel: BroadcastChannelLike | undefined;
   #sinceFlush = 0;
   // this page's newest events not yet acknowledged, for the keepalive send on pagehide
   readonly #tail = new PageTail(KEEPALIVE_BODY_BYTES);
@@ -71,6 +96,10 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #cancelFlushTimer: (() => void) | undefined;
   #flushTimerAt = Number.POSITIVE_INFINITY;
   #lastError: string | undefined;
+  // what the last error was about: a delivery error clears once a request succeeds, a storage
+  // error once a write does; the fallback to memory stays
+  #lastErrorOf: 'delivery' | 'storage' | 'fallback' = 'delivery';
+  #errors = 0;
   #closed: Promise<void> | undefined;
 
   constructor(telemetry: Telemetry, options: BrowserExporterOptions) {
@@ -81,11 +110,12 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#sourceJson = sourceJson(this.#source);
     this.#delivery = new Delivery(this.#o, telemetry, this.#source, this.#dropped, {
       control: (control) => this.#applyRemoteControl(control),
-      error: (message) => {
-        this.#lastError = message;
-      },
+      error: (message) => this.#setError('delivery', message),
+      recovered: () => this.#clearError('delivery'),
       settled: (ids) => this.#tail.forget(ids),
+      delivered: (bySource) => this.#onDelivered(bySource, true),
     });
+    this.#writeAtOnce = inWorker();
     this.ready = this.#openStorage();
     telemetry.attachMany(this.#o.handlerId, this.#o.patterns, this.#onEvent, { onFailure: 'keep' });
     this.#unregister = telemetry.onShutdown(() => this.shutdown());
@@ -97,10 +127,12 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#lifecycle = this.#o.lifecycle
       ? new PageLifecycle({
           online: () => this.#onOnline(),
-          hidden: () => void this.#requestFlush(true),
-          pagehide: () => this.#sendTail(),
+          hidden: () => this.#onHidden(),
+          shown: () => this.#onShown(),
+          pagehide: () => this.#onPagehide(),
         })
       : undefined;
+    if (this.#lifecycle?.hidden) this.#writeAtOnce = true;
   }
 
   async #openStorage(): Promise<void> {
@@ -109,21 +141,22 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       try {
         store = await openIndexedDbStore(this.#o.dbName);
       } catch (error) {
-        this.#lastError = `IndexedDB unavailable, queueing in memory: ${describeError(error, true)}`;
+        this.#setError('fallback', `IndexedDB unavailable, queueing in memory: ${describeError(error, true)}`);
         logger().warn('The browser exporter could not open IndexedDB; events are queued in memory only.', error);
       }
     }
     const bounds = { maxEvents: this.#o.maxEvents, maxBytes: this.#o.maxBytes, maxAgeMs: this.#o.maxAgeMs };
-    if (store.kind === 'indexeddb') this.#lock = new FlushLock(this.#o.lockName);
+    if (store.kind === 'indexeddb') {
+      this.#lock = new FlushLock(this.#o.lockName);
+      this.#channel = openChannel(`isotel-exporter:${this.#o.dbName}`, (data) => this.#onDelivered(data, false));
+    }
     const lock = this.#lock;
     this.#queue = new EventQueue(
       store,
       bounds,
       this.#o.now,
       this.#dropped,
-      (message) => {
-        this.#lastError = `storage: ${message}`;
-      },
+      (message) => this.#setError('storage', `storage: ${message}`),
       (work) => lock.exclusive(work),
     );
     if (this.#storeClosed) {
@@ -162,8 +195,21 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#pendingBytes += json.length;
     if (++this.#sinceFlush >= this.#o.batchSize) this.#scheduleFlush(0);
     if (this.#pending.length >= this.#o.writeBatchSize || this.#pendingBytes >= WRITE_MAX_CHARS) this.#persist();
-    else if (this.#cancelWrite === undefined)
+    else if (this.#writeAtOnce) {
+      if (!this.#writeQueued) {
+        this.#writeQueued = true;
+        queueMicrotask(this.#endOfTaskWrite);
+      }
+    } else if (this.#cancelWrite === undefined)
       this.#cancelWrite = this.#o.schedule(this.#afterWriteDelay, this.#o.writeDelayMs);
+  };
+
+  // Runs at the end of the emitting task (its microtask checkpoint), still inside an unload
+  // listener when the page is ending: one committed write for what that task emitted.
+  readonly #endOfTaskWrite = (): void => {
+    this.#writeQueued = false;
+    if (this.#unloading) this.#sendTail();
+    else this.#persist();
   };
 
   // A switched-off (or deny-all) exporter queues nothing, so no flush would ever ask the
@@ -189,19 +235,27 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     return excluded;
   }
 
-  // Writes the buffered events in one transaction. Writes run one after another, in emit order.
+  // Writes the buffered events in one transaction, started now when storage is open (in the
+  // caller's task: a page being unloaded runs no later one). Writes do not wait for each other.
   #persist(): Promise<void> {
     this.#cancelWrite?.();
     this.#cancelWrite = undefined;
-    if (this.#pending.length === 0) return this.#write;
+    if (this.#pending.length === 0) return this.#writes;
     const records = this.#pending;
     const bytes = this.#pendingBytes;
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#writing += records.length;
     this.#tail.remember(records, bytes);
-    this.#write = this.ready
-      .then(() => (this.#queue as EventQueue).append(segmentsOf(records, bytes), this.#sourceJson))
+    const append = (): Promise<void> =>
+      (this.#queue as EventQueue).append(segmentsOf(records, bytes), this.#sourceJson);
+    const errors = this.#errors;
+    const started = this.#queue !== undefined && !this.#storeClosed ? append() : this.ready.then(append);
+    const write = started
+      .then(() => {
+        // a write that went through without any error meanwhile: storage works again
+        if (this.#errors === errors) this.#clearError('storage');
+      })
       .catch((error) => {
         if (this.#storeClosed) {
           countDrop(this.#dropped, 'shutdown', records.length);
@@ -214,11 +268,22 @@ class IndexedDbBrowserExporter implements BrowserExporter {
         this.#writing -= records.length;
         this.#scheduleFlush(this.#o.flushIntervalMs);
       });
-    return this.#write;
+    this.#writes = Promise.all([this.#writes, write]).then(() => undefined);
+    return this.#writes;
+  }
+
+  #setError(of: 'delivery' | 'storage' | 'fallback', message: string): void {
+    this.#errors++;
+    this.#lastError = message;
+    this.#lastErrorOf = of;
+  }
+
+  #clearError(of: 'delivery' | 'storage'): void {
+    if (this.#lastErrorOf === of) this.#lastError = undefined;
   }
 
   #storageFailed(error: unknown): void {
-    this.#lastError = `storage: ${describeError(error, true)}`;
+    this.#setError('storage', `storage: ${describeError(error, true)}`);
     logger().warn('The browser exporter failed to use its storage.', error);
   }
 
@@ -274,7 +339,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       if (!flushed || queue.count > 0 || this.#delivery.askingControl) this.#scheduleFlush(this.#o.flushIntervalMs);
     } catch (error) {
       if (this.#storeClosed) return; // shut down meanwhile: nothing to report
-      this.#lastError = describeError(error, true);
+      this.#setError('delivery', `flush: ${describeError(error, true)}`);
       logger().warn('A browser exporter flush failed.', error);
       this.#scheduleFlush(this.#o.flushIntervalMs);
     }
@@ -329,13 +394,66 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     void this.#requestFlush(false);
   }
 
-  // pagehide: the page may be gone before IndexedDB answers, so this page's unacknowledged tail
-  // goes from memory in one keepalive request (see Delivery.sendTail). The records stay queued;
-  // if they are sent again later, the collector dedupes them by id.
+  // Hidden: the page may never run another task. What is buffered gets one committed write now
+  // (in this listener's task); what the app emits from here on is written at the end of its task.
+  #onHidden(): void {
+    this.#writeAtOnce = true;
+    this.#persist();
+    void this.#requestFlush(true);
+  }
+
+  #onShown(): void {
+    this.#unloading = false;
+    this.#writeAtOnce = inWorker();
+  }
+
+  #onPagehide(): void {
+    this.#writeAtOnce = true;
+    this.#unloading = true;
+    this.#sendTail();
+  }
+
+  // The end of the page, in its unload task: one committed write of everything buffered, then
+  // this page's unacknowledged records from memory in one keepalive request (see
+  // Delivery.sendTail), as many as fit. The rest waits in IndexedDB for the next visit; what
+  // is sent both ways the collector dedupes by id.
   #sendTail(): void {
     this.#persist();
     const source = this.#sourceJson;
-    this.#delivery.sendTail(this.#tail.takeAll().map((json) => withSource(json, source)));
+    const kept = this.#queue?.store.kind === 'memory' ? 'memory' : 'indexeddb';
+    this.#delivery.sendTail(
+      this.#tail.takeAll().map((json) => withSource(json, source)),
+      kept,
+    );
+  }
+
+  // Records acknowledged, counted per source (the members every record of a segment ends with);
+  // `mine` is true when this exporter sent them, and then tells the other tabs about theirs.
+  #onDelivered(bySource: ReadonlyMap<string, number> | unknown, mine: boolean): void {
+    if (bySource instanceof Map) {
+      for (const [source, count] of bySource as ReadonlyMap<string, number>) {
+        if (source === this.#sourceJson) this.#delivered += count;
+      }
+      if (mine && this.#channel !== undefined) {
+        const others = [...(bySource as ReadonlyMap<string, number>)].filter(([source]) => source !== this.#sourceJson);
+        if (others.length > 0) this.#channel.postMessage(others);
+      }
+      return;
+    }
+    // a message from another tab or worker: [source, count] pairs
+    if (!Array.isArray(bySource)) return;
+    for (const entry of bySource) {
+      if (Array.isArray(entry) && entry[0] === this.#sourceJson && typeof entry[1] === 'number') {
+        this.#delivered += entry[1];
+      }
+    }
+  }
+
+  async persisted(): Promise<void> {
+    if (this.#closed !== undefined) return this.#closed;
+    await this.ready;
+    await this.#persist();
+    if (this.#queue?.store.kind !== 'indexeddb') await this.flush();
   }
 
   stats(): ExporterStats {
@@ -345,6 +463,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       bytes: (queue?.bytes ?? 0) + this.#pendingBytes,
       inFlight: this.#delivery.inFlight,
       sent: this.#delivery.sent,
+      delivered: this.#delivered,
       retried: this.#delivery.retried,
       dropped: { ...this.#dropped },
       breaker: this.#delivery.retry.breaker,
@@ -372,6 +491,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#unregister();
     this.#lifecycle?.stop();
     this.#stopControl();
+    this.#channel?.close();
     this.#cancelFlushTimer?.();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -394,6 +514,35 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     await this.ready;
     await this.#flushChain;
     await this.#flushOnce(false);
+  }
+}
+
+function inWorker(): boolean {
+  return contextKind() === 'worker';
+}
+
+interface BroadcastChannelLike {
+  postMessage(message: unknown): void;
+  close(): void;
+}
+
+// The channel over which the tabs and workers sharing a queue tell each other whose events were
+// delivered; undefined where BroadcastChannel is missing (the counts then cover own sends only).
+function openChannel(name: string, receive: (data: unknown) => void): BroadcastChannelLike | undefined {
+  const Channel = (
+    globalThis as {
+      BroadcastChannel?: new (
+        name: string,
+      ) => BroadcastChannelLike & { onmessage: ((event: { data: unknown }) => void) | null };
+    }
+  ).BroadcastChannel;
+  if (typeof Channel !== 'function') return undefined;
+  try {
+    const channel = new Channel(name);
+    channel.onmessage = (event) => receive(event.data);
+    return channel;
+  } catch {
+    return undefined; // an opaque origin may refuse it
   }
 }
 
