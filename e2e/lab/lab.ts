@@ -45,6 +45,34 @@ function emitOn(type: 'beforeunload' | 'pagehide' | 'visibilitychange', count: n
   });
 }
 
+let worker: Worker | undefined;
+let workerCalls = 0;
+
+/** Asks the lab worker (e2e/lab/lab-worker.ts) to do `op`; resolves with its answer. */
+function callWorker(op: string, fields: Record<string, unknown> = {}): Promise<unknown> {
+  worker ??= new Worker(new URL('./lab-worker.ts', import.meta.url), { type: 'module' });
+  const current = worker;
+  const id = ++workerCalls;
+  return new Promise((resolve, reject) => {
+    const onMessage = (event: MessageEvent<{ id: number; result?: unknown; error?: string }>) => {
+      if (event.data.id !== id) return;
+      current.removeEventListener('message', onMessage);
+      if (event.data.error === undefined) resolve(event.data.result);
+      else reject(new Error(event.data.error));
+    };
+    current.addEventListener('message', onMessage);
+    current.postMessage({ id, op, ...fields });
+  });
+}
+
+/** The lab worker's bus and exporter, driven from the page. */
+const labWorker = {
+  start: (options: LabExporterOptions) => callWorker('start', { options }) as Promise<void>,
+  emit: (count: number, tab: string) => callWorker('emit', { count, tab }) as Promise<void>,
+  stats: () => callWorker('stats') as Promise<browser.ExporterStats>,
+  persisted: () => callWorker('persisted') as Promise<void>,
+};
+
 let devtools: DevtoolsHandle | undefined;
 
 /** Mounts the devtools panel, open, watching the collector at `collectorUrl` (remote mode). */
@@ -64,6 +92,8 @@ declare global {
       watchCollector: typeof watchCollector;
       stats(): browser.ExporterStats;
       flush(): Promise<void>;
+      persisted(): Promise<void>;
+      worker: typeof labWorker;
     };
   }
 }
@@ -77,6 +107,8 @@ window.isotelLab = {
   watchCollector,
   stats: () => current().exporter.stats(),
   flush: () => current().exporter.flush(),
+  persisted: () => current().exporter.persisted(),
+  worker: labWorker,
 };
 const status = document.getElementById('status');
 if (status) status.textContent = 'ready';
