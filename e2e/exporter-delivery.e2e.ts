@@ -134,3 +134,30 @@ test('a control change pushed by the collector applies at once, without waiting 
     await c.collector.close();
   }
 });
+
+test('past its bounds while the collector is down, every event is either delivered once or counted as dropped', async ({
+  page,
+}) => {
+  const c = await startCollector();
+  const port = c.server.port;
+  await c.collector.close();
+  let restarted: Awaited<ReturnType<typeof startCollector>> | undefined;
+  try {
+    await openLab(page, c.url, { maxEvents: 100 });
+    for (let i = 0; i < 300; i += 50) await emit(page, 'a', 50, i);
+    await page.evaluate(() => window.isotelLab.persisted());
+    await expect.poll(() => page.evaluate(() => window.isotelLab.stats().retried)).toBeGreaterThan(0);
+    restarted = await startCollector(port);
+    await expect.poll(() => page.evaluate(() => window.isotelLab.stats().queued), { timeout: 15_000 }).toBe(0);
+    const stats = await page.evaluate(() => window.isotelLab.stats());
+    const dropped = Object.values(stats.dropped).reduce((a, b) => a + (b ?? 0), 0);
+    expect(restarted.stored.length + dropped).toBe(300);
+    expect(stats.dropped.max_events).toBe(200);
+    expect(stats.delivered).toBe(restarted.stored.length);
+    // the oldest were evicted: the newest 100 arrived, each once, in order
+    expect(restarted.stored.map((s) => s.index)).toEqual(Array.from({ length: 100 }, (_, i) => 200 + i));
+    expect(new Set(restarted.stored.map((s) => s.eventId)).size).toBe(100);
+  } finally {
+    await restarted?.collector.close();
+  }
+});
