@@ -165,7 +165,9 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       return;
     }
     await this.#queue.refresh().catch((error) => this.#storageFailed(error));
-    if (this.#queue.count > 0) this.#scheduleFlush(0);
+    // Nothing queued yet may only mean that the last write of a tab just closed has not
+    // committed: one look again after flushIntervalMs, which sends nothing if still nothing.
+    this.#scheduleFlush(this.#queue.count > 0 ? 0 : this.#o.flushIntervalMs);
   }
 
   // The bus handler: the main-thread cost of every exported emit lives here, so it only
@@ -194,8 +196,10 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#pending.push(json);
     this.#pendingBytes += json.length;
     if (++this.#sinceFlush >= this.#o.batchSize) this.#scheduleFlush(0);
-    if (this.#pending.length >= this.#o.writeBatchSize || this.#pendingBytes >= WRITE_MAX_CHARS) this.#persist();
-    else if (this.#writeAtOnce) {
+    // A full buffer, and any emit while the page is ending, is written at the end of this task
+    // (its microtask checkpoint), not inside the emit that filled it: still in this task, but
+    // once for everything the task emits, and outside the app's own code.
+    if (this.#writeAtOnce || this.#pending.length >= this.#o.writeBatchSize || this.#pendingBytes >= WRITE_MAX_CHARS) {
       if (!this.#writeQueued) {
         this.#writeQueued = true;
         queueMicrotask(this.#endOfTaskWrite);
