@@ -7,7 +7,7 @@ import { logger } from '../log/logger.js';
 import { pageSession, persistentClientId } from './client-identity.js';
 import { followControl } from './control-stream.js';
 import { Delivery } from './delivery.js';
-import { EventQueue, withSource } from './event-queue.js';
+import { EventQueue } from './event-queue.js';
 import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
 import {
   type BrowserExporterOptions,
@@ -423,12 +423,8 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   // is sent both ways the collector dedupes by id.
   #sendTail(): void {
     this.#persist();
-    const source = this.#sourceJson;
     const kept = this.#queue?.store.kind === 'memory' ? 'memory' : 'indexeddb';
-    this.#delivery.sendTail(
-      this.#tail.takeAll().map((json) => withSource(json, source)),
-      kept,
-    );
+    this.#delivery.sendTail(this.#tail.takeAll(), this.#sourceJson, kept);
   }
 
   // Records acknowledged, counted per source (the members every record of a segment ends with);

@@ -1,7 +1,7 @@
 import type { Telemetry } from '../bus/telemetry.js';
 import { countDrop, type DropReason } from '../export/exporter-stats.js';
 import type { IngestLimits, IngestResponse } from '../export/record.js';
-import type { EventQueue, TakenRecords } from './event-queue.js';
+import { type EventQueue, type TakenRecords, withSource } from './event-queue.js';
 import type { ResolvedExporterOptions } from './exporter-options.js';
 import { type RecordSource, recordId } from './record-encoder.js';
 import { KEEPALIVE_BODY_BYTES, newestWithin } from './record-groups.js';
@@ -214,17 +214,19 @@ export class Delivery {
   }
 
   /**
-   * pagehide: sends the newest of these records (complete JSON, oldest first) in one keepalive
+   * pagehide: sends the newest of these records (stored JSON without `source`, oldest first) in one keepalive
    * request within what is left of the keepalive budget, leaving out those of the request in
    * flight (they are on their way). `kept` says where the records also are: in IndexedDB they
    * wait for the next visit whatever this request does; in memory, those left out of it are lost
    * unless the page comes back from the back/forward cache. `lastError` says which.
    */
-  sendTail(tail: readonly string[], kept: 'indexeddb' | 'memory'): void {
+  sendTail(tail: readonly string[], source: string, kept: 'indexeddb' | 'memory'): void {
     const sending = this.#sendingIds;
     const pending = sending === undefined ? tail : tail.filter((json) => !sending.has(recordId(json)));
     if (pending.length === 0) return;
-    const records = newestWithin(pending, KEEPALIVE_BODY_BYTES - this.#keepaliveBytes - this.#envelopeBytes);
+    const room = KEEPALIVE_BODY_BYTES - this.#keepaliveBytes - this.#envelopeBytes;
+    // made whole (source members put back) only once chosen: the tail may hold thousands
+    const records = newestWithin(pending, room, utf8Length(source)).map((json) => withSource(json, source));
     const left = pending.length - records.length;
     if (left > 0) {
       this.#hooks.error(
