@@ -6,6 +6,7 @@ import { countDrop, type DropReason, type ExporterStats, reportDrops } from '../
 import { logger } from '../log/logger.js';
 import { pageSession, persistentClientId } from './client-identity.js';
 import { followControl } from './control-stream.js';
+import { DeliveredCounts } from './delivered-counts.js';
 import { Delivery } from './delivery.js';
 import { EventQueue } from './event-queue.js';
 import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
@@ -85,9 +86,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #writeQueued = false;
   // pagehide was seen: events emitted later in the teardown also go out by keepalive if they fit
   #unloading = false;
-  // this page's events acknowledged by the collector, whichever tab or worker sent them
-  #delivered = 0;
-  #channel: BroadcastChannelLike | undefined;
+  readonly #delivered: DeliveredCounts;
   #sinceFlush = 0;
   // this page's newest events not yet acknowledged, for the keepalive send on pagehide
   readonly #tail = new PageTail(KEEPALIVE_BODY_BYTES);
@@ -108,12 +107,13 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     if (options.control !== undefined) this.#gate.set(validateExporterControl(options.control));
     this.#source = { clientId: persistentClientId(), sessionId: pageSession() };
     this.#sourceJson = sourceJson(this.#source);
+    this.#delivered = new DeliveredCounts(this.#sourceJson);
     this.#delivery = new Delivery(this.#o, telemetry, this.#source, this.#dropped, {
       control: (control) => this.#applyRemoteControl(control),
       error: (message) => this.#setError('delivery', message),
       recovered: () => this.#clearError('delivery'),
       settled: (ids) => this.#tail.forget(ids),
-      delivered: (bySource) => this.#onDelivered(bySource, true),
+      delivered: (bySource) => this.#delivered.sent(bySource),
     });
     this.#writeAtOnce = inWorker();
     this.ready = this.#openStorage();
@@ -148,7 +148,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     const bounds = { maxEvents: this.#o.maxEvents, maxBytes: this.#o.maxBytes, maxAgeMs: this.#o.maxAgeMs };
     if (store.kind === 'indexeddb') {
       this.#lock = new FlushLock(this.#o.lockName);
-      this.#channel = openChannel(`isotel-exporter:${this.#o.dbName}`, (data) => this.#onDelivered(data, false));
+      this.#delivered.share(this.#o.dbName);
     }
     const lock = this.#lock;
     this.#queue = new EventQueue(
@@ -427,28 +427,6 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#delivery.sendTail(this.#tail.takeAll(), this.#sourceJson, kept);
   }
 
-  // Records acknowledged, counted per source (the members every record of a segment ends with);
-  // `mine` is true when this exporter sent them, and then tells the other tabs about theirs.
-  #onDelivered(bySource: ReadonlyMap<string, number> | unknown, mine: boolean): void {
-    if (bySource instanceof Map) {
-      for (const [source, count] of bySource as ReadonlyMap<string, number>) {
-        if (source === this.#sourceJson) this.#delivered += count;
-      }
-      if (mine && this.#channel !== undefined) {
-        const others = [...(bySource as ReadonlyMap<string, number>)].filter(([source]) => source !== this.#sourceJson);
-        if (others.length > 0) this.#channel.postMessage(others);
-      }
-      return;
-    }
-    // a message from another tab or worker: [source, count] pairs
-    if (!Array.isArray(bySource)) return;
-    for (const entry of bySource) {
-      if (Array.isArray(entry) && entry[0] === this.#sourceJson && typeof entry[1] === 'number') {
-        this.#delivered += entry[1];
-      }
-    }
-  }
-
   async persisted(): Promise<void> {
     if (this.#closed !== undefined) return this.#closed;
     await this.ready;
@@ -463,7 +441,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       bytes: (queue?.bytes ?? 0) + this.#pendingBytes,
       inFlight: this.#delivery.inFlight,
       sent: this.#delivery.sent,
-      delivered: this.#delivered,
+      delivered: this.#delivered.count,
       retried: this.#delivery.retried,
       dropped: { ...this.#dropped },
       breaker: this.#delivery.retry.breaker,
@@ -491,7 +469,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#unregister();
     this.#lifecycle?.stop();
     this.#stopControl();
-    this.#channel?.close();
+    this.#delivered.close();
     this.#cancelFlushTimer?.();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -519,31 +497,6 @@ class IndexedDbBrowserExporter implements BrowserExporter {
 
 function inWorker(): boolean {
   return contextKind() === 'worker';
-}
-
-interface BroadcastChannelLike {
-  postMessage(message: unknown): void;
-  close(): void;
-}
-
-// The channel over which the tabs and workers sharing a queue tell each other whose events were
-// delivered; undefined where BroadcastChannel is missing (the counts then cover own sends only).
-function openChannel(name: string, receive: (data: unknown) => void): BroadcastChannelLike | undefined {
-  const Channel = (
-    globalThis as {
-      BroadcastChannel?: new (
-        name: string,
-      ) => BroadcastChannelLike & { onmessage: ((event: { data: unknown }) => void) | null };
-    }
-  ).BroadcastChannel;
-  if (typeof Channel !== 'function') return undefined;
-  try {
-    const channel = new Channel(name);
-    channel.onmessage = (event) => receive(event.data);
-    return channel;
-  } catch {
-    return undefined; // an opaque origin may refuse it
-  }
 }
 
 /**
