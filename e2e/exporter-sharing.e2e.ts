@@ -110,7 +110,7 @@ test('with shareQueue: false a worker keeps a queue of its own, apart from its p
   }
 });
 
-test('a collector whose per-batch limit is below the exporter’s gets every event once, and no 413 once it answered', async ({
+test('a collector whose per-batch limit is below the exporter’s gets every event once, and no 413 once it answered, on the next page either', async ({
   page,
 }) => {
   const c = await startCollector(0, { maxEventsPerBatch: 40 });
@@ -129,6 +129,15 @@ test('a collector whose per-batch limit is below the exporter’s gets every eve
     expect(firstAccepted).toBeLessThanOrEqual(4);
     const after = c.requests.slice(firstAccepted + 1);
     expect(after.every((r) => r.status === 200 && r.events <= 40)).toBe(true);
+    // the next page of the origin starts within the limit the collector advertised: no 413 at all
+    const before = c.requests.length;
+    await page.reload();
+    await openLab(page, c.url, { batchSize: 1000, flushIntervalMs: 250 });
+    await emit(page, 'b', 500);
+    await expect.poll(() => c.stored.length, { timeout: 15_000 }).toBe(1500);
+    const next = c.requests.slice(before);
+    expect(next.length).toBeGreaterThanOrEqual(13);
+    expect(next.every((r) => r.status === 200 && r.events <= 40)).toBe(true);
   } finally {
     await c.collector.close();
   }

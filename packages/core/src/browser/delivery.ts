@@ -1,6 +1,7 @@
 import type { Telemetry } from '../bus/telemetry.js';
 import { countDrop, type DropReason } from '../export/exporter-stats.js';
 import type { IngestLimits, IngestResponse } from '../export/record.js';
+import { rememberedLimits, rememberLimits } from './collector-limits.js';
 import { type EventQueue, type TakenRecords, withSource } from './event-queue.js';
 import type { ResolvedExporterOptions } from './exporter-options.js';
 import { type RecordSource, recordId } from './record-encoder.js';
@@ -59,10 +60,15 @@ export class Delivery {
   // aborted at shutdown's deadline: requests in flight end, no new one starts
   readonly #abort = new AbortController();
   // request size: the options', lowered to the limits the collector advertises in its answers,
-  // and halved after each 413 (a collector or proxy whose limits are below ours)
+  // and halved after each 413 (a collector or proxy whose limits are below ours); see #resize
   #requestEvents: number;
   #requestBytes: number;
   #recordBytes: number;
+  // the collector's advertised limits (remembered from an earlier page until it answers), and
+  // the sizes a 413 from a server that advertised nothing halved requests to
+  #advertised: IngestLimits | undefined;
+  #halvedEvents = Number.POSITIVE_INFINITY;
+  #halvedBytes = Number.POSITIVE_INFINITY;
   // keepalive body bytes in flight (flush requests and the pagehide send share the page's budget)
   #keepaliveBytes = 0;
   #sendingIds: ReadonlySet<string> | undefined;
@@ -88,6 +94,8 @@ export class Delivery {
     this.#requestEvents = options.maxBatchEvents;
     this.#requestBytes = options.maxBatchBytes;
     this.#recordBytes = options.maxBatchBytes;
+    this.#advertised = rememberedLimits(options.endpoint);
+    this.#resize();
     this.retry = new RetrySchedule(options.breaker, options.backoff, options.now, options.random);
   }
 
@@ -183,10 +191,11 @@ export class Delivery {
       this.#hooks.error(outcome.error);
       if (outcome.status === 413 && records.length > 1) {
         // halve what the collector refused: the event count, the size, or (unknown code) both
-        if (outcome.code !== 'body_too_large') this.#requestEvents = Math.ceil(records.length / 2);
+        if (outcome.code !== 'body_too_large') this.#halvedEvents = Math.ceil(records.length / 2);
         if (outcome.code !== 'too_many_events') {
-          this.#requestBytes = Math.ceil((this.#envelopeBytes + taken.bytes + records.length) / 2);
+          this.#halvedBytes = Math.ceil((this.#envelopeBytes + taken.bytes + records.length) / 2);
         }
+        this.#resize();
         return 'again';
       }
       countDrop(this.#dropped, outcome.status === 413 ? 'too_large' : 'client_error', records.length);
@@ -206,11 +215,22 @@ export class Delivery {
     return 'done';
   }
 
-  // Never send what the collector would refuse: its limits cap ours from now on.
+  // Never send what the collector would refuse: its limits, as last advertised, cap ours (and
+  // the next pages of the origin start with them).
   #applyLimits(limits: IngestLimits): void {
-    this.#requestEvents = Math.min(this.#requestEvents, limits.maxEvents);
-    this.#requestBytes = Math.min(this.#requestBytes, limits.maxBytes);
-    this.#recordBytes = Math.min(this.#recordBytes, limits.maxBytes);
+    const known = this.#advertised;
+    if (known?.maxEvents === limits.maxEvents && known.maxBytes === limits.maxBytes) return;
+    this.#advertised = limits;
+    rememberLimits(this.#o.endpoint, limits);
+    this.#resize();
+  }
+
+  #resize(): void {
+    const { maxBatchEvents, maxBatchBytes } = this.#o;
+    const advertised = this.#advertised;
+    this.#requestEvents = Math.min(maxBatchEvents, advertised?.maxEvents ?? maxBatchEvents, this.#halvedEvents);
+    this.#requestBytes = Math.min(maxBatchBytes, advertised?.maxBytes ?? maxBatchBytes, this.#halvedBytes);
+    this.#recordBytes = Math.min(maxBatchBytes, advertised?.maxBytes ?? maxBatchBytes);
   }
 
   /**

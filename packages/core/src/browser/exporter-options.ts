@@ -39,7 +39,8 @@ export interface BrowserExporterOptions {
    * Most events in one request; a flush sends several requests when more are queued. The
    * default stays below the collector's default per-batch limit (1000), and once a collector
    * has answered, its advertised limits (`IngestResponse.limits`) cap this and `maxBatchBytes`,
-   * so no request is sent that it would refuse. @default 500
+   * so no request is sent that it would refuse; they are remembered in `localStorage` for the
+   * origin's next pages. @default 500
    */
   maxBatchEvents?: number;
   /**
