@@ -1,65 +1,9 @@
-import { createTelemetry, type Metadata } from '@isotel/core';
-import { type Collector, type CollectorServer, createCollector } from '@isotel/core/node';
-import { expect, type Page, test } from '@playwright/test';
-import { labPort } from './playwright.config.js';
+import { expect, test } from '@playwright/test';
+import { emit, expectOncePerTabInOrder, openLab, startCollector } from './delivery-kit.js';
 
 // User stories of the browser exporter (e2e/lab) shipping to a real collector started here on
 // an ephemeral port. "Stored" means re-emitted on the collector's bus, which happens once per
 // event id: the collector dedupes, and these stories check that nothing is lost or doubled.
-
-const labUrl = `http://127.0.0.1:${labPort}/`;
-
-interface Stored {
-  readonly eventId: string;
-  readonly tab: string;
-  readonly index: number;
-}
-
-async function startCollector(port = 0) {
-  const bus = createTelemetry();
-  const stored: Stored[] = [];
-  bus.attach('store', 'lab.**', (_name, _m, metadata: Metadata) => {
-    stored.push({ eventId: String(metadata.eventId), tab: String(metadata.tab), index: Number(metadata.index) });
-  });
-  const collector: Collector = createCollector({
-    telemetry: bus,
-    corsOrigins: [`http://127.0.0.1:${labPort}`],
-    ingestToken: 'lab-token',
-    rateLimit: false,
-    node: 'e2e',
-  });
-  const server: CollectorServer = await collector.listen(port, '127.0.0.1');
-  return { collector, server, stored, url: `http://127.0.0.1:${server.port}` };
-}
-
-async function openLab(page: Page, url: string, options: Record<string, unknown> = {}): Promise<void> {
-  await page.goto(labUrl);
-  await expect(page.locator('#status')).toHaveText('ready');
-  await page.evaluate(
-    ([collectorUrl, extra]) =>
-      window.isotelLab.startExporter({
-        url: collectorUrl as string,
-        token: 'lab-token',
-        flushIntervalMs: 250,
-        batchSize: 25,
-        backoff: { baseMs: 100, maxMs: 400 },
-        ...(extra as object),
-      }),
-    [url, options] as const,
-  );
-}
-
-function emit(page: Page, tab: string, count: number, from = 0): Promise<void> {
-  return page.evaluate(([t, n, f]) => window.isotelLab.emitNumbered('lab.step', n, f, t), [tab, count, from] as const);
-}
-
-function expectOncePerTabInOrder(stored: readonly Stored[], tabs: Record<string, number>): void {
-  expect(new Set(stored.map((s) => s.eventId)).size).toBe(stored.length);
-  for (const [tab, count] of Object.entries(tabs)) {
-    const indexes = stored.filter((s) => s.tab === tab).map((s) => s.index);
-    expect(indexes).toEqual(Array.from({ length: count }, (_, i) => i));
-  }
-}
 
 test('events emitted while offline are delivered once, in order, after reconnecting', async ({ page, context }) => {
   const c = await startCollector();
@@ -188,5 +132,32 @@ test('a control change pushed by the collector applies at once, without waiting 
     expect(c.stored.length).toBe(0);
   } finally {
     await c.collector.close();
+  }
+});
+
+test('past its bounds while the collector is down, every event is either delivered once or counted as dropped', async ({
+  page,
+}) => {
+  const c = await startCollector();
+  const port = c.server.port;
+  await c.collector.close();
+  let restarted: Awaited<ReturnType<typeof startCollector>> | undefined;
+  try {
+    await openLab(page, c.url, { maxEvents: 100 });
+    for (let i = 0; i < 300; i += 50) await emit(page, 'a', 50, i);
+    await page.evaluate(() => window.isotelLab.persisted());
+    await expect.poll(() => page.evaluate(() => window.isotelLab.stats().retried)).toBeGreaterThan(0);
+    restarted = await startCollector(port);
+    await expect.poll(() => page.evaluate(() => window.isotelLab.stats().queued), { timeout: 15_000 }).toBe(0);
+    const stats = await page.evaluate(() => window.isotelLab.stats());
+    const dropped = Object.values(stats.dropped).reduce((a, b) => a + (b ?? 0), 0);
+    expect(restarted.stored.length + dropped).toBe(300);
+    expect(stats.dropped.max_events).toBe(200);
+    expect(stats.delivered).toBe(restarted.stored.length);
+    // the oldest were evicted: the newest 100 arrived, each once, in order
+    expect(restarted.stored.map((s) => s.index)).toEqual(Array.from({ length: 100 }, (_, i) => 200 + i));
+    expect(new Set(restarted.stored.map((s) => s.eventId)).size).toBe(100);
+  } finally {
+    await restarted?.collector.close();
   }
 });

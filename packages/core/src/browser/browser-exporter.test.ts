@@ -166,4 +166,17 @@ describe('the browser exporter in Node, against a real collector', () => {
     expect(exporter.stats()).toMatchObject({ sent: 120, queued: 0 });
     expect(exporter.stats().dropped).toEqual({});
   });
+
+  it('refuses a per-request cap or a queue choice it cannot use, naming the option', () => {
+    const t = createTelemetry();
+    for (const [options, option] of [
+      [{ maxBatchEvents: 0 }, 'maxBatchEvents'],
+      [{ maxBatchEvents: Number.NaN }, 'maxBatchEvents'],
+      [{ shareQueue: 'yes' as unknown as boolean }, 'shareQueue'],
+    ] as const) {
+      expect(() => createBrowserExporter(t, { url: 'http://127.0.0.1:9', ...options })).toThrowError(
+        expect.objectContaining({ code: 'invalid_argument', message: expect.stringContaining(option) }),
+      );
+    }
+  });
 });

@@ -6,11 +6,13 @@ import { countDrop, type DropReason, type ExporterStats, reportDrops } from '../
 import { logger } from '../log/logger.js';
 import { pageSession, persistentClientId } from './client-identity.js';
 import { followControl } from './control-stream.js';
+import { DeliveredCounts } from './delivered-counts.js';
 import { Delivery } from './delivery.js';
-import { EventQueue, withSource } from './event-queue.js';
+import { EventQueue } from './event-queue.js';
 import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
 import {
   type BrowserExporterOptions,
+  contextKind,
   type ResolvedExporterOptions,
   resolveExporterOptions,
 } from './exporter-options.js';
@@ -34,6 +36,19 @@ export interface BrowserExporter {
   stats(): ExporterStats;
   /** Writes buffered events, then ships what the queue holds (if this tab gets the flush lock). */
   flush(): Promise<void>;
+  /**
+   * Resolves once every event emitted before the call is safe: committed to IndexedDB (from
+   * where this or a later page of the origin sends it) or already acknowledged. Await it before
+   * navigating away on purpose. With memory storage nothing outlives the page: it resolves after
+   * a flush attempt, and `stats().queued` says what is still waiting. Never rejects: a failed
+   * write shows in `stats().dropped` and `lastError`.
+   *
+   * @example
+   * t.emit('checkout.done', {}, { orderId })
+   * await exporter.persisted()
+   * location.assign('/thanks')
+   */
+  persisted(): Promise<void>;
   /** Replaces the control in force. Throws `IsotelError` (`invalid_control`) on bad input, keeping the old one. */
   setControl(control: ExporterControl): void;
   /** Detaches, writes what is buffered, makes a last flush and closes storage. Idempotent. */
@@ -61,8 +76,17 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #pending: string[] = [];
   #pendingBytes = 0;
   #writing = 0;
-  #write: Promise<void> = Promise.resolve();
+  // settles once every write started so far has
+  #writes: Promise<void> = Promise.resolve();
   #cancelWrite: (() => void) | undefined;
+  // Buffered events are written at the end of the task that emitted them, not after writeDelayMs:
+  // while the page is hidden or unloading (no later task may run) and in workers (which end
+  // with their page, without a word).
+  #writeAtOnce: boolean;
+  #writeQueued = false;
+  // pagehide was seen: events emitted later in the teardown also go out by keepalive if they fit
+  #unloading = false;
+  readonly #delivered: DeliveredCounts;
   #sinceFlush = 0;
   // this page's newest events not yet acknowledged, for the keepalive send on pagehide
   readonly #tail = new PageTail(KEEPALIVE_BODY_BYTES);
@@ -71,6 +95,10 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   #cancelFlushTimer: (() => void) | undefined;
   #flushTimerAt = Number.POSITIVE_INFINITY;
   #lastError: string | undefined;
+  // what the last error was about: a delivery error clears once a request succeeds, a storage
+  // error once a write does; the fallback to memory stays
+  #lastErrorOf: 'delivery' | 'storage' | 'fallback' = 'delivery';
+  #errors = 0;
   #closed: Promise<void> | undefined;
 
   constructor(telemetry: Telemetry, options: BrowserExporterOptions) {
@@ -79,13 +107,15 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     if (options.control !== undefined) this.#gate.set(validateExporterControl(options.control));
     this.#source = { clientId: persistentClientId(), sessionId: pageSession() };
     this.#sourceJson = sourceJson(this.#source);
+    this.#delivered = new DeliveredCounts(this.#sourceJson);
     this.#delivery = new Delivery(this.#o, telemetry, this.#source, this.#dropped, {
       control: (control) => this.#applyRemoteControl(control),
-      error: (message) => {
-        this.#lastError = message;
-      },
+      error: (message) => this.#setError('delivery', message),
+      recovered: () => this.#clearError('delivery'),
       settled: (ids) => this.#tail.forget(ids),
+      delivered: (bySource) => this.#delivered.sent(bySource),
     });
+    this.#writeAtOnce = inWorker();
     this.ready = this.#openStorage();
     telemetry.attachMany(this.#o.handlerId, this.#o.patterns, this.#onEvent, { onFailure: 'keep' });
     this.#unregister = telemetry.onShutdown(() => this.shutdown());
@@ -97,10 +127,12 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#lifecycle = this.#o.lifecycle
       ? new PageLifecycle({
           online: () => this.#onOnline(),
-          hidden: () => void this.#requestFlush(true),
-          pagehide: () => this.#sendTail(),
+          hidden: () => this.#onHidden(),
+          shown: () => this.#onShown(),
+          pagehide: () => this.#onPagehide(),
         })
       : undefined;
+    if (this.#lifecycle?.hidden) this.#writeAtOnce = true;
   }
 
   async #openStorage(): Promise<void> {
@@ -109,21 +141,22 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       try {
         store = await openIndexedDbStore(this.#o.dbName);
       } catch (error) {
-        this.#lastError = `IndexedDB unavailable, queueing in memory: ${describeError(error, true)}`;
+        this.#setError('fallback', `IndexedDB unavailable, queueing in memory: ${describeError(error, true)}`);
         logger().warn('The browser exporter could not open IndexedDB; events are queued in memory only.', error);
       }
     }
     const bounds = { maxEvents: this.#o.maxEvents, maxBytes: this.#o.maxBytes, maxAgeMs: this.#o.maxAgeMs };
-    if (store.kind === 'indexeddb') this.#lock = new FlushLock(this.#o.lockName);
+    if (store.kind === 'indexeddb') {
+      this.#lock = new FlushLock(this.#o.lockName);
+      this.#delivered.share(this.#o.dbName);
+    }
     const lock = this.#lock;
     this.#queue = new EventQueue(
       store,
       bounds,
       this.#o.now,
       this.#dropped,
-      (message) => {
-        this.#lastError = `storage: ${message}`;
-      },
+      (message) => this.#setError('storage', `storage: ${message}`),
       (work) => lock.exclusive(work),
     );
     if (this.#storeClosed) {
@@ -132,7 +165,9 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       return;
     }
     await this.#queue.refresh().catch((error) => this.#storageFailed(error));
-    if (this.#queue.count > 0) this.#scheduleFlush(0);
+    // Nothing queued yet may only mean that the last write of a tab just closed has not
+    // committed: one look again after flushIntervalMs, which sends nothing if still nothing.
+    this.#scheduleFlush(this.#queue.count > 0 ? 0 : this.#o.flushIntervalMs);
   }
 
   // The bus handler: the main-thread cost of every exported emit lives here, so it only
@@ -161,9 +196,24 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#pending.push(json);
     this.#pendingBytes += json.length;
     if (++this.#sinceFlush >= this.#o.batchSize) this.#scheduleFlush(0);
-    if (this.#pending.length >= this.#o.writeBatchSize || this.#pendingBytes >= WRITE_MAX_CHARS) this.#persist();
-    else if (this.#cancelWrite === undefined)
+    // A full buffer, and any emit while the page is ending, is written at the end of this task
+    // (its microtask checkpoint), not inside the emit that filled it: still in this task, but
+    // once for everything the task emits, and outside the app's own code.
+    if (this.#writeAtOnce || this.#pending.length >= this.#o.writeBatchSize || this.#pendingBytes >= WRITE_MAX_CHARS) {
+      if (!this.#writeQueued) {
+        this.#writeQueued = true;
+        queueMicrotask(this.#endOfTaskWrite);
+      }
+    } else if (this.#cancelWrite === undefined)
       this.#cancelWrite = this.#o.schedule(this.#afterWriteDelay, this.#o.writeDelayMs);
+  };
+
+  // Runs at the end of the emitting task (its microtask checkpoint), still inside an unload
+  // listener when the page is ending: one committed write for what that task emitted.
+  readonly #endOfTaskWrite = (): void => {
+    this.#writeQueued = false;
+    if (this.#unloading) this.#sendTail();
+    else this.#persist();
   };
 
   // A switched-off (or deny-all) exporter queues nothing, so no flush would ever ask the
@@ -189,19 +239,27 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     return excluded;
   }
 
-  // Writes the buffered events in one transaction. Writes run one after another, in emit order.
+  // Writes the buffered events in one transaction, started now when storage is open (in the
+  // caller's task: a page being unloaded runs no later one). Writes do not wait for each other.
   #persist(): Promise<void> {
     this.#cancelWrite?.();
     this.#cancelWrite = undefined;
-    if (this.#pending.length === 0) return this.#write;
+    if (this.#pending.length === 0) return this.#writes;
     const records = this.#pending;
     const bytes = this.#pendingBytes;
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#writing += records.length;
     this.#tail.remember(records, bytes);
-    this.#write = this.ready
-      .then(() => (this.#queue as EventQueue).append(segmentsOf(records, bytes), this.#sourceJson))
+    const append = (): Promise<void> =>
+      (this.#queue as EventQueue).append(segmentsOf(records, bytes), this.#sourceJson);
+    const errors = this.#errors;
+    const started = this.#queue !== undefined && !this.#storeClosed ? append() : this.ready.then(append);
+    const write = started
+      .then(() => {
+        // a write that went through without any error meanwhile: storage works again
+        if (this.#errors === errors) this.#clearError('storage');
+      })
       .catch((error) => {
         if (this.#storeClosed) {
           countDrop(this.#dropped, 'shutdown', records.length);
@@ -214,11 +272,22 @@ class IndexedDbBrowserExporter implements BrowserExporter {
         this.#writing -= records.length;
         this.#scheduleFlush(this.#o.flushIntervalMs);
       });
-    return this.#write;
+    this.#writes = Promise.all([this.#writes, write]).then(() => undefined);
+    return this.#writes;
+  }
+
+  #setError(of: 'delivery' | 'storage' | 'fallback', message: string): void {
+    this.#errors++;
+    this.#lastError = message;
+    this.#lastErrorOf = of;
+  }
+
+  #clearError(of: 'delivery' | 'storage'): void {
+    if (this.#lastErrorOf === of) this.#lastError = undefined;
   }
 
   #storageFailed(error: unknown): void {
-    this.#lastError = `storage: ${describeError(error, true)}`;
+    this.#setError('storage', `storage: ${describeError(error, true)}`);
     logger().warn('The browser exporter failed to use its storage.', error);
   }
 
@@ -274,7 +343,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       if (!flushed || queue.count > 0 || this.#delivery.askingControl) this.#scheduleFlush(this.#o.flushIntervalMs);
     } catch (error) {
       if (this.#storeClosed) return; // shut down meanwhile: nothing to report
-      this.#lastError = describeError(error, true);
+      this.#setError('delivery', `flush: ${describeError(error, true)}`);
       logger().warn('A browser exporter flush failed.', error);
       this.#scheduleFlush(this.#o.flushIntervalMs);
     }
@@ -329,13 +398,40 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     void this.#requestFlush(false);
   }
 
-  // pagehide: the page may be gone before IndexedDB answers, so this page's unacknowledged tail
-  // goes from memory in one keepalive request (see Delivery.sendTail). The records stay queued;
-  // if they are sent again later, the collector dedupes them by id.
+  // Hidden: the page may never run another task. What is buffered gets one committed write now
+  // (in this listener's task); what the app emits from here on is written at the end of its task.
+  #onHidden(): void {
+    this.#writeAtOnce = true;
+    this.#persist();
+    void this.#requestFlush(true);
+  }
+
+  #onShown(): void {
+    this.#unloading = false;
+    this.#writeAtOnce = inWorker();
+  }
+
+  #onPagehide(): void {
+    this.#writeAtOnce = true;
+    this.#unloading = true;
+    this.#sendTail();
+  }
+
+  // The end of the page, in its unload task: one committed write of everything buffered, then
+  // this page's unacknowledged records from memory in one keepalive request (see
+  // Delivery.sendTail), as many as fit. The rest waits in IndexedDB for the next visit; what
+  // is sent both ways the collector dedupes by id.
   #sendTail(): void {
     this.#persist();
-    const source = this.#sourceJson;
-    this.#delivery.sendTail(this.#tail.takeAll().map((json) => withSource(json, source)));
+    const kept = this.#queue?.store.kind === 'memory' ? 'memory' : 'indexeddb';
+    this.#delivery.sendTail(this.#tail.takeAll(), this.#sourceJson, kept);
+  }
+
+  async persisted(): Promise<void> {
+    if (this.#closed !== undefined) return this.#closed;
+    await this.ready;
+    await this.#persist();
+    if (this.#queue?.store.kind !== 'indexeddb') await this.flush();
   }
 
   stats(): ExporterStats {
@@ -345,6 +441,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
       bytes: (queue?.bytes ?? 0) + this.#pendingBytes,
       inFlight: this.#delivery.inFlight,
       sent: this.#delivery.sent,
+      delivered: this.#delivered.count,
       retried: this.#delivery.retried,
       dropped: { ...this.#dropped },
       breaker: this.#delivery.retry.breaker,
@@ -372,6 +469,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     this.#unregister();
     this.#lifecycle?.stop();
     this.#stopControl();
+    this.#delivered.close();
     this.#cancelFlushTimer?.();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -395,6 +493,10 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     await this.#flushChain;
     await this.#flushOnce(false);
   }
+}
+
+function inWorker(): boolean {
+  return contextKind() === 'worker';
 }
 
 /**

@@ -1,11 +1,26 @@
 import type { Telemetry } from '../bus/telemetry.js';
 import { countDrop, type DropReason } from '../export/exporter-stats.js';
-import type { EventQueue, TakenRecords } from './event-queue.js';
+import type { IngestLimits, IngestResponse } from '../export/record.js';
+import { rememberedLimits, rememberLimits } from './collector-limits.js';
+import { type EventQueue, type TakenRecords, withSource } from './event-queue.js';
 import type { ResolvedExporterOptions } from './exporter-options.js';
 import { type RecordSource, recordId } from './record-encoder.js';
 import { KEEPALIVE_BODY_BYTES, newestWithin } from './record-groups.js';
 import { RetrySchedule } from './retry-schedule.js';
 import { batchBody, postBatch, type SendOutcome, utf8Length } from './transport.js';
+
+// Acknowledged records counted by source, the refused ones left out.
+function deliveredBySource(taken: TakenRecords, rejected: IngestResponse['rejected']): Map<string, number> {
+  const refused = new Set<number>();
+  for (const r of rejected) if (typeof r.index === 'number') refused.add(r.index);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < taken.records.length; i++) {
+    if (refused.has(i)) continue;
+    const source = taken.sources[i] as string;
+    counts.set(source, (counts.get(source) ?? 0) + 1);
+  }
+  return counts;
+}
 
 /**
  * How one request ended for the flush loop: `done` (its events settled), `stop` (retry later, at
@@ -21,8 +36,12 @@ export interface DeliveryHooks {
   control(input: unknown): void;
   /** A failure, for `stats().lastError`. */
   error(message: string): void;
+  /** A request was answered: delivery works again. */
+  recovered(): void;
   /** These records were acknowledged (sent, refused for good or too large). */
   settled(ids: ReadonlySet<string>): void;
+  /** These many records of each source (whose events) reached the collector. */
+  delivered(bySource: ReadonlyMap<string, number>): void;
 }
 
 /**
@@ -40,9 +59,16 @@ export class Delivery {
   readonly #envelopeBytes: number;
   // aborted at shutdown's deadline: requests in flight end, no new one starts
   readonly #abort = new AbortController();
-  // request size, halved after each 413 (the collector's limits are below ours)
+  // request size: the options', lowered to the limits the collector advertises in its answers,
+  // and halved after each 413 (a collector or proxy whose limits are below ours); see #resize
   #requestEvents: number;
   #requestBytes: number;
+  #recordBytes: number;
+  // the collector's advertised limits (remembered from an earlier page until it answers), and
+  // the sizes a 413 from a server that advertised nothing halved requests to
+  #advertised: IngestLimits | undefined;
+  #halvedEvents = Number.POSITIVE_INFINITY;
+  #halvedBytes = Number.POSITIVE_INFINITY;
   // keepalive body bytes in flight (flush requests and the pagehide send share the page's budget)
   #keepaliveBytes = 0;
   #sendingIds: ReadonlySet<string> | undefined;
@@ -65,8 +91,11 @@ export class Delivery {
     this.#dropped = dropped;
     this.#hooks = hooks;
     this.#envelopeBytes = utf8Length(this.#body([]));
-    this.#requestEvents = options.batchSize;
+    this.#requestEvents = options.maxBatchEvents;
     this.#requestBytes = options.maxBatchBytes;
+    this.#recordBytes = options.maxBatchBytes;
+    this.#advertised = rememberedLimits(options.endpoint);
+    this.#resize();
     this.retry = new RetrySchedule(options.breaker, options.backoff, options.now, options.random);
   }
 
@@ -122,7 +151,7 @@ export class Delivery {
     if (keepalive) bytes = Math.min(bytes, KEEPALIVE_BODY_BYTES - this.#keepaliveBytes);
     // the envelope and a comma per record come out of the budget
     const room = bytes - this.#envelopeBytes - events;
-    const maxRecordBytes = this.#o.maxBatchBytes - this.#envelopeBytes;
+    const maxRecordBytes = this.#recordBytes - this.#envelopeBytes;
     return queue.take(events, room, { maxRecordBytes, skipLarge: keepalive });
   }
 
@@ -157,22 +186,27 @@ export class Delivery {
     }
     this.retry.succeeded();
     this.#askControl = false;
+    this.#hooks.recovered();
     if (outcome.kind === 'refused') {
       this.#hooks.error(outcome.error);
       if (outcome.status === 413 && records.length > 1) {
         // halve what the collector refused: the event count, the size, or (unknown code) both
-        if (outcome.code !== 'body_too_large') this.#requestEvents = Math.ceil(records.length / 2);
+        if (outcome.code !== 'body_too_large') this.#halvedEvents = Math.ceil(records.length / 2);
         if (outcome.code !== 'too_many_events') {
-          this.#requestBytes = Math.ceil((this.#envelopeBytes + taken.bytes + records.length) / 2);
+          this.#halvedBytes = Math.ceil((this.#envelopeBytes + taken.bytes + records.length) / 2);
         }
+        this.#resize();
         return 'again';
       }
       countDrop(this.#dropped, outcome.status === 413 ? 'too_large' : 'client_error', records.length);
     } else {
-      const rejected = Math.min(outcome.response.rejected.length, records.length);
+      const { response } = outcome;
+      const rejected = Math.min(response.rejected.length, records.length);
       countDrop(this.#dropped, 'rejected', rejected);
       this.#sent += records.length - rejected;
-      if (outcome.response.control !== undefined) this.#hooks.control(outcome.response.control);
+      if (response.control !== undefined) this.#hooks.control(response.control);
+      if (response.limits !== undefined) this.#applyLimits(response.limits);
+      if (records.length > rejected) this.#hooks.delivered(deliveredBySource(taken, response.rejected));
     }
     if (ids.size > 0) {
       await queue.acknowledge(segmentIds, ids);
@@ -181,20 +215,44 @@ export class Delivery {
     return 'done';
   }
 
+  // Never send what the collector would refuse: its limits, as last advertised, cap ours (and
+  // the next pages of the origin start with them).
+  #applyLimits(limits: IngestLimits): void {
+    const known = this.#advertised;
+    if (known?.maxEvents === limits.maxEvents && known.maxBytes === limits.maxBytes) return;
+    this.#advertised = limits;
+    rememberLimits(this.#o.endpoint, limits);
+    this.#resize();
+  }
+
+  #resize(): void {
+    const { maxBatchEvents, maxBatchBytes } = this.#o;
+    const advertised = this.#advertised;
+    this.#requestEvents = Math.min(maxBatchEvents, advertised?.maxEvents ?? maxBatchEvents, this.#halvedEvents);
+    this.#requestBytes = Math.min(maxBatchBytes, advertised?.maxBytes ?? maxBatchBytes, this.#halvedBytes);
+    this.#recordBytes = Math.min(maxBatchBytes, advertised?.maxBytes ?? maxBatchBytes);
+  }
+
   /**
-   * pagehide: sends the newest of these records (complete JSON, oldest first) in one keepalive
+   * pagehide: sends the newest of these records (stored JSON without `source`, oldest first) in one keepalive
    * request within what is left of the keepalive budget, leaving out those of the request in
-   * flight (they are on their way). A failure, or records left out for lack of room, show in
-   * `lastError`; the records stay queued either way.
+   * flight (they are on their way). `kept` says where the records also are: in IndexedDB they
+   * wait for the next visit whatever this request does; in memory, those left out of it are lost
+   * unless the page comes back from the back/forward cache. `lastError` says which.
    */
-  sendTail(tail: readonly string[]): void {
+  sendTail(tail: readonly string[], source: string, kept: 'indexeddb' | 'memory'): void {
     const sending = this.#sendingIds;
     const pending = sending === undefined ? tail : tail.filter((json) => !sending.has(recordId(json)));
     if (pending.length === 0) return;
-    const records = newestWithin(pending, KEEPALIVE_BODY_BYTES - this.#keepaliveBytes - this.#envelopeBytes);
-    if (records.length < pending.length) {
+    const room = KEEPALIVE_BODY_BYTES - this.#keepaliveBytes - this.#envelopeBytes;
+    // made whole (source members put back) only once chosen: the tail may hold thousands
+    const records = newestWithin(pending, room, utf8Length(source)).map((json) => withSource(json, source));
+    const left = pending.length - records.length;
+    if (left > 0) {
       this.#hooks.error(
-        `pagehide: ${pending.length - records.length} events did not fit the keepalive budget left; they stay queued`,
+        kept === 'indexeddb'
+          ? `pagehide: ${left} events did not fit the keepalive budget left; they are in IndexedDB for the next visit`
+          : `pagehide: ${left} events did not fit the keepalive budget left; in memory only, they are lost unless this page is restored`,
       );
     }
     if (records.length === 0) return;
@@ -203,7 +261,9 @@ export class Delivery {
     this.#keepaliveBytes += bytes;
     void this.#post(body, true).then((outcome) => {
       this.#keepaliveBytes -= bytes;
-      if (outcome.kind !== 'acknowledged') this.#hooks.error(`pagehide keepalive: ${outcome.error}`);
+      if (outcome.kind === 'acknowledged') return;
+      const where = kept === 'indexeddb' ? 'they are in IndexedDB for the next visit' : 'they stay queued in memory';
+      this.#hooks.error(`pagehide keepalive: ${outcome.error}; ${where}`);
     });
   }
 

@@ -21,6 +21,8 @@ export interface RecordGroup {
 /** Records read for one request, and where they came from (to acknowledge them later). */
 export interface TakenRecords {
   readonly records: string[];
+  /** The source members of each record (same index): whose events they are. */
+  readonly sources: string[];
   /** UTF-8 bytes of `records`. */
   readonly bytes: number;
   readonly segmentIds: string[];
@@ -99,24 +101,37 @@ export class EventQueue {
   /**
    * Stores groups of records (oldest first, serialised without their source), one segment per
    * group, in one transaction, with the source members they all share; then keeps the bounds.
+   * The write starts at once, in the caller's task (not behind the queue's other operations):
+   * a page being unloaded runs no later task, so a write that waited its turn would never start.
+   * New segments touch nothing the other operations read or rewrite, and IndexedDB runs
+   * transactions over one store in the order they were made.
    */
   append(groups: readonly RecordGroup[], source: string): Promise<void> {
-    return this.#serial(async () => {
-      const segments: Segment[] = [];
-      for (const group of groups) {
-        segments.push({
-          id: uuidv7(this.#now()),
-          time: recordTime(group.records[0] as string),
-          count: group.records.length,
-          bytes: group.bytes,
-          records: group.records.join('\n'),
-          source,
-        });
-      }
-      if (!(await this.#put(segments))) return;
-      for (const segment of segments) this.#heads.push(headOf(segment));
-      await this.#keepBounds();
+    const segments: Segment[] = [];
+    for (const group of groups) {
+      segments.push({
+        id: uuidv7(this.#now()),
+        time: recordTime(group.records[0] as string),
+        count: group.records.length,
+        bytes: group.bytes,
+        records: group.records.join('\n'),
+        source,
+      });
+    }
+    return this.#put(segments).then((written) => {
+      if (!written) return;
+      this.#addHeads(segments);
+      return this.#serial(() => this.#keepBounds());
     });
+  }
+
+  // A refresh may already have read these heads from the store. A new array, not a change in
+  // place: a take or an eviction may be iterating over the current one.
+  #addHeads(segments: readonly Segment[]): void {
+    const known = new Set(this.#heads.map((head) => head.id));
+    const heads = [...this.#heads];
+    for (const segment of segments) if (!known.has(segment.id)) heads.push(headOf(segment));
+    this.#heads = heads.sort(byId);
   }
 
   /** Re-reads every head from the store (other tabs append to it too), then keeps the bounds. */
@@ -135,7 +150,7 @@ export class EventQueue {
   take(maxEvents: number, maxBytes: number, options: TakeOptions = {}): Promise<TakenRecords> {
     const maxRecordBytes = options.maxRecordBytes ?? maxBytes;
     return this.#serial(async () => {
-      const taken: TakenRecords = { records: [], bytes: 0, segmentIds: [], oversize: [] };
+      const taken: TakenRecords = { records: [], sources: [], bytes: 0, segmentIds: [], oversize: [] };
       let bytes = 0;
       heads: for (const head of this.#heads) {
         if (taken.records.length >= maxEvents) break;
@@ -156,11 +171,13 @@ export class EventQueue {
             if (taken.records.length > 0 || size <= maxBytes) break heads;
             this.#markSending(stored);
             taken.records.push(json);
+            taken.sources.push(segment.source);
             bytes += size;
             break heads;
           }
           this.#markSending(stored);
           taken.records.push(json);
+          taken.sources.push(segment.source);
           bytes += size;
         }
       }
@@ -202,6 +219,7 @@ export class EventQueue {
     return result;
   }
 
+  // Starts the write synchronously (store.put is called before the first await).
   async #put(segments: readonly Segment[]): Promise<boolean> {
     let count = 0;
     for (const segment of segments) count += segment.count;
@@ -216,20 +234,22 @@ export class EventQueue {
       }
     }
     // Over quota: make room by evicting the oldest segment, then try once more.
-    const oldest = this.#heads[0];
-    if (oldest !== undefined) {
-      await this.store.delete([oldest.id]).catch(() => undefined);
-      this.#heads.shift();
-      countDrop(this.#dropped, 'quota', oldest.count);
-    }
-    try {
-      await this.store.put(segments);
-      return true;
-    } catch (error) {
-      this.#reportError(describeError(error, true));
-      countDrop(this.#dropped, isQuotaError(error) ? 'quota' : 'storage', count);
-      return false;
-    }
+    return this.#serial(async () => {
+      const oldest = this.#heads[0];
+      if (oldest !== undefined) {
+        await this.store.delete([oldest.id]).catch(() => undefined);
+        this.#heads.shift();
+        countDrop(this.#dropped, 'quota', oldest.count);
+      }
+      try {
+        await this.store.put(segments);
+        return true;
+      } catch (error) {
+        this.#reportError(describeError(error, true));
+        countDrop(this.#dropped, isQuotaError(error) ? 'quota' : 'storage', count);
+        return false;
+      }
+    });
   }
 
   // In-flight records are neither counted against the bounds nor evicted: this tab's are known

@@ -30,12 +30,24 @@ export interface BrowserExporterOptions {
   maxBytes?: number;
   /** Events older than this are dropped unsent (counted as `max_age`). @default 86400000 (one day) */
   maxAgeMs?: number;
-  /** Events per request; this many new events also trigger a flush. @default 100 */
+  /**
+   * This many events emitted since the last flush trigger one now (besides `flushIntervalMs`).
+   * It does not size requests: see `maxBatchEvents`. @default 100
+   */
   batchSize?: number;
   /**
+   * Most events in one request; a flush sends several requests when more are queued. The
+   * default stays below the collector's default per-batch limit (1000), and once a collector
+   * has answered, its advertised limits (`IngestResponse.limits`) cap this and `maxBatchBytes`,
+   * so no request is sent that it would refuse; they are remembered in `localStorage` for the
+   * origin's next pages. @default 500
+   */
+  maxBatchEvents?: number;
+  /**
    * Most UTF-8 bytes of a request body (keepalive requests stay within 64 KiB regardless). A record
-   * bigger than this is dropped as `too_large`. After a 413 the exporter also keeps its requests
-   * to half the refused batch from then on. @default 524288
+   * bigger than this (or than the collector's advertised `maxBytes`) is dropped as `too_large`.
+   * A 413 from a server that advertised nothing (an older collector, a proxy) halves the refused
+   * batch and sends it again, and keeps requests that small from then on. @default 524288
    */
   maxBatchBytes?: number;
   /** A flush runs at least this often while events are queued. @default 5000 */
@@ -46,10 +58,23 @@ export interface BrowserExporterOptions {
   writeBatchSize?: number;
   /** `'memory'` skips IndexedDB (it is used otherwise, falling back to memory where it fails). @default 'indexeddb' */
   storage?: ExporterStorage;
-  /** The IndexedDB database name; every tab using the same name shares one queue. @default 'isotel-exporter' */
+  /**
+   * The IndexedDB database name; every tab and worker using the same name shares one queue.
+   * @default 'isotel-exporter'
+   */
   dbName?: string;
-  /** The Web Lock that lets one tab at a time flush. @default 'isotel-exporter-flush' */
+  /** The Web Lock that lets one tab (or worker) at a time flush. @default 'isotel-exporter-flush' */
   lockName?: string;
+  /**
+   * `true`: this exporter shares the origin's queue (`dbName`, `lockName`) with every tab and
+   * worker of the origin: whichever holds the flush lock sends everyone's events, and what a
+   * worker or page left behind when it ended is sent by the next one to start, whatever kind.
+   * `false`: a queue of this kind of context alone — `<dbName>.worker` and `<lockName>.worker`
+   * in a worker (`.window` in a page) — for a worker whose events must never wait on, or be
+   * sent by, a page (and the reverse). Its leftovers then wait until the same kind runs again.
+   * @default true
+   */
+  shareQueue?: boolean;
   /** Retry spacing. @default { baseMs: 1000, maxMs: 60000, factor: 2 } */
   backoff?: BackoffOptions;
   /** The circuit breaker around the endpoint. @default { failureThreshold: 5, openMs: 30000 } */
@@ -105,6 +130,7 @@ export interface ResolvedExporterOptions {
   readonly maxBytes: number;
   readonly maxAgeMs: number;
   readonly batchSize: number;
+  readonly maxBatchEvents: number;
   readonly maxBatchBytes: number;
   readonly flushIntervalMs: number;
   readonly writeDelayMs: number;
@@ -141,6 +167,12 @@ const defaultSchedule: Scheduler = (callback, delayMs) => {
   return () => clearTimeout(handle);
 };
 
+/** `worker` in a Web Worker of any kind, else `window`. */
+export function contextKind(): 'worker' | 'window' {
+  const scope = (globalThis as { WorkerGlobalScope?: abstract new () => unknown }).WorkerGlobalScope;
+  return typeof scope === 'function' && globalThis instanceof scope ? 'worker' : 'window';
+}
+
 /** Fills defaults; throws `IsotelError` (`invalid_argument`) on misconfiguration. */
 export function resolveExporterOptions(options: BrowserExporterOptions): ResolvedExporterOptions {
   if (typeof options?.url !== 'string' || options.url === '') {
@@ -150,6 +182,10 @@ export function resolveExporterOptions(options: BrowserExporterOptions): Resolve
   if (fetchFn === undefined)
     throw new IsotelError('invalid_argument', 'createBrowserExporter: no fetch here; pass options.fetch.');
   const baseUrl = options.url.replace(/\/+$/, '');
+  if (options.shareQueue !== undefined && typeof options.shareQueue !== 'boolean') {
+    throw new IsotelError('invalid_argument', 'createBrowserExporter: shareQueue must be a boolean.');
+  }
+  const scope = options.shareQueue === false ? `.${contextKind()}` : '';
   return {
     baseUrl,
     endpoint: `${baseUrl}/v1/events`,
@@ -161,13 +197,14 @@ export function resolveExporterOptions(options: BrowserExporterOptions): Resolve
     maxBytes: count('maxBytes', options.maxBytes, 5 * 1024 * 1024),
     maxAgeMs: count('maxAgeMs', options.maxAgeMs, 24 * 60 * 60 * 1000),
     batchSize: count('batchSize', options.batchSize, 100),
+    maxBatchEvents: count('maxBatchEvents', options.maxBatchEvents, 500),
     maxBatchBytes: count('maxBatchBytes', options.maxBatchBytes, 512 * 1024, 1024),
     flushIntervalMs: count('flushIntervalMs', options.flushIntervalMs, 5000),
     writeDelayMs: count('writeDelayMs', options.writeDelayMs, 25, 0),
     writeBatchSize: count('writeBatchSize', options.writeBatchSize, 2048),
     storage: options.storage ?? 'indexeddb',
-    dbName: options.dbName ?? 'isotel-exporter',
-    lockName: options.lockName ?? 'isotel-exporter-flush',
+    dbName: `${options.dbName ?? 'isotel-exporter'}${scope}`,
+    lockName: `${options.lockName ?? 'isotel-exporter-flush'}${scope}`,
     backoff: backoffPolicy(options.backoff),
     breaker: options.breaker ?? {},
     resource: options.resource === undefined ? undefined : JSON.stringify(options.resource),

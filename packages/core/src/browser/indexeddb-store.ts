@@ -92,10 +92,22 @@ function openSegmentsDb(name: string, terminated: () => void): Promise<IDBPDatab
   });
 }
 
+// Asks the browser to commit now rather than when the transaction's requests have settled
+// (`IDBTransaction.commit()`, where it exists). Returns nothing: failures show on `tx.done`.
+function commit(tx: { commit?: () => void }): void {
+  try {
+    tx.commit?.();
+  } catch {
+    // already committing, or finished (InvalidStateError): tx.done reports the outcome
+  }
+}
+
 class IndexedDbSegmentStore implements SegmentStore {
   readonly kind = 'indexeddb' as const;
   readonly #name: string;
   #db: Promise<IDBPDatabase<ExporterDB>> | undefined;
+  // the same connection once open, so a write can start in the caller's task (see put)
+  #open: IDBPDatabase<ExporterDB> | undefined;
   #closed = false;
 
   constructor(name: string) {
@@ -109,12 +121,14 @@ class IndexedDbSegmentStore implements SegmentStore {
     if (this.#db !== undefined) return this.#db;
     const forget = () => {
       this.#db = undefined;
+      this.#open = undefined;
     };
     const opening = openSegmentsDb(this.#name, forget).then((db) => {
       db.addEventListener('versionchange', () => {
         db.close();
         forget();
       });
+      if (this.#db === opening) this.#open = db;
       return db;
     });
     this.#db = opening;
@@ -122,24 +136,45 @@ class IndexedDbSegmentStore implements SegmentStore {
     return opening;
   }
 
-  async put(segments: readonly Segment[]): Promise<void> {
-    const tx = (await this.database()).transaction('segments', 'readwrite');
+  // Starts the transaction in the caller's task when the connection is open, and commits it
+  // explicitly: a page being unloaded runs no further task, and Chromium aborts a transaction
+  // that is still open (not committed) when its document is destroyed. A transaction committed
+  // in the unload task survives the page.
+  put(segments: readonly Segment[]): Promise<void> {
+    const open = this.#open;
+    if (open !== undefined && !this.#closed) {
+      try {
+        return this.#putInto(open, segments);
+      } catch (error) {
+        // the connection closed under us (InvalidStateError): open it again
+        this.#open = undefined;
+        this.#db = undefined;
+        if (!(error instanceof Error) || error.name !== 'InvalidStateError') return Promise.reject(error);
+      }
+    }
+    return this.database().then((db) => this.#putInto(db, segments));
+  }
+
+  #putInto(db: IDBPDatabase<ExporterDB>, segments: readonly Segment[]): Promise<void> {
+    const tx = db.transaction('segments', 'readwrite');
     // idb's promises reject with the request error, and tx.done with the abort's (quota) error
     const writes: Promise<unknown>[] = [];
     for (const segment of segments) {
       writes.push(tx.store.put({ records: segment.records, source: segment.source }, keyOf(segment)));
     }
-    await Promise.all([...writes, tx.done]);
+    commit(tx);
+    return Promise.all([...writes, tx.done]).then(() => undefined);
   }
 
   async replace(segment: Segment): Promise<void> {
     const tx = (await this.database()).transaction('segments', 'readwrite');
     // the segment keeps its id but not its head: the old key goes in the same transaction
-    await Promise.all([
+    const ops = [
       tx.store.delete(idRange(segment.id)),
       tx.store.put({ records: segment.records, source: segment.source }, keyOf(segment)),
-      tx.done,
-    ]);
+    ];
+    commit(tx);
+    await Promise.all([...ops, tx.done]);
   }
 
   async heads(): Promise<SegmentHead[]> {
@@ -165,11 +200,13 @@ class IndexedDbSegmentStore implements SegmentStore {
     const tx = (await this.database()).transaction('segments', 'readwrite');
     const ops: Promise<unknown>[] = [];
     for (const id of ids) ops.push(tx.store.delete(idRange(id)));
+    commit(tx);
     await Promise.all([...ops, tx.done]);
   }
 
   close(): void {
     this.#closed = true;
+    this.#open = undefined;
     void this.#db?.then((db) => db.close()).catch(() => undefined);
     this.#db = undefined;
   }

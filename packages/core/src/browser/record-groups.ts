@@ -35,12 +35,15 @@ export function segmentsOf(records: string[], bytes: number): RecordGroup[] {
   return groups;
 }
 
-/** The newest records whose UTF-8 JSON, with a comma each, fits in `budget` bytes, in their original order. */
-export function newestWithin(records: readonly string[], budget: number): string[] {
+/**
+ * The newest records whose UTF-8 JSON, with a comma each (and `extra` bytes each, for members
+ * added when they are sent), fits in `budget` bytes, in their original order.
+ */
+export function newestWithin(records: readonly string[], budget: number, extra = 0): string[] {
   let bytes = 0;
   let start = records.length;
   while (start > 0) {
-    const size = utf8Length(records[start - 1] as string) + 1;
+    const size = utf8Length(records[start - 1] as string) + 1 + extra;
     if (bytes + size > budget) break;
     bytes += size;
     start--;

@@ -1,5 +1,5 @@
 import { parseRetryAfter as parseRetryAfterHeader } from '../export/backoff.js';
-import type { IngestResponse } from '../export/record.js';
+import type { IngestLimits, IngestResponse } from '../export/record.js';
 
 /** Most bytes of keepalive request bodies a page may have in flight (Fetch standard). */
 export const KEEPALIVE_BUDGET_BYTES = 64 * 1024;
@@ -181,5 +181,17 @@ function readIngestResponse(value: unknown): IngestResponse {
     duplicates: typeof v.duplicates === 'number' ? v.duplicates : 0,
     rejected: Array.isArray(v.rejected) ? v.rejected : [],
   };
-  return v.control === undefined ? out : { ...out, control: v.control };
+  const limits = readLimits(v.limits);
+  return {
+    ...out,
+    ...(v.control === undefined ? {} : { control: v.control }),
+    ...(limits === undefined ? {} : { limits }),
+  };
+}
+
+function readLimits(value: unknown): IngestLimits | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { maxEvents, maxBytes } = value as Partial<IngestLimits>;
+  const positive = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 1;
+  return positive(maxEvents) && positive(maxBytes) ? { maxEvents, maxBytes } : undefined;
 }

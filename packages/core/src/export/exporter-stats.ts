@@ -41,8 +41,14 @@ export interface ExporterStats {
   readonly bytes: number;
   /** Events in requests that have not been answered yet. */
   readonly inFlight: number;
-  /** Events the collector acknowledged (accepted or already had). */
+  /** Events this exporter's own requests got acknowledged (accepted or already had), whoever emitted them. */
   readonly sent: number;
+  /**
+   * This exporter's own events the collector acknowledged, whichever tab or worker sharing its
+   * queue sent them (they tell each other over a `BroadcastChannel`). Events sent only by the
+   * keepalive request of a page that ended are not counted: no answer is read for them.
+   */
+  readonly delivered?: number;
   /** Requests that failed in a way worth retrying, and were scheduled again. */
   readonly retried: number;
   /** Events given up on, per reason. */

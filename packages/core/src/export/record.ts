@@ -45,6 +45,17 @@ export interface RejectedEvent {
 }
 
 /**
+ * What one batch may hold at most on a collector, as it tells its clients: a batch over either
+ * is refused with a 413 (`too_many_events`, `body_too_large`).
+ */
+export interface IngestLimits {
+  /** Events per batch. */
+  readonly maxEvents: number;
+  /** Bytes of the request body. */
+  readonly maxBytes: number;
+}
+
+/**
  * The answer to `POST /v1/events`. `control` is the control the client should apply now; the
  * collector sends it once one was set for this client or globally, so a client keeps its own
  * control while the answers carry none.
@@ -54,4 +65,6 @@ export interface IngestResponse {
   readonly duplicates: number;
   readonly rejected: readonly RejectedEvent[];
   readonly control?: unknown;
+  /** The collector's per-batch limits, so exporters never send a batch it would refuse. */
+  readonly limits?: IngestLimits;
 }

@@ -73,7 +73,8 @@ export function ingestBatch(
     accepted++;
     telemetry.emit(checked.name, checked.measurements, remoteMetadata(checked, batch, node, owned));
   }
-  return { response: { accepted, duplicates, rejected, control }, rejectedCodes };
+  const limits = { maxEvents: options.maxEventsPerBatch, maxBytes: options.maxBodyBytes };
+  return { response: { accepted, duplicates, rejected, control, limits }, rejectedCodes };
 }
 
 // `owned`: the record's metadata is an object only this batch holds (parsed from the body, or
