@@ -11,7 +11,7 @@
 // rewrite) runs in the same page and process as a fourth case, so the budget is checked against
 // it in one run: its `packages/devtools/src` is extracted with `git archive` under bench/.baseline.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { chromium, type Page } from 'playwright';
 import { createServer, type Plugin } from 'vite';
 import { chromiumLaunchOptions } from '../../e2e/chromium.js';
@@ -42,12 +42,13 @@ function baselineSource(): string | undefined {
   try {
     mkdirSync(dir, { recursive: true });
     const archive = execFileSync('git', ['archive', BASELINE_COMMIT, 'packages/devtools/src'], {
-      cwd: benchDir,
+      cwd: `${benchDir}..`,
       maxBuffer: 64 * 1024 * 1024,
     });
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
     return `${dir}/packages/devtools/src/production.ts`;
   } catch {
+    rmSync(dir, { recursive: true, force: true });
     return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from '@isotel/core';
 import { describe, expect, it } from 'vitest';
-import type { EventEntry } from '../engine/ring-buffer.js';
+import type { EventEntry } from '../../engine/ring-buffer.js';
 import { EventFilter, SEARCH_TEXT_LIMIT } from './event-filter.js';
 
 // The text filter runs over the whole buffer each time the filter changes and over every new

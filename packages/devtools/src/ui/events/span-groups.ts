@@ -1,5 +1,5 @@
 import type { Metadata } from '@isotel/core';
-import type { EventEntry } from '../engine/ring-buffer.js';
+import type { EventEntry } from '../../engine/ring-buffer.js';
 
 /** The events of one span (`<prefix>.start` / `.stop` / `.exception` sharing a `spanId`). */
 export interface SpanGroup {
@@ -104,10 +104,4 @@ export function groupBySpan(entries: readonly EventEntry[], limit = 200): SpanGr
   for (const spanId of kept) if (listedParent(spanId) === undefined) place(spanId);
   for (const spanId of kept) place(spanId);
   return out;
-}
-
-/** Formats milliseconds for display (`12.3 ms`, `1.25 s`). */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '—';
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EventEntry } from '../engine/ring-buffer.js';
-import { formatDuration, groupBySpan } from './span-groups.js';
+import { formatDuration } from '../../engine/event-time.js';
+import type { EventEntry } from '../../engine/ring-buffer.js';
+import { groupBySpan } from './span-groups.js';
 
 let seq = 0;
 function event(name: string, spanId: string, parentSpanId?: string, duration?: number): EventEntry {

@@ -1,6 +1,6 @@
 import { matches } from '@isotel/core';
-import { errorMessage, formatValue } from '../engine/dom.js';
-import type { EventEntry } from '../engine/ring-buffer.js';
+import { errorMessage, formatValue } from '../../engine/format-value.js';
+import type { EventEntry } from '../../engine/ring-buffer.js';
 
 /**
  * Characters of an event's measurements, and of its metadata, that the text filter searches:
