@@ -173,6 +173,8 @@ test.describe('the devtools panel', () => {
   });
 
   test('axe-core finds nothing serious in the panel, on any tab, or on the playground', async ({ page }) => {
+    // eight full axe-core runs, each a few seconds on a busy machine
+    test.setTimeout(180_000);
     expect(await seriousViolations(page)).toEqual([]);
     await addToCart(page);
     await toggle(page).click();

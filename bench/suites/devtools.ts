@@ -45,7 +45,10 @@ function baselineSource(): string | undefined {
       cwd: `${benchDir}..`,
       maxBuffer: 64 * 1024 * 1024,
     });
-    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+    // sources only: the baseline's tests would otherwise be collected by the repo's test runs
+    execFileSync('tar', ['-x', '-C', dir, '--exclude=*.test.ts', '--exclude=*.test.tsx', '--exclude=*.test-d.ts'], {
+      input: archive,
+    });
     return `${dir}/packages/devtools/src/production.ts`;
   } catch {
     rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,6 @@ export {
   STATE_VERSION,
   type TabId,
 } from './engine/persisted-state.js';
-export { STREAM_RENDER_INTERVAL_MS } from './engine/render-scheduler.js';
+export { RENDER_SHARE_FACTOR, STREAM_RENDER_INTERVAL_MS } from './engine/render-scheduler.js';
 export { DEVTOOLS_Z_INDEX } from './engine/styles.js';
 export { IsotelDevtools, IsotelDevtoolsPanel, type IsotelDevtoolsProps } from './react/isotel-devtools.js';

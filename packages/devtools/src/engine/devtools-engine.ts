@@ -58,7 +58,9 @@ export class DevtoolsEngine {
   #sourceId = 0;
   readonly #streamListeners = new Set<() => void>();
   // a render tick of the stream reaches only what shows the stream (the list, the badge)
+  #tickStart = 0;
   readonly #scheduler = new RenderScheduler(() => {
+    this.#tickStart = performance.now();
     for (const listener of this.#streamListeners) listener();
   });
   readonly #onKeyDown = (event: KeyboardEvent) => {
@@ -219,6 +221,16 @@ export class DevtoolsEngine {
     this.streamStatus = { message: 'Reconnecting…', retrying: true };
     this.#subscribe();
     this.#notify();
+  }
+
+  /**
+   * Called by the UI once a render tick of the stream is committed: its cost spaces the next
+   * ticks, so the panel's share of the main thread stays bounded under any load.
+   */
+  streamRendered(): void {
+    if (this.#tickStart === 0) return;
+    this.#scheduler.rendered(performance.now() - this.#tickStart);
+    this.#tickStart = 0;
   }
 
   /** Redraws on the next frame (after a user action). */

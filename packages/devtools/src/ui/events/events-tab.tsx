@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { memo, type ReactNode, useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { DevtoolsEngine } from '../../engine/devtools-engine.js';
 import type { EventSort } from '../../engine/persisted-state.js';
 import type { EventEntry } from '../../engine/ring-buffer.js';
-import { useEngine, useStream } from '../engine-context.js';
+import { EngineContext, useEngine, useStream } from '../engine-context.js';
 import { Switch } from '../switch.js';
 import { EventDetail } from './event-detail.js';
 import { EventList } from './event-list.js';
@@ -46,17 +47,20 @@ export function EventsTab(): ReactNode {
     refetchInterval: 2000,
   });
 
+  // each commit reports its cost to the engine's throttle
+  useLayoutEffect(() => engine.streamRendered());
+
   v.configure({ pattern: state.pattern, text: state.text, hideInternal: state.hideInternal, sort: state.sort });
   v.following = following;
   const entries = v.update(ring);
   const liveAtTop = state.sort === 'time-desc';
 
-  const clear = () => {
+  const clear = useCallback(() => {
     engine.clear();
     v.reset();
     setFollowing(true);
     setSelected(undefined);
-  };
+  }, [engine, v]);
   const showSpan = (spanId: string): boolean => {
     for (let seq = ring.firstSeq; seq < ring.total; seq++) {
       const entry = ring.get(seq);
@@ -72,48 +76,17 @@ export function EventsTab(): ReactNode {
   return (
     <div className={`events${selected ? ' with-detail' : ''}`}>
       <div className="toolbar">
-        <button type="button" aria-pressed={state.paused} onClick={() => engine.update({ paused: !state.paused })}>
-          {state.paused ? 'Resume' : 'Pause'}
-        </button>
-        <button type="button" onClick={clear}>
-          Clear
-        </button>
-        <input
-          type="search"
-          className="filter"
-          aria-label="Filter"
-          placeholder="Filter: text in name, values"
-          spellCheck={false}
-          value={text}
-          onChange={(event) => setText(event.target.value)}
+        <EventsToolbar
+          paused={state.paused}
+          pattern={state.pattern}
+          patternError={v.filter.patternError}
+          text={text}
+          setText={setText}
+          sort={state.sort}
+          groupBySpans={state.groupBySpans}
+          hideInternal={state.hideInternal}
+          clear={clear}
         />
-        <input
-          type="text"
-          className="pattern"
-          aria-label="Pattern"
-          aria-invalid={v.filter.patternError !== undefined}
-          aria-describedby={v.filter.patternError !== undefined ? 'isotel-pattern-error' : undefined}
-          placeholder="pattern, e.g. shop.**"
-          spellCheck={false}
-          value={state.pattern}
-          onChange={(event) => engine.update({ pattern: event.target.value })}
-        />
-        <button
-          type="button"
-          title="Change the order of the list"
-          onClick={() => {
-            const sorts = Object.keys(SORT_LABELS) as EventSort[];
-            engine.update({ sort: sorts[(sorts.indexOf(state.sort) + 1) % sorts.length] as EventSort });
-          }}
-        >
-          Sort: {SORT_LABELS[state.sort]}
-        </button>
-        <Switch checked={state.groupBySpans} onChange={(groupBySpans) => engine.update({ groupBySpans })}>
-          Group by span
-        </Switch>
-        <Switch checked={state.hideInternal} onChange={(hideInternal) => engine.update({ hideInternal })}>
-          Hide internal events
-        </Switch>
         <span className="count">
           {entries.length} shown · {ring.size} buffered · {ring.total} seen
         </span>
@@ -198,3 +171,77 @@ function EmptyEvents({
     </p>
   );
 }
+
+interface ToolbarProps {
+  readonly paused: boolean;
+  readonly pattern: string;
+  readonly patternError: string | undefined;
+  readonly text: string;
+  readonly setText: (text: string) => void;
+  readonly sort: EventSort;
+  readonly groupBySpans: boolean;
+  readonly hideInternal: boolean;
+  readonly clear: () => void;
+}
+
+// The controls of the Events tab: their props change with the user's actions only, so the
+// stream's render ticks skip them.
+const EventsToolbar = memo(function EventsToolbar({
+  paused,
+  pattern,
+  patternError,
+  text,
+  setText,
+  sort,
+  groupBySpans,
+  hideInternal,
+  clear,
+}: ToolbarProps): ReactNode {
+  const engine = useContext(EngineContext) as DevtoolsEngine;
+  return (
+    <>
+      <button type="button" aria-pressed={paused} onClick={() => engine.update({ paused: !paused })}>
+        {paused ? 'Resume' : 'Pause'}
+      </button>
+      <button type="button" onClick={clear}>
+        Clear
+      </button>
+      <input
+        type="text"
+        className="filter"
+        aria-label="Filter"
+        placeholder="Filter: text in name, values"
+        spellCheck={false}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+      />
+      <input
+        type="text"
+        className="pattern"
+        aria-label="Pattern"
+        aria-invalid={patternError !== undefined}
+        aria-describedby={patternError !== undefined ? 'isotel-pattern-error' : undefined}
+        placeholder="pattern, e.g. shop.**"
+        spellCheck={false}
+        value={pattern}
+        onChange={(event) => engine.update({ pattern: event.target.value })}
+      />
+      <button
+        type="button"
+        title="Change the order of the list"
+        onClick={() => {
+          const sorts = Object.keys(SORT_LABELS) as EventSort[];
+          engine.update({ sort: sorts[(sorts.indexOf(sort) + 1) % sorts.length] as EventSort });
+        }}
+      >
+        Sort: {SORT_LABELS[sort]}
+      </button>
+      <Switch checked={groupBySpans} onChange={(groupBySpans) => engine.update({ groupBySpans })}>
+        Group by span
+      </Switch>
+      <Switch checked={hideInternal} onChange={(hideInternal) => engine.update({ hideInternal })}>
+        Hide internal events
+      </Switch>
+    </>
+  );
+});
