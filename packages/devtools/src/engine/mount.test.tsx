@@ -195,6 +195,76 @@ describe('the Events tab', () => {
   });
 });
 
+describe('the event list', () => {
+  it('moves the selection with the arrows, Home/End and PageUp/PageDown', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    act(() => {
+      for (let i = 0; i < 40; i++) t.emit(`tick.n${i}`, { i });
+    });
+    await waitFor(() => expect(ui.getByText(/40 shown/)).toBeTruthy());
+    const list = ui.getByRole('listbox', { name: 'Events' });
+    list.focus();
+    const detailName = () => ui.getByRole('region', { name: 'Event detail' }).querySelector('h3')?.textContent;
+    await userEvent.keyboard('{Home}');
+    expect(detailName()).toBe('tick.n0');
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+    expect(detailName()).toBe('tick.n2');
+    await userEvent.keyboard('{End}');
+    expect(detailName()).toBe('tick.n39');
+    await userEvent.keyboard('{PageUp}');
+    expect(Number(detailName()?.slice('tick.n'.length))).toBeLessThan(39);
+    await userEvent.keyboard('{PageDown}');
+    expect(detailName()).toBe('tick.n39');
+  });
+
+  it('explains an empty list: nothing yet, no match, paused', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    expect(ui.getByText(/^No events yet/)).toBeTruthy();
+    act(() => t.emit('shop.cart.add', { count: 1 }));
+    await waitFor(() => expect(ui.getAllByRole('option')).toHaveLength(1));
+    await userEvent.type(ui.getByRole('textbox', { name: 'Pattern' }), 'checkout.**');
+    expect(ui.getByText(/^No event matches the filter/)).toBeTruthy();
+    await userEvent.click(ui.getByRole('button', { name: 'Pause' }));
+    expect(ui.getByText(/^Paused: new events are not recorded/)).toBeTruthy();
+  });
+});
+
+describe('the inline panel', () => {
+  it('IsotelDevtoolsPanel draws the panel in place, open, without a toggle or a close button', async () => {
+    const { render } = await import('@testing-library/react');
+    const { IsotelDevtoolsPanel } = await import('../production.js');
+    const t = createTelemetry();
+    const { container, unmount } = render(<IsotelDevtoolsPanel telemetry={t} />);
+    unmounts.push(unmount);
+    const ui = panelQueries(container);
+    expect(ui.getByRole('region', { name: 'isotel devtools' })).toBeTruthy();
+    expect(ui.queryByRole('button', { name: 'Open isotel devtools' })).toBeNull();
+    expect(ui.queryByRole('button', { name: 'Close isotel devtools' })).toBeNull();
+    await userEvent.click(ui.getByRole('button', { name: 'Settings' }));
+    expect(ui.getByRole('menuitemradio', { name: 'System' }).getAttribute('aria-checked')).toBe('true');
+    // docking belongs to the floating panel
+    expect(ui.queryByRole('menuitemradio', { name: 'Left' })).toBeNull();
+  });
+});
+
+describe('the Exporters tab', () => {
+  it('shows health, and a last error only while the exporter is not healthy', async () => {
+    let breaker = 'open';
+    const exporter = {
+      name: 'collector',
+      stats: () => ({ queued: 2, sent: 5, breaker, lastError: 'HTTP 503' }),
+    };
+    const { ui } = mount({ initialIsOpen: true, exporters: [exporter] });
+    await userEvent.click(ui.getByRole('tab', { name: 'Exporters' }));
+    const card = await ui.findByRole('region', { name: 'collector' });
+    await waitFor(() => expect(card.textContent).toContain('failing'));
+    expect(card.textContent).toContain('HTTP 503');
+    breaker = 'closed';
+    await waitFor(() => expect(card.textContent).toContain('healthy'), { timeout: 3000 });
+    expect(card.textContent).not.toContain('HTTP 503');
+  });
+});
+
 describe('the Handlers tab', () => {
   it('lists handlers with their counters; Undo keeps one, leaving the tab carries out its detach', async () => {
     const t = createTelemetry();
