@@ -195,6 +195,8 @@ dd { margin: 0; min-width: 0; }
   .row .summary { display: none; }
   .row .name { max-width: none; flex: 1 1 auto; }
   .source { display: none; }
+  .brand { margin-right: auto; }
+  .header .tablist { order: 1; flex-basis: 100%; }
   .field label { min-width: 0; width: 100%; }
   .span-row { grid-template-columns: minmax(0, 1fr) minmax(40px, 30%) auto; }
   .span-parent { grid-column: 1 / -1; }
