@@ -153,6 +153,11 @@ test.describe('the devtools panel', () => {
         }
         return out;
       });
+    // a side dock would leave a phone's page no room: the panel stays at the bottom, full width
+    await panel.getByRole('button', { name: 'Settings' }).click();
+    await panel.getByRole('menuitemradio', { name: 'Right' }).click();
+    await page.keyboard.press('Escape');
+    expect((await panel.boundingBox())?.width).toBe(390);
     for (const tab of ['Events', 'Handlers', 'Control', 'Exporters', 'Metrics']) {
       await panel.getByRole('tab', { name: tab }).click();
       await expect(panel.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');

@@ -4,6 +4,7 @@ import type { DevtoolsEngine } from '../engine/devtools-engine.js';
 import { EngineContext, useEngine } from './engine-context.js';
 import { Panel } from './panel.js';
 import { Toggle } from './toggle.js';
+import { useEffectiveDock } from './use-effective-dock.js';
 
 /** The root of the panel's own React tree, rendered by the engine into its shadow root. */
 export function DevtoolsApp({ engine }: { engine: DevtoolsEngine }): ReactNode {
@@ -18,7 +19,8 @@ export function DevtoolsApp({ engine }: { engine: DevtoolsEngine }): ReactNode {
 
 function Root(): ReactNode {
   const engine = useEngine();
-  const { open, dock } = engine.state;
+  const { open } = engine.state;
+  const dock = useEffectiveDock();
   return (
     <div
       className="root"

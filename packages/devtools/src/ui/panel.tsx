@@ -9,6 +9,7 @@ import { Logo } from './logo.js';
 import { MetricsTab } from './metrics-tab.js';
 import { Resizer } from './resizer.js';
 import { SettingsMenu } from './settings-menu.js';
+import { useEffectiveDock } from './use-effective-dock.js';
 
 const LABELS: Record<TabId, string> = {
   events: 'Events',
@@ -36,7 +37,8 @@ function TabContent({ tab }: { tab: TabId }): ReactNode {
 /** The panel: header (tabs, stream status, settings, close), the selected tab, the resizer. */
 export function Panel(): ReactNode {
   const engine = useEngine();
-  const { tab, dock, size } = engine.state;
+  const { tab, size } = engine.state;
+  const dock = useEffectiveDock();
   const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
   const panelRef = useRef<HTMLElement>(null);
 

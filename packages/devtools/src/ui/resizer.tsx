@@ -1,6 +1,7 @@
 import { type KeyboardEvent, type PointerEvent, type ReactNode, useRef } from 'react';
 import { MIN_SIZE } from '../engine/persisted-state.js';
 import { useEngine } from './engine-context.js';
+import { useEffectiveDock } from './use-effective-dock.js';
 
 const STEP = 20;
 
@@ -16,7 +17,8 @@ function maxSize(vertical: boolean): number {
  */
 export function Resizer(): ReactNode {
   const engine = useEngine();
-  const { dock, size } = engine.state;
+  const { size } = engine.state;
+  const dock = useEffectiveDock();
   const vertical = dock === 'top' || dock === 'bottom';
   const max = maxSize(vertical);
   const drag = useRef<{ start: number; size: number } | null>(null);
