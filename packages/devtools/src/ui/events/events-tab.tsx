@@ -3,13 +3,15 @@ import { memo, type ReactNode, useCallback, useContext, useEffect, useLayoutEffe
 import type { DevtoolsEngine } from '../../engine/devtools-engine.js';
 import type { EventSort } from '../../engine/persisted-state.js';
 import type { EventEntry } from '../../engine/ring-buffer.js';
-import { EngineContext, useEngine, useStream } from '../engine-context.js';
+import { EngineContext, useEngine, useStreamTransition } from '../engine-context.js';
 import { Switch } from '../switch.js';
 import { EventDetail } from './event-detail.js';
 import { EventList } from './event-list.js';
 import { EventView } from './event-view.js';
 import { idOf } from './span-groups.js';
 import { SpanWaterfall } from './span-waterfall.js';
+
+const ringTotal = (engine: DevtoolsEngine): number => engine.ring.total;
 
 /** Free-text filtering waits for typing to pause this long, in ms. */
 export const TEXT_DEBOUNCE_MS = 150;
@@ -26,7 +28,7 @@ export function EventsTab(): ReactNode {
   const engine = useEngine();
   const { ring, state } = engine;
   // redrawn on each render tick of the stream that brought events
-  useStream((e) => e.ring.total);
+  useStreamTransition(ringTotal);
   const view = useRef<EventView | null>(null);
   view.current ??= new EventView();
   const v = view.current;
