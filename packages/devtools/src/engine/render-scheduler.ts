@@ -20,10 +20,10 @@ function nextFrame(fn: () => void): () => void {
 /**
  * How much of the main thread the stream's renders may take: after a render that took `ms`,
  * the next one from the stream waits at least `ms × RENDER_SHARE_FACTOR` (and at least
- * {@link STREAM_RENDER_INTERVAL_MS}), so rendering stays within ~4% of the thread however
+ * {@link STREAM_RENDER_INTERVAL_MS}), so rendering stays within ~2.5% of the thread however
  * slow a frame is (a development build of React, a busy page, a slow machine).
  */
-export const RENDER_SHARE_FACTOR = 25;
+export const RENDER_SHARE_FACTOR = 40;
 /** The longest wait between two stream renders, in ms, however slow they are. */
 export const MAX_STREAM_RENDER_INTERVAL_MS = 1000;
 
