@@ -15,8 +15,9 @@ import { cartReducer } from './shop/cart-state.js';
 import { Checkout } from './shop/checkout.js';
 import { ProductList } from './shop/product-list.js';
 import type { Product } from './shop/products.js';
+import { DevtoolsSourceSelect, useDevtoolsSource } from './telemetry/devtools-source.js';
 import { RecentEvents } from './telemetry/recent-events.js';
-import { exporter, pageMetrics } from './telemetry/setup.js';
+import { collectorUrl, exporter, pageMetrics } from './telemetry/setup.js';
 import { ShopMetrics } from './telemetry/shop-metrics.js';
 
 const devtoolsExporters =
@@ -72,11 +73,13 @@ function Shop() {
 
 /** The playground: a small coffee shop instrumented with isotel end to end. */
 export function App() {
+  const devtoolsSource = useDevtoolsSource();
   return (
     <TelemetryProvider telemetry={getDefaultTelemetry()}>
       <header>
         <h1>isotel playground: a coffee shop</h1>
         <OfflineSwitch />
+        <DevtoolsSourceSelect />
       </header>
       <main>
         <Shop />
@@ -87,6 +90,7 @@ export function App() {
       {/* Present in development builds only (the root entry is a no-op in production); `npm start` opens it. */}
       <IsotelDevtools
         initialIsOpen={import.meta.env.VITE_ISOTEL_DEVTOOLS_OPEN === 'true'}
+        {...(devtoolsSource === 'collector' && collectorUrl !== undefined ? { collectorUrl } : {})}
         exporters={devtoolsExporters}
         metrics={pageMetrics}
       />

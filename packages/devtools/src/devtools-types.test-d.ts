@@ -4,7 +4,7 @@ import type { MetricsAggregator } from '@isotel/core';
 import type { BrowserExporter } from '@isotel/core/browser';
 import type { ReactNode } from 'react';
 import { expectTypeOf } from 'vitest';
-import { IsotelDevtools, mountDevtools } from './index.js';
+import { IsotelDevtools, IsotelDevtoolsPanel, mountDevtools } from './index.js';
 import type {
   DevtoolsExporter,
   DevtoolsHandle,
@@ -22,6 +22,11 @@ expectTypeOf(mountDevtools).toEqualTypeOf<(el: HTMLElement, options?: DevtoolsOp
 expectTypeOf(Production.mountDevtools).toEqualTypeOf<(el: HTMLElement, options?: DevtoolsOptions) => DevtoolsHandle>();
 expectTypeOf(IsotelDevtools).parameter(0).toEqualTypeOf<IsotelDevtoolsProps>();
 expectTypeOf(IsotelDevtools).returns.toEqualTypeOf<ReactNode>();
+expectTypeOf(IsotelDevtoolsPanel).toEqualTypeOf(IsotelDevtools);
+expectTypeOf(Production.IsotelDevtoolsPanel).parameter(0).toEqualTypeOf<IsotelDevtoolsProps>();
+// the inline form is chosen by the component, not by a prop
+expectTypeOf<IsotelDevtoolsProps>().not.toHaveProperty('inline');
+expectTypeOf<DevtoolsOptions['inline']>().toEqualTypeOf<boolean | undefined>();
 
 expectTypeOf<DevtoolsOptions['position']>().toEqualTypeOf<
   'bottom-right' | 'bottom-left' | 'top-right' | 'top-left' | undefined

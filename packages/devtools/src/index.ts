@@ -6,16 +6,16 @@ import type { ReactNode } from 'react';
 import type { DevtoolsHandle } from './engine/mount.js';
 import type { DevtoolsOptions } from './engine/options.js';
 import * as Devtools from './production.js';
+import type { IsotelDevtoolsProps } from './react/isotel-devtools.js';
 
 declare const process: { env: { NODE_ENV?: string } };
 
 export type { BackendStats, ControlRule, ControlState } from './engine/backend.js';
+export type { DevtoolsExporter, DevtoolsMetrics, DevtoolsSeries } from './engine/exporter-types.js';
 export type { DevtoolsHandle } from './engine/mount.js';
 export type { DevtoolsOptions, DevtoolsPosition, DevtoolsTheme } from './engine/options.js';
-export type { TabId } from './engine/persisted-state.js';
+export type { DevtoolsDock, EventSort, TabId } from './engine/persisted-state.js';
 export type { IsotelDevtoolsProps } from './react/isotel-devtools.js';
-export type { DevtoolsExporter } from './tabs/exporters-tab.js';
-export type { DevtoolsMetrics, DevtoolsSeries } from './tabs/metrics-tab.js';
 
 const noopHandle: DevtoolsHandle = {
   unmount() {},
@@ -44,9 +44,19 @@ export const mountDevtools: (el: HTMLElement, options?: DevtoolsOptions) => Devt
   process.env.NODE_ENV !== 'development' ? () => noopHandle : Devtools.mountDevtools;
 
 /**
- * The devtools panel as a React component; renders nothing outside development builds.
+ * The floating devtools (toggle button and docked panel) as a React component; renders nothing
+ * outside development builds.
  *
  * @example <IsotelDevtools initialIsOpen position="bottom-left" />
  */
-export const IsotelDevtools: (props: DevtoolsOptions) => ReactNode =
+export const IsotelDevtools: (props: IsotelDevtoolsProps) => ReactNode =
   process.env.NODE_ENV !== 'development' ? () => null : Devtools.IsotelDevtools;
+
+/**
+ * The devtools panel inline, for embedding (always open, no toggle); renders nothing outside
+ * development builds.
+ *
+ * @example <div style={{ height: 400 }}><IsotelDevtoolsPanel /></div>
+ */
+export const IsotelDevtoolsPanel: (props: IsotelDevtoolsProps) => ReactNode =
+  process.env.NODE_ENV !== 'development' ? () => null : Devtools.IsotelDevtoolsPanel;

@@ -50,9 +50,10 @@ export function ProductList({ onAdd }: ProductListProps) {
       <ul aria-label="Product list" className="products">
         {products.map((p) => (
           <li key={p.sku}>
-            <span>{p.name}</span> <span className="price">{formatPrice(p.price)}</span>{' '}
-            <button type="button" aria-label={`Add ${p.name} to cart`} onClick={() => onAdd(p)}>
-              Add to cart
+            {/* the button's visible text is its whole accessible name (speech input users say what they see) */}
+            <span className="price">{formatPrice(p.price)}</span>{' '}
+            <button type="button" onClick={() => onAdd(p)}>
+              Add {p.name} to cart
             </button>
           </li>
         ))}

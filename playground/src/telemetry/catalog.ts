@@ -60,4 +60,9 @@ export const playgroundCatalog = defineCatalog({
     measurements: { count: 'number' },
     metadata: { offline: 'boolean' },
   },
+  'playground.devtools.source': {
+    description: 'The devtools panel was switched between this page and the dev collector.',
+    measurements: { count: 'number' },
+    metadata: { source: 'string' },
+  },
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMeasurements } from './dom.js';
+import { formatMeasurements } from './format-value.js';
 
 describe('formatMeasurements summarises an event on one line', () => {
   it('writes key=value pairs with clock noise rounded away', () => {

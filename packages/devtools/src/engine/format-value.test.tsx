@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatValue } from './dom.js';
+import { formatValue } from './format-value.js';
 
 // One-line previews of metadata values: what the detail's collapsed nodes, the Exporters tab and
 // the text filter read.

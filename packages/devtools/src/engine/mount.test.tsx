@@ -72,15 +72,15 @@ describe('the panel shell', () => {
     const separator = first.ui.getByRole('separator', { name: 'Resize isotel devtools' });
     separator.focus();
     await userEvent.keyboard('{ArrowUp}{ArrowUp}');
-    expect(separator.getAttribute('aria-valuenow')).toBe('352');
+    expect(separator.getAttribute('aria-valuenow')).toBe('360');
     await userEvent.click(first.ui.getByRole('button', { name: 'Close isotel devtools' }));
     first.handle.unmount();
 
     const second = mount({ initialIsOpen: true });
     expect(second.handle.isOpen).toBe(false);
-    second.handle.open();
+    act(() => second.handle.open());
     expect(second.ui.getByRole('tab', { name: 'Handlers' }).getAttribute('aria-selected')).toBe('true');
-    expect(second.ui.getByRole('separator').getAttribute('aria-valuenow')).toBe('352');
+    expect(second.ui.getByRole('separator').getAttribute('aria-valuenow')).toBe('360');
     expect(JSON.parse(localStorage.getItem(DEFAULT_STORAGE_KEY) ?? '{}')).toMatchObject({
       version: 1,
       tab: 'handlers',
@@ -103,12 +103,12 @@ describe('the panel shell', () => {
 
   it('puts its styles, theme and nonce inside its own shadow root', () => {
     const { ui, handle } = mount({ theme: 'dark', nonce: 'abc123' });
-    const style = ui.root.parentNode?.querySelector('style');
+    const style = (ui.root.getRootNode() as ShadowRoot).querySelector('style');
     expect(style?.getAttribute('nonce')).toBe('abc123');
     expect(style?.textContent).toContain(`z-index: ${DEVTOOLS_Z_INDEX}`);
     expect(document.head.querySelector('style')).toBeNull();
     expect(ui.root.getAttribute('data-theme')).toBe('dark');
-    handle.setTheme('light');
+    act(() => handle.setTheme('light'));
     expect(ui.root.getAttribute('data-theme')).toBe('light');
   });
 
@@ -122,17 +122,17 @@ describe('the Events tab', () => {
   it('pauses and resumes recording, and clears', async () => {
     const { t, ui } = mount({ initialIsOpen: true });
     act(() => t.emit('a.one'));
-    await nextFrame();
+    await waitFor(() => expect(ui.getAllByRole('option')).toHaveLength(1));
     await userEvent.click(ui.getByRole('button', { name: 'Pause' }));
     act(() => t.emit('a.two'));
     await userEvent.click(ui.getByRole('button', { name: 'Resume' }));
     act(() => t.emit('a.three'));
-    await nextFrame();
-    const list = ui.getByRole('listbox', { name: 'Events' });
+    await waitFor(() => expect(ui.getAllByRole('option')).toHaveLength(2));
     expect(ui.getAllByRole('option').map((o) => o.querySelector('.name')?.textContent)).toEqual(['a.one', 'a.three']);
     await userEvent.click(ui.getByRole('button', { name: 'Clear' }));
     await nextFrame();
-    expect(list.querySelectorAll('[role="option"]')).toHaveLength(0);
+    expect(ui.queryAllByRole('option')).toHaveLength(0);
+    expect(ui.getByText(/^Cleared\./)).toBeTruthy();
   });
 
   it('filters by pattern, shows an invalid pattern inline, and filters by text after typing stops', async () => {
@@ -143,18 +143,16 @@ describe('the Events tab', () => {
       t.emit('search.query', { count: 1 }, { orderId: 'A-1' });
     });
     const names = () => ui.queryAllByRole('option').map((o) => o.querySelector('.name')?.textContent);
-    await userEvent.type(ui.getByRole('textbox', { name: 'Filter by pattern' }), 'checkout.**');
+    await userEvent.type(ui.getByRole('textbox', { name: 'Pattern' }), 'checkout.**');
     await nextFrame();
     expect(names()).toEqual(['checkout.payment.stop', 'checkout.cart.add']);
-    await userEvent.type(ui.getByRole('textbox', { name: 'Filter by pattern' }), '..');
+    await userEvent.type(ui.getByRole('textbox', { name: 'Pattern' }), '..');
     await nextFrame();
     expect(ui.getByRole('alert').textContent).toMatch(/Invalid pattern/);
-    const pattern = ui.getByRole('textbox', { name: 'Filter by pattern' }) as HTMLInputElement;
-    pattern.value = '';
-    act(() => {
-      pattern.dispatchEvent(new Event('input'));
-    });
-    await userEvent.type(ui.getByRole('textbox', { name: 'Filter by text' }), 'a-1');
+    await userEvent.type(ui.getByRole('textbox', { name: 'Pattern' }), '{Backspace}'.repeat(13));
+    await nextFrame();
+    expect(names()).toEqual(['checkout.payment.stop', 'checkout.cart.add', 'search.query']);
+    await userEvent.type(ui.getByRole('textbox', { name: 'Filter' }), 'a-1');
     await new Promise((r) => setTimeout(r, 200));
     await nextFrame();
     expect(names()).toEqual(['checkout.payment.stop', 'search.query']);
@@ -165,8 +163,7 @@ describe('the Events tab', () => {
     act(() => {
       for (let i = 0; i < 12; i++) t.emit('tick', { i });
     });
-    await nextFrame();
-    expect(ui.getByText(/5 shown · 5 buffered · 12 seen/)).toBeTruthy();
+    await waitFor(() => expect(ui.getByText(/5 shown · 5 buffered · 12 seen/)).toBeTruthy());
   });
 
   it('shows one event in detail with its span events and durations', async () => {
@@ -183,22 +180,93 @@ describe('the Events tab', () => {
         { spanId: 'sp1', correlationId: 'c-9', table: 'users' },
       );
     });
-    await nextFrame();
+    await waitFor(() => expect(ui.getAllByRole('option')).toHaveLength(2));
     await userEvent.click(ui.getAllByRole('option')[1] as HTMLElement);
     const detail = ui.getByRole('region', { name: 'Event detail' });
     expect(detail.textContent).toContain('c-9');
     expect(detail.textContent).toContain('"table": "users"');
-    const span = ui.getByRole('group', { name: 'Span events' });
-    expect(span.textContent).toContain('db.query.start');
-    expect(span.textContent).toContain('+25.0 ms');
-    await userEvent.click(ui.getByRole('checkbox', { name: 'Group by span' }));
+    expect(detail.textContent).toContain('25.0 ms');
+    // the start row summarises what the span is about, not its clock readings
+    expect(ui.getAllByRole('option')[0]?.textContent).toContain('table=users');
+    expect(ui.getAllByRole('option')[0]?.textContent).not.toContain('monotonicTime');
+    await userEvent.click(ui.getByRole('switch', { name: 'Group by span' }));
     await nextFrame();
-    expect(ui.getByRole('region', { name: 'Spans' }).textContent).toMatch(/db\.query\s*ok\s*25\.0 ms/);
+    expect(ui.getByRole('list', { name: 'Spans' }).textContent).toMatch(/db\.query\s*25\.0 ms\s*ok/);
+  });
+});
+
+describe('the event list', () => {
+  it('moves the selection with the arrows, Home/End and PageUp/PageDown', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    act(() => {
+      for (let i = 0; i < 40; i++) t.emit(`tick.n${i}`, { i });
+    });
+    await waitFor(() => expect(ui.getByText(/40 shown/)).toBeTruthy());
+    const list = ui.getByRole('listbox', { name: 'Events' });
+    list.focus();
+    const detailName = () => ui.getByRole('region', { name: 'Event detail' }).querySelector('h3')?.textContent;
+    await userEvent.keyboard('{Home}');
+    expect(detailName()).toBe('tick.n0');
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+    expect(detailName()).toBe('tick.n2');
+    await userEvent.keyboard('{End}');
+    expect(detailName()).toBe('tick.n39');
+    await userEvent.keyboard('{PageUp}');
+    expect(Number(detailName()?.slice('tick.n'.length))).toBeLessThan(39);
+    await userEvent.keyboard('{PageDown}');
+    expect(detailName()).toBe('tick.n39');
+  });
+
+  it('explains an empty list: nothing yet, no match, paused', async () => {
+    const { t, ui } = mount({ initialIsOpen: true });
+    expect(ui.getByText(/^No events yet/)).toBeTruthy();
+    act(() => t.emit('shop.cart.add', { count: 1 }));
+    await waitFor(() => expect(ui.getAllByRole('option')).toHaveLength(1));
+    await userEvent.type(ui.getByRole('textbox', { name: 'Pattern' }), 'checkout.**');
+    expect(ui.getByText(/^No event matches the filter/)).toBeTruthy();
+    await userEvent.click(ui.getByRole('button', { name: 'Pause' }));
+    expect(ui.getByText(/^Paused: new events are not recorded/)).toBeTruthy();
+  });
+});
+
+describe('the inline panel', () => {
+  it('IsotelDevtoolsPanel draws the panel in place, open, without a toggle or a close button', async () => {
+    const { render } = await import('@testing-library/react');
+    const { IsotelDevtoolsPanel } = await import('../production.js');
+    const t = createTelemetry();
+    const { container, unmount } = render(<IsotelDevtoolsPanel telemetry={t} />);
+    unmounts.push(unmount);
+    const ui = panelQueries(container);
+    expect(ui.getByRole('region', { name: 'isotel devtools' })).toBeTruthy();
+    expect(ui.queryByRole('button', { name: 'Open isotel devtools' })).toBeNull();
+    expect(ui.queryByRole('button', { name: 'Close isotel devtools' })).toBeNull();
+    await userEvent.click(ui.getByRole('button', { name: 'Settings' }));
+    expect(ui.getByRole('menuitemradio', { name: 'System' }).getAttribute('aria-checked')).toBe('true');
+    // docking belongs to the floating panel
+    expect(ui.queryByRole('menuitemradio', { name: 'Left' })).toBeNull();
+  });
+});
+
+describe('the Exporters tab', () => {
+  it('shows health, and a last error only while the exporter is not healthy', async () => {
+    let breaker = 'open';
+    const exporter = {
+      name: 'collector',
+      stats: () => ({ queued: 2, sent: 5, breaker, lastError: 'HTTP 503' }),
+    };
+    const { ui } = mount({ initialIsOpen: true, exporters: [exporter] });
+    await userEvent.click(ui.getByRole('tab', { name: 'Exporters' }));
+    const card = await ui.findByRole('region', { name: 'collector' });
+    await waitFor(() => expect(card.textContent).toContain('failing'));
+    expect(card.textContent).toContain('HTTP 503');
+    breaker = 'closed';
+    await waitFor(() => expect(card.textContent).toContain('healthy'), { timeout: 3000 });
+    expect(card.textContent).not.toContain('HTTP 503');
   });
 });
 
 describe('the Handlers tab', () => {
-  it('lists handlers with their counters and detaches one after a confirm', async () => {
+  it('lists handlers with their counters; Undo keeps one, leaving the tab carries out its detach', async () => {
     const t = createTelemetry();
     t.attach(
       'app.audit',
@@ -211,14 +279,18 @@ describe('the Handlers tab', () => {
     t.emit('orders.created');
     const { ui } = mount({ telemetry: t, initialIsOpen: true });
     await userEvent.click(ui.getByRole('tab', { name: 'Handlers' }));
-    const table = await ui.findByRole('table', { name: 'Handlers' });
-    expect(table.textContent).toContain('audit store down');
-    expect(table.textContent).not.toContain('isotel.devtools');
+    const list = await ui.findByRole('list', { name: 'Handlers' });
+    expect(list.textContent).toContain('audit store down');
+    expect(list.textContent).toContain('1 failures');
+    expect(list.textContent).not.toContain('isotel.devtools');
+    await userEvent.click(ui.getByRole('button', { name: 'Detach app.audit' }));
+    await userEvent.click(ui.getByRole('button', { name: 'Undo' }));
+    await ui.findByText('Kept app.audit.');
+    expect(t.listHandlers().map((h) => h.id)).toContain('app.audit');
     await userEvent.click(ui.getByRole('button', { name: 'Detach app.audit' }));
     expect(t.listHandlers().map((h) => h.id)).toContain('app.audit');
-    await userEvent.click(ui.getByRole('button', { name: 'Confirm detach app.audit' }));
-    await ui.findByText('Detached app.audit');
-    expect(t.listHandlers().map((h) => h.id)).not.toContain('app.audit');
+    await userEvent.click(ui.getByRole('tab', { name: 'Events' }));
+    await waitFor(() => expect(t.listHandlers().map((h) => h.id)).not.toContain('app.audit'));
   });
 });
 
@@ -235,8 +307,8 @@ describe('the Metrics tab', () => {
     t.emitGauge('queue.load', 3.1);
     const { ui } = mount({ telemetry: t, initialIsOpen: true, metrics });
     await userEvent.click(ui.getByRole('tab', { name: 'Metrics' }));
-    const table = await ui.findByRole('table', { name: 'Metrics' });
-    const rows = [...table.querySelectorAll('tbody tr')].map((r) => r.textContent);
+    const table = await ui.findByRole('list', { name: 'Metrics' });
+    const rows = [...table.querySelectorAll('li')].map((r) => r.textContent);
     expect(rows.find((r) => r?.startsWith('db.query.stop.duration'))).toMatch(/summary/);
     expect(rows.find((r) => r?.startsWith('queue.depth.value'))).toContain('7');
     // a fraction reads as the event list writes it, without padding zeros
@@ -260,7 +332,7 @@ describe('the Control tab', () => {
       t.emit('checkout.payment.stop', { duration: 1 }, { correlationId: 'c1' });
       t.emit('debug.trace');
     });
-    const dropped = await ui.findByRole('table', { name: 'Dropped per reason' }, { timeout: 3000 });
+    const dropped = await ui.findByLabelText('Dropped per reason', undefined, { timeout: 3000 });
     expect(dropped.textContent).toContain('sampled_out1');
     expect(dropped.textContent).toContain('denied1');
   });
@@ -269,16 +341,14 @@ describe('the Control tab', () => {
     const { t, ui } = mount({ initialIsOpen: true });
     t.control.set({ sampleRate: 0.5 });
     await userEvent.click(ui.getByRole('tab', { name: 'Control' }));
-    const rate = await ui.findByRole('spinbutton', { name: 'Global sample rate' });
+    const rate = await ui.findByRole('textbox', { name: 'Global sample rate' });
     await waitFor(() => expect((rate as HTMLInputElement).value).toBe('0.5'));
-    // userEvent.clear cannot focus into a shadow root under happy-dom: empty the field, then type
-    (rate as HTMLInputElement).value = '';
-    await userEvent.type(rate, '3');
+    // userEvent.clear cannot focus into a shadow root under happy-dom: erase the field, then type
+    await userEvent.type(rate, '{Backspace}{Backspace}{Backspace}3');
     await userEvent.click(ui.getByRole('button', { name: 'Apply' }));
     expect((await ui.findByText(/Invalid control "sampleRate"/)).getAttribute('role')).toBe('alert');
     expect(ui.getByText('Not applied')).toBeTruthy();
     expect(t.control.get().sampleRate).toBe(0.5);
-    (ui.getByRole('textbox', { name: 'Sampling rules' }) as HTMLTextAreaElement).value = '';
     await userEvent.type(ui.getByRole('textbox', { name: 'Sampling rules' }), 'no rate here');
     await userEvent.click(ui.getByRole('button', { name: 'Apply' }));
     await ui.findByText(/Rule on line 1: expected "pattern = rate"/);

@@ -1,6 +1,5 @@
 import type { Telemetry } from '@isotel/core';
-import type { DevtoolsExporter } from '../tabs/exporters-tab.js';
-import type { DevtoolsMetrics } from '../tabs/metrics-tab.js';
+import type { DevtoolsExporter, DevtoolsMetrics } from './exporter-types.js';
 
 /** Where the toggle button sits. */
 export type DevtoolsPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
@@ -20,23 +19,29 @@ export interface DevtoolsOptions {
   collectorUrl?: string;
   /** Bearer token of the collector's admin routes. @default undefined */
   adminToken?: string;
+  /**
+   * Draw the panel inside `el`, always open, without the toggle button or an overlay (what
+   * `<IsotelDevtoolsPanel />` uses to embed it in a page of its own). @default false
+   */
+  inline?: boolean;
   /** Open on first mount; a choice stored by an earlier session wins. @default false */
   initialIsOpen?: boolean;
   /** Corner of the toggle button. @default 'bottom-right' */
   position?: DevtoolsPosition;
   /** Key combination that opens and closes the panel (ignored while typing in a field). @default 'Ctrl+Shift+E' */
   hotkey?: string;
-  /** @default 'system' */
+  /** Colour scheme until the user picks one in the panel's Settings menu. @default 'system' */
   theme?: DevtoolsTheme;
   /** CSP nonce set on the panel's `<style>` element. @default undefined */
   nonce?: string;
   /** Events kept in the ring buffer. @default 1000 */
   bufferSize?: number;
   /**
-   * Keep recording into the ring buffer while the panel is closed (one cheap handler on `**`).
-   * Off by default: closed, the panel holds no subscription, so the bus keeps its
-   * nothing-attached fast path and lazy metadata thunks do not run for it.
-   * @default false
+   * Record into the ring buffer from mount on, open or closed (one cheap handler on `**`), so
+   * opening the panel shows what happened since the page loaded. Set false to hold no
+   * subscription while closed (the bus then keeps its nothing-attached fast path, and lazy
+   * metadata thunks do not run for the panel), at the price of an empty list on first open.
+   * @default true
    */
   recordWhileClosed?: boolean;
   /** Exporters shown in the Exporters tab. @default [] */

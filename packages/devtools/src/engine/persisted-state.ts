@@ -1,5 +1,6 @@
-// The panel's state (open, size, tab, filters) in ONE versioned localStorage key. A stored
-// choice beats `initialIsOpen`: a developer who closed the panel keeps it closed on reload.
+// The panel's state (open, size, tab, filters, settings) in ONE versioned localStorage key. A
+// stored choice beats `initialIsOpen`: a developer who closed the panel keeps it closed on reload.
+import type { DevtoolsTheme } from './options.js';
 
 /** Tabs of the panel. */
 export type TabId = 'events' | 'handlers' | 'control' | 'exporters' | 'metrics';
@@ -7,16 +8,32 @@ export type TabId = 'events' | 'handlers' | 'control' | 'exporters' | 'metrics';
 /** The tabs, in display order. */
 export const TAB_IDS: readonly TabId[] = ['events', 'handlers', 'control', 'exporters', 'metrics'];
 
+/** The side of the window the floating panel is docked to. */
+export type DevtoolsDock = 'bottom' | 'top' | 'left' | 'right';
+
+/** The docks, in the order the settings menu lists them. */
+export const DOCKS: readonly DevtoolsDock[] = ['bottom', 'top', 'left', 'right'];
+
+/** How the Events tab orders the list. */
+export type EventSort = 'time' | 'time-desc' | 'name' | 'duration';
+
+export const SORTS: readonly EventSort[] = ['time', 'time-desc', 'name', 'duration'];
+
 /** What survives a reload. */
 export interface PanelState {
   open: boolean;
-  /** Panel height in CSS pixels. */
+  /** Panel height (docked top or bottom) or width (left or right) in CSS pixels. */
   size: number;
   tab: TabId;
   pattern: string;
   text: string;
   paused: boolean;
   groupBySpans: boolean;
+  hideInternal: boolean;
+  sort: EventSort;
+  /** The theme chosen in the settings menu; undefined follows the `theme` option. */
+  theme: DevtoolsTheme | undefined;
+  dock: DevtoolsDock;
 }
 
 /** The version written with the state; a stored state of another version is ignored. */
@@ -47,6 +64,10 @@ export function loadState(key: string, initialIsOpen: boolean): PanelState {
     text: '',
     paused: false,
     groupBySpans: false,
+    hideInternal: false,
+    sort: 'time',
+    theme: undefined,
+    dock: 'bottom',
   };
   let raw: string | null | undefined;
   try {
@@ -71,6 +92,10 @@ export function loadState(key: string, initialIsOpen: boolean): PanelState {
   if (typeof stored.text === 'string') state.text = stored.text;
   if (typeof stored.paused === 'boolean') state.paused = stored.paused;
   if (typeof stored.groupBySpans === 'boolean') state.groupBySpans = stored.groupBySpans;
+  if (typeof stored.hideInternal === 'boolean') state.hideInternal = stored.hideInternal;
+  if ((SORTS as readonly unknown[]).includes(stored.sort)) state.sort = stored.sort as EventSort;
+  if (stored.theme === 'light' || stored.theme === 'dark' || stored.theme === 'system') state.theme = stored.theme;
+  if ((DOCKS as readonly unknown[]).includes(stored.dock)) state.dock = stored.dock as DevtoolsDock;
   return state;
 }
 

@@ -47,7 +47,7 @@ function frame(): Promise<void> {
 
 async function expectWatchingBus(t: ReturnType<typeof createTelemetry>): Promise<void> {
   const root = shadowRoot();
-  expect(root.querySelector('.source')?.textContent).toBe('in-page bus');
+  await waitFor(() => expect(root.querySelector('.source')?.textContent).toBe('in-page bus'));
   await waitFor(() => expect(root.querySelector('.header [role="status"]')?.textContent ?? '').toBe(''));
   const before = streamRequests.length;
   act(() => t.emit('local.only', { n: 1 }));
@@ -65,7 +65,7 @@ describe('switching from a collector back to the in-page bus', () => {
     cleanups.push(() => handle.unmount());
     expect(shadowRoot().querySelector('.source')?.textContent).toBe(COLLECTOR);
     await waitFor(() => expect(streamRequests.length).toBeGreaterThan(0));
-    handle.setTelemetry(t);
+    act(() => handle.setTelemetry(t));
     await expectWatchingBus(t);
   });
 
@@ -74,7 +74,7 @@ describe('switching from a collector back to the in-page bus', () => {
     const handle = mountDevtools(container, { telemetry: t, collectorUrl: COLLECTOR, initialIsOpen: true });
     cleanups.push(() => handle.unmount());
     await waitFor(() => expect(streamRequests.length).toBeGreaterThan(0));
-    handle.setCollector(undefined);
+    act(() => handle.setCollector(undefined));
     await expectWatchingBus(t);
   });
 
@@ -82,10 +82,10 @@ describe('switching from a collector back to the in-page bus', () => {
     const t = createTelemetry();
     const handle = mountDevtools(container, { telemetry: t, initialIsOpen: true });
     cleanups.push(() => handle.unmount());
-    handle.setCollector(COLLECTOR, 'token');
+    act(() => handle.setCollector(COLLECTOR, 'token'));
     expect(shadowRoot().querySelector('.source')?.textContent).toBe(COLLECTOR);
     await waitFor(() => expect(streamRequests.length).toBeGreaterThan(0));
-    handle.setCollector(undefined);
+    act(() => handle.setCollector(undefined));
     await expectWatchingBus(t);
   });
 });

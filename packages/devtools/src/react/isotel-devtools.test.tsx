@@ -57,14 +57,39 @@ describe('IsotelDevtools', () => {
     expect(commits).toBe(before);
   });
 
-  it('holds no subscription while closed and one while open', async () => {
+  it('records from mount, so opening shows what came before', async () => {
     const t = createTelemetry();
     const { container } = render(<IsotelDevtools telemetry={t} />);
+    expect(t.listHandlers().map((h) => h.patterns)).toEqual([['**']]);
+    act(() => t.emit('before.open', { n: 1 }));
+    await userEvent.click(shadow(container).getByRole('button', { name: 'Open isotel devtools' }));
+    await waitFor(() =>
+      expect(shadow(container).getByRole('listbox', { name: 'Events' }).textContent).toContain('before.open'),
+    );
+  });
+
+  it('with recordWhileClosed false, holds no subscription while closed and one while open', async () => {
+    const t = createTelemetry();
+    const { container } = render(<IsotelDevtools telemetry={t} recordWhileClosed={false} />);
     expect(t.listHandlers()).toEqual([]);
     await userEvent.click(shadow(container).getByRole('button', { name: 'Open isotel devtools' }));
     expect(t.listHandlers().map((h) => h.patterns)).toEqual([['**']]);
     await userEvent.keyboard('{Escape}');
     expect(t.listHandlers()).toEqual([]);
+  });
+
+  it('counts error events on the toggle, as its description', async () => {
+    const t = createTelemetry();
+    const { container } = render(<IsotelDevtools telemetry={t} />);
+    act(() => {
+      t.emit('checkout.payment.exception', { duration: 3 }, { kind: 'error' });
+      t.emit('react.error', { count: 1 });
+      t.emit('checkout.payment.stop', { duration: 3 });
+    });
+    const toggle = shadow(container).getByRole('button', { name: 'Open isotel devtools' });
+    await waitFor(() => expect(shadow(container).getByText('2 errors')).toBeTruthy());
+    const described = toggle.getAttribute('aria-describedby') ?? '';
+    expect((toggle.getRootNode() as ShadowRoot).getElementById(described)?.textContent).toContain('2 errors');
   });
 
   it('follows a new telemetry prop through the engine without remounting the panel', async () => {

@@ -3,28 +3,21 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { type DevtoolsHandle, mountDevtools } from '../engine/mount.js';
 import type { DevtoolsOptions } from '../engine/options.js';
 
-/** Props of {@link IsotelDevtools}: the engine's options. */
-export type IsotelDevtoolsProps = DevtoolsOptions;
+/** Props of {@link IsotelDevtools} and {@link IsotelDevtoolsPanel}: the engine's options. */
+export type IsotelDevtoolsProps = Omit<DevtoolsOptions, 'inline'>;
 
 /**
- * The devtools panel as a React component. It mounts the engine once in an effect and passes
- * prop changes through the engine's setters; events never go through React state, so the host
- * app does not re-render while they flow. Without a `telemetry` prop it watches the instance of
- * the nearest `TelemetryProvider`.
- *
- * @example
- * <TelemetryProvider telemetry={t}>
- *   <App />
- *   <IsotelDevtools initialIsOpen={false} position="bottom-left" />
- * </TelemetryProvider>
+ * Mounts the engine once into a div of its own and passes prop changes through its setters.
+ * The panel renders in its own React root (inside a shadow root): events never go through the
+ * host app's React tree, so the app does not re-render while they flow.
  */
-export function IsotelDevtools(props: IsotelDevtoolsProps): ReactNode {
+function useDevtools(props: IsotelDevtoolsProps, inline: boolean) {
   const contextTelemetry = useTelemetry();
   const telemetry = props.telemetry ?? contextTelemetry;
   const ref = useRef<HTMLDivElement>(null);
   const handle = useRef<DevtoolsHandle | null>(null);
   // mount-time options: later changes go through setters below
-  const initial = useRef({ ...props, telemetry });
+  const initial = useRef<DevtoolsOptions>({ ...props, telemetry, inline });
 
   useEffect(() => {
     const el = ref.current;
@@ -57,6 +50,36 @@ export function IsotelDevtools(props: IsotelDevtoolsProps): ReactNode {
   useEffect(() => {
     handle.current?.setMetrics(metrics);
   }, [metrics]);
+  return ref;
+}
 
+/**
+ * The floating devtools: a toggle button (with an error-count badge) and a panel docked to a
+ * side of the window. Without a `telemetry` prop it watches the instance of the nearest
+ * `TelemetryProvider` (else the default bus).
+ *
+ * @example
+ * <TelemetryProvider telemetry={t}>
+ *   <App />
+ *   <IsotelDevtools initialIsOpen={false} position="bottom-left" />
+ * </TelemetryProvider>
+ */
+export function IsotelDevtools(props: IsotelDevtoolsProps): ReactNode {
+  const ref = useDevtools(props, false);
   return <div ref={ref} data-isotel-devtools-root="" />;
+}
+
+/**
+ * The devtools panel inline, for embedding in a page or layout of your own (like TanStack
+ * Query's `ReactQueryDevtoolsPanel`): always open, no toggle button, it fills its container
+ * (give the container a height).
+ *
+ * @example
+ * <div style={{ height: 400 }}>
+ *   <IsotelDevtoolsPanel collectorUrl="http://127.0.0.1:4318" />
+ * </div>
+ */
+export function IsotelDevtoolsPanel(props: IsotelDevtoolsProps): ReactNode {
+  const ref = useDevtools(props, true);
+  return <div ref={ref} data-isotel-devtools-root="" style={{ height: '100%' }} />;
 }

@@ -1,5 +1,4 @@
 import type { HandlerInfo, Measurements, Metadata } from '@isotel/core';
-import { MutationObserver, QueryClient } from '@tanstack/react-query';
 import {
   type BackendStats,
   type ControlState,
@@ -27,28 +26,33 @@ async function errorOf(response: Response): Promise<CollectorError> {
   return new CollectorError(response.status, await answerMessage(response));
 }
 
-function recordToEvent(value: unknown, sink: EventSink): void {
-  if (typeof value !== 'object' || value === null) return;
-  const r = value as Record<string, unknown>;
-  if (typeof r.name !== 'string') return;
-  const metadata: Record<string, unknown> = { ...((r.metadata as Metadata | undefined) ?? {}) };
-  // the record's top-level ids are what the detail view and span grouping read
-  for (const key of ['spanId', 'parentSpanId', 'correlationId', 'sampleRate', 'clientId', 'sessionId', 'id']) {
-    if (r[key] !== undefined && metadata[key] === undefined) metadata[key] = r[key];
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// The collector's stream sends each event as `event: event` with `{ name, measurements,
+// metadata }` (a browser's record time is `metadata.time`); anything else is skipped.
+function streamEvent(data: string, sink: EventSink): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return;
   }
-  sink(r.name, (r.measurements as Measurements | undefined) ?? {}, metadata);
+  if (!isObject(parsed) || typeof parsed.name !== 'string') return;
+  const measurements = isObject(parsed.measurements) ? (parsed.measurements as Measurements) : {};
+  const metadata = isObject(parsed.metadata) ? (parsed.metadata as Metadata) : {};
+  sink(parsed.name, measurements, metadata);
 }
 
 /**
  * A collector as a devtools backend: the stream over SSE (fetch, with the admin token as a
- * bearer header), handlers/stats/control as TanStack queries and mutations (cached, retried,
- * invalidated after a change).
+ * bearer header) and the admin routes as plain requests; the UI calls these through
+ * react-query's `useQuery` (polled) and `useMutation` (invalidating after a change).
  */
 export class RemoteBackend implements DevtoolsBackend {
   readonly label: string;
   readonly #base: string;
   readonly #headers: Record<string, string>;
-  readonly #client = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 250 } } });
   readonly #controlListeners = new Set<() => void>();
 
   constructor(collectorUrl: string, adminToken: string | undefined) {
@@ -65,82 +69,53 @@ export class RemoteBackend implements DevtoolsBackend {
       onStatus: (message, retrying) => onStatus(message === undefined ? undefined : { message, retrying }),
       onMessage: (message) => {
         if (message.event === 'control') {
-          void this.#client.invalidateQueries({ queryKey: ['isotel', this.#base, 'control'] });
           for (const listener of this.#controlListeners) listener();
           return;
         }
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(message.data);
-        } catch {
-          return;
-        }
-        if (Array.isArray(parsed)) for (const r of parsed) recordToEvent(r, sink);
-        else if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { events?: unknown }).events)) {
-          for (const r of (parsed as { events: unknown[] }).events) recordToEvent(r, sink);
-        } else recordToEvent(parsed, sink);
+        if (message.event === 'event' || message.event === 'message') streamEvent(message.data, sink);
       },
     });
     return () => abort.abort();
   }
 
-  handlers(): Promise<readonly HandlerInfo[]> {
-    return this.#client.fetchQuery({
-      queryKey: ['isotel', this.#base, 'handlers'],
-      queryFn: async () => {
-        const body = await this.#request<HandlerInfo[] | { handlers: HandlerInfo[] }>('GET', '/v1/handlers');
-        const list = Array.isArray(body) ? body : body.handlers;
-        // the collector's stream fan-out is what this panel reads through; it cannot be detached
-        return list.filter((h) => !h.id.startsWith(COLLECTOR_STREAM_PREFIX));
-      },
-    });
+  async handlers(): Promise<readonly HandlerInfo[]> {
+    const body = await this.#request<HandlerInfo[] | { handlers: HandlerInfo[] }>('GET', '/v1/handlers');
+    const list = Array.isArray(body) ? body : body.handlers;
+    // the collector's stream fan-out is what this panel reads through; it cannot be detached
+    return list.filter((h) => !h.id.startsWith(COLLECTOR_STREAM_PREFIX));
   }
 
   /** `DELETE /v1/handlers/:id`: false when the collector no longer had it (404). */
-  detach(handlerId: string): Promise<boolean> {
-    return this.#mutate(async () => {
-      try {
-        await this.#request('DELETE', `/v1/handlers/${encodeURIComponent(handlerId)}`);
-        return true;
-      } catch (error) {
-        if (error instanceof CollectorError && error.status === 404) return false;
-        throw error;
-      }
-    }, 'handlers');
+  async detach(handlerId: string): Promise<boolean> {
+    try {
+      await this.#request('DELETE', `/v1/handlers/${encodeURIComponent(handlerId)}`);
+      return true;
+    } catch (error) {
+      if (error instanceof CollectorError && error.status === 404) return false;
+      throw error;
+    }
   }
 
-  stats(): Promise<BackendStats> {
-    return this.#client.fetchQuery({
-      queryKey: ['isotel', this.#base, 'stats'],
-      queryFn: async () => {
-        const body = await this.#request<Record<string, unknown>>('GET', '/v1/stats');
-        // the collector counts refused events per code, rate-limited batches and slow streams
-        const dropped: Record<string, number> = {
-          ...((body.dropped ?? body.rejected ?? {}) as Record<string, number>),
-        };
-        if (typeof body.rateLimited === 'number' && body.rateLimited > 0) dropped.rate_limited = body.rateLimited;
-        const slow = (body.streams as { droppedSlow?: unknown } | undefined)?.droppedSlow;
-        if (typeof slow === 'number' && slow > 0) dropped.slow_stream = slow;
-        return { dropped };
-      },
-    });
+  async stats(): Promise<BackendStats> {
+    const body = await this.#request<Record<string, unknown>>('GET', '/v1/stats');
+    // the collector counts refused events per code, rate-limited batches and slow streams
+    const dropped: Record<string, number> = {
+      ...((body.dropped ?? body.rejected ?? {}) as Record<string, number>),
+    };
+    if (typeof body.rateLimited === 'number' && body.rateLimited > 0) dropped.rate_limited = body.rateLimited;
+    const slow = (body.streams as { droppedSlow?: unknown } | undefined)?.droppedSlow;
+    if (typeof slow === 'number' && slow > 0) dropped.slow_stream = slow;
+    return { dropped };
   }
 
-  control(): Promise<ControlState | undefined> {
-    return this.#client.fetchQuery({
-      queryKey: ['isotel', this.#base, 'control'],
-      queryFn: async () => {
-        const body = await this.#request<{ control?: unknown }>('GET', '/v1/control');
-        return normalizeControl(body.control);
-      },
-    });
+  async control(): Promise<ControlState | undefined> {
+    const body = await this.#request<{ control?: unknown }>('GET', '/v1/control');
+    return normalizeControl(body.control);
   }
 
-  setControl(next: ControlState): Promise<ControlState> {
-    return this.#mutate(async () => {
-      const body = await this.#request<{ control?: unknown }>('PUT', '/v1/control', next);
-      return normalizeControl(body.control);
-    }, 'control');
+  async setControl(next: ControlState): Promise<ControlState> {
+    const body = await this.#request<{ control?: unknown }>('PUT', '/v1/control', next);
+    return normalizeControl(body.control);
   }
 
   onControlChange(callback: () => void): () => void {
@@ -152,19 +127,6 @@ export class RemoteBackend implements DevtoolsBackend {
 
   dispose(): void {
     this.#controlListeners.clear();
-    this.#client.clear();
-  }
-
-  async #mutate<T>(fn: () => Promise<T>, invalidates: string): Promise<T> {
-    const observer = new MutationObserver<T, Error, void>(this.#client, {
-      mutationFn: fn,
-      onSuccess: () => this.#client.invalidateQueries({ queryKey: ['isotel', this.#base, invalidates] }),
-    });
-    try {
-      return await observer.mutate();
-    } finally {
-      observer.reset();
-    }
   }
 
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {

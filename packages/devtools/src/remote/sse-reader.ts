@@ -1,5 +1,7 @@
 // Server-Sent Events over fetch: unlike EventSource, fetch can send the admin bearer token as a
-// header (a token in a query string ends up in proxy and access logs).
+// header (a token in a query string ends up in proxy and access logs). The byte stream is parsed
+// by eventsource-parser (CRLF, comments, multi-line data, split chunks).
+import { createParser } from 'eventsource-parser';
 
 /** One parsed SSE message. */
 export interface SseMessage {
@@ -7,54 +9,6 @@ export interface SseMessage {
   readonly event: string;
   readonly data: string;
   readonly id: string | undefined;
-}
-
-/**
- * Parses an SSE byte stream incrementally. Feed it text chunks; it calls `onMessage` for each
- * complete message (blank-line terminated), handling CRLF, comments and multi-line data.
- */
-export class SseParser {
-  #buffer = '';
-  #event = '';
-  #data: string[] = [];
-  #id: string | undefined;
-  readonly #onMessage: (message: SseMessage) => void;
-
-  constructor(onMessage: (message: SseMessage) => void) {
-    this.#onMessage = onMessage;
-  }
-
-  push(chunk: string): void {
-    this.#buffer += chunk;
-    let nl = this.#buffer.search(/\r\n|\r|\n/);
-    // a CR at the end of a chunk may be the first half of a CRLF: wait for the next chunk
-    while (nl >= 0 && !(nl === this.#buffer.length - 1 && this.#buffer[nl] === '\r')) {
-      const line = this.#buffer.slice(0, nl);
-      const skip = this.#buffer.startsWith('\r\n', nl) ? 2 : 1;
-      this.#buffer = this.#buffer.slice(nl + skip);
-      this.#line(line);
-      nl = this.#buffer.search(/\r\n|\r|\n/);
-    }
-  }
-
-  #line(line: string): void {
-    if (line === '') {
-      if (this.#data.length > 0) {
-        this.#onMessage({ event: this.#event || 'message', data: this.#data.join('\n'), id: this.#id });
-      }
-      this.#event = '';
-      this.#data = [];
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'event') this.#event = value;
-    else if (field === 'data') this.#data.push(value);
-    else if (field === 'id') this.#id = value;
-  }
 }
 
 /** Options of {@link readSse}. */
@@ -111,12 +65,14 @@ export async function readSse(url: string, options: ReadSseOptions): Promise<voi
       if (!response.body) throw new Error(`collector answered ${response.status} without a body`);
       options.onStatus(undefined, true);
       delay = options.retryMs ?? 1000;
-      const parser = new SseParser(options.onMessage);
+      const parser = createParser({
+        onEvent: (event) => options.onMessage({ event: event.event ?? 'message', data: event.data, id: event.id }),
+      });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        parser.push(value);
+        parser.feed(value);
       }
       throw new Error('stream closed');
     } catch (error) {
