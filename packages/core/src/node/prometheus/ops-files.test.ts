@@ -2,29 +2,31 @@
 // and the Grafana dashboard query is one the Prometheus reporter exposes for isotelMetrics(), and
 // against a real Prometheus scraping a collector that sees the matching traffic, every panel
 // query returns samples and every alert becomes active.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../../../scripts/free-port.mjs';
 import { createTelemetry } from '../../bus/telemetry.js';
 import { uuidv7 } from '../../id/uuidv7.js';
 import { isotelMetrics } from '../../metrics/own-metrics.js';
 import { performanceSummary } from '../../monitors/performance-summary.js';
 import { type Collector, createCollector } from '../collector/collector.js';
+import {
+  lintExposition,
+  type PromSample,
+  prometheusSkipReason,
+  type RealPrometheus,
+  promtool as runPromtool,
+  startPrometheus,
+} from './prometheus.test-kit.js';
 import { prometheusReporter } from './prometheus-reporter.js';
 
 const ops = fileURLToPath(new URL('../../../../../docs/ops/', import.meta.url));
-const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const skipReason =
-  !existsSync(PROMTOOL) && !isRoot ? `(${PROMTOOL} is missing; apt-get install prometheus needs root)` : '';
+const skipReason = prometheusSkipReason;
 
 function promtool(...args: string[]) {
-  const result = spawnSync(PROMTOOL, args, { cwd: ops, encoding: 'utf8' });
+  const result = runPromtool(args, ops);
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -65,9 +67,7 @@ describe('operations files', () => {
       summary.flush();
       const exposition = await prom.metrics();
       expect(exposition).toContain('telemetry_handler_failures_total{handler_id="broken"} 1');
-      const result = spawnSync(PROMTOOL, ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
-      expect(`${result.stdout}${result.stderr}`).toBe('');
-      expect(result.status).toBe(0);
+      expect(lintExposition(exposition)).toBe('');
       await t.shutdown();
     },
   );
@@ -107,18 +107,12 @@ function panelQueries(dashboard: string): { title: string; expr: string }[] {
   );
 }
 
-const PROMETHEUS = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
-const promSkip =
-  !existsSync(PROMETHEUS) && !isRoot ? `(${PROMETHEUS} is missing; apt-get install prometheus needs root)` : '';
-
-describe.skipIf(promSkip !== '')(`the ops files against a real Prometheus scraping a collector ${promSkip}`, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'isotel-ops-'));
+describe.skipIf(skipReason !== '')(`the ops files against a real Prometheus scraping a collector ${skipReason}`, () => {
   const t = createTelemetry();
   const ingestToken = randomBytes(12).toString('hex');
   const adminToken = randomBytes(12).toString('hex');
   let collector: Collector;
-  let prometheus: ChildProcess | undefined;
-  let apiPort = 0;
+  let prometheus: RealPrometheus | undefined;
   let ticker: ReturnType<typeof setInterval> | undefined;
   const pending = new Set<Promise<unknown>>();
 
@@ -174,61 +168,26 @@ describe.skipIf(promSkip !== '')(`the ops files against a real Prometheus scrapi
       pending.add(run);
       void run.then(() => pending.delete(run));
     }, 1000);
-    apiPort = await freePort();
-    const config = join(dir, 'prometheus.yml');
-    writeFileSync(
-      config,
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  evaluation_interval: 1s',
-        'rule_files:',
-        `  - ${join(ops, 'alerts.yml')}`,
-        'scrape_configs:',
-        '  - job_name: isotel',
-        '    metrics_path: /metrics',
-        '    static_configs:',
-        `      - targets: ['127.0.0.1:${port}']`,
-        '',
-      ].join('\n'),
-    );
-    expect(promtool('check', 'config', config).status).toBe(0);
-    prometheus = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${config}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${apiPort}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    prometheus = await startPrometheus(() => [
+      'rule_files:',
+      `  - ${join(ops, 'alerts.yml')}`,
+      'scrape_configs:',
+      '  - job_name: isotel',
+      '    metrics_path: /metrics',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${port}']`,
+    ]);
   }, 20_000);
 
   afterAll(async () => {
     if (ticker !== undefined) clearInterval(ticker);
     await Promise.all(pending);
-    if (prometheus?.pid !== undefined && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
-      process.kill(prometheus.pid, 'SIGTERM');
-      await exited;
-    }
+    await prometheus?.stop();
     await collector?.close();
     await t.shutdown();
-    rmSync(dir, { recursive: true, force: true });
   }, 20_000);
 
-  /** The samples of a PromQL query now (none when Prometheus is not up yet). */
-  async function query(promql: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-    try {
-      const url = `http://127.0.0.1:${apiPort}/api/v1/query?query=${encodeURIComponent(promql)}`;
-      const body = (await (await fetch(url)).json()) as {
-        data?: { result?: { metric: Record<string, string>; value: [number, string] }[] };
-      };
-      return body.data?.result ?? [];
-    } catch {
-      return [];
-    }
-  }
+  const query = async (promql: string): Promise<PromSample[]> => (await prometheus?.query(promql)) ?? [];
 
   /** Polls until every query has samples (or 40 s pass); the queries still without any. */
   async function withoutSamples(queries: readonly string[]): Promise<string[]> {

@@ -1,27 +1,15 @@
 // A real Prometheus scrapes the reporter's /metrics; PromQL sees what the test emitted.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../../../scripts/free-port.mjs';
 import { createTelemetry } from '../../bus/telemetry.js';
 import { counter, distribution } from '../../metrics/definitions.js';
 import { type MetricsServer, serveMetrics } from './metrics-server.js';
+import { type RealPrometheus, prometheusSkipReason as skipReason, startPrometheus } from './prometheus.test-kit.js';
 import { prometheusReporter } from './prometheus-reporter.js';
-
-const PROMETHEUS = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const available = existsSync(PROMETHEUS);
-// `npm test` installs prometheus when it runs as root; without root a missing binary is a skip
-const skipReason = !available && !isRoot ? `${PROMETHEUS} is missing (apt-get install prometheus needs root)` : '';
 
 describe.skipIf(skipReason !== '')(`a real Prometheus scraping /metrics ${skipReason}`, () => {
   const t = createTelemetry();
-  const dir = mkdtempSync(join(tmpdir(), 'isotel-prom-'));
-  let prometheus: ChildProcess | undefined;
+  let prometheus: RealPrometheus | undefined;
   let server: MetricsServer;
-  let apiPort = 0;
   let ticker: ReturnType<typeof setInterval> | undefined;
 
   beforeAll(async () => {
@@ -46,66 +34,26 @@ describe.skipIf(skipReason !== '')(`a real Prometheus scraping /metrics ${skipRe
       for (; emitted < due; emitted++) t.emit('steady.op', { duration: 0.5 });
     }, 100);
     server = await serveMetrics(prom, { port: 0 });
-    apiPort = await freePort();
-    const config = join(dir, 'prometheus.yml');
-    writeFileSync(
-      config,
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        'scrape_configs:',
-        '  - job_name: isotel',
-        '    metrics_path: /metrics',
-        '    static_configs:',
-        `      - targets: ['127.0.0.1:${server.port}']`,
-        '',
-      ].join('\n'),
-    );
-    expect(spawnSync(PROMETHEUS.replace(/prometheus$/, 'promtool'), ['check', 'config', config]).status).toBe(0);
-    prometheus = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${config}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${apiPort}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    prometheus = await startPrometheus(() => [
+      'scrape_configs:',
+      '  - job_name: isotel',
+      '    metrics_path: /metrics',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${server.port}']`,
+    ]);
   }, 20_000);
 
   afterAll(async () => {
     if (ticker !== undefined) clearInterval(ticker);
-    if (prometheus?.pid !== undefined && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
-      process.kill(prometheus.pid, 'SIGTERM');
-      await exited;
-    }
+    await prometheus?.stop();
     await server?.close();
     await t.shutdown();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  async function query(promql: string, accept: (value: number) => boolean): Promise<number> {
-    const deadline = Date.now() + 25_000;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      try {
-        const url = `http://127.0.0.1:${apiPort}/api/v1/query?query=${encodeURIComponent(promql)}`;
-        const body = (await (await fetch(url)).json()) as { data?: { result?: { value: [number, string] }[] } };
-        last = body;
-        const sample = body.data?.result?.[0];
-        if (sample !== undefined) {
-          const value = Number(sample.value[1]);
-          if (accept(value)) return value;
-          last = value;
-        }
-      } catch (error) {
-        last = error; // not up yet
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error(`${promql} never gave an accepted value; last answer: ${JSON.stringify(last)}`);
-  }
+  const query = (promql: string, accept: (value: number) => boolean) => {
+    if (prometheus === undefined) throw new Error('Prometheus did not start');
+    return prometheus.valueOf(promql, accept);
+  };
 
   it('histogram_quantile and the counter return the values the test emitted', async () => {
     const total = await query('checkout_payment_stop_count_total{method="card"}', () => true);

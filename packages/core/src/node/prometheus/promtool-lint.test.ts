@@ -1,7 +1,5 @@
 // `promtool check metrics` (Prometheus' own linter) on real expositions: the docs' examples,
 // isotelMetrics() and the Node runtime poller. No lint finding is allowed.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelemetry, type Telemetry } from '../../bus/telemetry.js';
 import { logger, setLogger } from '../../log/logger.js';
@@ -9,22 +7,10 @@ import { counter, distribution, lastValue, sum, summary } from '../../metrics/de
 import { isotelMetrics } from '../../metrics/own-metrics.js';
 import { nodeRuntimeMetrics } from '../runtime/node-runtime-metrics.js';
 import { startNodeRuntimePoller } from '../runtime/node-sources.js';
+import { lintExposition, prometheusSkipReason as skipReason } from './prometheus.test-kit.js';
 import { prometheusReporter } from './prometheus-reporter.js';
 
-const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-// `npm test` installs prometheus (which brings promtool) when it runs as root
-const skipReason =
-  !existsSync(PROMTOOL) && !isRoot ? `${PROMTOOL} is missing (apt-get install prometheus needs root)` : '';
-
-/** promtool's findings on an exposition: empty when it passes lint. */
-function lint(exposition: string): string {
-  const result = spawnSync(PROMTOOL, ['check', 'metrics'], { input: exposition, encoding: 'utf8', timeout: 10_000 });
-  if (result.error !== undefined) throw result.error;
-  const findings = `${result.stdout}${result.stderr}`.trim();
-  if (result.status !== 0 && findings === '') return `promtool exited ${result.status}`;
-  return findings;
-}
+const lint = lintExposition;
 
 const original = logger();
 let t: Telemetry;
