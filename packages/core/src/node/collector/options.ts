@@ -16,11 +16,8 @@ export type MetadataSanitizer = (metadata: Record<string, unknown>) => Metadata;
 /** A handler serving Prometheus' text format at `GET /metrics`. */
 export type MetricsHandler = (request: Request) => Response | Promise<Response>;
 
-/**
- * Ingest rates, as token buckets counted in events, in requests and in body bytes: per client id,
- * and per network address over every client id sent from it, since a client chooses its own id.
- */
-export interface RateLimitOptions {
+/** The figures of one rate limit (see {@link RateLimitOptions}). */
+export interface RateFigures {
   /** Sustained events per second per client. @default 1000 */
   eventsPerSecond?: number;
   /** Events a client may send at once (a backlog flushed after an offline period). @default 10000 */
@@ -36,6 +33,13 @@ export interface RateLimitOptions {
   bytesPerSecond?: number;
   /** Body bytes a client may send at once (a backlog of 10 000 events is 2-4 MB). @default 4194304 (4 MiB) */
   bytesBurst?: number;
+}
+
+/**
+ * Ingest rates, as token buckets counted in events, in requests and in body bytes: per client id,
+ * and per network address over every client id sent from it, since a client chooses its own id.
+ */
+export interface RateLimitOptions extends RateFigures {
   /** Clients (and, apart, addresses) tracked at once; the least recently seen is forgotten first. @default 10000 */
   maxClients?: number;
   /**
@@ -48,16 +52,6 @@ export interface RateLimitOptions {
    * flood is refused unread), events once it is parsed. @default ten times each per-client figure
    */
   perAddress?: RateFigures | false;
-}
-
-/** The figures of one rate limit (see {@link RateLimitOptions}). */
-export interface RateFigures {
-  eventsPerSecond?: number;
-  burst?: number;
-  requestsPerSecond?: number;
-  requestBurst?: number;
-  bytesPerSecond?: number;
-  bytesBurst?: number;
 }
 
 /**
