@@ -5,19 +5,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelemetry, type Telemetry } from '../bus/telemetry.js';
 import type { Metadata } from '../bus/types.js';
-import { isIsotelError } from '../errors/isotel-error.js';
+import { messageOf } from '../errors/errors.test-kit.js';
 import { CONFIG_CHANGE_EVENT, loadConfig } from './config.js';
 import { loadConfigFile } from './load-config-file.js';
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isIsotelError(error, 'invalid_config')).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected an invalid_config error');
-}
+const message = (fn: () => unknown): string => messageOf(fn, 'invalid_config');
 
 const dirs: string[] = [];
 function file(name: string, text: string): string {

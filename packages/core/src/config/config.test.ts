@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { messageOf } from '../errors/errors.test-kit.js';
 import { isIsotelError } from '../errors/isotel-error.js';
 import { loadConfig } from './config.js';
 import { loadConfigFile } from './load-config-file.js';
 import { envName } from './schema.js';
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isIsotelError(error, 'invalid_config')).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected an invalid_config error');
-}
+const message = (fn: () => unknown): string => messageOf(fn, 'invalid_config');
 
 describe('loadConfig', () => {
   it('resolves defaults < environment < config file < explicit options', () => {

@@ -10,20 +10,11 @@ import { startNodeRuntimePoller } from '../node/runtime/node-sources.js';
 import { statsdReporter } from '../node/statsd/statsd-reporter.js';
 import { captureEvents } from '../testing/capture-events.js';
 import { loadConfig } from './config.js';
+import { until } from './config.test-kit.js';
 import { applyReporterConfig } from './reporter-config.js';
 
 const t = createTelemetry();
 afterEach(() => t.shutdown());
-
-async function until<T>(probe: () => Promise<T | undefined>, timeout = 3000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function udpAgent() {
   const socket = createSocket('udp4');

@@ -10,6 +10,7 @@ import { serveMetrics } from '../node/prometheus/metrics-server.js';
 import { type PrometheusReporter, prometheusReporter } from '../node/prometheus/prometheus-reporter.js';
 import { type StatsdReporter, statsdReporter } from '../node/statsd/statsd-reporter.js';
 import { loadConfig } from './config.js';
+import { until } from './config.test-kit.js';
 import { applyReporterConfig } from './reporter-config.js';
 
 const cleanup: (() => unknown)[] = [];
@@ -22,15 +23,6 @@ function telemetry(): Telemetry {
   return t;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeout = 3000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 const scrape = (url: string) =>
   until(async () => {
     const response = await fetch(url);
