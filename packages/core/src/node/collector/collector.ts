@@ -4,8 +4,7 @@ import { IsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
 import { AddressShares } from './address-shares.js';
 import { routeAdmin } from './admin-routes.js';
-import { ControlStore } from './control-store.js';
-import { DedupeWindow } from './dedupe-window.js';
+import type { ControlStore } from './control-store.js';
 import {
   addressKey,
   checkBodyHeaders,
@@ -20,11 +19,12 @@ import {
   withCors,
 } from './http.js';
 import { ingestBatch, readEnvelope } from './ingest.js';
-import { IngestLimits, type RateRefusal } from './ingest-limits.js';
+import type { RateRefusal } from './ingest-limits.js';
 import { type CollectorServer, listenCollector } from './node-server.js';
 import type { CollectorOptions, ConnectionInfo, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { type BodyResult, bodyProblem, discardBody, drainBody, readBody } from './read-body.js';
+import type { CollectorState, StoreStats } from './store/collector-store.js';
 import { StreamHub, type StreamStats } from './stream-hub.js';
 import { openStream } from './stream-route.js';
 
@@ -40,6 +40,9 @@ export interface CollectorStats {
   readonly rejected: Readonly<Record<string, number>>;
   readonly rateLimited: number;
   readonly streams: StreamStats;
+  /** The shared-state store: its kind, health, and operations answered per process. */
+  readonly store: StoreStats;
+  /** The per-process dedupe window (with `redisStore`, the fallback used while Redis is away). */
   readonly dedupe: { readonly size: number; readonly capacity: number };
   readonly rateLimitedClients: number;
   /** Network addresses with a rate-limit bucket. */
@@ -100,8 +103,7 @@ class CollectorImpl implements Collector {
   readonly telemetry: Telemetry;
   readonly handler = (request: Request, info?: ConnectionInfo): Promise<Response> => this.#handle(request, info);
   readonly #o: ResolvedOptions;
-  readonly #dedupe: DedupeWindow;
-  readonly #limits: IngestLimits | undefined;
+  readonly #state: CollectorState;
   // bytes reserved by uploads in progress, and control-only streams open, per address key
   readonly #receivingByAddress: AddressShares;
   readonly #streamsByAddress: AddressShares;
@@ -119,16 +121,26 @@ class CollectorImpl implements Collector {
   #idle: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   readonly #unregister: () => void;
+  readonly #claim = (ids: readonly string[], now: number) => this.#state.claim(ids, now);
 
   constructor(options: CollectorOptions) {
     this.#o = resolveOptions(options);
     this.telemetry = this.#o.telemetry;
-    this.#dedupe = new DedupeWindow(this.#o.dedupe.maxIds, this.#o.dedupe.windowMs);
-    const rate = this.#o.rateLimit;
-    this.#limits = rate === false ? undefined : new IngestLimits(rate);
+    this.#state = this.#o.store({
+      node: this.#o.node,
+      dedupe: this.#o.dedupe,
+      rateLimit: this.#o.rateLimit,
+      control: this.#o.control,
+      onStatus: (status, reason) =>
+        this.telemetry.emit(
+          'isotel.collector.store',
+          { count: 1 },
+          { node: this.#o.node, store: this.#state.stats().kind, status, ...(reason === undefined ? {} : { reason }) },
+        ),
+    });
     this.#receivingByAddress = new AddressShares(this.#o.maxBodyBytesPerAddress);
     this.#streamsByAddress = new AddressShares(this.#o.stream.maxControlStreamsPerAddress);
-    this.#controls = new ControlStore(this.#o.control);
+    this.#controls = this.#state.controls;
     this.#controls.subscribe((clientId) =>
       this.telemetry.emit('isotel.collector.control.change', { count: 1 }, { node: this.#o.node, clientId }),
     );
@@ -156,6 +168,7 @@ class CollectorImpl implements Collector {
   }
 
   stats(): CollectorStats {
+    const store = this.#state.stats();
     return {
       node: this.#o.node,
       responses: { ...this.#responses },
@@ -165,9 +178,10 @@ class CollectorImpl implements Collector {
       rejected: { ...this.#rejected },
       rateLimited: this.#rateLimited,
       streams: this.#hub.stats(),
-      dedupe: { size: this.#dedupe.size, capacity: this.#dedupe.capacity },
-      rateLimitedClients: this.#limits?.clients ?? 0,
-      rateLimitedAddresses: this.#limits?.addresses ?? 0,
+      store,
+      dedupe: store.dedupe,
+      rateLimitedClients: store.rateLimitedClients,
+      rateLimitedAddresses: store.rateLimitedAddresses,
       controlOverrides: this.#controls.overrides,
       inFlight: this.#inFlight,
       receivingBytes: this.#receivingBytes,
@@ -180,7 +194,7 @@ class CollectorImpl implements Collector {
   }
 
   setControl(control: ControlInput, clientId?: string): ControlState {
-    return clientId === undefined ? this.#controls.setGlobal(control) : this.#controls.setClient(clientId, control);
+    return this.#state.setControl(clientId, control).control;
   }
 
   close(): Promise<void> {
@@ -207,6 +221,7 @@ class CollectorImpl implements Collector {
     }
     this.#hub.close();
     await Promise.allSettled([...this.#servers].map((server) => server.close()));
+    await this.#state.close();
   }
 
   async #handle(request: Request, info: ConnectionInfo | undefined): Promise<Response> {
@@ -265,6 +280,7 @@ class CollectorImpl implements Collector {
     const admin = await routeAdmin(request, url, {
       adminToken: this.#o.adminToken,
       controls: this.#controls,
+      state: this.#state,
       telemetry: this.telemetry,
       stats: () => this.stats(),
       node: this.#o.node,
@@ -290,8 +306,9 @@ class CollectorImpl implements Collector {
     }
     const from = clientAddress(request, remoteAddress, this.#o.trustProxy);
     const address = from === undefined ? undefined : addressKey(from);
-    if (address !== undefined && this.#limits !== undefined) {
-      const refusal = this.#limits.admitAddress(address, Date.now());
+    if (address !== undefined && this.#o.rateLimit !== false) {
+      const admitted = this.#state.admitAddress(address, Date.now());
+      const refusal = admitted instanceof Promise ? await admitted : admitted;
       if (refusal !== undefined) {
         await discardBody(request); // a flood is not read
         return this.#overRate(refusal, `Address ${address}`);
@@ -318,7 +335,10 @@ class CollectorImpl implements Collector {
       const refusal = bodyProblem(body.reason, this.#o.maxBodyBytes);
       return this.#refuse(refusal.status, refusal.code, refusal.message);
     }
-    if (address !== undefined) this.#limits?.chargeAddress(address, body.bytes, Date.now());
+    if (address !== undefined && this.#o.rateLimit !== false) {
+      const charged = this.#state.chargeAddress(address, body.bytes, Date.now());
+      if (charged instanceof Promise) await charged;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.text);
@@ -330,7 +350,11 @@ class CollectorImpl implements Collector {
     if (batch.events.length > this.#o.maxEventsPerBatch) {
       return this.#refuse(413, 'too_many_events', `At most ${this.#o.maxEventsPerBatch} events per batch.`);
     }
-    const limited = this.#limits?.admitBatch(batch.clientId, address, body.bytes, batch.events.length, Date.now());
+    const admitted =
+      this.#o.rateLimit === false
+        ? undefined
+        : this.#state.admitBatch(batch.clientId, address, body.bytes, batch.events.length, Date.now());
+    const limited = admitted instanceof Promise ? await admitted : admitted;
     if (limited !== undefined) {
       return this.#overRate(
         limited.refusal,
@@ -344,7 +368,8 @@ class CollectorImpl implements Collector {
       maxMeasurements: this.#o.maxMeasurements,
       now: Date.now(),
     };
-    const { response, rejectedCodes } = ingestBatch(batch, this.#o, rules, this.#dedupe, control);
+    const outcome = ingestBatch(batch, this.#o, rules, this.#claim, control);
+    const { response, rejectedCodes } = outcome instanceof Promise ? await outcome : outcome;
     this.#batches++;
     this.#accepted += response.accepted;
     this.#duplicates += response.duplicates;
