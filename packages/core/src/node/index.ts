@@ -19,6 +19,15 @@ export type {
   RateLimitOptions,
   StreamOptions,
 } from './collector/options.js';
+export type {
+  CollectorState,
+  CollectorStore,
+  StoreContext,
+  StoreStats,
+  StoreStatus,
+} from './collector/store/collector-store.js';
+export { memoryStore } from './collector/store/memory-store.js';
+export { type RedisStoreOptions, redisStore } from './collector/store/redis-store.js';
 export type { StreamStats } from './collector/stream-hub.js';
 
 // configuration and runtime

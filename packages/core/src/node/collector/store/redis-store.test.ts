@@ -158,6 +158,8 @@ describe.skipIf(!hasRedis)('collectors sharing a Redis store', () => {
     await redis.restart();
     await until(() => a.collector.stats().store.status === 'up' && b.collector.stats().store.status === 'up');
     expect(storeEvents).toEqual(['degraded', 'up']);
+    // what a accepted alone during the outage was shared once Redis was back
+    expect((await post(b.url, 'c1', during)).body).toMatchObject({ accepted: 0, duplicates: 2 });
     const after = [event(), event()];
     expect((await post(a.url, 'c1', after)).body).toMatchObject({ accepted: 2, duplicates: 0 });
     expect((await post(b.url, 'c1', after)).body).toMatchObject({ accepted: 0, duplicates: 2 });
@@ -166,5 +168,25 @@ describe.skipIf(!hasRedis)('collectors sharing a Redis store', () => {
     const c = await startCollector({ node: 'c', store: redisStore({ url: redis.url, prefix }) });
     await until(() => c.collector.stats().store.status === 'up');
     expect(c.collector.getControl().sampleRate).toBe(0.5);
+  });
+
+  it('answers from this process while Redis is too slow, then goes back to it', async () => {
+    const slowPrefix = `slow${uuidv7()}:`;
+    const slow = await startCollector({
+      node: 's',
+      store: redisStore({ url: redis.url, prefix: slowPrefix, timeoutMs: 100 }),
+    });
+    await until(() => slow.collector.stats().store.status === 'up');
+    // a second connection pauses every client of this Redis for 1.5 s: a real, slow Redis
+    const { createClient } = await import('redis');
+    const pauser = createClient({ url: redis.url });
+    await pauser.connect();
+    await pauser.sendCommand(['CLIENT', 'PAUSE', '1500', 'ALL']);
+    const started = performance.now();
+    expect((await post(slow.url, 'c1', [event(), event()])).body).toMatchObject({ accepted: 2 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(slow.collector.stats().store.status).toBe('degraded');
+    await until(() => slow.collector.stats().store.status === 'up');
+    await pauser.close();
   });
 });

@@ -79,6 +79,9 @@ class RedisState implements CollectorState {
   #subscriber: RedisClient | undefined;
   #status: StoreStatus = 'connecting';
   #fallbacks = 0;
+  // ids accepted by this process while Redis was away (bounded like the window), written to Redis
+  // once it is back so a batch retried to another collector after the outage is still a duplicate
+  #unshared: { id: string; at: number }[] = [];
   #closed = false;
   #probe: ReturnType<typeof setTimeout> | undefined;
   readonly #started: Promise<void>;
@@ -96,19 +99,35 @@ class RedisState implements CollectorState {
   }
 
   claim(ids: readonly string[], now: number): readonly boolean[] | Promise<readonly boolean[]> {
+    if (ids.length === 0) return [];
     const client = this.#usable();
-    if (client === undefined || ids.length === 0) return this.#fallback(() => this.#local.claim(ids, now), ids.length);
+    if (client === undefined) return this.#fallback(() => this.#claimLocally(ids, now));
     const px = this.#context.dedupe.windowMs;
     const pipeline = client.multi();
-    for (const id of ids)
+    for (const id of ids) {
       pipeline.set(`${this.#prefix}id:${id}`, '1', { condition: 'NX', expiration: { type: 'PX', value: px } });
-    return this.#timed(pipeline.execAsPipeline()).then(
-      (replies) => replies.map((reply) => (reply as unknown) === 'OK'),
-      (error: unknown) => {
+    }
+    return this.#timed(pipeline.execAsPipeline())
+      .then((replies) =>
+        replies.map((reply) => {
+          // anything but OK (claimed) or null (already there) is a failure, never a duplicate
+          if ((reply as unknown) === 'OK') return true;
+          if (reply === null) return false;
+          throw new Error(`Redis answered SET NX with ${String(reply)}.`);
+        }),
+      )
+      .catch((error: unknown) => {
         this.#degrade(error);
-        return this.#fallback(() => this.#local.claim(ids, now), 1);
-      },
-    );
+        return this.#fallback(() => this.#claimLocally(ids, now));
+      });
+  }
+
+  #claimLocally(ids: readonly string[], now: number): boolean[] {
+    const fresh = this.#local.claim(ids, now);
+    const max = this.#context.dedupe.maxIds;
+    for (let i = 0; i < ids.length; i++) if (fresh[i] === true) this.#unshared.push({ id: ids[i] as string, at: now });
+    if (this.#unshared.length > max) this.#unshared = this.#unshared.slice(-max);
+    return fresh;
   }
 
   setControl(clientId: string | undefined, input: unknown): { control: ControlState; shared: Promise<boolean> } {
@@ -250,8 +269,18 @@ class RedisState implements CollectorState {
       if (mine.global !== undefined) seed.hSetNX(hash, GLOBAL_FIELD, JSON.stringify(mine.global));
       for (const [id, control] of mine.clients) seed.hSetNX(hash, CLIENT_FIELD + id, JSON.stringify(control));
       seed.hGetAll(hash);
+      const unshared = this.#unshared;
+      const windowMs = this.#context.dedupe.windowMs;
+      const now = Date.now();
+      for (const { id, at } of unshared) {
+        const left = Math.ceil(at + windowMs - now);
+        if (left > 0)
+          seed.set(`${this.#prefix}id:${id}`, '1', { condition: 'NX', expiration: { type: 'PX', value: left } });
+      }
       const replies = await this.#timed(seed.exec());
-      this.#apply((replies[replies.length - 1] ?? {}) as unknown as Record<string, string>);
+      this.#unshared = this.#unshared.slice(unshared.length);
+      const controlAt = (mine.global === undefined ? 0 : 1) + mine.clients.length;
+      this.#apply((replies[controlAt] ?? {}) as unknown as Record<string, string>);
       this.#setStatus('up', undefined);
     } catch (error) {
       this.#degrade(error);
@@ -311,7 +340,7 @@ class RedisState implements CollectorState {
     refused: (index: number, retryAfterSeconds: number) => T,
   ): T | Promise<T | undefined> {
     const client = this.#usable();
-    if (client === undefined) return this.#fallback(local, 1);
+    if (client === undefined) return this.#fallback(local);
     const args = bucketArgs(ops);
     const run = client
       .evalSha(SCRIPT_SHA, args)
@@ -325,7 +354,7 @@ class RedisState implements CollectorState {
       },
       (error: unknown) => {
         this.#degrade(error);
-        return this.#fallback(local, 1);
+        return this.#fallback(local);
       },
     );
   }
@@ -350,8 +379,9 @@ class RedisState implements CollectorState {
     return this.#status === 'up' ? this.#client : undefined;
   }
 
-  #fallback<T>(local: () => T, operations: number): T {
-    this.#fallbacks += operations;
+  // one more operation (a batch's ids, a rate decision) answered by this process alone
+  #fallback<T>(local: () => T): T {
+    this.#fallbacks++;
     return local();
   }
 
