@@ -189,4 +189,17 @@ describe.skipIf(!hasRedis)('collectors sharing a Redis store', () => {
     await until(() => slow.collector.stats().store.status === 'up');
     await pauser.close();
   });
+
+  it('starts degraded when Redis cannot be reached, accepts per process, and closes promptly', async () => {
+    const nowhere = await RedisServer.start();
+    await nowhere.dispose(); // a port nothing listens on
+    const { collector, url } = await startCollector({ node: 'n', store: redisStore({ url: nowhere.url }) });
+    await until(() => collector.stats().store.status === 'degraded');
+    const batch = [event(), event()];
+    expect((await post(url, 'c1', batch)).body).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect((await post(url, 'c1', batch)).body).toMatchObject({ accepted: 0, duplicates: 2 });
+    const started = performance.now();
+    await collector.close();
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
 });

@@ -84,14 +84,13 @@ class RedisState implements CollectorState {
   #unshared: { id: string; at: number }[] = [];
   #closed = false;
   #probe: ReturnType<typeof setTimeout> | undefined;
-  readonly #started: Promise<void>;
 
   constructor(context: StoreContext, url: string, prefix: string, timeoutMs: number) {
     this.#context = context;
     this.#local = new MemoryState(context);
     this.#prefix = prefix;
     this.#timeoutMs = timeoutMs;
-    this.#started = this.#connect(url).catch((error: unknown) => this.#degrade(error));
+    void this.#connect(url).catch((error: unknown) => this.#degrade(error));
   }
 
   get controls() {
@@ -229,8 +228,14 @@ class RedisState implements CollectorState {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#probe);
-    await this.#started;
-    await Promise.allSettled([this.#subscriber?.close(), this.#client?.close()]);
+    // a connected client quits after its replies; one still connecting (Redis unreachable) is
+    // destroyed, which ends its reconnect loop instead of waiting for a Redis that may never come
+    const ending = [this.#subscriber, this.#client].map(async (client) => {
+      if (client === undefined) return;
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy();
+    });
+    await Promise.allSettled(ending);
   }
 
   async #connect(url: string): Promise<void> {
@@ -254,6 +259,7 @@ class RedisState implements CollectorState {
     client.on('ready', () => void this.#ready());
     if (this.#closed) return;
     await Promise.all([client.connect(), subscriber.connect()]);
+    if (this.#closed) return;
     await subscriber.subscribe(this.#key('control'), (text) => this.#onMessage(text));
   }
 
