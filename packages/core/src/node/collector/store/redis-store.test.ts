@@ -154,10 +154,14 @@ describe.skipIf(!hasRedis)('collectors sharing a Redis store', () => {
     expect(a.collector.stats().store.status).toBe('degraded');
     expect(a.collector.stats().store.fallbacks).toBeGreaterThan(0);
     expect(storeEvents).toEqual(['degraded']);
+    // a control set during the outage holds here at once, and reaches b once Redis is back
+    a.collector.setControl({ sampleRate: 0.1 }, 'c9');
+    expect(b.collector.getControl('c9').sampleRate).toBe(0.5);
 
     await redis.restart();
     await until(() => a.collector.stats().store.status === 'up' && b.collector.stats().store.status === 'up');
     expect(storeEvents).toEqual(['degraded', 'up']);
+    await until(() => b.collector.getControl('c9').sampleRate === 0.1);
     // what a accepted alone during the outage was shared once Redis was back
     expect((await post(b.url, 'c1', during)).body).toMatchObject({ accepted: 0, duplicates: 2 });
     const after = [event(), event()];

@@ -82,6 +82,8 @@ class RedisState implements CollectorState {
   // ids accepted by this process while Redis was away (bounded like the window), written to Redis
   // once it is back so a batch retried to another collector after the outage is still a duplicate
   #unshared: { id: string; at: number }[] = [];
+  // control changes made here while Redis was away, by hash field (null: removed)
+  readonly #unsharedControl = new Map<string, { value: string | null; message: ControlMessage }>();
   #closed = false;
   #probe: ReturnType<typeof setTimeout> | undefined;
 
@@ -135,14 +137,14 @@ class RedisState implements CollectorState {
     const message: ControlMessage = { from: this.#instance, control, ...(clientId === undefined ? {} : { clientId }) };
     return {
       control,
-      shared: this.#share((m) => m.hSet(this.#key('control'), field, JSON.stringify(control)), message),
+      shared: this.#share(field, JSON.stringify(control), message),
     };
   }
 
   clearControl(clientId: string): { removed: boolean; shared: Promise<boolean> } {
     const { removed } = this.#local.clearControl(clientId);
     const message: ControlMessage = { from: this.#instance, clientId, control: null };
-    return { removed, shared: this.#share((m) => m.hDel(this.#key('control'), CLIENT_FIELD + clientId), message) };
+    return { removed, shared: this.#share(CLIENT_FIELD + clientId, null, message) };
   }
 
   admitAddress(address: string, now: number): RateRefusal | undefined | Promise<RateRefusal | undefined> {
@@ -271,9 +273,23 @@ class RedisState implements CollectorState {
     try {
       const hash = this.#key('control');
       const mine = this.#local.controls.snapshot();
+      const changed = [...this.#unsharedControl];
       const seed = client.multi();
-      if (mine.global !== undefined) seed.hSetNX(hash, GLOBAL_FIELD, JSON.stringify(mine.global));
-      for (const [id, control] of mine.clients) seed.hSetNX(hash, CLIENT_FIELD + id, JSON.stringify(control));
+      let controlAt = 0;
+      // changes made here during the outage win; the rest only fills a Redis that lost its data
+      for (const [field, { value, message }] of changed) {
+        if (value === null) seed.hDel(hash, field);
+        else seed.hSet(hash, field, value);
+        seed.publish(hash, JSON.stringify(message));
+        controlAt += 2;
+      }
+      const fill = (field: string, control: ControlState): void => {
+        if (this.#unsharedControl.has(field)) return;
+        seed.hSetNX(hash, field, JSON.stringify(control));
+        controlAt++;
+      };
+      if (mine.global !== undefined) fill(GLOBAL_FIELD, mine.global);
+      for (const [id, control] of mine.clients) fill(CLIENT_FIELD + id, control);
       seed.hGetAll(hash);
       const unshared = this.#unshared;
       const windowMs = this.#context.dedupe.windowMs;
@@ -285,7 +301,8 @@ class RedisState implements CollectorState {
       }
       const replies = await this.#timed(seed.exec());
       this.#unshared = this.#unshared.slice(unshared.length);
-      const controlAt = (mine.global === undefined ? 0 : 1) + mine.clients.length;
+      for (const [field, entry] of changed)
+        if (this.#unsharedControl.get(field) === entry) this.#unsharedControl.delete(field);
       this.#apply((replies[controlAt] ?? {}) as unknown as Record<string, string>);
       this.#setStatus('up', undefined);
     } catch (error) {
@@ -325,15 +342,22 @@ class RedisState implements CollectorState {
     }
   }
 
-  #share(write: (m: ReturnType<RedisClient['multi']>) => unknown, message: ControlMessage): Promise<boolean> {
+  // Writes one control field (null: removed) and tells the other collectors. When Redis cannot
+  // take it, the change is kept and written once Redis is back (#ready), so it is not lost.
+  #share(field: string, value: string | null, message: ControlMessage): Promise<boolean> {
     const client = this.#usable();
-    if (client === undefined) return Promise.resolve(false);
+    if (client === undefined) {
+      this.#unsharedControl.set(field, { value, message });
+      return Promise.resolve(false);
+    }
     const multi = client.multi();
-    write(multi);
+    if (value === null) multi.hDel(this.#key('control'), field);
+    else multi.hSet(this.#key('control'), field, value);
     multi.publish(this.#key('control'), JSON.stringify(message));
     return this.#timed(multi.exec()).then(
       () => true,
       (error: unknown) => {
+        this.#unsharedControl.set(field, { value, message });
         this.#degrade(error);
         return false;
       },
