@@ -95,6 +95,8 @@ export interface Collector {
 }
 
 const INGEST_PATH = '/v1/events';
+// a node name that can be sent as a header value as it is
+const HEADER_SAFE = /^[\x21-\x7e]{1,200}$/;
 // A body an answer does not need is read and thrown away up to this much (or maxBodyBytes when
 // larger) before answering, so a client still uploading reads the answer instead of a reset.
 const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -286,7 +288,11 @@ class CollectorImpl implements Collector {
       node: this.#o.node,
       bodyTimeoutMs: this.#o.bodyTimeoutMs,
     });
-    return withCors(admin ?? problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`), cors);
+    if (admin === undefined)
+      return withCors(problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`), cors);
+    // behind a load balancer, stats and control answers name the instance that gave them
+    if (HEADER_SAFE.test(this.#o.node)) admin.headers.set('x-isotel-node', this.#o.node);
+    return withCors(admin, cors);
   }
 
   async #ingest(request: Request, url: URL, remoteAddress: string | undefined): Promise<Response> {

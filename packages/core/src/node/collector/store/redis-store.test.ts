@@ -102,6 +102,7 @@ describe.skipIf(!hasRedis)('collectors sharing a Redis store', () => {
       body: JSON.stringify({ sampleRate: 0.25, deny: ['debug.**'] }),
     });
     expect(put.status).toBe(200);
+    expect(put.headers.get('x-isotel-node')).toBe('a');
     const pushed = await sseUntil(reader, 'control', state);
     expect(pushed).toMatchObject({ sampleRate: 0.25, deny: ['debug.**'] });
     expect((await post(b.url, 'c7', [event()])).body.control).toMatchObject({ sampleRate: 0.25 });
