@@ -11,7 +11,7 @@ export const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-ser
 /** True when the redis-server binary is installed (`npm test` installs Debian's package). */
 export const hasRedis = existsSync(REDIS_SERVER);
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
