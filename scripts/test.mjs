@@ -24,11 +24,14 @@ function have(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-// Debian packages the tests use: Chromium (browser and e2e tests) and Prometheus (real scrape).
+// Debian packages the tests use: Chromium (browser and e2e tests), Prometheus (real scrape),
+// redis-server and nginx (collectors sharing state behind a load balancer).
 function ensureDebianPackages() {
   const missing = [];
   if (!existsSync(chromium)) missing.push('chromium');
   if (!have('prometheus')) missing.push('prometheus');
+  if (!existsSync('/usr/bin/redis-server')) missing.push('redis-server');
+  if (!existsSync('/usr/sbin/nginx')) missing.push('nginx');
   if (missing.length === 0) return true;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !have('apt-get')) {

@@ -48,6 +48,11 @@ export const LIBRARY_EVENTS = {
     measurements: { count: 'number' },
     metadata: { node: 'string?', clientId: 'string?' },
   },
+  'isotel.collector.store': {
+    description: "The health of the collector's shared-state store changed (up, degraded to per-process state).",
+    measurements: { count: 'number' },
+    metadata: { node: 'string?', store: 'string', status: 'string', reason: 'string?' },
+  },
   'isotel.collector.handler.detach': {
     description: 'An admin detached a handler from the server bus through the collector.',
     measurements: { count: 'number' },

@@ -1,6 +1,7 @@
 // @isotel/core/node: the collector, the config file loader and Node's runtime sources.
-// Reporters that need an optional peer have their own subpaths, so this entry loads neither:
-// `@isotel/core/prometheus` (prom-client) and `@isotel/core/statsd` (hot-shots).
+// Parts that need an optional peer have their own subpaths, so this entry loads none of them:
+// `@isotel/core/prometheus` (prom-client), `@isotel/core/statsd` (hot-shots) and
+// `@isotel/core/redis` (redis: the collector's shared store).
 
 // collector
 
@@ -19,6 +20,14 @@ export type {
   RateLimitOptions,
   StreamOptions,
 } from './collector/options.js';
+export type {
+  CollectorState,
+  CollectorStore,
+  StoreContext,
+  StoreStats,
+  StoreStatus,
+} from './collector/store/collector-store.js';
+export { memoryStore } from './collector/store/memory-store.js';
 export type { StreamStats } from './collector/stream-hub.js';
 
 // configuration and runtime

@@ -4,11 +4,14 @@ import type { ControlStore } from './control-store.js';
 import { checkBodyHeaders, checkToken, json, problem } from './http.js';
 import { idProblem } from './ids.js';
 import { bodyProblem, readBody } from './read-body.js';
+import type { CollectorState } from './store/collector-store.js';
 
 /** What the admin routes act on. */
 export interface AdminContext {
   readonly adminToken: string | undefined;
   readonly controls: ControlStore;
+  /** Where control changes go, so every collector sharing the store gets them. */
+  readonly state: CollectorState;
   readonly telemetry: Telemetry;
   readonly stats: () => unknown;
   /** The collector's `node` name, in the self-events of admin actions. */
@@ -58,7 +61,7 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
       return putControl(request, ctx, clientId);
     case 'DELETE':
       if (clientId === undefined) return problem(405, 'method_not_allowed', 'Use GET or PUT.', { allow: 'GET, PUT' });
-      ctx.controls.clearClient(clientId);
+      await ctx.state.clearControl(clientId).shared;
       return json(200, { clientId, control: ctx.controls.effective(clientId) });
     default:
       return problem(405, 'method_not_allowed', 'Use GET, PUT or DELETE.', { allow: 'GET, PUT, DELETE' });
@@ -78,7 +81,6 @@ function detachHandler(request: Request, segment: string, ctx: AdminContext): Re
 }
 
 async function putControl(request: Request, ctx: AdminContext, clientId: string | undefined): Promise<Response> {
-  const { controls } = ctx;
   const form = checkBodyHeaders(request);
   if (!form.ok) return problem(415, form.code, form.message);
   const body = await readBody(request, MAX_CONTROL_BYTES, ctx.bodyTimeoutMs);
@@ -96,7 +98,9 @@ async function putControl(request: Request, ctx: AdminContext, clientId: string 
     return problem(400, 'malformed_json', 'The body is not valid JSON.');
   }
   try {
-    const control = clientId === undefined ? controls.setGlobal(input) : controls.setClient(clientId, input);
+    const { control, shared } = ctx.state.setControl(clientId, input);
+    // answered once every collector sharing the store was told (or the store failed: logged)
+    await shared;
     return json(200, { clientId, control });
   } catch (error) {
     if (isIsotelError(error)) return problem(400, error.code, error.message);

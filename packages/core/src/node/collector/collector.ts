@@ -4,8 +4,7 @@ import { IsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
 import { AddressShares } from './address-shares.js';
 import { routeAdmin } from './admin-routes.js';
-import { ControlStore } from './control-store.js';
-import { DedupeWindow } from './dedupe-window.js';
+import type { ControlStore } from './control-store.js';
 import {
   addressKey,
   checkBodyHeaders,
@@ -20,11 +19,12 @@ import {
   withCors,
 } from './http.js';
 import { ingestBatch, readEnvelope } from './ingest.js';
-import { IngestLimits, type RateRefusal } from './ingest-limits.js';
+import type { RateRefusal } from './ingest-limits.js';
 import { type CollectorServer, listenCollector } from './node-server.js';
 import type { CollectorOptions, ConnectionInfo, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { type BodyResult, bodyProblem, discardBody, drainBody, readBody } from './read-body.js';
+import type { CollectorState, StoreStats } from './store/collector-store.js';
 import { StreamHub, type StreamStats } from './stream-hub.js';
 import { openStream } from './stream-route.js';
 
@@ -40,6 +40,9 @@ export interface CollectorStats {
   readonly rejected: Readonly<Record<string, number>>;
   readonly rateLimited: number;
   readonly streams: StreamStats;
+  /** The shared-state store: its kind, health, and operations answered per process. */
+  readonly store: StoreStats;
+  /** The per-process dedupe window (with `redisStore`, the fallback used while Redis is away). */
   readonly dedupe: { readonly size: number; readonly capacity: number };
   readonly rateLimitedClients: number;
   /** Network addresses with a rate-limit bucket. */
@@ -92,6 +95,8 @@ export interface Collector {
 }
 
 const INGEST_PATH = '/v1/events';
+// a node name that can be sent as a header value as it is
+const HEADER_SAFE = /^[\x21-\x7e]{1,200}$/;
 // A body an answer does not need is read and thrown away up to this much (or maxBodyBytes when
 // larger) before answering, so a client still uploading reads the answer instead of a reset.
 const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -100,8 +105,7 @@ class CollectorImpl implements Collector {
   readonly telemetry: Telemetry;
   readonly handler = (request: Request, info?: ConnectionInfo): Promise<Response> => this.#handle(request, info);
   readonly #o: ResolvedOptions;
-  readonly #dedupe: DedupeWindow;
-  readonly #limits: IngestLimits | undefined;
+  readonly #state: CollectorState;
   // bytes reserved by uploads in progress, and control-only streams open, per address key
   readonly #receivingByAddress: AddressShares;
   readonly #streamsByAddress: AddressShares;
@@ -119,16 +123,26 @@ class CollectorImpl implements Collector {
   #idle: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   readonly #unregister: () => void;
+  readonly #claim = (ids: readonly string[], now: number) => this.#state.claim(ids, now);
 
   constructor(options: CollectorOptions) {
     this.#o = resolveOptions(options);
     this.telemetry = this.#o.telemetry;
-    this.#dedupe = new DedupeWindow(this.#o.dedupe.maxIds, this.#o.dedupe.windowMs);
-    const rate = this.#o.rateLimit;
-    this.#limits = rate === false ? undefined : new IngestLimits(rate);
+    this.#state = this.#o.store({
+      node: this.#o.node,
+      dedupe: this.#o.dedupe,
+      rateLimit: this.#o.rateLimit,
+      control: this.#o.control,
+      onStatus: (status, reason) =>
+        this.telemetry.emit(
+          'isotel.collector.store',
+          { count: 1 },
+          { node: this.#o.node, store: this.#state.stats().kind, status, ...(reason === undefined ? {} : { reason }) },
+        ),
+    });
     this.#receivingByAddress = new AddressShares(this.#o.maxBodyBytesPerAddress);
     this.#streamsByAddress = new AddressShares(this.#o.stream.maxControlStreamsPerAddress);
-    this.#controls = new ControlStore(this.#o.control);
+    this.#controls = this.#state.controls;
     this.#controls.subscribe((clientId) =>
       this.telemetry.emit('isotel.collector.control.change', { count: 1 }, { node: this.#o.node, clientId }),
     );
@@ -156,6 +170,7 @@ class CollectorImpl implements Collector {
   }
 
   stats(): CollectorStats {
+    const store = this.#state.stats();
     return {
       node: this.#o.node,
       responses: { ...this.#responses },
@@ -165,9 +180,10 @@ class CollectorImpl implements Collector {
       rejected: { ...this.#rejected },
       rateLimited: this.#rateLimited,
       streams: this.#hub.stats(),
-      dedupe: { size: this.#dedupe.size, capacity: this.#dedupe.capacity },
-      rateLimitedClients: this.#limits?.clients ?? 0,
-      rateLimitedAddresses: this.#limits?.addresses ?? 0,
+      store,
+      dedupe: store.dedupe,
+      rateLimitedClients: store.rateLimitedClients,
+      rateLimitedAddresses: store.rateLimitedAddresses,
       controlOverrides: this.#controls.overrides,
       inFlight: this.#inFlight,
       receivingBytes: this.#receivingBytes,
@@ -180,7 +196,7 @@ class CollectorImpl implements Collector {
   }
 
   setControl(control: ControlInput, clientId?: string): ControlState {
-    return clientId === undefined ? this.#controls.setGlobal(control) : this.#controls.setClient(clientId, control);
+    return this.#state.setControl(clientId, control).control;
   }
 
   close(): Promise<void> {
@@ -207,6 +223,7 @@ class CollectorImpl implements Collector {
     }
     this.#hub.close();
     await Promise.allSettled([...this.#servers].map((server) => server.close()));
+    await this.#state.close();
   }
 
   async #handle(request: Request, info: ConnectionInfo | undefined): Promise<Response> {
@@ -265,12 +282,17 @@ class CollectorImpl implements Collector {
     const admin = await routeAdmin(request, url, {
       adminToken: this.#o.adminToken,
       controls: this.#controls,
+      state: this.#state,
       telemetry: this.telemetry,
       stats: () => this.stats(),
       node: this.#o.node,
       bodyTimeoutMs: this.#o.bodyTimeoutMs,
     });
-    return withCors(admin ?? problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`), cors);
+    if (admin === undefined)
+      return withCors(problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`), cors);
+    // behind a load balancer, stats and control answers name the instance that gave them
+    if (HEADER_SAFE.test(this.#o.node)) admin.headers.set('x-isotel-node', this.#o.node);
+    return withCors(admin, cors);
   }
 
   async #ingest(request: Request, url: URL, remoteAddress: string | undefined): Promise<Response> {
@@ -290,8 +312,9 @@ class CollectorImpl implements Collector {
     }
     const from = clientAddress(request, remoteAddress, this.#o.trustProxy);
     const address = from === undefined ? undefined : addressKey(from);
-    if (address !== undefined && this.#limits !== undefined) {
-      const refusal = this.#limits.admitAddress(address, Date.now());
+    if (address !== undefined && this.#o.rateLimit !== false) {
+      const admitted = this.#state.admitAddress(address, Date.now());
+      const refusal = admitted instanceof Promise ? await admitted : admitted;
       if (refusal !== undefined) {
         await discardBody(request); // a flood is not read
         return this.#overRate(refusal, `Address ${address}`);
@@ -318,7 +341,10 @@ class CollectorImpl implements Collector {
       const refusal = bodyProblem(body.reason, this.#o.maxBodyBytes);
       return this.#refuse(refusal.status, refusal.code, refusal.message);
     }
-    if (address !== undefined) this.#limits?.chargeAddress(address, body.bytes, Date.now());
+    if (address !== undefined && this.#o.rateLimit !== false) {
+      const charged = this.#state.chargeAddress(address, body.bytes, Date.now());
+      if (charged instanceof Promise) await charged;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.text);
@@ -330,7 +356,11 @@ class CollectorImpl implements Collector {
     if (batch.events.length > this.#o.maxEventsPerBatch) {
       return this.#refuse(413, 'too_many_events', `At most ${this.#o.maxEventsPerBatch} events per batch.`);
     }
-    const limited = this.#limits?.admitBatch(batch.clientId, address, body.bytes, batch.events.length, Date.now());
+    const admitted =
+      this.#o.rateLimit === false
+        ? undefined
+        : this.#state.admitBatch(batch.clientId, address, body.bytes, batch.events.length, Date.now());
+    const limited = admitted instanceof Promise ? await admitted : admitted;
     if (limited !== undefined) {
       return this.#overRate(
         limited.refusal,
@@ -344,7 +374,8 @@ class CollectorImpl implements Collector {
       maxMeasurements: this.#o.maxMeasurements,
       now: Date.now(),
     };
-    const { response, rejectedCodes } = ingestBatch(batch, this.#o, rules, this.#dedupe, control);
+    const outcome = ingestBatch(batch, this.#o, rules, this.#claim, control);
+    const { response, rejectedCodes } = outcome instanceof Promise ? await outcome : outcome;
     this.#batches++;
     this.#accepted += response.accepted;
     this.#duplicates += response.duplicates;

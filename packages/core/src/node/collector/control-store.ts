@@ -98,6 +98,11 @@ export class ControlStore {
     return true;
   }
 
+  /** The global control once one was set (else undefined) and every override, oldest first. */
+  snapshot(): { readonly global: ControlState | undefined; readonly clients: readonly [string, ControlState][] } {
+    return { global: this.#globalSet ? this.#global : undefined, clients: [...this.#perClient] };
+  }
+
   /** Clients with an override. */
   get overrides(): number {
     return this.#perClient.size;

@@ -1,10 +1,10 @@
 import type { Metadata } from '../../bus/types.js';
 import type { IngestResponse, RejectedEvent } from '../../export/record.js';
 import { type CheckedRecord, checkRecord, isPlainObject, type RecordRules } from './check-record.js';
-import type { DedupeWindow } from './dedupe-window.js';
 import { sanitizeRemoteMetadata } from './flat-metadata.js';
 import { idProblem } from './ids.js';
 import type { ResolvedOptions } from './options.js';
+import type { MaybePromise } from './store/collector-store.js';
 
 /** A batch whose envelope is valid; its events are still unchecked. */
 export interface BatchEnvelope {
@@ -49,16 +49,14 @@ export function ingestBatch(
   batch: BatchEnvelope,
   options: ResolvedOptions,
   rules: RecordRules,
-  dedupe: DedupeWindow,
+  claim: (ids: readonly string[], now: number) => MaybePromise<readonly boolean[]>,
   control: unknown,
-): IngestOutcome {
-  const { telemetry, node } = options;
+): MaybePromise<IngestOutcome> {
   const now = Date.now();
   const rejected: RejectedEvent[] = [];
   const rejectedCodes: string[] = [];
-  let accepted = 0;
-  let duplicates = 0;
-  const owned = options.sanitize === sanitizeRemoteMetadata;
+  const valid: CheckedRecord[] = [];
+  const ids: string[] = [];
   for (let index = 0; index < batch.events.length; index++) {
     const checked = checkRecord(batch.events[index], index, rules);
     if (!('name' in checked)) {
@@ -66,15 +64,26 @@ export function ingestBatch(
       rejectedCodes.push(checked.code);
       continue;
     }
-    if (!dedupe.claim(checked.id, now)) {
-      duplicates++;
-      continue;
-    }
-    accepted++;
-    telemetry.emit(checked.name, checked.measurements, remoteMetadata(checked, batch, node, owned));
+    valid.push(checked);
+    ids.push(checked.id);
   }
-  const limits = { maxEvents: options.maxEventsPerBatch, maxBytes: options.maxBodyBytes };
-  return { response: { accepted, duplicates, rejected, control, limits }, rejectedCodes };
+  // the ids are claimed together: one round trip to a shared store per batch
+  const fresh = claim(ids, now);
+  const finish = (claimed: readonly boolean[]): IngestOutcome => {
+    const { telemetry, node } = options;
+    const owned = options.sanitize === sanitizeRemoteMetadata;
+    let accepted = 0;
+    for (let i = 0; i < valid.length; i++) {
+      if (claimed[i] !== true) continue;
+      const checked = valid[i] as CheckedRecord;
+      accepted++;
+      telemetry.emit(checked.name, checked.measurements, remoteMetadata(checked, batch, node, owned));
+    }
+    const duplicates = valid.length - accepted;
+    const limits = { maxEvents: options.maxEventsPerBatch, maxBytes: options.maxBodyBytes };
+    return { response: { accepted, duplicates, rejected, control, limits }, rejectedCodes };
+  };
+  return fresh instanceof Promise ? fresh.then(finish) : finish(fresh);
 }
 
 // `owned`: the record's metadata is an object only this batch holds (parsed from the body, or

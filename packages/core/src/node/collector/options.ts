@@ -6,6 +6,8 @@ import type { Catalog } from '../../catalog/define-catalog.js';
 import { type ControlInput, type ControlState, DEFAULT_CONTROL, parseControl } from '../../control/control-state.js';
 import { IsotelError } from '../../errors/isotel-error.js';
 import { sanitizeRemoteMetadata } from './flat-metadata.js';
+import type { CollectorStore } from './store/collector-store.js';
+import { memoryStore } from './store/memory-store.js';
 
 /** The part of a catalog the collector uses: strict validation of untrusted events. */
 export type CollectorCatalog = Pick<Catalog, 'validate'>;
@@ -198,6 +200,12 @@ export interface CollectorOptions {
    * the servers anyway; those requests are then cut and their clients retry. @default 10000
    */
   drainTimeoutMs?: number;
+  /**
+   * Where the dedupe ids, the control and the rate-limit buckets live: this process's memory, or
+   * `redisStore({ url })` so several collectors behind a load balancer share them.
+   * @default memoryStore()
+   */
+  store?: CollectorStore;
 }
 
 /** Options with every default filled in. */
@@ -224,6 +232,7 @@ export interface ResolvedOptions {
   readonly metrics: MetricsHandler | undefined;
   readonly stream: Required<StreamOptions>;
   readonly drainTimeoutMs: number;
+  readonly store: CollectorStore;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -347,5 +356,6 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
       heartbeatMs: positive('stream.heartbeatMs', options.stream?.heartbeatMs, 15_000),
     },
     drainTimeoutMs: positive('drainTimeoutMs', options.drainTimeoutMs, 10_000),
+    store: options.store ?? memoryStore(),
   };
 }
