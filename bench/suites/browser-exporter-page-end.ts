@@ -7,8 +7,8 @@ import { createTelemetry } from '@isotel/core';
 import type * as browserExporter from '@isotel/core/browser';
 import { createCollector } from '@isotel/core/node';
 import { chromium, type LaunchOptions } from 'playwright';
-import { createServer } from 'vite';
 import type { Row, Suite } from '../harness.js';
+import { startLabServer } from '../lab-server.js';
 
 const SIZES = [1, 1000, 4000, 10_000];
 const ROUNDS = 9;
@@ -61,14 +61,7 @@ const suite: Suite = {
     bus.attach('requests', 'isotel.collector.ingest', (_n, m) => {
       requests.push(Number(m.events));
     });
-    const server = await createServer({
-      configFile: new URL('../../e2e/lab/vite.config.ts', import.meta.url).pathname,
-      server: { port: 0, host: '127.0.0.1', strictPort: false },
-      logLevel: 'silent',
-    });
-    await server.listen();
-    const address = server.httpServer?.address();
-    const labPort = typeof address === 'object' && address !== null ? address.port : 0;
+    const { server, port: labPort } = await startLabServer();
     const collector = createCollector({
       telemetry: bus,
       corsOrigins: [`http://127.0.0.1:${labPort}`],

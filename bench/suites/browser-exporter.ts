@@ -7,8 +7,8 @@
 import type * as core from '@isotel/core';
 import type * as browserExporter from '@isotel/core/browser';
 import { type CDPSession, chromium, type LaunchOptions, type Page } from 'playwright';
-import { createServer } from 'vite';
 import type { Row, Suite } from '../harness.js';
+import { startLabServer } from '../lab-server.js';
 
 const EMITS = 100_000;
 const PER_TASK = 1000;
@@ -99,14 +99,7 @@ async function measureCase(page: Page, cdp: CDPSession, kind: CaseKind): Promise
 const suite: Suite = {
   title: `Browser exporter: main-thread cost per emit in Chromium (${EMITS / 1000}k emits, IndexedDB writes included)`,
   async run() {
-    const server = await createServer({
-      configFile: new URL('../../e2e/lab/vite.config.ts', import.meta.url).pathname,
-      server: { port: 0, host: '127.0.0.1', strictPort: false },
-      logLevel: 'silent',
-    });
-    await server.listen();
-    const address = server.httpServer?.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const { server, port } = await startLabServer();
     // the launch options every browser test here uses (e2e/chromium.ts, outside this project)
     const { chromiumLaunchOptions } = (await import(new URL('../../e2e/chromium.ts', import.meta.url).href)) as {
       chromiumLaunchOptions: LaunchOptions;

@@ -210,17 +210,6 @@ export function rawConnection(port: number, localAddress: string): Promise<RawCo
   });
 }
 
-/** A Prometheus exposition's samples as `name{labels}` → value. */
-export function samples(exposition: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of exposition.split('\n')) {
-    if (line.startsWith('#') || line.trim() === '') continue;
-    const space = line.lastIndexOf(' ');
-    out.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return out;
-}
-
 /** What a flood sends: from which loopback address, how many parallel senders, for how long. */
 export interface FloodPlan {
   readonly from: string;

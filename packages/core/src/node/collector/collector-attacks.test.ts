@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../id/uuidv7.js';
+import { samples } from '../prometheus/prometheus.test-kit.js';
 import {
   type AttackedServer,
   cartEvent,
@@ -12,7 +13,6 @@ import {
   type GoodRun,
   quantile,
   rawConnection,
-  samples,
   send,
   startAttackedServer,
   watchRss,

@@ -7,6 +7,12 @@ export interface RateRefusal {
   readonly retryAfterSeconds: number;
 }
 
+/** Which limit refused a batch, and for whom. */
+export interface BatchRefusal {
+  readonly refusal: RateRefusal;
+  readonly by: 'client' | 'address';
+}
+
 class Scope {
   readonly events: RateLimiter;
   readonly requests: RateLimiter;
@@ -73,7 +79,7 @@ export class IngestLimits {
     bytes: number,
     events: number,
     now: number,
-  ): { readonly refusal: RateRefusal; readonly by: 'client' | 'address' } | undefined {
+  ): BatchRefusal | undefined {
     const byAddress = address === undefined ? undefined : this.#address?.events.take(address, events, now);
     if (byAddress !== undefined && !byAddress.allowed) return { refusal: refusal('event', byAddress), by: 'address' };
     const refund = (): void => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../../bus/telemetry.js';
 import { isotelMetrics } from '../../metrics/own-metrics.js';
 import { performanceSummary } from '../../monitors/performance-summary.js';
+import { samples } from './prometheus.test-kit.js';
 import { prometheusReporter } from './prometheus-reporter.js';
 
 describe("isotel's own metrics in Prometheus", () => {
@@ -76,17 +77,6 @@ describe("isotel's own metrics in Prometheus", () => {
     await t.shutdown();
   });
 });
-
-/** An exposition's samples as `name{labels}` → value. */
-function samples(exposition: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of exposition.split('\n')) {
-    if (line.startsWith('#') || line.trim() === '') continue;
-    const space = line.lastIndexOf(' ');
-    out.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return out;
-}
 
 function keysOf(exposed: Map<string, number>, prefix: string): string[] {
   return [...exposed.keys()].filter((k) => k.startsWith(prefix));

@@ -29,6 +29,17 @@ export function lintExposition(exposition: string): string {
   return findings;
 }
 
+/** A Prometheus exposition's samples as `name{labels}` → value. */
+export function samples(exposition: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of exposition.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const space = line.lastIndexOf(' ');
+    out.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return out;
+}
+
 export interface PromSample {
   metric: Record<string, string>;
   value: [number, string];

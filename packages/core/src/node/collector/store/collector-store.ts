@@ -1,7 +1,9 @@
 import type { ControlState } from '../../../control/control-state.js';
 import type { ControlStore } from '../control-store.js';
-import type { RateRefusal } from '../ingest-limits.js';
+import type { BatchRefusal, RateRefusal } from '../ingest-limits.js';
 import type { ResolvedRateLimit } from '../options.js';
+
+export type { BatchRefusal };
 
 /** A value, or a promise of it: the in-memory store answers at once, the Redis store later. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -22,12 +24,6 @@ export interface StoreContext {
   readonly control: ControlState;
   /** Called when the store's health changes; the collector emits `isotel.collector.store`. */
   readonly onStatus: (status: StoreStatus, reason: string | undefined) => void;
-}
-
-/** Which limit refused a batch, and for whom. */
-export interface BatchRefusal {
-  readonly refusal: RateRefusal;
-  readonly by: 'client' | 'address';
 }
 
 /** Counters of a store, in the collector's `stats()`. */
