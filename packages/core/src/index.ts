@@ -87,6 +87,7 @@ export {
   type SpanEventsOptions,
   spanEvents,
 } from './catalog/span-events.js';
+export type { ControlDecision, DropReason } from './control/control-engine.js';
 export {
   type ControlInput,
   type ControlState,
@@ -95,9 +96,8 @@ export {
   parseControl,
   type SampleRule,
 } from './control/control-state.js';
-export type { DropReason } from './control/sample-decisions.js';
 export { sampleHash } from './control/sample-hash.js';
-export { type ControlEvents, TelemetryControl } from './control/telemetry-control.js';
+export { type ControlChangeListener, TelemetryControl } from './control/telemetry-control.js';
 export { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './sanitize/limits.js';
 export { type SafeMetadata, type SafeValue, sanitizeMetadata } from './sanitize/sanitize-metadata.js';
 

@@ -265,7 +265,7 @@ describe('the browser exporter against a real HTTP collector', () => {
     expect(events.every((e) => e.sampleRate === 0.5)).toBe(true);
     expect(byCorrelation.size).toBeGreaterThan(60);
     expect(byCorrelation.size).toBeLessThan(140);
-    expect(exporter.stats().dropped.sampled).toBe(400 - events.length);
+    expect(exporter.stats().dropped.sampled_out).toBe(400 - events.length);
   });
 
   it('rejects invalid control with invalid_control and keeps the previous one', async () => {

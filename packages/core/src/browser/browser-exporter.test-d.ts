@@ -1,12 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { createTelemetry } from '../bus/telemetry.js';
-import type { DropReason, ExporterStats } from '../export/exporter-stats.js';
-import {
-  type BrowserExporter,
-  type BrowserExporterOptions,
-  createBrowserExporter,
-  type ExporterControl,
-} from './index.js';
+import type { ExporterDropReason, ExporterStats } from '../export/exporter-stats.js';
+import type { ControlInput, DropReason } from '../index.js';
+import { type BrowserExporter, type BrowserExporterOptions, createBrowserExporter } from './index.js';
 
 const t = createTelemetry();
 
@@ -23,7 +19,9 @@ describe('browser exporter types', () => {
   it('reports stats with drops keyed by a closed set of reasons', () => {
     const exporter = createBrowserExporter(t, { url: 'x' });
     expectTypeOf(exporter.stats()).toEqualTypeOf<ExporterStats>();
-    expectTypeOf(exporter.stats().dropped).toEqualTypeOf<Readonly<Partial<Record<DropReason, number>>>>();
+    expectTypeOf(exporter.stats().dropped).toEqualTypeOf<Readonly<Partial<Record<ExporterDropReason, number>>>>();
+    // the control's reasons are the bus's own
+    expectTypeOf<DropReason>().toExtend<ExporterDropReason>();
     expectTypeOf(exporter.stats().storage).toEqualTypeOf<'indexeddb' | 'memory'>();
     expectTypeOf(exporter.flush()).toEqualTypeOf<Promise<void>>();
   });
@@ -34,6 +32,6 @@ describe('browser exporter types', () => {
     exporter.setControl({ sampleRate: 0.1, rules: [{ pattern: 'checkout.**', sampleRate: 1 }], deny: ['debug.**'] });
     // @ts-expect-error sampleRate is a number
     exporter.setControl({ sampleRate: '0.1' });
-    expectTypeOf<ExporterControl['enabled']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<Parameters<BrowserExporter['setControl']>[0]>().toEqualTypeOf<ControlInput>();
   });
 });

@@ -1,15 +1,16 @@
 import { matches } from '../bus/pattern.js';
 import type { Telemetry } from '../bus/telemetry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
+import { ControlEngine } from '../control/control-engine.js';
+import { type ControlInput, parseControl } from '../control/control-state.js';
 import { describeError } from '../errors/describe-error.js';
-import { countDrop, type DropReason, type ExporterStats, reportDrops } from '../export/exporter-stats.js';
+import { countDrop, type ExporterDropReason, type ExporterStats, reportDrops } from '../export/exporter-stats.js';
 import { logger } from '../log/logger.js';
 import { pageSession, persistentClientId } from './client-identity.js';
 import { followControl } from './control-stream.js';
 import { DeliveredCounts } from './delivered-counts.js';
 import { Delivery } from './delivery.js';
 import { EventQueue } from './event-queue.js';
-import { ControlGate, type ExporterControl, validateExporterControl } from './exporter-control.js';
 import {
   type BrowserExporterOptions,
   contextKind,
@@ -50,7 +51,7 @@ export interface BrowserExporter {
    */
   persisted(): Promise<void>;
   /** Replaces the control in force. Throws `IsotelError` (`invalid_control`) on bad input, keeping the old one. */
-  setControl(control: ExporterControl): void;
+  setControl(control: ControlInput): void;
   /** Detaches, writes what is buffered, makes a last flush and closes storage. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -64,9 +65,10 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   readonly #delivery: Delivery;
   // the shared queue's lock; a queue in memory is this page's alone and needs none
   #lock = new FlushLock(undefined);
-  readonly #gate = new ControlGate();
-  readonly #dropped: Partial<Record<DropReason, number>> = {};
-  readonly #reportedDrops: Partial<Record<DropReason, number>> = {};
+  // the one control engine, as the bus's: what this exporter ships
+  readonly #control = new ControlEngine();
+  readonly #dropped: Partial<Record<ExporterDropReason, number>> = {};
+  readonly #reportedDrops: Partial<Record<ExporterDropReason, number>> = {};
   readonly #excluded = new Map<string, boolean>();
   readonly #lifecycle: PageLifecycle | undefined;
   readonly #unregister: () => void;
@@ -104,7 +106,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   constructor(telemetry: Telemetry, options: BrowserExporterOptions) {
     this.#t = telemetry;
     this.#o = resolveExporterOptions(options);
-    if (options.control !== undefined) this.#gate.set(validateExporterControl(options.control));
+    if (options.control !== undefined) this.#control.use(parseControl(options.control));
     this.#source = { clientId: persistentClientId(), sessionId: pageSession() };
     this.#sourceJson = sourceJson(this.#source);
     this.#delivered = new DeliveredCounts(this.#sourceJson);
@@ -175,10 +177,10 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   readonly #onEvent = (name: string, measurements: Measurements, metadata: Metadata): void => {
     if (this.#closed !== undefined || this.#isExcluded(name)) return;
     let rate = 1;
-    if (this.#gate.control !== undefined) {
-      let decision: DropReason | number;
+    if (this.#control.filtering === true) {
+      let decision: ExporterDropReason | number;
       try {
-        decision = this.#gate.decide(name, metadata);
+        decision = this.#control.decide(name, metadata);
       } catch {
         decision = 'invalid'; // a throwing getter or Proxy trap
       }
@@ -219,7 +221,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   // A switched-off (or deny-all) exporter queues nothing, so no flush would ever ask the
   // collector whether it is switched on again: while its control drops events, a flush every
   // flushIntervalMs asks anyway (an empty batch when nothing is queued).
-  #controlDropped(reason: DropReason): void {
+  #controlDropped(reason: ExporterDropReason): void {
     countDrop(this.#dropped, reason);
     if (reason !== 'invalid' && this.#delivery.askControl()) this.#scheduleFlush(this.#o.flushIntervalMs);
   }
@@ -383,14 +385,14 @@ class IndexedDbBrowserExporter implements BrowserExporter {
 
   #applyRemoteControl(input: unknown): void {
     try {
-      this.#gate.set(validateExporterControl(input));
+      this.#control.use(parseControl(input));
     } catch (error) {
       logger().warn('The collector sent an invalid control; the previous one stays in force.', error);
     }
   }
 
-  setControl(control: ExporterControl): void {
-    this.#gate.set(validateExporterControl(control));
+  setControl(control: ControlInput): void {
+    this.#control.use(parseControl(control));
   }
 
   #onOnline(): void {

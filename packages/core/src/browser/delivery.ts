@@ -1,5 +1,5 @@
 import type { Telemetry } from '../bus/telemetry.js';
-import { countDrop, type DropReason } from '../export/exporter-stats.js';
+import { countDrop, type ExporterDropReason } from '../export/exporter-stats.js';
 import type { IngestLimits, IngestResponse } from '../export/record.js';
 import { rememberedLimits, rememberLimits } from './collector-limits.js';
 import { type EventQueue, type TakenRecords, withSource } from './event-queue.js';
@@ -54,7 +54,7 @@ export class Delivery {
   readonly #o: ResolvedExporterOptions;
   readonly #t: Telemetry;
   readonly #source: RecordSource;
-  readonly #dropped: Partial<Record<DropReason, number>>;
+  readonly #dropped: Partial<Record<ExporterDropReason, number>>;
   readonly #hooks: DeliveryHooks;
   readonly #envelopeBytes: number;
   // aborted at shutdown's deadline: requests in flight end, no new one starts
@@ -82,7 +82,7 @@ export class Delivery {
     options: ResolvedExporterOptions,
     telemetry: Telemetry,
     source: RecordSource,
-    dropped: Partial<Record<DropReason, number>>,
+    dropped: Partial<Record<ExporterDropReason, number>>,
     hooks: DeliveryHooks,
   ) {
     this.#o = options;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DropReason } from '../export/exporter-stats.js';
+import type { ExporterDropReason } from '../export/exporter-stats.js';
 import { EventQueue, type QueueBounds } from './event-queue.js';
 import { encodeRecord, recordId, sourceJson } from './record-encoder.js';
 import { MemorySegmentStore } from './segment-store.js';
@@ -8,7 +8,7 @@ import { MemorySegmentStore } from './segment-store.js';
 const source = sourceJson({ clientId: 'c', sessionId: 's' });
 
 function queue(bounds: Partial<QueueBounds>, now = () => 1_700_000_000_000) {
-  const dropped: Partial<Record<DropReason, number>> = {};
+  const dropped: Partial<Record<ExporterDropReason, number>> = {};
   const errors: string[] = [];
   const q = new EventQueue(
     new MemorySegmentStore(),

@@ -1,5 +1,5 @@
 import { describeError } from '../errors/describe-error.js';
-import { countDrop, type DropReason } from '../export/exporter-stats.js';
+import { countDrop, type ExporterDropReason } from '../export/exporter-stats.js';
 import { uuidv7 } from '../id/uuidv7.js';
 import { recordId, recordTime } from './record-encoder.js';
 import type { Segment, SegmentHead, SegmentStore } from './segment-store.js';
@@ -56,7 +56,7 @@ export class EventQueue {
   readonly store: SegmentStore;
   readonly #bounds: QueueBounds;
   readonly #now: () => number;
-  readonly #dropped: Partial<Record<DropReason, number>>;
+  readonly #dropped: Partial<Record<ExporterDropReason, number>>;
   #heads: SegmentHead[] = [];
   #ops: Promise<unknown> = Promise.resolve();
   // records in flight: id -> stored length (the unit of the heads' bytes)
@@ -73,7 +73,7 @@ export class EventQueue {
     store: SegmentStore,
     bounds: QueueBounds,
     now: () => number,
-    dropped: Partial<Record<DropReason, number>>,
+    dropped: Partial<Record<ExporterDropReason, number>>,
     reportError: (message: string) => void,
     exclusive: (work: () => Promise<void>) => Promise<boolean> = (work) => work().then(() => true),
   ) {
@@ -295,7 +295,7 @@ export class EventQueue {
   // Drops the leading records not in flight of the oldest segment holding any, for which `drop`
   // says so; returns how many (-1 when a segment had already gone, so the caller's loop still
   // makes progress).
-  async #trimOldest(reason: DropReason, drop: (json: string) => boolean): Promise<number> {
+  async #trimOldest(reason: ExporterDropReason, drop: (json: string) => boolean): Promise<number> {
     for (let index = 0; index < this.#heads.length; index++) {
       const head = this.#heads[index] as SegmentHead;
       const [segment] = await this.store.get([head.id]);

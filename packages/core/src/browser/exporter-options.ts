@@ -1,9 +1,9 @@
 import type { Metadata } from '../bus/types.js';
+import type { ControlInput } from '../control/control-state.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { type BackoffOptions, type BackoffPolicy, backoffPolicy } from '../export/backoff.js';
 import type { CircuitBreakerOptions } from '../export/circuit-breaker.js';
 import type { ExporterStorage } from '../export/exporter-stats.js';
-import type { ExporterControl } from './exporter-control.js';
 
 /** Runs `callback` after `delayMs`; returns a function that cancels it. */
 export type Scheduler = (callback: () => void, delayMs: number) => () => void;
@@ -86,7 +86,7 @@ export interface BrowserExporterOptions {
    * control of its own (once one was set there for this client or globally), which then replaces
    * it with every answer. @default undefined
    */
-  control?: ExporterControl;
+  control?: ControlInput;
   /**
    * Follow the collector's control pushes over Server-Sent Events (`GET /v1/stream?clientId=`),
    * so control changes apply at once. Off by default: it holds one connection per tab open, and

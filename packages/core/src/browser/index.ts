@@ -2,10 +2,9 @@
 
 export type { BackoffOptions } from '../export/backoff.js';
 export type { BreakerState, CircuitBreakerOptions } from '../export/circuit-breaker.js';
-export type { DropReason, ExporterStats, ExporterStorage } from '../export/exporter-stats.js';
+export type { ExporterDropReason, ExporterStats, ExporterStorage } from '../export/exporter-stats.js';
 export type { EventBatch, EventRecord, IngestLimits, IngestResponse, RejectedEvent } from '../export/record.js';
 export { type BrowserExporter, createBrowserExporter } from './browser-exporter.js';
-export type { ExporterControl, SamplingRule } from './exporter-control.js';
 export type { BrowserExporterOptions, Scheduler } from './exporter-options.js';
 export { FLUSH_LOCK_NAME } from './flush-lock.js';
 export { KEEPALIVE_BUDGET_BYTES } from './transport.js';

@@ -1,4 +1,5 @@
 import type { Measurements, Metadata } from '../bus/types.js';
+import { sampleKey } from '../control/control-engine.js';
 import { MIN_SAMPLE_RATE } from '../control/control-state.js';
 import { MAX_RECORD_ID_LENGTH } from '../export/record.js';
 import { sanitizeMetadata } from '../sanitize/sanitize-metadata.js';
@@ -88,17 +89,6 @@ export function encodeRecord(
 
 function liftable(id: unknown): id is string {
   return typeof id === 'string' && id.length > 0 && id.length <= MAX_RECORD_ID_LENGTH;
-}
-
-/**
- * The key sampling hashes, as the bus's control picks it: the correlation id when it is a string,
- * else the span id when that is one. Undefined: sampling draws at random.
- */
-export function sampleKey(metadata: Metadata): string | undefined {
-  const correlationId = metadata.correlationId;
-  if (typeof correlationId === 'string') return correlationId;
-  const spanId = metadata.spanId;
-  return typeof spanId === 'string' ? spanId : undefined;
 }
 
 function metadataToJson(metadata: Metadata): string | undefined {

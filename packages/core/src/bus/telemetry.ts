@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/define-catalog.js';
 import { activeContext, contextSlot, type TelemetryContext } from '../context/context.js';
 import { copyMetadata } from '../context/copy-metadata.js';
 import { bind, type ContextValues, withAmbientCorrelation, withContext } from '../context/with-context.js';
-import { TelemetryControl } from '../control/telemetry-control.js';
+import { controlEngineOf, TelemetryControl } from '../control/telemetry-control.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { logger } from '../log/logger.js';
 import { NOOP_SPAN } from '../span/noop-span.js';
@@ -74,7 +74,9 @@ export class Telemetry {
    *
    * @example t.control.set({ sampleRate: 0.1, deny: ['debug.**'] })
    */
-  readonly control = new TelemetryControl((reason) => this.#drop(reason));
+  readonly control = new TelemetryControl();
+  // the engine behind `control`, which decides each event while it filters
+  readonly #control = controlEngineOf(this.control);
   /** The catalog given to `createTelemetry`, if any. */
   readonly catalog: Catalog | undefined;
   readonly #failures = new HandlerFailures({
@@ -93,7 +95,7 @@ export class Telemetry {
     this.#registry = new HandlerRegistry(size);
     this.catalog = options.catalog;
     this.#cache = this.#registry.cache;
-    this.control.on('change', (next, previous) => {
+    this.control.subscribe((next, previous) => {
       this.emit(CONTROL_CHANGE_EVENT, { count: 1 }, { control: next, previous });
     });
   }
@@ -216,7 +218,7 @@ export class Telemetry {
    */
   hasHandlers(name: string): boolean {
     if (!this.#live || this.#registry.resolve(name).length === 0) return false;
-    return !(this.control.filtering && this.control.refuses(name));
+    return !(this.#control.filtering && this.#control.refusalOf(name) !== undefined);
   }
 
   /**
@@ -333,7 +335,13 @@ export class Telemetry {
   // The thunk's metadata, else the metadata given beside the thunk.
   #emitLazy(handlers: readonly HandlerEntry[], name: string, thunk: EventThunk, metadata: Metadata | undefined): void {
     // an event the control drops by name never runs its thunk
-    if (this.control.filtering && this.control.dropsName(name)) return;
+    if (this.#control.filtering) {
+      const refused = this.#control.refusalOf(name);
+      if (refused !== undefined) {
+        this.#drop(refused);
+        return;
+      }
+    }
     let m: Measurements;
     let md: Metadata;
     try {
@@ -374,9 +382,12 @@ export class Telemetry {
 
   // Delivery proper: the control, then the handlers.
   #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
-    if (this.control.filtering === true) {
-      const admitted = this.control.admit(name, md);
-      if (admitted === undefined) return;
+    if (this.#control.filtering === true) {
+      const admitted = this.#control.admit(name, md);
+      if (typeof admitted === 'string') {
+        this.#drop(admitted);
+        return;
+      }
       md = admitted;
     }
     this.#call(handlers, name, m, md);
@@ -385,12 +396,15 @@ export class Telemetry {
   // A span's start: offered to the control, delivered if admitted. Returns the rate it was kept
   // at, or why it was dropped, which its stop follows.
   #spanStart(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): number | string {
-    if (this.control.filtering === false) {
+    if (this.#control.filtering === false) {
       this.#call(handlers, name, m, md);
       return 1;
     }
-    const decided = this.control.decide(name, md);
-    if (typeof decided === 'string') return decided;
+    const decided = this.#control.admit(name, md);
+    if (typeof decided === 'string') {
+      this.#drop(decided);
+      return decided;
+    }
     this.#call(handlers, name, m, decided);
     return decided === md ? 1 : (decided.sampleRate as number);
   }
@@ -413,9 +427,9 @@ export class Telemetry {
       this.#deliver(handlers, name, m, md);
       return;
     }
-    if (this.control.filtering === true) {
-      const refused = this.control.refusalOf(name);
-      if (refused !== undefined) {
+    if (this.#control.filtering === true) {
+      const refused = this.#control.rateOf(name);
+      if (typeof refused === 'string') {
         this.#drop(refused);
         return;
       }

@@ -107,7 +107,7 @@ describe('control changes are validated and observable', () => {
     const t = createTelemetry();
     const capture = captureEvents(t, CONTROL_CHANGE_EVENT);
     const seen: number[] = [];
-    const off = t.control.on('change', (next, previous) => seen.push(next.sampleRate, previous.sampleRate));
+    const off = t.control.subscribe((next, previous) => seen.push(next.sampleRate, previous.sampleRate));
     t.control.set({ sampleRate: 0.25 });
     off();
     t.control.reset();
@@ -125,10 +125,10 @@ describe('control changes survive their listeners', () => {
     try {
       const t = createTelemetry();
       const seen: number[] = [];
-      t.control.on('change', () => {
+      t.control.subscribe(() => {
         throw new Error('listener boom');
       });
-      t.control.on('change', (next) => seen.push(next.sampleRate));
+      t.control.subscribe((next) => seen.push(next.sampleRate));
       expect(() => t.control.set({ sampleRate: 0.5 })).not.toThrow();
       expect(t.control.get().sampleRate).toBe(0.5);
       expect(seen).toEqual([0.5]);

@@ -1,4 +1,5 @@
 import type { Telemetry } from '../bus/telemetry.js';
+import type { DropReason } from '../control/control-engine.js';
 import type { BreakerState } from './circuit-breaker.js';
 
 /**
@@ -11,11 +12,13 @@ import type { BreakerState } from './circuit-breaker.js';
  * - `too_large`: one event is bigger than a request may be (`maxBatchBytes`), or the collector
  *   refused it alone with a 413
  * - `invalid`: the event could not be serialised
- * - `disabled`, `denied`, `sampled`: runtime control kept them out
+ * - `disabled`, `denied`, `not_allowed`, `sampled_out`: the exporter's control kept them out (the
+ *   control's {@link DropReason}, the same strings as the bus's `stats().dropped`)
  * - `shutdown`: still queued in memory when the exporter shut down without storage (or buffered
  *   events that reached storage only after it was closed)
  */
-export type DropReason =
+export type ExporterDropReason =
+  | DropReason
   | 'max_events'
   | 'max_bytes'
   | 'max_age'
@@ -25,9 +28,6 @@ export type DropReason =
   | 'rejected'
   | 'too_large'
   | 'invalid'
-  | 'disabled'
-  | 'denied'
-  | 'sampled'
   | 'shutdown';
 
 /** Where an exporter keeps what it has not shipped yet. */
@@ -52,7 +52,7 @@ export interface ExporterStats {
   /** Requests that failed in a way worth retrying, and were scheduled again. */
   readonly retried: number;
   /** Events given up on, per reason. */
-  readonly dropped: Readonly<Partial<Record<DropReason, number>>>;
+  readonly dropped: Readonly<Partial<Record<ExporterDropReason, number>>>;
   /** The last failure, for humans. */
   readonly lastError?: string;
   /** The circuit breaker around the endpoint. */
@@ -65,7 +65,11 @@ export interface ExporterStats {
 }
 
 /** Adds `count` to one reason of a drop tally. */
-export function countDrop(tally: Partial<Record<DropReason, number>>, reason: DropReason, count = 1): void {
+export function countDrop(
+  tally: Partial<Record<ExporterDropReason, number>>,
+  reason: ExporterDropReason,
+  count = 1,
+): void {
   if (count > 0) tally[reason] = (tally[reason] ?? 0) + count;
 }
 
@@ -77,14 +81,14 @@ export function countDrop(tally: Partial<Record<DropReason, number>>, reason: Dr
 export function reportDrops(
   telemetry: Telemetry,
   eventName: string,
-  tally: Readonly<Partial<Record<DropReason, number>>>,
-  reported: Partial<Record<DropReason, number>>,
+  tally: Readonly<Partial<Record<ExporterDropReason, number>>>,
+  reported: Partial<Record<ExporterDropReason, number>>,
 ): void {
   for (const reason in tally) {
-    const total = tally[reason as DropReason] as number;
-    const count = total - (reported[reason as DropReason] ?? 0);
+    const total = tally[reason as ExporterDropReason] as number;
+    const count = total - (reported[reason as ExporterDropReason] ?? 0);
     if (count <= 0) continue;
-    reported[reason as DropReason] = total;
+    reported[reason as ExporterDropReason] = total;
     telemetry.emit(eventName, { count }, { reason });
   }
 }

@@ -50,7 +50,7 @@ export class LocalBackend implements DevtoolsBackend {
   }
 
   onControlChange(callback: () => void): () => void {
-    return this.#t.control.on('change', callback);
+    return this.#t.control.subscribe(callback);
   }
 
   dispose(): void {
