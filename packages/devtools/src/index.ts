@@ -10,7 +10,7 @@ import type { IsotelDevtoolsProps } from './react/isotel-devtools.js';
 
 declare const process: { env: { NODE_ENV?: string } };
 
-export type { BackendStats, ControlRule, ControlState } from './engine/backend.js';
+export type { BackendStats, ControlState } from './engine/backend.js';
 export type { DevtoolsExporter, DevtoolsMetrics, DevtoolsSeries } from './engine/exporter-types.js';
 export type { DevtoolsHandle } from './engine/mount.js';
 export type { DevtoolsOptions, DevtoolsPosition, DevtoolsTheme } from './engine/options.js';

@@ -1,6 +1,6 @@
 // @isotel/devtools/production: the panel, in every build. Import this entry to ship the
 // devtools in a production bundle on purpose; the root entry is a no-op outside development.
-export type { BackendStats, ControlRule, ControlState } from './engine/backend.js';
+export type { BackendStats, ControlState } from './engine/backend.js';
 export type { DevtoolsExporter, DevtoolsMetrics, DevtoolsSeries } from './engine/exporter-types.js';
 export { type DevtoolsHandle, mountDevtools } from './engine/mount.js';
 export type { DevtoolsOptions, DevtoolsPosition, DevtoolsTheme } from './engine/options.js';

@@ -1,10 +1,7 @@
-import type { ControlState, HandlerInfo, Measurements, Metadata, SampleRule } from '@isotel/core';
+import type { ControlState, HandlerInfo, Measurements, Metadata } from '@isotel/core';
 
 /** Receives each event the panel watches. */
 export type EventSink = (name: string, measurements: Measurements, metadata: Metadata) => void;
-
-/** One per-pattern sampling rule (core's `SampleRule`). */
-export type ControlRule = SampleRule;
 
 /** Runtime control as DESIGN.md §5 describes it (core's `ControlState`). */
 export type { ControlState };
@@ -49,15 +46,3 @@ export interface DevtoolsBackend {
 
 /** Handler ids the panel itself uses; they are hidden from the Handlers tab. */
 export const DEVTOOLS_HANDLER_PREFIX = 'isotel.devtools.';
-
-/** Fills the fields a partial control leaves out with the defaults (on, rate 1, no rules or lists). */
-export function normalizeControl(value: unknown): ControlState {
-  const c = (typeof value === 'object' && value !== null ? value : {}) as Partial<ControlState>;
-  return {
-    enabled: c.enabled ?? true,
-    sampleRate: c.sampleRate ?? 1,
-    rules: Array.isArray(c.rules) ? c.rules : [],
-    allow: Array.isArray(c.allow) ? c.allow : [],
-    deny: Array.isArray(c.deny) ? c.deny : [],
-  };
-}

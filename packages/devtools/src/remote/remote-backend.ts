@@ -1,12 +1,5 @@
-import type { HandlerInfo, Measurements, Metadata } from '@isotel/core';
-import {
-  type BackendStats,
-  type ControlState,
-  type DevtoolsBackend,
-  type EventSink,
-  normalizeControl,
-  type StreamStatus,
-} from '../engine/backend.js';
+import { type HandlerInfo, type Measurements, type Metadata, parseControl } from '@isotel/core';
+import type { BackendStats, ControlState, DevtoolsBackend, EventSink, StreamStatus } from '../engine/backend.js';
 import { answerMessage, readSse } from './sse-reader.js';
 
 /** An error answer of the collector, with its message (the IsotelError message for invalid control). */
@@ -108,14 +101,15 @@ export class RemoteBackend implements DevtoolsBackend {
     return { dropped };
   }
 
+  // the collector's answers are read with core's parseControl, as the collector wrote them
   async control(): Promise<ControlState | undefined> {
     const body = await this.#request<{ control?: unknown }>('GET', '/v1/control');
-    return normalizeControl(body.control);
+    return parseControl(body.control);
   }
 
   async setControl(next: ControlState): Promise<ControlState> {
     const body = await this.#request<{ control?: unknown }>('PUT', '/v1/control', next);
-    return normalizeControl(body.control);
+    return parseControl(body.control);
   }
 
   onControlChange(callback: () => void): () => void {

@@ -1,6 +1,6 @@
+import { type ControlState, parseControl, type SampleRule } from '@isotel/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
-import type { ControlRule, ControlState } from '../engine/backend.js';
 import { errorMessage } from '../engine/format-value.js';
 import { useEngine } from './engine-context.js';
 
@@ -21,8 +21,8 @@ class FieldError extends Error {
 }
 
 /** Parses rules written one per line as `pattern = rate` (also `pattern: rate` or `pattern rate`). */
-export function parseRules(text: string): ControlRule[] {
-  const rules: ControlRule[] = [];
+export function parseRules(text: string): SampleRule[] {
+  const rules: SampleRule[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] as string).trim();
@@ -70,13 +70,14 @@ function read(enabled: boolean, form: Record<TextField, string>): ControlState {
   if (rate === '' || Number.isNaN(Number(rate))) {
     throw new FieldError('sampleRate', 'Global sample rate: expected a number from 0 to 1.');
   }
-  return {
+  // validated here by core's parseControl, the bus's and the collector's own check
+  return parseControl({
     enabled,
     sampleRate: Number(rate),
     rules: parseRules(form.rules),
     allow: lines(form.allow),
     deny: lines(form.deny),
-  };
+  });
 }
 
 const LABELS: Record<TextField, string> = {

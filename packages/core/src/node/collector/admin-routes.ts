@@ -1,3 +1,4 @@
+import { isValidName } from '../../bus/pattern.js';
 import type { Telemetry } from '../../bus/telemetry.js';
 import { isIsotelError } from '../../errors/isotel-error.js';
 import type { ControlStore } from './control-store.js';
@@ -30,8 +31,8 @@ const MAX_CONTROL_DEPTH = 32;
 
 /**
  * `GET /v1/handlers`, `DELETE /v1/handlers/:id`, `GET /v1/stats`, `GET|PUT /v1/control` and
- * `GET|PUT|DELETE /v1/control/:clientId`, all behind the admin token. Returns `undefined` for
- * other paths.
+ * `GET|PUT|DELETE /v1/control/:clientId`, all behind the admin token; `GET /v1/control?name=`
+ * also says what that control does with an event of that name. Returns `undefined` for other paths.
  */
 export async function routeAdmin(request: Request, url: URL, ctx: AdminContext): Promise<Response | undefined> {
   const path = url.pathname;
@@ -56,7 +57,7 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
   if (typeof clientId === 'object') return problem(400, 'invalid_client_id', `The client id ${clientId.problem}.`);
   switch (request.method) {
     case 'GET':
-      return json(200, { clientId, control: ctx.controls.effective(clientId) });
+      return getControl(url, ctx, clientId);
     case 'PUT':
       return putControl(request, ctx, clientId);
     case 'DELETE':
@@ -66,6 +67,18 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
     default:
       return problem(405, 'method_not_allowed', 'Use GET, PUT or DELETE.', { allow: 'GET, PUT, DELETE' });
   }
+}
+
+// `?name=` (and `&correlationId=`, else `&spanId=`) adds what the control does with that event.
+function getControl(url: URL, ctx: AdminContext, clientId: string | undefined): Response {
+  const control = ctx.controls.effective(clientId);
+  const name = url.searchParams.get('name');
+  if (name === null) return json(200, { clientId, control });
+  if (!isValidName(name)) return problem(400, 'invalid_name', 'The name is not a valid event name.');
+  const correlationId = url.searchParams.get('correlationId');
+  const spanId = url.searchParams.get('spanId');
+  const metadata = correlationId !== null ? { correlationId } : spanId !== null ? { spanId } : undefined;
+  return json(200, { clientId, control, decision: ctx.controls.explain(name, clientId, metadata) });
 }
 
 function detachHandler(request: Request, segment: string, ctx: AdminContext): Response {

@@ -1,4 +1,6 @@
 import type { Telemetry } from '../../bus/telemetry.js';
+import type { Metadata } from '../../bus/types.js';
+import type { ControlDecision } from '../../control/control-engine.js';
 import type { ControlInput, ControlState } from '../../control/control-state.js';
 import { IsotelError } from '../../errors/isotel-error.js';
 import { logger } from '../../log/logger.js';
@@ -85,6 +87,15 @@ export interface Collector {
    * @example collector.setControl({ sampleRate: 0.1, deny: ['debug.**'] }, clientId)
    */
   setControl(control: ControlInput, clientId?: string): ControlState;
+  /**
+   * What the control a client receives would do with an event named `name` (kept at which rate,
+   * or dropped and why), decided by the same engine as the client's exporter and bus. With
+   * `metadata` (its `correlationId` / `spanId`), sampling is decided as for that event.
+   * `GET /v1/control[/:clientId]?name=` answers the same as `decision`.
+   *
+   * @example collector.explainControl('debug.sql', { clientId }) // { kept: false, reason: 'denied' }
+   */
+  explainControl(name: string, options?: { readonly clientId?: string; readonly metadata?: Metadata }): ControlDecision;
   /**
    * Graceful shutdown: new requests get 503, requests already accepted finish (their events are
    * re-emitted), streams end, servers close. Idempotent.
@@ -197,6 +208,13 @@ class CollectorImpl implements Collector {
 
   setControl(control: ControlInput, clientId?: string): ControlState {
     return this.#state.setControl(clientId, control).control;
+  }
+
+  explainControl(
+    name: string,
+    options?: { readonly clientId?: string; readonly metadata?: Metadata },
+  ): ControlDecision {
+    return this.#controls.explain(name, options?.clientId, options?.metadata);
   }
 
   close(): Promise<void> {

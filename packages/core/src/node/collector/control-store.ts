@@ -1,3 +1,5 @@
+import type { Metadata } from '../../bus/types.js';
+import { type ControlDecision, ControlEngine } from '../../control/control-engine.js';
 import { type ControlState, DEFAULT_CONTROL, parseControl } from '../../control/control-state.js';
 
 /** Called when the control of one client (or, with `undefined`, of every client) changed. */
@@ -22,6 +24,8 @@ export class ControlStore {
   readonly #reset = new Set<string>();
   readonly #listeners = new Set<ControlListener>();
   readonly #maxOverrides: number;
+  // the engine of each state asked about, made on the first question and gone with the state
+  readonly #engines = new WeakMap<ControlState, ControlEngine>();
 
   constructor(initial: ControlState, maxOverrides = 10_000) {
     this.#global = initial;
@@ -51,6 +55,20 @@ export class ControlStore {
     const own = this.#perClient.get(clientId);
     if (own !== undefined) return own;
     return this.#globalSet || this.#reset.has(clientId) ? this.#global : undefined;
+  }
+
+  /**
+   * What `clientId`'s control (its override, else the global one) does with an event named
+   * `name`, decided by the engine the bus and the exporter use: with `metadata`, for that event.
+   */
+  explain(name: string, clientId?: string, metadata?: Metadata): ControlDecision {
+    const state = this.effective(clientId);
+    let engine = this.#engines.get(state);
+    if (engine === undefined) {
+      engine = new ControlEngine(state);
+      this.#engines.set(state, engine);
+    }
+    return engine.explain(name, metadata);
   }
 
   /** True when `clientId` has its own override. */
