@@ -117,6 +117,29 @@ describe('control changes are validated and observable', () => {
   });
 });
 
+describe('explain', () => {
+  it('says what the control would do with a name, or one event, counting and delivering nothing', () => {
+    const t = createTelemetry();
+    const capture = captureEvents(t, '**');
+    t.control.set({ allow: ['app.**'], deny: ['app.secret'], rules: [{ pattern: 'app.half', sampleRate: 0.5 }] });
+    capture.clear();
+    expect(t.control.explain('app.secret')).toEqual({ kept: false, reason: 'denied' });
+    expect(t.control.explain('other')).toEqual({ kept: false, reason: 'not_allowed' });
+    expect(t.control.explain('app.half')).toEqual({ kept: true, sampleRate: 0.5 });
+    // one id kept at 0.5, one dropped: the same draw the bus makes for the event
+    const decisions = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => t.control.explain('app.half', { correlationId: id }));
+    expect(decisions).toContainEqual({ kept: false, reason: 'sampled_out' });
+    expect(decisions).toContainEqual({ kept: true, sampleRate: 0.5 });
+    expect(t.control.explain('telemetry.handler.failure')).toEqual({ kept: true, sampleRate: 1 });
+    t.control.set({ enabled: false });
+    expect(t.control.explain('app.any')).toEqual({ kept: false, reason: 'disabled' });
+    t.control.set({ enabled: true, allow: [], deny: [], rules: [], sampleRate: 0 });
+    expect(t.control.explain('app.any')).toEqual({ kept: false, reason: 'sampled_out' });
+    expect(capture.events.filter((e) => !e.name.startsWith('telemetry.'))).toEqual([]);
+    expect(t.stats().dropped).toEqual({});
+  });
+});
+
 describe('control changes survive their listeners', () => {
   it('applies a change, and tells every listener, when one listener throws', () => {
     const original = logger();
