@@ -76,7 +76,7 @@ export class Telemetry {
    */
   readonly control = new TelemetryControl();
   // the engine behind `control`, which decides each event while it filters
-  readonly #control = controlEngineOf(this.control);
+  readonly #controlEngine = controlEngineOf(this.control);
   /** The catalog given to `createTelemetry`, if any. */
   readonly catalog: Catalog | undefined;
   readonly #failures = new HandlerFailures({
@@ -218,7 +218,7 @@ export class Telemetry {
    */
   hasHandlers(name: string): boolean {
     if (!this.#live || this.#registry.resolve(name).length === 0) return false;
-    return !(this.#control.filtering && this.#control.refusalOf(name) !== undefined);
+    return !(this.#controlEngine.filtering === true && this.#controlEngine.refusalOf(name) !== undefined);
   }
 
   /**
@@ -335,8 +335,8 @@ export class Telemetry {
   // The thunk's metadata, else the metadata given beside the thunk.
   #emitLazy(handlers: readonly HandlerEntry[], name: string, thunk: EventThunk, metadata: Metadata | undefined): void {
     // an event the control drops by name never runs its thunk
-    if (this.#control.filtering) {
-      const refused = this.#control.refusalOf(name);
+    if (this.#controlEngine.filtering === true) {
+      const refused = this.#controlEngine.refusalOf(name);
       if (refused !== undefined) {
         this.#drop(refused);
         return;
@@ -382,8 +382,8 @@ export class Telemetry {
 
   // Delivery proper: the control, then the handlers.
   #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
-    if (this.#control.filtering === true) {
-      const admitted = this.#control.admit(name, md);
+    if (this.#controlEngine.filtering === true) {
+      const admitted = this.#controlEngine.admit(name, md);
       if (typeof admitted === 'string') {
         this.#drop(admitted);
         return;
@@ -396,11 +396,11 @@ export class Telemetry {
   // A span's start: offered to the control, delivered if admitted. Returns the rate it was kept
   // at, or why it was dropped, which its stop follows.
   #spanStart(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): number | string {
-    if (this.#control.filtering === false) {
+    if (this.#controlEngine.filtering === false) {
       this.#call(handlers, name, m, md);
       return 1;
     }
-    const decided = this.#control.admit(name, md);
+    const decided = this.#controlEngine.admit(name, md);
     if (typeof decided === 'string') {
       this.#drop(decided);
       return decided;
@@ -427,8 +427,8 @@ export class Telemetry {
       this.#deliver(handlers, name, m, md);
       return;
     }
-    if (this.#control.filtering === true) {
-      const refused = this.#control.rateOf(name);
+    if (this.#controlEngine.filtering === true) {
+      const refused = this.#controlEngine.rateOf(name);
       if (typeof refused === 'string') {
         this.#drop(refused);
         return;
