@@ -49,15 +49,3 @@ export interface DevtoolsBackend {
 
 /** Handler ids the panel itself uses; they are hidden from the Handlers tab. */
 export const DEVTOOLS_HANDLER_PREFIX = 'isotel.devtools.';
-
-/** Fills the fields a partial control leaves out with the defaults (on, rate 1, no rules or lists). */
-export function normalizeControl(value: unknown): ControlState {
-  const c = (typeof value === 'object' && value !== null ? value : {}) as Partial<ControlState>;
-  return {
-    enabled: c.enabled ?? true,
-    sampleRate: c.sampleRate ?? 1,
-    rules: Array.isArray(c.rules) ? c.rules : [],
-    allow: Array.isArray(c.allow) ? c.allow : [],
-    deny: Array.isArray(c.deny) ? c.deny : [],
-  };
-}

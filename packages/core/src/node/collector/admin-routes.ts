@@ -1,5 +1,6 @@
 import type { Telemetry } from '../../bus/telemetry.js';
 import { isIsotelError } from '../../errors/isotel-error.js';
+import type { CollectorStats, ControlAnswer, HandlerListing } from '../../export/collector-wire.js';
 import type { ControlStore } from './control-store.js';
 import { checkBodyHeaders, checkToken, json, problem } from './http.js';
 import { idProblem } from './ids.js';
@@ -13,7 +14,7 @@ export interface AdminContext {
   /** Where control changes go, so every collector sharing the store gets them. */
   readonly state: CollectorState;
   readonly telemetry: Telemetry;
-  readonly stats: () => unknown;
+  readonly stats: () => CollectorStats;
   /** The collector's `node` name, in the self-events of admin actions. */
   readonly node: string;
   /** Time limit for a control body to arrive. */
@@ -50,19 +51,21 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
   if (handler !== null) return detachHandler(request, handler[1] as string, ctx);
   if (control === null) {
     if (request.method !== 'GET') return problem(405, 'method_not_allowed', 'Use GET.', { allow: 'GET' });
-    return json(200, path === '/v1/stats' ? ctx.stats() : { handlers: ctx.telemetry.listHandlers() });
+    if (path === '/v1/stats') return json(200, ctx.stats());
+    const listing: HandlerListing = { handlers: ctx.telemetry.listHandlers() };
+    return json(200, listing);
   }
   const clientId = control[1] === undefined ? undefined : decodeId(control[1]);
   if (typeof clientId === 'object') return problem(400, 'invalid_client_id', `The client id ${clientId.problem}.`);
   switch (request.method) {
     case 'GET':
-      return json(200, { clientId, control: ctx.controls.effective(clientId) });
+      return controlAnswer(clientId, ctx.controls.effective(clientId));
     case 'PUT':
       return putControl(request, ctx, clientId);
     case 'DELETE':
       if (clientId === undefined) return problem(405, 'method_not_allowed', 'Use GET or PUT.', { allow: 'GET, PUT' });
       await ctx.state.clearControl(clientId).shared;
-      return json(200, { clientId, control: ctx.controls.effective(clientId) });
+      return controlAnswer(clientId, ctx.controls.effective(clientId));
     default:
       return problem(405, 'method_not_allowed', 'Use GET, PUT or DELETE.', { allow: 'GET, PUT, DELETE' });
   }
@@ -101,11 +104,16 @@ async function putControl(request: Request, ctx: AdminContext, clientId: string 
     const { control, shared } = ctx.state.setControl(clientId, input);
     // answered once every collector sharing the store was told (or the store failed: logged)
     await shared;
-    return json(200, { clientId, control });
+    return controlAnswer(clientId, control);
   } catch (error) {
     if (isIsotelError(error)) return problem(400, error.code, error.message);
     throw error;
   }
+}
+
+function controlAnswer(clientId: string | undefined, control: ControlAnswer['control']): Response {
+  const answer: ControlAnswer = clientId === undefined ? { control } : { clientId, control };
+  return json(200, answer);
 }
 
 // The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count),
