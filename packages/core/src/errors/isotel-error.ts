@@ -13,6 +13,7 @@ export type IsotelErrorCode =
   | 'invalid_metric'
   | 'invalid_config'
   | 'unknown_event'
+  | 'invalid_answer'
   | 'shutdown';
 
 /**

@@ -5,9 +5,11 @@
 
 // collector
 
+// the shapes of the collector's stream and admin answers (with their parsers: `@isotel/core/wire`)
+export type { CollectorStats, StreamStats } from '../export/collector-wire.js';
 // the wire shapes between the browser exporter and the collector
 export type { EventBatch, EventRecord, IngestResponse, RejectedEvent } from '../export/record.js';
-export { type Collector, type CollectorStats, createCollector } from './collector/collector.js';
+export { type Collector, createCollector } from './collector/collector.js';
 export type { CollectorServer } from './collector/node-server.js';
 export type {
   CollectorCatalog,
@@ -28,7 +30,6 @@ export type {
   StoreStatus,
 } from './collector/store/collector-store.js';
 export { memoryStore } from './collector/store/memory-store.js';
-export type { StreamStats } from './collector/stream-hub.js';
 
 // configuration and runtime
 

@@ -1,6 +1,7 @@
-// The page half of the Playwright fixture. `installPageBridge` is handed to
-// `context.addInitScript`, which serialises it with `Function.prototype.toString`: it must be
-// self-contained (no imports, no helpers outside its body) and run in any page, before the app.
+// The page half of the Playwright fixture. It runs in every page, before the app, as the init
+// script built from this module (imports included) by scripts/build-page-bridge.mjs into
+// page-bridge-script.generated.ts; see page-bridge-script.ts.
+import { sanitizeKeepingNumbers, sanitizeMetadata } from '../sanitize/sanitize-metadata.js';
 
 /** One event as the page sends it to the test (JSON-safe). */
 export interface BridgedEvent {
@@ -60,183 +61,6 @@ export function installPageBridge(options: PageBridgeOptions): void {
 
   const loadId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-  // The rules of sanitizeMetadata (packages/core/src/sanitize) with its default limits, inlined
-  // because this function runs in the page on its own. page-bridge.test.ts checks that both agree.
-  const MAX_DEPTH = 6;
-  const MAX_KEYS = 64;
-  const MAX_ITEMS = 100;
-  const MAX_STRING = 1024;
-  const MAX_TOTAL = 16_384;
-  const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
-  const SKIP = {};
-  type Read = [string, () => unknown];
-
-  // numbers === 'exact' keeps every number as it is (measurements: the binding carries NaN, ±Infinity
-  // and -0); 'json' spells non-finite ones as strings and -0 as 0, as sanitizeMetadata does
-  const sanitize = (input: unknown, numbers: 'exact' | 'json'): Record<string, unknown> => {
-    const ancestors = new Set<object>();
-    let remaining = MAX_TOTAL;
-    const cut = (text: string): string => {
-      if (text.length <= MAX_STRING) return text;
-      let end = MAX_STRING - 1;
-      const last = text.charCodeAt(end - 1);
-      if (last >= 0xd800 && last <= 0xdbff) end--;
-      return `${text.slice(0, Math.max(0, end))}…`;
-    };
-    const primitive = (v: string | number | boolean | null): unknown => {
-      const value = typeof v === 'string' ? cut(v) : v;
-      const cost = JSON.stringify(value).length;
-      if (cost > remaining) return SKIP;
-      remaining -= cost;
-      return value;
-    };
-    const items = (list: ArrayLike<unknown>, length: number, depth: number): unknown[] => {
-      const out: unknown[] = [];
-      const count = Math.min(length, MAX_ITEMS);
-      for (let i = 0; i < count; i++) {
-        const comma = out.length > 0 ? 1 : 0;
-        if (remaining < comma + 1) break;
-        remaining -= comma;
-        let item: unknown;
-        try {
-          item = list[i];
-        } catch {
-          item = '[Unreadable]';
-        }
-        const walked = walk(item, depth + 1);
-        if (walked === SKIP) remaining += comma;
-        else out.push(walked);
-      }
-      return out;
-    };
-    const entries = (list: Read[], depth: number): Record<string, unknown> => {
-      const out: Record<string, unknown> = {};
-      let count = 0;
-      for (const [rawKey, read] of list) {
-        if (count >= MAX_KEYS) break;
-        if (FORBIDDEN.includes(rawKey)) continue;
-        const key = cut(rawKey);
-        if (FORBIDDEN.includes(key) || Object.hasOwn(out, key)) continue;
-        const cost = JSON.stringify(key).length + 1 + (count > 0 ? 1 : 0);
-        if (cost + 1 > remaining) break;
-        remaining -= cost;
-        let raw: unknown;
-        try {
-          raw = read();
-        } catch {
-          raw = '[Unreadable]';
-        }
-        const walked = walk(raw, depth + 1);
-        if (walked === SKIP) {
-          remaining += cost;
-          continue;
-        }
-        out[key] = walked;
-        count++;
-      }
-      return out;
-    };
-    const first = (collection: Iterable<unknown>, max: number): unknown[] => {
-      const out: unknown[] = [];
-      if (max <= 0) return out;
-      for (const item of collection) {
-        out.push(item);
-        if (out.length >= max) break;
-      }
-      return out;
-    };
-    const object = (value: object, depth: number): unknown => {
-      if (ancestors.has(value)) return primitive('[Circular]');
-      if (depth > MAX_DEPTH) return primitive('[MaxDepth]');
-      try {
-        if (value instanceof Date) {
-          const time = value.getTime();
-          return primitive(Number.isNaN(time) ? 'Invalid Date' : value.toISOString());
-        }
-        if (value instanceof RegExp) return primitive(String(value));
-        if (value instanceof ArrayBuffer) return primitive(`[ArrayBuffer ${value.byteLength} bytes]`);
-        if (value instanceof DataView) return primitive(`[DataView ${value.byteLength} bytes]`);
-      } catch {
-        return primitive('[Unreadable]');
-      }
-      if (remaining < 2) return SKIP;
-      remaining -= 2;
-      ancestors.add(value);
-      try {
-        if (Array.isArray(value)) return items(value, value.length, depth);
-        if (ArrayBuffer.isView(value)) {
-          const view = value as unknown as ArrayLike<unknown>;
-          return items(view, view.length, depth);
-        }
-        if (value instanceof Set) return items(first(value, MAX_ITEMS), value.size, depth);
-        if (value instanceof Map) return items(first(value, MAX_KEYS), value.size, depth);
-        if (value instanceof Error) {
-          const error = value;
-          const fields: Read[] = [
-            ['name', () => error.name],
-            ['message', () => error.message],
-            ['stack', () => error.stack],
-          ];
-          const code = (error as { code?: unknown }).code;
-          if (typeof code === 'string' || typeof code === 'number') fields.push(['code', () => code]);
-          return entries(fields, depth);
-        }
-        const keys = Object.keys(value);
-        const end = Math.min(keys.length, MAX_KEYS + FORBIDDEN.length);
-        const fields: Read[] = [];
-        for (let i = 0; i < end; i++) {
-          const key = keys[i] as string;
-          fields.push([key, () => (value as Record<string, unknown>)[key]]);
-        }
-        return entries(fields, depth);
-      } catch {
-        remaining += 2;
-        return primitive('[Unreadable]');
-      } finally {
-        ancestors.delete(value);
-      }
-    };
-    const walk = (value: unknown, depth: number): unknown => {
-      switch (typeof value) {
-        case 'string':
-        case 'boolean':
-          return primitive(value);
-        case 'number':
-          if (numbers === 'exact') return primitive(value);
-          return primitive(Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : String(value));
-        case 'bigint':
-          return primitive(value.toString());
-        case 'object':
-          return value === null ? primitive(null) : object(value, depth);
-        default:
-          return SKIP;
-      }
-    };
-    const isRecord = (value: unknown): boolean => {
-      if (typeof value !== 'object' || value === null) return false;
-      try {
-        return !(
-          Array.isArray(value) ||
-          ArrayBuffer.isView(value) ||
-          value instanceof Map ||
-          value instanceof Set ||
-          value instanceof Date ||
-          value instanceof RegExp ||
-          value instanceof ArrayBuffer
-        );
-      } catch {
-        return true;
-      }
-    };
-    try {
-      const top = input === undefined || input === null ? {} : isRecord(input) ? input : { value: input };
-      const out = walk(top, 1);
-      return out !== null && typeof out === 'object' && !Array.isArray(out) ? (out as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  };
-
   // One binding call per flush, not per event: each call costs the page a serialisation and a
   // round trip to the test (plus an evaluate for its result), which made a burst of emits block
   // its main thread for seconds. A flush runs at the next microtask checkpoint: a synchronous
@@ -278,8 +102,9 @@ export function installPageBridge(options: PageBridgeOptions): void {
       seq: 0,
       loadId,
       name: typeof name === 'string' ? name : '[Unreadable]',
-      measurements: sanitize(measurements, 'exact') as Record<string, number>,
-      metadata: sanitize(metadata, 'json'),
+      // the binding carries NaN, ±Infinity and -0; metadata follows JSON's rules like everywhere else
+      measurements: sanitizeKeepingNumbers(measurements) as Record<string, number>,
+      metadata: sanitizeMetadata(metadata),
       time: Date.now(),
       url,
     };

@@ -2,7 +2,8 @@ import type { BrowserContext, Frame, Page } from '@playwright/test';
 import { matches, type Pattern, parsePattern } from '../bus/pattern.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { describeExpectation, type EventExpectation, meetsExpectation, safeJson } from './expectation.js';
-import { type BridgedEvent, installPageBridge } from './page-bridge.js';
+import type { BridgedEvent } from './page-bridge.js';
+import { pageBridgeScript } from './page-bridge-script.js';
 
 const BINDING = '__isotelPlaywrightEvents';
 const HANDLER_ID = 'isotel.playwright.bridge';
@@ -299,10 +300,10 @@ async function attach(context: BrowserContext, telemetry: PageTelemetry): Promis
   await context.exposeBinding(BINDING, (source, batch: BridgedEvent[]) => {
     telemetry.receive(source.page ?? undefined, batch, source.frame ?? undefined);
   });
-  const bridge = { binding: BINDING, registryKey: 'isotel.registry', handlerId: HANDLER_ID };
-  await context.addInitScript(installPageBridge, bridge);
+  const script = pageBridgeScript({ binding: BINDING, registryKey: 'isotel.registry', handlerId: HANDLER_ID });
+  await context.addInitScript(script);
   // Documents loaded before now missed the init script: bridge them from here on. A page that is
   // navigating or closing meanwhile gets the init script with its next document anyway.
-  await Promise.all(context.pages().map((page) => page.evaluate(installPageBridge, bridge).catch(() => undefined)));
+  await Promise.all(context.pages().map((page) => page.evaluate(script).catch(() => undefined)));
   return telemetry;
 }

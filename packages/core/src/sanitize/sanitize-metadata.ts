@@ -27,9 +27,22 @@ const UNREADABLE = '[Unreadable]';
  * sanitizeMetadata({ user, error, big: 10n }) // { user: {...}, error: { name, message, stack }, big: '10' }
  */
 export function sanitizeMetadata(value: unknown, limits?: Partial<SanitizeLimits>): SafeMetadata {
+  return sanitizeRecord(value, new Walker(resolveLimits(limits), false));
+}
+
+/**
+ * The rules of {@link sanitizeMetadata} with its default limits, except that every number stays
+ * as it is (`NaN`, `±Infinity`, `-0`): for measurements handed over by structured clone rather
+ * than JSON, as the Playwright page bridge does. Internal; not exported from an entry.
+ */
+export function sanitizeKeepingNumbers(value: unknown): { [key: string]: SafeValue } {
+  return sanitizeRecord(value, new Walker(resolveLimits(undefined), true));
+}
+
+function sanitizeRecord(value: unknown, walker: Walker): SafeMetadata {
   try {
     const top = value === undefined || value === null ? {} : isRecord(value) ? value : { value };
-    const out = new Walker(resolveLimits(limits)).walk(top, 1);
+    const out = walker.walk(top, 1);
     return out !== null && typeof out === 'object' && !Array.isArray(out) ? out : {};
   } catch {
     return {};
@@ -61,12 +74,15 @@ function jsonLength(value: string | number | boolean | null): number {
 
 class Walker {
   readonly #limits: SanitizeLimits;
+  // true: numbers pass as they are (NaN costs 4 characters either way, as JSON's `null`)
+  readonly #exactNumbers: boolean;
   readonly #ancestors = new Set<object>();
   // characters of JSON still free; containers pay for their brackets when opened
   #remaining: number;
 
-  constructor(limits: SanitizeLimits) {
+  constructor(limits: SanitizeLimits, exactNumbers: boolean) {
     this.#limits = limits;
+    this.#exactNumbers = exactNumbers;
     this.#remaining = limits.maxTotalSize;
   }
 
@@ -75,6 +91,7 @@ class Walker {
       case 'string':
         return this.#primitive(value);
       case 'number':
+        if (this.#exactNumbers) return this.#primitive(value);
         return this.#primitive(Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : String(value));
       case 'boolean':
         return this.#primitive(value);

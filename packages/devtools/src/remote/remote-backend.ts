@@ -1,4 +1,11 @@
-import { type HandlerInfo, type Measurements, type Metadata, parseControl } from '@isotel/core';
+import type { HandlerInfo } from '@isotel/core';
+import {
+  parseCollectorStats,
+  parseControlAnswer,
+  parseHandlerListing,
+  parseStreamEvent,
+  type StreamMessageKind,
+} from '@isotel/core/wire';
 import type { BackendStats, ControlState, DevtoolsBackend, EventSink, StreamStatus } from '../engine/backend.js';
 import { answerMessage, readSse } from './sse-reader.js';
 
@@ -19,23 +26,20 @@ async function errorOf(response: Response): Promise<CollectorError> {
   return new CollectorError(response.status, await answerMessage(response));
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-// The collector's stream sends each event as `event: event` with `{ name, measurements,
-// metadata }` (a browser's record time is `metadata.time`); anything else is skipped.
+// The collector's stream sends each event as `event: event` with a core `StreamEvent` (a
+// browser's record time is `metadata.time`); a message of another shape is skipped.
 function streamEvent(data: string, sink: EventSink): void {
-  let parsed: unknown;
+  let event: ReturnType<typeof parseStreamEvent>;
   try {
-    parsed = JSON.parse(data);
+    event = parseStreamEvent(data);
   } catch {
     return;
   }
-  if (!isObject(parsed) || typeof parsed.name !== 'string') return;
-  const measurements = isObject(parsed.measurements) ? (parsed.measurements as Measurements) : {};
-  const metadata = isObject(parsed.metadata) ? (parsed.metadata as Metadata) : {};
-  sink(parsed.name, measurements, metadata);
+  sink(event.name, event.measurements, event.metadata);
 }
+
+const STREAM_EVENT: StreamMessageKind = 'event';
+const STREAM_CONTROL: StreamMessageKind = 'control';
 
 /**
  * A collector as a devtools backend: the stream over SSE (fetch, with the admin token as a
@@ -61,21 +65,20 @@ export class RemoteBackend implements DevtoolsBackend {
       signal: abort.signal,
       onStatus: (message, retrying) => onStatus(message === undefined ? undefined : { message, retrying }),
       onMessage: (message) => {
-        if (message.event === 'control') {
+        if (message.event === STREAM_CONTROL) {
           for (const listener of this.#controlListeners) listener();
           return;
         }
-        if (message.event === 'event' || message.event === 'message') streamEvent(message.data, sink);
+        if (message.event === STREAM_EVENT) streamEvent(message.data, sink);
       },
     });
     return () => abort.abort();
   }
 
   async handlers(): Promise<readonly HandlerInfo[]> {
-    const body = await this.#request<HandlerInfo[] | { handlers: HandlerInfo[] }>('GET', '/v1/handlers');
-    const list = Array.isArray(body) ? body : body.handlers;
+    const { handlers } = parseHandlerListing(await this.#request('GET', '/v1/handlers'));
     // the collector's stream fan-out is what this panel reads through; it cannot be detached
-    return list.filter((h) => !h.id.startsWith(COLLECTOR_STREAM_PREFIX));
+    return handlers.filter((h) => !h.id.startsWith(COLLECTOR_STREAM_PREFIX));
   }
 
   /** `DELETE /v1/handlers/:id`: false when the collector no longer had it (404). */
@@ -90,26 +93,21 @@ export class RemoteBackend implements DevtoolsBackend {
   }
 
   async stats(): Promise<BackendStats> {
-    const body = await this.#request<Record<string, unknown>>('GET', '/v1/stats');
+    const stats = parseCollectorStats(await this.#request('GET', '/v1/stats'));
     // the collector counts refused events per code, rate-limited batches and slow streams
-    const dropped: Record<string, number> = {
-      ...((body.dropped ?? body.rejected ?? {}) as Record<string, number>),
-    };
-    if (typeof body.rateLimited === 'number' && body.rateLimited > 0) dropped.rate_limited = body.rateLimited;
-    const slow = (body.streams as { droppedSlow?: unknown } | undefined)?.droppedSlow;
-    if (typeof slow === 'number' && slow > 0) dropped.slow_stream = slow;
+    const dropped: Record<string, number> = { ...stats.rejected };
+    if (stats.rateLimited > 0) dropped.rate_limited = stats.rateLimited;
+    if (stats.streams.droppedSlow > 0) dropped.slow_stream = stats.streams.droppedSlow;
     return { dropped };
   }
 
-  // the collector's answers are read with core's parseControl, as the collector wrote them
+  // the collector's answers are read with core's parseControlAnswer (parseControl inside)
   async control(): Promise<ControlState | undefined> {
-    const body = await this.#request<{ control?: unknown }>('GET', '/v1/control');
-    return parseControl(body.control);
+    return parseControlAnswer(await this.#request('GET', '/v1/control')).control;
   }
 
   async setControl(next: ControlState): Promise<ControlState> {
-    const body = await this.#request<{ control?: unknown }>('PUT', '/v1/control', next);
-    return parseControl(body.control);
+    return parseControlAnswer(await this.#request('PUT', '/v1/control', next)).control;
   }
 
   onControlChange(callback: () => void): () => void {
@@ -123,7 +121,7 @@ export class RemoteBackend implements DevtoolsBackend {
     this.#controlListeners.clear();
   }
 
-  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async #request(method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${this.#base}${path}`, {
       method,
       headers: {
@@ -135,6 +133,6 @@ export class RemoteBackend implements DevtoolsBackend {
     });
     if (!response.ok) throw await errorOf(response);
     const text = await response.text();
-    return (text ? JSON.parse(text) : {}) as T;
+    return text ? JSON.parse(text) : undefined;
   }
 }

@@ -1,6 +1,7 @@
 // Server-Sent Events over fetch: unlike EventSource, fetch can send the admin bearer token as a
 // header (a token in a query string ends up in proxy and access logs). The byte stream is parsed
 // by eventsource-parser (CRLF, comments, multi-line data, split chunks).
+import { parseProblem } from '@isotel/core/wire';
 import { createParser } from 'eventsource-parser';
 
 /** One parsed SSE message. */
@@ -26,20 +27,15 @@ export interface ReadSseOptions {
   readonly retryMs?: number;
 }
 
-/** The message of an error answer: the body's `error.message` (or `message`), else the status line. */
+/** The message of an error answer: the collector's `{ error: { code, message } }`, else the status line. */
 export async function answerMessage(response: Response): Promise<string> {
-  let message = `${response.status} ${response.statusText}`.trim();
+  let body: unknown;
   try {
-    const body = (await response.json()) as { message?: unknown; error?: unknown };
-    const text = body.message ?? (typeof body.error === 'string' ? body.error : undefined);
-    if (typeof text === 'string') message = text;
-    else if (typeof body.error === 'object' && body.error && 'message' in body.error) {
-      message = String((body.error as { message: unknown }).message);
-    }
+    body = await response.json();
   } catch {
-    // not JSON: keep the status line
+    // not JSON (a proxy's error page): the status line says what happened
   }
-  return message;
+  return parseProblem(body)?.error.message ?? `${response.status} ${response.statusText}`.trim();
 }
 
 /**

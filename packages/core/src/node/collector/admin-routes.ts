@@ -1,6 +1,7 @@
 import { isValidName } from '../../bus/pattern.js';
 import type { Telemetry } from '../../bus/telemetry.js';
 import { isIsotelError } from '../../errors/isotel-error.js';
+import type { CollectorStats, ControlAnswer, HandlerListing } from '../../export/collector-wire.js';
 import type { ControlStore } from './control-store.js';
 import { checkBodyHeaders, checkToken, json, problem } from './http.js';
 import { idProblem } from './ids.js';
@@ -14,7 +15,7 @@ export interface AdminContext {
   /** Where control changes go, so every collector sharing the store gets them. */
   readonly state: CollectorState;
   readonly telemetry: Telemetry;
-  readonly stats: () => unknown;
+  readonly stats: () => CollectorStats;
   /** The collector's `node` name, in the self-events of admin actions. */
   readonly node: string;
   /** Time limit for a control body to arrive. */
@@ -51,7 +52,9 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
   if (handler !== null) return detachHandler(request, handler[1] as string, ctx);
   if (control === null) {
     if (request.method !== 'GET') return problem(405, 'method_not_allowed', 'Use GET.', { allow: 'GET' });
-    return json(200, path === '/v1/stats' ? ctx.stats() : { handlers: ctx.telemetry.listHandlers() });
+    if (path === '/v1/stats') return json(200, ctx.stats());
+    const listing: HandlerListing = { handlers: ctx.telemetry.listHandlers() };
+    return json(200, listing);
   }
   const clientId = control[1] === undefined ? undefined : decodeId(control[1]);
   if (typeof clientId === 'object') return problem(400, 'invalid_client_id', `The client id ${clientId.problem}.`);
@@ -63,7 +66,7 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
     case 'DELETE':
       if (clientId === undefined) return problem(405, 'method_not_allowed', 'Use GET or PUT.', { allow: 'GET, PUT' });
       await ctx.state.clearControl(clientId).shared;
-      return json(200, { clientId, control: ctx.controls.effective(clientId) });
+      return controlAnswer(clientId, ctx.controls.effective(clientId));
     default:
       return problem(405, 'method_not_allowed', 'Use GET, PUT or DELETE.', { allow: 'GET, PUT, DELETE' });
   }
@@ -73,12 +76,17 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
 function getControl(url: URL, ctx: AdminContext, clientId: string | undefined): Response {
   const control = ctx.controls.effective(clientId);
   const name = url.searchParams.get('name');
-  if (name === null) return json(200, { clientId, control });
+  if (name === null) return controlAnswer(clientId, control);
   if (!isValidName(name)) return problem(400, 'invalid_name', 'The name is not a valid event name.');
   const correlationId = url.searchParams.get('correlationId');
   const spanId = url.searchParams.get('spanId');
   const metadata = correlationId !== null ? { correlationId } : spanId !== null ? { spanId } : undefined;
-  return json(200, { clientId, control, decision: ctx.controls.explain(name, clientId, metadata) });
+  const answer: ControlAnswer = {
+    ...(clientId === undefined ? {} : { clientId }),
+    control,
+    decision: ctx.controls.explain(name, clientId, metadata),
+  };
+  return json(200, answer);
 }
 
 function detachHandler(request: Request, segment: string, ctx: AdminContext): Response {
@@ -114,11 +122,16 @@ async function putControl(request: Request, ctx: AdminContext, clientId: string 
     const { control, shared } = ctx.state.setControl(clientId, input);
     // answered once every collector sharing the store was told (or the store failed: logged)
     await shared;
-    return json(200, { clientId, control });
+    return controlAnswer(clientId, control);
   } catch (error) {
     if (isIsotelError(error)) return problem(400, error.code, error.message);
     throw error;
   }
+}
+
+function controlAnswer(clientId: string | undefined, control: ControlAnswer['control']): Response {
+  const answer: ControlAnswer = clientId === undefined ? { control } : { clientId, control };
+  return json(200, answer);
 }
 
 // The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count),

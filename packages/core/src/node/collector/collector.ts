@@ -3,6 +3,7 @@ import type { Metadata } from '../../bus/types.js';
 import type { ControlDecision } from '../../control/control-engine.js';
 import type { ControlInput, ControlState } from '../../control/control-state.js';
 import { IsotelError } from '../../errors/isotel-error.js';
+import type { CollectorStats } from '../../export/collector-wire.js';
 import { logger } from '../../log/logger.js';
 import { AddressShares } from './address-shares.js';
 import { routeAdmin } from './admin-routes.js';
@@ -26,35 +27,9 @@ import { type CollectorServer, listenCollector } from './node-server.js';
 import type { CollectorOptions, ConnectionInfo, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { type BodyResult, bodyProblem, discardBody, drainBody, readBody } from './read-body.js';
-import type { CollectorState, StoreStats } from './store/collector-store.js';
-import { StreamHub, type StreamStats } from './stream-hub.js';
+import type { CollectorState } from './store/collector-store.js';
+import { StreamHub } from './stream-hub.js';
 import { openStream } from './stream-route.js';
-
-/** Counters of a collector, as `stats()` and `GET /v1/stats` report them. */
-export interface CollectorStats {
-  readonly node: string;
-  /** Requests handled, per response status. */
-  readonly responses: Readonly<Record<string, number>>;
-  readonly batches: number;
-  readonly accepted: number;
-  readonly duplicates: number;
-  /** Refused events per code (`invalid_name`, `unknown_event`, ...). */
-  readonly rejected: Readonly<Record<string, number>>;
-  readonly rateLimited: number;
-  readonly streams: StreamStats;
-  /** The shared-state store: its kind, health, and operations answered per process. */
-  readonly store: StoreStats;
-  /** The per-process dedupe window (with `redisStore`, the fallback used while Redis is away). */
-  readonly dedupe: { readonly size: number; readonly capacity: number };
-  readonly rateLimitedClients: number;
-  /** Network addresses with a rate-limit bucket. */
-  readonly rateLimitedAddresses: number;
-  readonly controlOverrides: number;
-  readonly inFlight: number;
-  /** Bytes of ingest bodies being received now, as counted against `maxConcurrentBodyBytes`. */
-  readonly receivingBytes: number;
-  readonly draining: boolean;
-}
 
 /** A running collector. */
 export interface Collector {

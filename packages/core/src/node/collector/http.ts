@@ -1,4 +1,5 @@
 // Small web-standard helpers of the collector's routes: JSON answers, bearer tokens, CORS.
+import type { ProblemAnswer } from '../../export/collector-wire.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -25,7 +26,8 @@ export function jsonText(response: Response): string | undefined {
 
 /** A JSON error response: `{ error: { code, message } }` with a stable code. */
 export function problem(status: number, code: string, message: string, headers?: Record<string, string>): Response {
-  return json(status, { error: { code, message } }, headers);
+  const answer: ProblemAnswer = { error: { code, message } };
+  return json(status, answer, headers);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { matches, type Pattern } from '../../bus/pattern.js';
 import type { Telemetry } from '../../bus/telemetry.js';
 import type { Measurements, Metadata } from '../../bus/types.js';
+import { type StreamStats, streamMessage } from '../../export/collector-wire.js';
 import { uuidv7 } from '../../id/uuidv7.js';
 import type { ControlStore } from './control-store.js';
 import type { MetadataSanitizer } from './options.js';
@@ -17,14 +18,6 @@ export interface StreamSubscription {
 interface StreamClient extends StreamSubscription {
   readonly controller: ReadableStreamDefaultController<Uint8Array>;
   closed: boolean;
-}
-
-/** Counters of the live streams. */
-export interface StreamStats {
-  readonly open: number;
-  readonly opened: number;
-  /** Readers dropped because their buffer filled up (too slow to keep up). */
-  readonly droppedSlow: number;
 }
 
 const encoder = new TextEncoder();
@@ -116,7 +109,7 @@ export class StreamHub {
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
     this.#unsubscribe();
-    const bye = encoder.encode('event: shutdown\ndata: {}\n\n');
+    const bye = encoder.encode(streamMessage('shutdown', {}));
     for (const client of [...this.#clients]) {
       try {
         client.controller.enqueue(bye);
@@ -150,17 +143,17 @@ export class StreamHub {
     // remote events were sanitised at ingest; a local event's metadata may hold Errors (which
     // JSON.stringify turns into {}), BigInts or cycles (which make it throw)
     const safe = metadata.remote === true ? metadata : this.#sanitize(metadata);
-    let data: string;
+    let message: string;
     try {
-      data = JSON.stringify({ name, measurements, metadata: safe });
+      message = streamMessage('event', { name, measurements, metadata: safe });
     } catch {
-      data = JSON.stringify({ name, measurements: {}, metadata: {} }); // a custom sanitiser let something through
+      message = streamMessage('event', { name, measurements: {}, metadata: {} }); // a custom sanitiser let something through
     }
-    return encoder.encode(`event: event\ndata: ${data}\n\n`);
+    return encoder.encode(message);
   }
 
   #controlMessage(clientId: string | undefined): Uint8Array {
-    return encoder.encode(`event: control\ndata: ${JSON.stringify(this.#controls.effective(clientId))}\n\n`);
+    return encoder.encode(streamMessage('control', this.#controls.effective(clientId)));
   }
 
   // A change of the global control reaches every stream whose client has no override of its own.
