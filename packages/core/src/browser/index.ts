@@ -7,5 +7,3 @@ export type { EventBatch, EventRecord, IngestLimits, IngestResponse, RejectedEve
 export { type BrowserExporter, createBrowserExporter } from './browser-exporter.js';
 export type { ExporterControl, SamplingRule } from './exporter-control.js';
 export type { BrowserExporterOptions, Scheduler } from './exporter-options.js';
-export { FLUSH_LOCK_NAME } from './flush-lock.js';
-export { KEEPALIVE_BUDGET_BYTES } from './transport.js';
