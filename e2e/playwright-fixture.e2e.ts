@@ -309,9 +309,9 @@ test('globalErrorSource reports uncaught errors and unhandled rejections as runt
   page.on('pageerror', (error) => reported.push(error.message));
   await page.goto(lab);
   await page.evaluate(() => {
-    const { core } = window.isotelLab;
-    const poller = core.startRuntimePoller(core.getDefaultTelemetry(), {
-      sources: [core.globalErrorSource()],
+    const { core, runtime } = window.isotelLab;
+    const poller = runtime.startRuntimePoller(core.getDefaultTelemetry(), {
+      sources: [runtime.globalErrorSource()],
       intervalMs: 0,
     });
     setTimeout(() => {

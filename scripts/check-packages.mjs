@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The packages as users get them: each one's `npm pack` tarball checked by publint and
 // @arethetypeswrong/cli, and each public entry's size (minified + gzip) against its budget in
-// scripts/size-budgets.json. Prints one line per check; with `--report FILE` also writes
-// `{ passed, failed, checks }` for scripts/test.mjs's closing line. `--sizes` prints the sizes only.
+// scripts/size-budgets.json (every entry of every package must have one). Prints one line per
+// check; with `--report FILE` also writes `{ passed, failed, checks }` for scripts/test.mjs's
+// closing line. `--sizes` prints the sizes only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -152,6 +153,15 @@ async function main() {
       }
     }
     if (tarballs) {
+      // every public entry point of every package has a budget, so a new subpath cannot ship unmeasured
+      const unbudgeted = PACKAGES.flatMap((p) => {
+        const manifest = JSON.parse(readFileSync(join(root, p.dir, 'package.json'), 'utf8'));
+        return Object.keys(manifest.exports ?? {})
+          .filter((subpath) => subpath !== './package.json')
+          .map((subpath) => `${p.name}${subpath.slice(1)}`)
+          .filter((entry) => !budgets.entries.some((b) => b.source.includes(`from '${entry}'`)));
+      });
+      record('every public entry has a size budget', unbudgeted.length === 0, unbudgeted.join(' '));
       for (const s of await sizes()) {
         const expected = [...s.loads].sort();
         record(

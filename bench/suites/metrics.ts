@@ -2,7 +2,9 @@
 // reporter, against calling prom-client's inc()/observe() directly with the same labels, all in
 // this one process. Then cardinality: 1M events over 100k distinct tag values, with the series
 // cap on, against prom-client holding every series, heap measured after a forced GC.
-import { counter, createAggregator, createTelemetry, distribution, type Metadata, summary } from '@isotel/core';
+
+import { createTelemetry, type Metadata } from '@isotel/core';
+import { counter, createAggregator, distribution, summary } from '@isotel/core/metrics';
 import { prometheusReporter } from '@isotel/core/prometheus';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { measure, type Row, type Suite } from '../harness.js';

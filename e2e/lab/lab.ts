@@ -1,5 +1,6 @@
 import * as core from '@isotel/core';
 import * as browser from '@isotel/core/browser';
+import * as runtime from '@isotel/core/runtime';
 import { type DevtoolsHandle, mountDevtools } from '@isotel/devtools/production';
 
 /** Options the e2e tests pass to {@link startExporter} (functions cannot cross page.evaluate). */
@@ -86,6 +87,7 @@ declare global {
     isotelLab: {
       core: typeof core;
       browser: typeof browser;
+      runtime: typeof runtime;
       startExporter: typeof startExporter;
       emitNumbered: typeof emitNumbered;
       emitOn: typeof emitOn;
@@ -101,6 +103,7 @@ declare global {
 window.isotelLab = {
   core,
   browser,
+  runtime,
   startExporter,
   emitNumbered,
   emitOn,

@@ -1,7 +1,9 @@
 // The playground's dev collector: an in-memory @isotel/core/node collector with CORS for the
 // playground's origin, control routes, the live stream, and a Prometheus `/metrics` fed by the
 // events the browser ships to it.
-import { counter, createTelemetry, distribution } from '@isotel/core';
+
+import { createTelemetry } from '@isotel/core';
+import { counter, distribution } from '@isotel/core/metrics';
 import { type CollectorServer, createCollector } from '@isotel/core/node';
 import { prometheusReporter } from '@isotel/core/prometheus';
 import { playgroundCatalog } from '../src/telemetry/catalog.js';

@@ -89,6 +89,16 @@ describe('the root entry of @isotel/core bundles for the browser', () => {
     expect(bundle.code).not.toContain('mock: true, globalTags');
   }, 60_000);
 
+  it.each(['metrics', 'config', 'monitors', 'runtime'])(
+    'has browser-safe subpaths beside it: @isotel/core/%s pulls in no Node code either',
+    async (subpath) => {
+      const bundle = await bundleForBrowser(fileURLToPath(new URL(`./${subpath}/index.ts`, import.meta.url)));
+      expect(bundle.code.length).toBeGreaterThan(0);
+      expect(nodeLeaks(bundle)).toEqual([]);
+    },
+    60_000,
+  );
+
   it.each([
     ['a bare import', `import 'node:fs';\n`],
     ['a used import', `import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n`],

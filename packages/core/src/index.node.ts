@@ -4,5 +4,4 @@ import { installAsyncLocalContext } from './context/async-local-context-manager.
 
 installAsyncLocalContext();
 
-export { AsyncLocalContextManager } from './context/async-local-context-manager.js';
 export * from './index.js';

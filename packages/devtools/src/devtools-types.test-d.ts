@@ -1,7 +1,8 @@
 // Type-level tests: the props and handle the playground and users rely on, and that core's real
 // exporter and aggregator fit the Exporters and Metrics tabs without adapters.
-import type { MetricsAggregator } from '@isotel/core';
+
 import type { BrowserExporter } from '@isotel/core/browser';
+import type { MetricsAggregator } from '@isotel/core/metrics';
 import type { ReactNode } from 'react';
 import { expectTypeOf } from 'vitest';
 import { IsotelDevtools, IsotelDevtoolsPanel, mountDevtools } from './index.js';

@@ -1,14 +1,10 @@
 // The playground's telemetry wiring: the page's default bus, shipped to the dev collector that
 // `npm start` runs next to it. Vite puts VITE_* environment variables on import.meta.env.
-import {
-  counter,
-  createAggregator,
-  getDefaultTelemetry,
-  globalErrorSource,
-  startRuntimePoller,
-  summary,
-} from '@isotel/core';
+
+import { getDefaultTelemetry } from '@isotel/core';
 import { type BrowserExporter, createBrowserExporter } from '@isotel/core/browser';
+import { counter, createAggregator, summary } from '@isotel/core/metrics';
+import { globalErrorSource, startRuntimePoller } from '@isotel/core/runtime';
 import { switchableFetch } from '../network/network-switch.js';
 
 /** The dev collector's URL, or undefined when the app runs without one. */

@@ -6,5 +6,3 @@ export type { ExporterDropReason, ExporterStats, ExporterStorage } from '../expo
 export type { EventBatch, EventRecord, IngestLimits, IngestResponse, RejectedEvent } from '../export/record.js';
 export { type BrowserExporter, createBrowserExporter } from './browser-exporter.js';
 export type { BrowserExporterOptions, Scheduler } from './exporter-options.js';
-export { FLUSH_LOCK_NAME } from './flush-lock.js';
-export { KEEPALIVE_BUDGET_BYTES } from './transport.js';

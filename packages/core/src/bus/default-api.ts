@@ -8,7 +8,7 @@ import {
 } from '../context/with-context.js';
 import type { Span } from '../span/types.js';
 import { getDefaultTelemetry } from './default-instance.js';
-import type { Telemetry, TelemetryStats } from './telemetry.js';
+import type { Telemetry } from './telemetry.js';
 import type { AttachOptions, EventThunk, Handler, HandlerInfo, Measurements, Metadata } from './types.js';
 
 let bus: Telemetry | undefined;
@@ -76,42 +76,6 @@ export function listHandlers(prefixOrPattern?: string): HandlerInfo[] {
  */
 export function hasHandlers(name: string): boolean {
   return t().hasHandlers(name);
-}
-
-/**
- * Emits `{ count }` (default 1) on the default instance. See {@link Telemetry.emitCounter}.
- *
- * @example emitCounter('cart.add', 1, { sku })
- */
-export function emitCounter(name: string, count?: number, metadata?: Metadata): void {
-  t().emitCounter(name, count, metadata);
-}
-
-/**
- * Emits `{ duration }` (milliseconds) on the default instance. See {@link Telemetry.emitTimer}.
- *
- * @example emitTimer('db.query', 4.2, { table: 'orders' })
- */
-export function emitTimer(name: string, durationMs: number, metadata?: Metadata): void {
-  t().emitTimer(name, durationMs, metadata);
-}
-
-/**
- * Emits `{ value }` on the default instance. See {@link Telemetry.emitGauge}.
- *
- * @example emitGauge('queue.depth', queue.length)
- */
-export function emitGauge(name: string, value: number, metadata?: Metadata): void {
-  t().emitGauge(name, value, metadata);
-}
-
-/**
- * The default instance's counters. See {@link Telemetry.stats}.
- *
- * @example stats().dropped.invalid_name
- */
-export function stats(): TelemetryStats {
-  return t().stats();
 }
 
 /** Runs `fn` in a span on the default instance. See {@link Telemetry.span}. */

@@ -1,12 +1,7 @@
-// Browser-safe configuration: loadConfig and the live Config. (loadConfigFile is in @isotel/core/node.)
-export {
-  CONFIG_CHANGE_EVENT,
-  Config,
-  type ConfigChanges,
-  type ConfigListener,
-  type LoadConfigOptions,
-  loadConfig,
-} from './config.js';
+// @isotel/core/config: the configuration (defaults < file < environment < runtime) as a live
+// `Config`, and the reporters it describes. Browser-safe; reading a file is `loadConfigFile` in
+// `@isotel/core/node`.
+export { Config, type ConfigChanges, type ConfigListener, type LoadConfigOptions, loadConfig } from './config.js';
 export type { ConfigFileFormat } from './file-format.js';
 export {
   applyReporterConfig,
@@ -15,11 +10,4 @@ export {
   type PrometheusSettings,
   type StatsdSettings,
 } from './reporter-config.js';
-export {
-  type ConfigPath,
-  type ConfigScalar,
-  type ConfigValue,
-  envName,
-  type IsotelConfig,
-  type IsotelConfigInput,
-} from './schema.js';
+export type { ConfigPath, ConfigScalar, ConfigValue, IsotelConfig, IsotelConfigInput } from './schema.js';

@@ -1,4 +1,7 @@
-// Metric definitions as data, the shared handler layer and the in-memory reporters.
+// @isotel/core/metrics: metric definitions as data (Elixir's Telemetry.Metrics), the shared layer
+// that turns events into metric values for reporters, the in-memory aggregator, the console
+// reporter and isotel's own metrics. Browser-safe. The Prometheus, StatsD and OpenTelemetry
+// reporters are `@isotel/core/prometheus`, `/statsd` and `/otel`.
 export {
   type AggregatorOptions,
   createAggregator,
@@ -7,23 +10,14 @@ export {
   type SeriesSnapshot,
 } from './aggregator.js';
 export {
-  type AttachedMetrics,
   attachMetrics,
-  DEFAULT_MAX_SERIES,
-  MAX_TAG_LENGTH,
   type MetricSeries,
   type MetricSink,
   type MetricsBinding,
   type MetricsStats,
-  OVERFLOW_TAG_VALUE,
   type SinkResult,
 } from './attach-metrics.js';
-export {
-  type ConsoleReporter,
-  type ConsoleReporterOptions,
-  consoleReporter,
-  formatSnapshot,
-} from './console-reporter.js';
+export { type ConsoleReporter, type ConsoleReporterOptions, consoleReporter } from './console-reporter.js';
 export {
   counter,
   distribution,
@@ -37,4 +31,4 @@ export {
   summary,
 } from './definitions.js';
 export { isotelMetrics } from './own-metrics.js';
-export { type ByteUnit, isTimeUnit, resolveUnit, type TimeUnit, type Unit, type UnitRatio } from './units.js';
+export type { ByteUnit, TimeUnit, Unit } from './units.js';

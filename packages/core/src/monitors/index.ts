@@ -1,12 +1,7 @@
-// Ready-made handlers from the observability spec: performance summary, error spikes, usage.
+// @isotel/core/monitors: ready-made handlers from the observability spec: a performance summary,
+// an error-spike detector and a usage counter. Browser-safe.
+export { type ErrorSpikeDetector, type ErrorSpikeOptions, errorSpikeDetector } from './error-spike.js';
 export {
-  ERROR_SPIKE_EVENT,
-  type ErrorSpikeDetector,
-  type ErrorSpikeOptions,
-  errorSpikeDetector,
-} from './error-spike.js';
-export {
-  PERFORMANCE_SUMMARY_EVENT,
   type PerformanceSummary,
   type PerformanceSummaryOptions,
   performanceSummary,

@@ -1,12 +1,6 @@
 // @isotel/core/playwright: read the events a page emits, from Playwright tests.
 export { expect } from '@playwright/test';
-export {
-  deepEqual,
-  type EventExpectation,
-  type ExpectedFields,
-  type ExpectedValue,
-  meetsExpectation,
-} from './expectation.js';
+export type { EventExpectation, ExpectedFields, ExpectedValue } from './expectation.js';
 export { type TelemetryFixtures, telemetryFixtures, test } from './fixture.js';
 export type { BridgedEvent, PageBridgeOptions } from './page-bridge.js';
 export {

@@ -1,4 +1,6 @@
-export { browserMemorySource, browserRuntimeSources, globalErrorSource, longTaskSource } from './browser-sources.js';
+// @isotel/core/runtime: the runtime poller and the browser's runtime sources (memory, long tasks,
+// uncaught errors) as events. Node's sources are in `@isotel/core/node`.
+export { browserRuntimeSources, globalErrorSource } from './browser-sources.js';
 export {
   type RuntimeEmit,
   type RuntimePoller,

@@ -1,4 +1,5 @@
-import { createAggregator, createTelemetry, lastValue, summary } from '@isotel/core';
+import { createTelemetry } from '@isotel/core';
+import { createAggregator, lastValue, summary } from '@isotel/core/metrics';
 import { within } from '@testing-library/dom';
 import { act, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

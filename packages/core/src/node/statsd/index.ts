@@ -1,3 +1,4 @@
+// @isotel/core/statsd: the StatsD and DogStatsD reporter (needs hot-shots).
 export {
   type StatsdReporter,
   type StatsdReporterOptions,

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// The names each public entry of @isotel/core exports, read from the entry's source: every
+// `export { ... } from`, `export type { ... } from` and `export *` (followed into the module it
+// names). A name marked `type` is a type; the rest are values (`verbatimModuleSyntax` makes the
+// mark mandatory, and the pin test checks the values against what the entry exports at run time).
+// `node scripts/export-names.mjs` prints one row per entry: names, values, types (`--list` adds
+// the names); `--write-api-doc` writes docs/api.md from the entries and their JSDoc.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const core = join(root, 'packages/core');
+
+/** Each subpath of `@isotel/core` with the source file of its `@isotel/source` condition. */
+export function coreEntries() {
+  const manifest = JSON.parse(readFileSync(join(core, 'package.json'), 'utf8'));
+  const entries = [];
+  for (const [subpath, target] of Object.entries(manifest.exports)) {
+    if (typeof target !== 'object') continue;
+    const source = target['@isotel/source'];
+    const name = `@isotel/core${subpath.slice(1)}`;
+    if (typeof source === 'string') entries.push({ name, file: join(core, source) });
+    else
+      for (const [condition, file] of Object.entries(source))
+        entries.push({ name: `${name} (${condition})`, file: join(core, file) });
+  }
+  return entries;
+}
+
+const clause = /export\s+(type\s+)?(?:\{([^}]*)\}|\*(?:\s+as\s+(\w+))?)\s+from\s+['"]([^'"]+)['"]/g;
+const declaration = /export\s+(?:declare\s+)?(const|let|function|class|abstract\s+class|interface|type|enum)\s+(\w+)/g;
+
+/** The names a module exports, each with its kind: `{ name: 'emit', type: false }`. */
+export function exportedNames(file) {
+  const text = readFileSync(file, 'utf8');
+  const names = new Map();
+  for (const [, typeOnly, list, star, from] of text.matchAll(clause)) {
+    if (list !== undefined) {
+      for (const part of list.split(',')) {
+        const item = part.trim();
+        if (item === '') continue;
+        const isType = typeOnly !== undefined || item.startsWith('type ');
+        const name = item
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)
+          .pop()
+          .trim();
+        names.set(name, isType);
+      }
+    } else if (star !== undefined) {
+      names.set(star, false);
+    } else if (from.startsWith('.')) {
+      const target = resolve(dirname(file), from.replace(/\.js$/, '.ts'));
+      for (const { name, type } of exportedNames(target)) names.set(name, type);
+    } else {
+      throw new Error(`export * from the package ${from} in ${file}: list its names`);
+    }
+  }
+  for (const [, kind, name] of text.matchAll(declaration)) names.set(name, kind === 'interface' || kind === 'type');
+  return [...names].map(([name, type]) => ({ name, type })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const declaration_of = (name) =>
+  new RegExp(
+    `^export\\s+(?:declare\\s+)?(?:async\\s+)?(?:abstract\\s+)?(function\\*?|class|const|let|interface|type|enum)\\s+${name}\\b`,
+    'm',
+  );
+
+let sources;
+/** Where `name` is declared in core's sources: its kind and the first paragraph of its JSDoc. */
+export function describeExport(name) {
+  sources ??= readdirSync(join(core, 'src'), { recursive: true })
+    .filter((f) => f.endsWith('.ts') && !/\.test\.|\.test-d\.|test-kit/.test(f))
+    .map((f) => readFileSync(join(core, 'src', f), 'utf8'));
+  for (const text of sources) {
+    const found = declaration_of(name).exec(text);
+    if (found === null) continue;
+    const kind = { const: 'constant', let: 'variable', 'function*': 'function' }[found[1]] ?? found[1];
+    // the JSDoc right above, across `//` lines (a lint directive may sit between)
+    const lines = text.slice(0, found.index).trimEnd().split('\n');
+    while (lines.length > 0 && lines.at(-1).trim().startsWith('//')) lines.pop();
+    const above = lines.join('\n').trimEnd();
+    if (!above.endsWith('*/')) return { kind, summary: undefined };
+    const body = above.slice(above.lastIndexOf('/**') + 3, -2);
+    const paragraph = [];
+    for (const raw of body.split('\n')) {
+      const line = raw.replace(/^\s*\*\s?/, '').trim();
+      if (line.startsWith('@') || (line === '' && paragraph.length > 0)) break;
+      if (line !== '') paragraph.push(line);
+    }
+    const summary = paragraph
+      .join(' ')
+      .replace(/\{@link\s+([^}|\s]+)\s*\|\s*([^}]+)\}/g, '$2')
+      .replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`')
+      .replace(/\|/g, '\\|');
+    return { kind, summary: summary === '' ? undefined : summary };
+  }
+  return undefined;
+}
+
+/** docs/api.md: every entry, its purpose (the entry's header comment) and each export's JSDoc summary. */
+export function apiReference() {
+  const out = [
+    '# API reference: what each entry point exports',
+    '',
+    "Generated by `node scripts/export-names.mjs --write-api-doc` from each entry's source and the",
+    'JSDoc of each export (its first paragraph); `packages/core/src/public-api.test.ts` fails when this',
+    "page is stale, and pins the root entry's list so that a new public name is a deliberate change.",
+    'The guides show how the parts are used; [design-notes.md](design-notes.md#public-entries) gives',
+    'the counts before and after issue 24 and the migration table.',
+    '',
+  ];
+  for (const entry of coreEntries()) {
+    if (entry.name.endsWith('(node)')) continue;
+    const name = entry.name.replace(' (default)', '');
+    const text = readFileSync(entry.file, 'utf8');
+    const header = [];
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('//')) break;
+      header.push(line.replace(/^\/\/\s?/, ''));
+    }
+    out.push(`## \`${name}\``, '', header.join(' '), '', '| export | kind | what it is |', '|---|---|---|');
+    for (const { name: exported, type } of exportedNames(entry.file)) {
+      const described = describeExport(exported);
+      const kind = described?.kind ?? (type ? 'type' : 'value');
+      const summary =
+        described?.summary ??
+        (exported === 'expect' ? "Playwright's `expect`, re-exported so a test imports one module." : '');
+      out.push(`| \`${exported}\` | ${kind} | ${summary} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--write-api-doc')) {
+    writeFileSync(join(root, 'docs/api.md'), apiReference());
+    process.exit(0);
+  }
+  const verbose = process.argv.includes('--list');
+  console.info('| entry | names | values | types |\n|---|---|---|---|');
+  for (const entry of coreEntries()) {
+    const names = exportedNames(entry.file);
+    const values = names.filter((n) => !n.type);
+    console.info(`| \`${entry.name}\` | ${names.length} | ${values.length} | ${names.length - values.length} |`);
+    if (verbose)
+      console.info(
+        `  values: ${values.map((n) => n.name).join(' ')}\n  types: ${names
+          .filter((n) => n.type)
+          .map((n) => n.name)
+          .join(' ')}`,
+      );
+  }
+}
