@@ -104,6 +104,7 @@ export { type SafeMetadata, type SafeValue, sanitizeMetadata } from './sanitize/
 // metrics and aggregation
 
 export {
+  type AppliedReporters,
   applyReporterConfig,
   CONFIG_CHANGE_EVENT,
   Config,
@@ -114,6 +115,7 @@ export {
   type ConfigScalar,
   type ConfiguredReporters,
   type ConfigValue,
+  type ExporterStatus,
   envName,
   type IsotelConfig,
   type IsotelConfigInput,
@@ -121,7 +123,9 @@ export {
   loadConfig,
   type MetricsServerSettings,
   type PrometheusSettings,
+  readStatus,
   type StatsdSettings,
+  type StatusSource,
 } from './config/index.js';
 export {
   type AggregatorOptions,

@@ -7,8 +7,10 @@ export {
   type LoadConfigOptions,
   loadConfig,
 } from './config.js';
+export { type ExporterStatus, readStatus, type StatusSource } from './exporter-status.js';
 export type { ConfigFileFormat } from './file-format.js';
 export {
+  type AppliedReporters,
   applyReporterConfig,
   type ConfiguredReporters,
   type MetricsServerSettings,

@@ -43,6 +43,16 @@ export interface StatsdSettings {
   enabled: boolean;
 }
 
+/**
+ * What {@link applyReporterConfig} returns: call it to stop following the configuration;
+ * `status()` gives the figures (`stats()`) of the reporters in force now, for `GET /v1/exporters`
+ * (`exporters: { prometheus: () => reporters.status().prometheus }`) or a status page.
+ */
+export interface AppliedReporters {
+  (): void;
+  status(): { prometheus?: object; statsd?: object; metricsServer?: { port?: number } };
+}
+
 /** The reporters {@link applyReporterConfig} keeps in line with a configuration. */
 export interface ConfiguredReporters<P extends Switchable & Closable = Switchable & Closable> {
   prometheus?: Switchable;
@@ -84,7 +94,8 @@ export interface ConfiguredReporters<P extends Switchable & Closable = Switchabl
  * With the `create*` / `serveMetrics` factories it also creates the reporters and the server from
  * the configuration and re-creates them when `prometheus.prefix` / `host` / `path`,
  * `statsd.prefix` / `sampleRate` or `metrics.maxSeries` change. Failures are logged, not thrown.
- * Returns a function that stops following the configuration (and stops the poller it started).
+ * Returns a function that stops following the configuration (and stops the poller it started),
+ * with `status()` reading the reporters in force.
  *
  * @example
  * const stop = applyReporterConfig(config, {
@@ -96,7 +107,7 @@ export interface ConfiguredReporters<P extends Switchable & Closable = Switchabl
 export function applyReporterConfig<P extends Switchable & Closable>(
   config: Config,
   reporters: ConfiguredReporters<P>,
-): () => void {
+): AppliedReporters {
   const { runtime, createPrometheus, serveMetrics, createStatsd } = reporters;
   const fail = (what: string) => (error: unknown) => logger().error(`Applying ${what} failed.`, error);
   const on = () => config.get('enabled');
@@ -227,9 +238,27 @@ export function applyReporterConfig<P extends Switchable & Closable>(
       statsd?.setMaxBufferSize(bytes as number).catch(fail('statsd.maxBufferSize'));
     }),
   ];
-  return () => {
+  const stop = () => {
     for (const off of offs) off();
     poller?.stop();
     poller = undefined;
   };
+  const statsOf = (reporter: unknown): object | undefined => {
+    const stats = (reporter as { stats?: () => object } | undefined)?.stats;
+    return typeof stats === 'function' ? { enabled: isOn(reporter), ...stats.call(reporter) } : undefined;
+  };
+  return Object.assign(stop, {
+    status: () => ({
+      ...(prometheus === undefined ? {} : { prometheus: statsOf(prometheus) ?? { enabled: isOn(prometheus) } }),
+      ...(statsd === undefined ? {} : { statsd: statsOf(statsd) ?? { enabled: isOn(statsd) } }),
+      ...(metricsServer === undefined
+        ? {}
+        : { metricsServer: metricsServer.port === undefined ? {} : { port: metricsServer.port } }),
+    }),
+  });
+}
+
+function isOn(reporter: unknown): boolean | undefined {
+  const enabled = (reporter as { enabled?: unknown }).enabled;
+  return typeof enabled === 'boolean' ? enabled : undefined;
 }
