@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${VAR} references of a config file are under test
 // The collector's admin API over real HTTP: the effective configuration with the source of each
 // value, runtime changes that re-point real exporters (OTLP to a loopback receiver, StatsD to a
 // loopback UDP agent) without losing or doubling events, refusals that keep the previous value,
