@@ -105,6 +105,7 @@ export { type SafeMetadata, type SafeValue, sanitizeMetadata } from './sanitize/
 
 export {
   type AppliedReporters,
+  applyExporterConfig,
   applyReporterConfig,
   CONFIG_CHANGE_EVENT,
   Config,

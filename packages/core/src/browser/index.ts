@@ -6,6 +6,6 @@ export type { DropReason, ExporterStats, ExporterStorage } from '../export/expor
 export type { EventBatch, EventRecord, IngestLimits, IngestResponse, RejectedEvent } from '../export/record.js';
 export { type BrowserExporter, createBrowserExporter } from './browser-exporter.js';
 export type { ExporterControl, SamplingRule } from './exporter-control.js';
-export type { BrowserExporterOptions, Scheduler } from './exporter-options.js';
+export type { BrowserExporterOptions, ExporterSettings, Scheduler } from './exporter-options.js';
 export { FLUSH_LOCK_NAME } from './flush-lock.js';
 export { KEEPALIVE_BUDGET_BYTES } from './transport.js';

@@ -7,6 +7,7 @@ export {
   type LoadConfigOptions,
   loadConfig,
 } from './config.js';
+export { applyExporterConfig, type ExporterConfigSettings, exporterOptions } from './exporter-config.js';
 export { type ExporterStatus, readStatus, type StatusSource } from './exporter-status.js';
 export type { ConfigFileFormat } from './file-format.js';
 export {

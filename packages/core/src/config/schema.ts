@@ -23,7 +23,8 @@ export interface IsotelConfig {
     /** HTTP headers sent with every export (`OTEL_EXPORTER_OTLP_HEADERS`). Secret: shown redacted in change events. */
     headers: Readonly<Record<string, string>>;
   };
-  exporter: { endpoint: string; batchSize: number; flushIntervalMs: number };
+  /** The browser exporter (`applyExporterConfig`). */
+  exporter: { enabled: boolean; endpoint: string; batchSize: number; flushIntervalMs: number };
   runtime: { enabled: boolean; intervalMs: number };
 }
 
@@ -110,6 +111,7 @@ export const SCHEMA: Readonly<Record<ConfigPath, KeySpec>> = {
   'otlp.metricsEndpoint': { type: 'url?', default: '', aliases: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'] },
   'otlp.logsEndpoint': { type: 'url?', default: '', aliases: ['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'] },
   'otlp.headers': { type: 'attributes', default: EMPTY, aliases: ['OTEL_EXPORTER_OTLP_HEADERS'], secret: true },
+  'exporter.enabled': { type: 'boolean', default: true },
   'exporter.endpoint': { type: 'url', default: 'http://localhost:4318' },
   'exporter.batchSize': { type: 'integer', min: 1, max: 10_000, default: 100 },
   'exporter.flushIntervalMs': { type: 'integer', min: 100, max: 3_600_000, default: 5000 },
