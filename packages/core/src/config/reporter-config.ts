@@ -23,6 +23,8 @@ export interface PrometheusSettings {
   prefix: string;
   maxSeries: number;
   enabled: boolean;
+  /** `target_info`'s labels: `resourceAttributes` with `service.name` from `serviceName`. */
+  targetInfo: Readonly<Record<string, string>>;
 }
 
 /** What {@link ConfiguredReporters.serveMetrics} is given: `serveMetrics` options from the configuration. */
@@ -41,6 +43,12 @@ export interface StatsdSettings {
   sampleRate: number;
   maxSeries: number;
   enabled: boolean;
+  /**
+   * DogStatsD tags on every line, as its unified service tagging names them: `service` from
+   * `serviceName` (unless it is the default `unknown_service`), `env` and `version` from `resourceAttributes`' `deployment.environment`
+   * (or `deployment.environment.name`) and `service.version`, when set.
+   */
+  globalTags: Readonly<Record<string, string>>;
 }
 
 /**
@@ -66,9 +74,10 @@ export interface ConfiguredReporters<P extends Switchable & Closable = Switchabl
   runtime?: (intervalMs: number) => { stop(): void };
   /**
    * Creates the Prometheus reporter (e.g. `(s) => prometheusReporter(t, metrics, s)`), instead of
-   * `prometheus`: called now, and again when `prometheus.prefix` or `metrics.maxSeries` change,
-   * after the previous reporter is closed (its handlers detach in the same step, so no event is
-   * counted by both; its series start again under the new names).
+   * `prometheus`: called now, and again when `prometheus.prefix`, `metrics.maxSeries`,
+   * `serviceName` or `resourceAttributes` change, after the previous reporter is closed (its
+   * handlers detach in the same step, so no event is counted by both; its series start again
+   * under the new names).
    */
   createPrometheus?: (settings: PrometheusSettings) => P;
   /**
@@ -79,9 +88,9 @@ export interface ConfiguredReporters<P extends Switchable & Closable = Switchabl
   serveMetrics?: (reporter: P, settings: MetricsServerSettings) => Promise<Listening & Closable>;
   /**
    * Creates the StatsD reporter (e.g. `(s) => statsdReporter(t, metrics, s)`), instead of
-   * `statsd`: called now, and again when `statsd.prefix`, `statsd.sampleRate` or
-   * `metrics.maxSeries` change, after the previous one is closed (it detaches in the same step,
-   * then sends what it buffered to its agent).
+   * `statsd`: called now, and again when `statsd.prefix`, `statsd.sampleRate`,
+   * `metrics.maxSeries`, `serviceName` or `resourceAttributes` change, after the previous one is
+   * closed (it detaches in the same step, then sends what it buffered to its agent).
    */
   createStatsd?: (settings: StatsdSettings) => StatsdLike & Closable;
 }
@@ -115,6 +124,7 @@ export function applyReporterConfig<P extends Switchable & Closable>(
     prefix: config.get('prometheus.prefix'),
     maxSeries: config.get('metrics.maxSeries'),
     enabled: on() && config.get('prometheus.enabled'),
+    targetInfo: { ...config.get('resourceAttributes'), 'service.name': config.get('serviceName') },
   });
   const serverSettings = (): MetricsServerSettings => ({
     host: config.get('prometheus.host'),
@@ -129,6 +139,7 @@ export function applyReporterConfig<P extends Switchable & Closable>(
     sampleRate: config.get('statsd.sampleRate'),
     maxSeries: config.get('metrics.maxSeries'),
     enabled: on() && config.get('statsd.enabled'),
+    globalTags: serviceTags(config),
   });
 
   let prometheus: (Switchable & Partial<Closable>) | undefined =
@@ -228,6 +239,14 @@ export function applyReporterConfig<P extends Switchable & Closable>(
       recreatePrometheus();
       recreateStatsd();
     }),
+    config.subscribe('serviceName', () => {
+      recreatePrometheus();
+      recreateStatsd();
+    }),
+    config.subscribe('resourceAttributes', () => {
+      recreatePrometheus();
+      recreateStatsd();
+    }),
     config.subscribe('statsd.host', (host) => {
       statsd?.setEndpoint({ host: host as string }).catch(fail('statsd.host'));
     }),
@@ -256,6 +275,19 @@ export function applyReporterConfig<P extends Switchable & Closable>(
         : { metricsServer: metricsServer.port === undefined ? {} : { port: metricsServer.port } }),
     }),
   });
+}
+
+function serviceTags(config: Config): Record<string, string> {
+  const resource = config.get('resourceAttributes');
+  const env = resource['deployment.environment.name'] ?? resource['deployment.environment'];
+  const version = resource['service.version'];
+  const service = config.get('serviceName');
+  return {
+    // OpenTelemetry's placeholder name would only add noise to every line
+    ...(service === 'unknown_service' ? {} : { service }),
+    ...(env === undefined ? {} : { env }),
+    ...(version === undefined ? {} : { version }),
+  };
 }
 
 function isOn(reporter: unknown): boolean | undefined {
