@@ -32,7 +32,7 @@ export type { StreamStats } from './collector/stream-hub.js';
 
 // configuration and runtime
 
-export { loadConfigFile } from '../config/load-config-file.js';
+export { loadConfigFile, reloadConfigFile } from '../config/load-config-file.js';
 export {
   eventLoopSource,
   gcSource,

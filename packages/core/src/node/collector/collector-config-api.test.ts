@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelemetry, type Telemetry } from '../../bus/telemetry.js';
-import { loadConfig } from '../../config/config.js';
+import { CONFIG_CHANGE_EVENT, loadConfig } from '../../config/config.js';
 import { until as poll } from '../../config/config.test-kit.js';
 import type { ExporterStatus } from '../../config/exporter-status.js';
-import { loadConfigFile } from '../../config/load-config-file.js';
+import { loadConfigFile, reloadConfigFile } from '../../config/load-config-file.js';
 import { applyReporterConfig } from '../../config/reporter-config.js';
+import { type ConfigPath, type KeySpec, SCHEMA } from '../../config/schema.js';
 import type { EventRecord } from '../../export/record.js';
 import { uuidv7 } from '../../id/uuidv7.js';
 import { counter } from '../../metrics/definitions.js';
@@ -223,4 +224,134 @@ describe('the collector admin API for configuration and status', () => {
     const put = await fetch(`${url}/v1/exporters`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN}` } });
     expect(put.status).toBe(405);
   });
+
+  it('changes every key of the table through PATCH, and refuses a bad value for each naming it', async () => {
+    const t = telemetry();
+    const config = loadConfig({ env: {} });
+    const { url } = await startCollector({ telemetry: t, adminToken: ADMIN, node: 'n', config });
+    const api = admin(url);
+    const changes = captureEvents(t, CONFIG_CHANGE_EVENT);
+    const paths = Object.keys(SCHEMA) as ConfigPath[];
+    for (const path of paths) {
+      const spec = SCHEMA[path];
+      const before = config.get(path);
+      const bad = await api.patch({ [path]: badValue(spec) });
+      expect(bad.status, path).toBe(400);
+      expect(await bad.json(), path).toMatchObject({
+        error: { code: 'invalid_config', message: expect.stringContaining(`"${path}"`) },
+      });
+      expect(config.get(path), path).toEqual(before);
+
+      const value = goodValue(spec);
+      const good = await api.patch({ [path]: value });
+      expect(good.status, path).toBe(200);
+      const { entries } = (await good.json()) as { entries: { path: string; value: unknown; source: string }[] };
+      expect(
+        entries.find((e) => e.path === path),
+        path,
+      ).toEqual({
+        path,
+        value: spec.secret === true ? '[redacted]' : value,
+        source: 'admin API (n)',
+      });
+      expect(config.get(path), path).toEqual(value);
+    }
+    // one event per key, none for the refusals
+    expect(changes.events.map((e) => e.metadata.path)).toEqual(paths);
+  });
+
+  it('applies a reloaded config file live: OTLP and StatsD re-pointed, each event once, runtime changes kept', async () => {
+    const [a, b] = [await receiver(), await receiver()];
+    const [agentA, agentB] = [await udpAgent(), await udpAgent()];
+    const dir = mkdtempSync(join(tmpdir(), 'isotel-reload-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'isotel.yaml');
+    // the OTLP endpoint is a ${VAR} reference, read again at each reload
+    const write = (statsdPort: number, bufferBytes: number) =>
+      writeFileSync(
+        file,
+        `otlp:\n  enabled: true\n  endpoint: \${OTLP_URL}\nstatsd:\n  enabled: true\n  port: ${statsdPort}\n  maxBufferSize: ${bufferBytes}\n`,
+      );
+    const env = { OTLP_URL: a.url };
+    write(agentA.port, 1000);
+    const t = telemetry();
+    const config = loadConfigFile(file, { env, options: { prometheus: { enabled: false } } });
+    const otlp = applyOtlpConfig(config, t, { eventPatterns: ['order.**'] });
+    cleanup.push(() => otlp.stop());
+    const reporters = applyReporterConfig(config, {
+      createStatsd: (s) => statsdReporter(t, ORDERS, { ...s, bufferFlushInterval: 20 }),
+    });
+    cleanup.push(reporters);
+    await otlp.settled();
+    const { url } = await startCollector({ telemetry: t, adminToken: ADMIN, node: 'n', config });
+    const api = admin(url);
+    const changes = captureEvents(t, CONFIG_CHANGE_EVENT);
+
+    expect((await api.post(orders(0, 30))).status).toBe(200);
+    // a runtime change outranks the file, before and after the reload
+    expect((await api.patch({ 'statsd.maxBufferSize': 512 })).status).toBe(200);
+    env.OTLP_URL = b.url;
+    write(agentB.port, 2000);
+    reloadConfigFile(config, file);
+    expect(config.source('statsd.port')).toBe(`config file ${file}`);
+    expect(config.get('statsd.maxBufferSize')).toBe(512);
+    expect((await api.post(orders(30, 20))).status).toBe(200);
+    await otlp.settled();
+    await otlp.flush();
+    expect(seqs(a)).toEqual(range(0, 30));
+    expect(seqs(b)).toEqual(range(30, 20));
+    await poll(async () => (counted(agentA.lines) + counted(agentB.lines) >= 50 ? true : undefined));
+    expect([counted(agentA.lines), counted(agentB.lines)]).toEqual([30, 20]);
+    expect(changes.events.map((e) => [e.metadata.path, e.metadata.source])).toEqual([
+      ['statsd.maxBufferSize', 'admin API (n)'],
+      ['statsd.port', `config file ${file}`],
+      ['otlp.endpoint', `config file ${file}`],
+    ]);
+
+    // a bad file changes nothing
+    writeFileSync(file, 'statsd:\n  port: http\n');
+    expect(() => reloadConfigFile(config, file)).toThrow(`Config key "statsd.port" (from config file ${file})`);
+    expect(config.get('statsd.port')).toBe(agentB.port);
+    // a key taken out of the file falls back to its default
+    writeFileSync(file, 'statsd:\n  enabled: true\n');
+    reloadConfigFile(config, file);
+    expect([config.get('statsd.port'), config.source('statsd.port')]).toEqual([8125, 'defaults']);
+    expect(config.get('otlp.enabled')).toBe(false);
+  });
 });
+
+function goodValue(spec: KeySpec): unknown {
+  switch (spec.type) {
+    case 'boolean':
+      return !spec.default;
+    case 'integer':
+      return (spec.default as number) === spec.max ? (spec.default as number) - 1 : (spec.default as number) + 1;
+    case 'number':
+      return spec.default === 1 ? 0.5 : (spec.default as number) * 2;
+    case 'string':
+      return spec.oneOf?.find((v) => v !== spec.default) ?? `${String(spec.default)}-changed`;
+    case 'url':
+    case 'url?':
+      return 'http://127.0.0.1:1/changed';
+    default:
+      return { changed: 'yes' };
+  }
+}
+
+function badValue(spec: KeySpec): unknown {
+  switch (spec.type) {
+    case 'boolean':
+      return 'maybe';
+    case 'integer':
+      return 1.5;
+    case 'number':
+      return -1;
+    case 'string':
+      return 42;
+    case 'url':
+    case 'url?':
+      return 'not a url';
+    default:
+      return 'k=v';
+  }
+}
