@@ -116,7 +116,6 @@ export {
   type ConfigScalar,
   type ConfiguredReporters,
   type ConfigValue,
-  type ExporterStatus,
   envName,
   type IsotelConfig,
   type IsotelConfigInput,
@@ -124,9 +123,7 @@ export {
   loadConfig,
   type MetricsServerSettings,
   type PrometheusSettings,
-  readStatus,
   type StatsdSettings,
-  type StatusSource,
 } from './config/index.js';
 export {
   type AggregatorOptions,

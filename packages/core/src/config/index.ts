@@ -8,7 +8,6 @@ export {
   loadConfig,
 } from './config.js';
 export { applyExporterConfig, type ExporterConfigSettings, exporterOptions } from './exporter-config.js';
-export { type ExporterStatus, readStatus, type StatusSource } from './exporter-status.js';
 export type { ConfigFileFormat } from './file-format.js';
 export {
   type AppliedReporters,

@@ -32,6 +32,7 @@ export type { StreamStats } from './collector/stream-hub.js';
 
 // configuration and runtime
 
+export { type ExporterStatus, readStatus, type StatusSource } from '../config/exporter-status.js';
 export { loadConfigFile, reloadConfigFile } from '../config/load-config-file.js';
 export {
   eventLoopSource,
