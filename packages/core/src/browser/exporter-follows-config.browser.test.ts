@@ -109,7 +109,8 @@ describe('the browser exporter follows exporter.* in the configuration', () => {
     const b = bin();
     const { t, exporter } = setup({ url: b.url });
     await exporter.ready;
-    expect(() => exporter.configure({ url: 'not a url', batchSize: 5 })).toThrow(/url must be an absolute URL/);
+    expect(() => exporter.configure({ url: 'http://[bad', batchSize: 5 })).toThrow(/url must be a URL/);
+    expect(() => exporter.configure({ url: '' })).toThrow(/url must be a URL/);
     expect(() => exporter.configure({ batchSize: 0 })).toThrow(/batchSize/);
     emitMany(t, 0, 2);
     await exporter.flush();

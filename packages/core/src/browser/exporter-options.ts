@@ -254,10 +254,12 @@ export function applySettings(options: ResolvedExporterOptions, settings: Export
     throw new IsotelError('invalid_argument', 'BrowserExporter.configure: settings must be an object.');
   }
   const { url, batchSize, flushIntervalMs, enabled } = settings;
-  if (url !== undefined && (typeof url !== 'string' || !URL.canParse(url))) {
+  // relative to the page, as createBrowserExporter's url may be
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  if (url !== undefined && (typeof url !== 'string' || url === '' || !URL.canParse(url, page))) {
     throw new IsotelError(
       'invalid_argument',
-      `BrowserExporter.configure: url must be an absolute URL, got ${JSON.stringify(url)}.`,
+      `BrowserExporter.configure: url must be a URL (absolute, or relative to the page), got ${JSON.stringify(url)}.`,
     );
   }
   if (enabled !== undefined && typeof enabled !== 'boolean') {
