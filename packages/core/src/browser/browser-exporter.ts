@@ -12,8 +12,10 @@ import { DeliveredCounts } from './delivered-counts.js';
 import { Delivery } from './delivery.js';
 import { EventQueue } from './event-queue.js';
 import {
+  applySettings,
   type BrowserExporterOptions,
   contextKind,
+  type ExporterSettings,
   type ResolvedExporterOptions,
   resolveExporterOptions,
 } from './exporter-options.js';
@@ -52,6 +54,17 @@ export interface BrowserExporter {
   persisted(): Promise<void>;
   /** Replaces the control in force. Throws `IsotelError` (`invalid_control`) on bad input, keeping the old one. */
   setControl(control: ControlInput): void;
+  /**
+   * Changes settings while running (what `applyExporterConfig` calls on `exporter.*` changes).
+   * `enabled` applies at once; `url`, `batchSize` and `flushIntervalMs` between two flushes: a
+   * request in flight finishes against the endpoint it was sent to, and what is still queued
+   * goes to the new one, so nothing is lost or sent to both. A new endpoint starts with a closed
+   * breaker and no backoff. Throws `IsotelError('invalid_argument')` naming a bad setting, and
+   * then changes nothing. Resolves once applied.
+   *
+   * @example await exporter.configure({ url: 'https://collector-b.example.com', batchSize: 50 })
+   */
+  configure(settings: ExporterSettings): Promise<void>;
   /** Detaches, writes what is buffered, makes a last flush and closes storage. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -59,7 +72,10 @@ export interface BrowserExporter {
 class IndexedDbBrowserExporter implements BrowserExporter {
   readonly ready: Promise<void>;
   readonly #t: Telemetry;
-  readonly #o: ResolvedExporterOptions;
+  #o: ResolvedExporterOptions;
+  // the options the latest configure() asked for, until applied between two flushes
+  #wanted: ResolvedExporterOptions | undefined;
+  #attached = false;
   readonly #source: RecordSource;
   readonly #sourceJson: string;
   readonly #delivery: Delivery;
@@ -72,7 +88,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   readonly #excluded = new Map<string, boolean>();
   readonly #lifecycle: PageLifecycle | undefined;
   readonly #unregister: () => void;
-  readonly #stopControl: () => void;
+  #stopControl: () => void;
   #queue: EventQueue | undefined;
   #storeClosed = false;
   #pending: string[] = [];
@@ -119,13 +135,9 @@ class IndexedDbBrowserExporter implements BrowserExporter {
     });
     this.#writeAtOnce = inWorker();
     this.ready = this.#openStorage();
-    telemetry.attachMany(this.#o.handlerId, this.#o.patterns, this.#onEvent, { onFailure: 'keep' });
+    this.#setEnabled(this.#o.enabled);
     this.#unregister = telemetry.onShutdown(() => this.shutdown());
-    this.#stopControl = this.#o.liveControl
-      ? followControl(this.#o.baseUrl, this.#source.clientId, this.#o.token, (control) =>
-          this.#applyRemoteControl(control),
-        )
-      : () => undefined;
+    this.#stopControl = this.#followControl();
     this.#lifecycle = this.#o.lifecycle
       ? new PageLifecycle({
           online: () => this.#onOnline(),
@@ -135,6 +147,46 @@ class IndexedDbBrowserExporter implements BrowserExporter {
         })
       : undefined;
     if (this.#lifecycle?.hidden) this.#writeAtOnce = true;
+  }
+
+  #followControl(): () => void {
+    return this.#o.liveControl
+      ? followControl(this.#o.baseUrl, this.#source.clientId, this.#o.token, (control) =>
+          this.#applyRemoteControl(control),
+        )
+      : () => undefined;
+  }
+
+  #setEnabled(enabled: boolean): void {
+    if (enabled === this.#attached) return;
+    this.#attached = enabled;
+    if (enabled) this.#t.attachMany(this.#o.handlerId, this.#o.patterns, this.#onEvent, { onFailure: 'keep' });
+    else this.#t.detach(this.#o.handlerId);
+  }
+
+  configure(settings: ExporterSettings): Promise<void> {
+    const next = applySettings(this.#wanted ?? this.#o, settings);
+    if (this.#closed !== undefined) return this.#closed;
+    this.#wanted = next;
+    this.#setEnabled(next.enabled);
+    // after the flush running or queued now: no request is in flight while the endpoint changes
+    const applied = this.#flushChain.then(() => this.#retarget(next));
+    this.#flushChain = applied;
+    return applied;
+  }
+
+  #retarget(next: ResolvedExporterOptions): void {
+    if (this.#wanted === next) this.#wanted = undefined;
+    if (this.#closed !== undefined) return;
+    const moved = next.baseUrl !== this.#o.baseUrl;
+    this.#o = next;
+    this.#delivery.retarget(next);
+    if (moved) {
+      this.#stopControl();
+      this.#stopControl = this.#followControl();
+    }
+    // a shorter interval moves the timer already set; a batch already reached flushes now
+    this.#scheduleFlush(this.#sinceFlush >= next.batchSize ? 0 : next.flushIntervalMs);
   }
 
   async #openStorage(): Promise<void> {
@@ -467,7 +519,7 @@ class IndexedDbBrowserExporter implements BrowserExporter {
   // Bounded by shutdownTimeoutMs: past it, requests still in flight are aborted and storage is
   // closed whatever still runs (which then ends quietly).
   async #close(): Promise<void> {
-    this.#t.detach(this.#o.handlerId);
+    this.#setEnabled(false);
     this.#unregister();
     this.#lifecycle?.stop();
     this.#stopControl();

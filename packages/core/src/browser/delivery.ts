@@ -50,8 +50,8 @@ export interface DeliveryHooks {
  * sent and dropped, and keeps the retry schedule. One request at a time, plus the pagehide send.
  */
 export class Delivery {
-  readonly retry: RetrySchedule;
-  readonly #o: ResolvedExporterOptions;
+  retry: RetrySchedule;
+  #o: ResolvedExporterOptions;
   readonly #t: Telemetry;
   readonly #source: RecordSource;
   readonly #dropped: Partial<Record<ExporterDropReason, number>>;
@@ -95,6 +95,22 @@ export class Delivery {
     this.#requestBytes = options.maxBatchBytes;
     this.#recordBytes = options.maxBatchBytes;
     this.#advertised = rememberedLimits(options.endpoint);
+    this.#resize();
+    this.retry = new RetrySchedule(options.breaker, options.backoff, options.now, options.random);
+  }
+
+  /**
+   * Sends to `options.endpoint` from the next request on (called between flushes, so no request
+   * is in flight to the old one). A new endpoint starts afresh: the limits it advertised before
+   * (remembered by this origin), a closed breaker, no backoff.
+   */
+  retarget(options: ResolvedExporterOptions): void {
+    const moved = options.endpoint !== this.#o.endpoint;
+    this.#o = options;
+    if (!moved) return;
+    this.#advertised = rememberedLimits(options.endpoint);
+    this.#halvedEvents = Number.POSITIVE_INFINITY;
+    this.#halvedBytes = Number.POSITIVE_INFINITY;
     this.#resize();
     this.retry = new RetrySchedule(options.breaker, options.backoff, options.now, options.random);
   }

@@ -14,6 +14,12 @@ export interface BrowserExporterOptions {
   url: string;
   /** Ingest token, sent as `Authorization: Bearer` (in the query on keepalive requests). @default undefined */
   token?: string;
+  /**
+   * Whether the exporter takes events from the bus; off, it takes none (events emitted meanwhile
+   * are not exported) but still sends what it had queued. {@link BrowserExporter.configure}
+   * switches it. @default true
+   */
+  enabled?: boolean;
   /** Which events to ship: names or patterns. @default ['**'] */
   patterns?: readonly string[];
   /**
@@ -118,8 +124,24 @@ export interface BrowserExporterOptions {
   schedule?: Scheduler;
 }
 
+/**
+ * What {@link BrowserExporter.configure} changes while the exporter runs, as the configuration's
+ * `exporter.*` keys say (see `applyExporterConfig`). Each is an option of the same name.
+ */
+export interface ExporterSettings {
+  /** The collector's base URL; batches go to `<url>/v1/events`. */
+  url?: string;
+  /** Events emitted since the last flush that trigger one. */
+  batchSize?: number;
+  /** A flush runs at least this often while events are queued. */
+  flushIntervalMs?: number;
+  /** Whether the exporter takes events from the bus. */
+  enabled?: boolean;
+}
+
 /** Options with defaults filled in and checked. */
 export interface ResolvedExporterOptions {
+  readonly enabled: boolean;
   readonly baseUrl: string;
   readonly endpoint: string;
   readonly token: string | undefined;
@@ -182,11 +204,15 @@ export function resolveExporterOptions(options: BrowserExporterOptions): Resolve
   if (fetchFn === undefined)
     throw new IsotelError('invalid_argument', 'createBrowserExporter: no fetch here; pass options.fetch.');
   const baseUrl = options.url.replace(/\/+$/, '');
+  if (options.enabled !== undefined && typeof options.enabled !== 'boolean') {
+    throw new IsotelError('invalid_argument', 'createBrowserExporter: enabled must be a boolean.');
+  }
   if (options.shareQueue !== undefined && typeof options.shareQueue !== 'boolean') {
     throw new IsotelError('invalid_argument', 'createBrowserExporter: shareQueue must be a boolean.');
   }
   const scope = options.shareQueue === false ? `.${contextKind()}` : '';
   return {
+    enabled: options.enabled ?? true,
     baseUrl,
     endpoint: `${baseUrl}/v1/events`,
     token: options.token,
@@ -216,5 +242,36 @@ export function resolveExporterOptions(options: BrowserExporterOptions): Resolve
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     schedule: options.schedule ?? defaultSchedule,
+  };
+}
+
+/**
+ * `options` with `settings` applied, checked as `createBrowserExporter` checks them: throws
+ * `IsotelError('invalid_argument')` naming the setting, and then nothing applies.
+ */
+export function applySettings(options: ResolvedExporterOptions, settings: ExporterSettings): ResolvedExporterOptions {
+  if (settings === null || typeof settings !== 'object') {
+    throw new IsotelError('invalid_argument', 'BrowserExporter.configure: settings must be an object.');
+  }
+  const { url, batchSize, flushIntervalMs, enabled } = settings;
+  // relative to the page, as createBrowserExporter's url may be
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  if (url !== undefined && (typeof url !== 'string' || url === '' || !URL.canParse(url, page))) {
+    throw new IsotelError(
+      'invalid_argument',
+      `BrowserExporter.configure: url must be a URL (absolute, or relative to the page), got ${JSON.stringify(url)}.`,
+    );
+  }
+  if (enabled !== undefined && typeof enabled !== 'boolean') {
+    throw new IsotelError('invalid_argument', 'BrowserExporter.configure: enabled must be a boolean.');
+  }
+  const baseUrl = url === undefined ? options.baseUrl : url.replace(/\/+$/, '');
+  return {
+    ...options,
+    enabled: enabled ?? options.enabled,
+    baseUrl,
+    endpoint: `${baseUrl}/v1/events`,
+    batchSize: count('batchSize', batchSize, options.batchSize),
+    flushIntervalMs: count('flushIntervalMs', flushIntervalMs, options.flushIntervalMs),
   };
 }

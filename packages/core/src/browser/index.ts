@@ -5,4 +5,4 @@ export type { BreakerState, CircuitBreakerOptions } from '../export/circuit-brea
 export type { ExporterDropReason, ExporterStats, ExporterStorage } from '../export/exporter-stats.js';
 export type { EventBatch, EventRecord, IngestLimits, IngestResponse, RejectedEvent } from '../export/record.js';
 export { type BrowserExporter, createBrowserExporter } from './browser-exporter.js';
-export type { BrowserExporterOptions, Scheduler } from './exporter-options.js';
+export type { BrowserExporterOptions, ExporterSettings, Scheduler } from './exporter-options.js';

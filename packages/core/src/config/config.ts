@@ -52,15 +52,51 @@ export class Config {
   readonly #sources = new Map<ConfigPath, string>();
   readonly #listeners = new Set<{ pattern: string; fn: ConfigListener }>();
   readonly #buses = new Set<Telemetry>();
+  // the layers it was loaded from (a file's replaced by reloadFile) and the environment its
+  // references are read from
+  #layers: readonly Layer[];
+  readonly #env: Readonly<Record<string, string | undefined>>;
 
   /** @internal use {@link loadConfig}. */
-  constructor(layers: readonly Layer[]) {
-    for (const [path, spec] of Object.entries(SCHEMA) as [ConfigPath, (typeof SCHEMA)[ConfigPath]][]) {
-      this.#values.set(path, spec.default);
-      this.#sources.set(path, 'defaults');
+  constructor(layers: readonly Layer[], env: Readonly<Record<string, string | undefined>> = {}) {
+    this.#layers = layers;
+    this.#env = env;
+    const resolved = resolve(layers);
+    for (const [path, { value, source }] of resolved) {
+      this.#values.set(path, value);
+      this.#sources.set(path, source);
     }
-    for (const layer of layers) {
-      for (const [path, { raw, fromText }] of layer.values) this.#assign(path, raw, fromText, layer.source);
+  }
+
+  /**
+   * Reads the config file again (its new text or parsed object; `path` names it) and applies
+   * what changed, as {@link Config.update} does: every value is checked first, and a bad file
+   * (syntax, an unknown key, a bad value, an unset `${VAR}`) throws `IsotelError('invalid_config')`
+   * naming the file and the key, with nothing applied. Keys set at runtime (`config.set`, the
+   * admin API) and explicit options keep their values, as the precedence says; a key taken out
+   * of the file falls back to the environment or its default. Each change emits
+   * `telemetry.config.change` and runs listeners. On Node, `reloadConfigFile(config, path)`
+   * reads the file for you.
+   *
+   * @example process.on('SIGHUP', () => reloadConfigFile(config, '/etc/isotel.toml'))
+   */
+  reloadFile(file: NonNullable<LoadConfigOptions['file']>): void {
+    const parsed =
+      typeof file.contents === 'string'
+        ? parseConfigText(file.path, file.contents, file.format ?? formatOf(file.path))
+        : file.contents;
+    const source = `config file ${file.path}`;
+    const layer: Layer = { source, values: flatten(parsed, source, this.#env) };
+    // the file sits above the environment and below the options, wherever the old one was
+    const others = this.#layers.filter((l) => !l.source.startsWith('config file '));
+    const at = others.findIndex((l) => !l.source.startsWith('environment '));
+    const layers = at < 0 ? [...others, layer] : [...others.slice(0, at), layer, ...others.slice(at)];
+    const resolved = resolve(layers);
+    this.#layers = layers;
+    for (const [path, { value, source: from }] of resolved) {
+      if (!isLoaded(this.source(path))) continue; // changed at runtime: that value stays
+      if (sameValue(this.#values.get(path), value)) this.#sources.set(path, from);
+      else this.set(path, value as never, { source: from });
     }
   }
 
@@ -255,7 +291,35 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (options.options !== undefined) {
     layers.push({ source: 'options', values: flatten(options.options, 'options') });
   }
-  return new Config(layers);
+  return new Config(layers, env);
+}
+
+// The value and source of every key from the defaults and then each layer in rising order;
+// throws naming the key and the source of the first bad value.
+function resolve(layers: readonly Layer[]): Map<ConfigPath, { value: ConfigScalar; source: string }> {
+  const out = new Map<ConfigPath, { value: ConfigScalar; source: string }>();
+  for (const [path, spec] of Object.entries(SCHEMA) as [ConfigPath, (typeof SCHEMA)[ConfigPath]][]) {
+    out.set(path, { value: spec.default, source: 'defaults' });
+  }
+  for (const layer of layers) {
+    for (const [path, { raw, fromText }] of layer.values) {
+      const result = coerce(SCHEMA[path], raw, fromText);
+      if (!result.ok)
+        throw new IsotelError('invalid_config', `Config key "${path}" (from ${layer.source}): ${result.why}.`);
+      out.set(path, { value: result.value, source: layer.source });
+    }
+  }
+  return out;
+}
+
+// Whether a value came from loading (defaults, environment, a file, options), not a runtime change.
+function isLoaded(source: string): boolean {
+  return (
+    source === 'defaults' ||
+    source === 'options' ||
+    source.startsWith('environment ') ||
+    source.startsWith('config file ')
+  );
 }
 
 // Sections to dotted paths. With `env` (a file), `${VAR}` in strings is replaced, and a string

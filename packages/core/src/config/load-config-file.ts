@@ -12,11 +12,24 @@ import { type Config, type LoadConfigOptions, loadConfig } from './config.js';
  * @example const config = loadConfigFile('./isotel.toml', { options: { serviceName: 'api' } })
  */
 export function loadConfigFile(path: string, options: Omit<LoadConfigOptions, 'file'> = {}): Config {
-  let contents: string;
+  return loadConfig({ ...options, file: { path, contents: read(path) } });
+}
+
+/**
+ * Reads `path` again and applies what changed to `config` ({@link Config.reloadFile}): all or
+ * nothing, runtime changes and explicit options kept. Throws `IsotelError('invalid_config')`
+ * naming the file (and the key) when it cannot be read or holds a bad value; then nothing changes.
+ *
+ * @example process.on('SIGHUP', () => reloadConfigFile(config, '/etc/isotel.toml'))
+ */
+export function reloadConfigFile(config: Config, path: string): void {
+  config.reloadFile({ path, contents: read(path) });
+}
+
+function read(path: string): string {
   try {
-    contents = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new IsotelError('invalid_config', `Config file ${path} cannot be read.`, { cause: error });
   }
-  return loadConfig({ ...options, file: { path, contents } });
 }

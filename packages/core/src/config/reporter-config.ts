@@ -23,6 +23,8 @@ export interface PrometheusSettings {
   prefix: string;
   maxSeries: number;
   enabled: boolean;
+  /** `target_info`'s labels: `resourceAttributes` with `service.name` from `serviceName`. */
+  targetInfo: Readonly<Record<string, string>>;
 }
 
 /** What {@link ConfiguredReporters.serveMetrics} is given: `serveMetrics` options from the configuration. */
@@ -41,6 +43,22 @@ export interface StatsdSettings {
   sampleRate: number;
   maxSeries: number;
   enabled: boolean;
+  /**
+   * DogStatsD tags on every line, as its unified service tagging names them: `service` from
+   * `serviceName` (unless it is the default `unknown_service`), `env` and `version` from `resourceAttributes`' `deployment.environment`
+   * (or `deployment.environment.name`) and `service.version`, when set.
+   */
+  globalTags: Readonly<Record<string, string>>;
+}
+
+/**
+ * What {@link applyReporterConfig} returns: call it to stop following the configuration;
+ * `status()` gives the figures (`stats()`) of the reporters in force now, for `GET /v1/exporters`
+ * (`exporters: { prometheus: () => reporters.status().prometheus }`) or a status page.
+ */
+export interface AppliedReporters {
+  (): void;
+  status(): { prometheus?: object; statsd?: object; metricsServer?: { port?: number } };
 }
 
 /** The reporters {@link applyReporterConfig} keeps in line with a configuration. */
@@ -56,9 +74,10 @@ export interface ConfiguredReporters<P extends Switchable & Closable = Switchabl
   runtime?: (intervalMs: number) => { stop(): void };
   /**
    * Creates the Prometheus reporter (e.g. `(s) => prometheusReporter(t, metrics, s)`), instead of
-   * `prometheus`: called now, and again when `prometheus.prefix` or `metrics.maxSeries` change,
-   * after the previous reporter is closed (its handlers detach in the same step, so no event is
-   * counted by both; its series start again under the new names).
+   * `prometheus`: called now, and again when `prometheus.prefix`, `metrics.maxSeries`,
+   * `serviceName` or `resourceAttributes` change, after the previous reporter is closed (its
+   * handlers detach in the same step, so no event is counted by both; its series start again
+   * under the new names).
    */
   createPrometheus?: (settings: PrometheusSettings) => P;
   /**
@@ -69,9 +88,9 @@ export interface ConfiguredReporters<P extends Switchable & Closable = Switchabl
   serveMetrics?: (reporter: P, settings: MetricsServerSettings) => Promise<Listening & Closable>;
   /**
    * Creates the StatsD reporter (e.g. `(s) => statsdReporter(t, metrics, s)`), instead of
-   * `statsd`: called now, and again when `statsd.prefix`, `statsd.sampleRate` or
-   * `metrics.maxSeries` change, after the previous one is closed (it detaches in the same step,
-   * then sends what it buffered to its agent).
+   * `statsd`: called now, and again when `statsd.prefix`, `statsd.sampleRate`,
+   * `metrics.maxSeries`, `serviceName` or `resourceAttributes` change, after the previous one is
+   * closed (it detaches in the same step, then sends what it buffered to its agent).
    */
   createStatsd?: (settings: StatsdSettings) => StatsdLike & Closable;
 }
@@ -84,7 +103,8 @@ export interface ConfiguredReporters<P extends Switchable & Closable = Switchabl
  * With the `create*` / `serveMetrics` factories it also creates the reporters and the server from
  * the configuration and re-creates them when `prometheus.prefix` / `host` / `path`,
  * `statsd.prefix` / `sampleRate` or `metrics.maxSeries` change. Failures are logged, not thrown.
- * Returns a function that stops following the configuration (and stops the poller it started).
+ * Returns a function that stops following the configuration (and stops the poller it started),
+ * with `status()` reading the reporters in force.
  *
  * @example
  * const stop = applyReporterConfig(config, {
@@ -96,7 +116,7 @@ export interface ConfiguredReporters<P extends Switchable & Closable = Switchabl
 export function applyReporterConfig<P extends Switchable & Closable>(
   config: Config,
   reporters: ConfiguredReporters<P>,
-): () => void {
+): AppliedReporters {
   const { runtime, createPrometheus, serveMetrics, createStatsd } = reporters;
   const fail = (what: string) => (error: unknown) => logger().error(`Applying ${what} failed.`, error);
   const on = () => config.get('enabled');
@@ -104,6 +124,7 @@ export function applyReporterConfig<P extends Switchable & Closable>(
     prefix: config.get('prometheus.prefix'),
     maxSeries: config.get('metrics.maxSeries'),
     enabled: on() && config.get('prometheus.enabled'),
+    targetInfo: { ...config.get('resourceAttributes'), 'service.name': config.get('serviceName') },
   });
   const serverSettings = (): MetricsServerSettings => ({
     host: config.get('prometheus.host'),
@@ -118,6 +139,7 @@ export function applyReporterConfig<P extends Switchable & Closable>(
     sampleRate: config.get('statsd.sampleRate'),
     maxSeries: config.get('metrics.maxSeries'),
     enabled: on() && config.get('statsd.enabled'),
+    globalTags: serviceTags(config),
   });
 
   let prometheus: (Switchable & Partial<Closable>) | undefined =
@@ -217,6 +239,14 @@ export function applyReporterConfig<P extends Switchable & Closable>(
       recreatePrometheus();
       recreateStatsd();
     }),
+    config.subscribe('serviceName', () => {
+      recreatePrometheus();
+      recreateStatsd();
+    }),
+    config.subscribe('resourceAttributes', () => {
+      recreatePrometheus();
+      recreateStatsd();
+    }),
     config.subscribe('statsd.host', (host) => {
       statsd?.setEndpoint({ host: host as string }).catch(fail('statsd.host'));
     }),
@@ -227,9 +257,40 @@ export function applyReporterConfig<P extends Switchable & Closable>(
       statsd?.setMaxBufferSize(bytes as number).catch(fail('statsd.maxBufferSize'));
     }),
   ];
-  return () => {
+  const stop = () => {
     for (const off of offs) off();
     poller?.stop();
     poller = undefined;
   };
+  const statsOf = (reporter: unknown): object | undefined => {
+    const stats = (reporter as { stats?: () => object } | undefined)?.stats;
+    return typeof stats === 'function' ? { enabled: isOn(reporter), ...stats.call(reporter) } : undefined;
+  };
+  return Object.assign(stop, {
+    status: () => ({
+      ...(prometheus === undefined ? {} : { prometheus: statsOf(prometheus) ?? { enabled: isOn(prometheus) } }),
+      ...(statsd === undefined ? {} : { statsd: statsOf(statsd) ?? { enabled: isOn(statsd) } }),
+      ...(metricsServer === undefined
+        ? {}
+        : { metricsServer: metricsServer.port === undefined ? {} : { port: metricsServer.port } }),
+    }),
+  });
+}
+
+function serviceTags(config: Config): Record<string, string> {
+  const resource = config.get('resourceAttributes');
+  const env = resource['deployment.environment.name'] ?? resource['deployment.environment'];
+  const version = resource['service.version'];
+  const service = config.get('serviceName');
+  return {
+    // OpenTelemetry's placeholder name would only add noise to every line
+    ...(service === 'unknown_service' ? {} : { service }),
+    ...(env === undefined ? {} : { env }),
+    ...(version === undefined ? {} : { version }),
+  };
+}
+
+function isOn(reporter: unknown): boolean | undefined {
+  const enabled = (reporter as { enabled?: unknown }).enabled;
+  return typeof enabled === 'boolean' ? enabled : undefined;
 }

@@ -137,4 +137,34 @@ describe('reporters re-created from the configuration', () => {
     expect(sampled.length).toBeGreaterThan(50);
     expect(sampled.length).toBeLessThan(150);
   });
+
+  it('tags StatsD lines with the service, environment and version, re-tagged live, each event once', async () => {
+    const t = telemetry();
+    const agent = await udpAgent();
+    const config = loadConfig({
+      env: { OTEL_RESOURCE_ATTRIBUTES: 'service.name=shop,deployment.environment=prod,service.version=1.4.2' },
+      options: { statsd: { enabled: true, port: agent.port } },
+    });
+    let current: StatsdReporter | undefined;
+    applyReporterConfig(config, {
+      createStatsd: (s) => {
+        current = statsdReporter(t, ORDERS, { ...s, bufferFlushInterval: 60_000 });
+        return current;
+      },
+    });
+    for (let i = 0; i < 2; i++) t.emit('order.placed', {}, { sku: `a${i}` });
+    config.set('serviceName', 'shop-eu');
+    for (let i = 0; i < 2; i++) t.emit('order.placed', {}, { sku: `b${i}` });
+    config.set('resourceAttributes', { 'deployment.environment': 'staging' });
+    t.emit('order.placed', {}, { sku: 'c' });
+    await current?.flush();
+    await until(async () => (agent.lines.length >= 5 ? true : undefined));
+    expect(agent.lines).toEqual([
+      'order.placed.count:1|c|#service:shop,env:prod,version:1.4.2,sku:a0',
+      'order.placed.count:1|c|#service:shop,env:prod,version:1.4.2,sku:a1',
+      'order.placed.count:1|c|#service:shop-eu,env:prod,version:1.4.2,sku:b0',
+      'order.placed.count:1|c|#service:shop-eu,env:prod,version:1.4.2,sku:b1',
+      'order.placed.count:1|c|#service:shop-eu,env:staging,sku:c',
+    ]);
+  });
 });

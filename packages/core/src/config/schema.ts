@@ -22,8 +22,11 @@ export interface IsotelConfig {
     logsEndpoint: string;
     /** HTTP headers sent with every export (`OTEL_EXPORTER_OTLP_HEADERS`). Secret: shown redacted in change events. */
     headers: Readonly<Record<string, string>>;
+    /** The OTLP/HTTP encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`); gRPC is not offered. */
+    protocol: 'http/json' | 'http/protobuf';
   };
-  exporter: { endpoint: string; batchSize: number; flushIntervalMs: number };
+  /** The browser exporter (`applyExporterConfig`). */
+  exporter: { enabled: boolean; endpoint: string; batchSize: number; flushIntervalMs: number };
   runtime: { enabled: boolean; intervalMs: number };
 }
 
@@ -64,6 +67,8 @@ export type EnvAlias = string | { readonly name: string; readonly read: (text: s
 export interface KeySpec {
   /** `url?`: an absolute URL or `''` (unset); `attributes`: string pairs, `k=v,k2=v2` as text. */
   readonly type: 'boolean' | 'string' | 'integer' | 'number' | 'url' | 'url?' | 'attributes';
+  /** For a string: the values it may take. */
+  readonly oneOf?: readonly string[];
   readonly min?: number;
   readonly max?: number;
   readonly default: ConfigScalar;
@@ -110,6 +115,13 @@ export const SCHEMA: Readonly<Record<ConfigPath, KeySpec>> = {
   'otlp.metricsEndpoint': { type: 'url?', default: '', aliases: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'] },
   'otlp.logsEndpoint': { type: 'url?', default: '', aliases: ['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'] },
   'otlp.headers': { type: 'attributes', default: EMPTY, aliases: ['OTEL_EXPORTER_OTLP_HEADERS'], secret: true },
+  'otlp.protocol': {
+    type: 'string',
+    oneOf: ['http/json', 'http/protobuf'],
+    default: 'http/json',
+    aliases: ['OTEL_EXPORTER_OTLP_PROTOCOL'],
+  },
+  'exporter.enabled': { type: 'boolean', default: true },
   'exporter.endpoint': { type: 'url', default: 'http://localhost:4318' },
   'exporter.batchSize': { type: 'integer', min: 1, max: 10_000, default: 100 },
   'exporter.flushIntervalMs': { type: 'integer', min: 100, max: 3_600_000, default: 5000 },
@@ -143,7 +155,14 @@ export function coerce(
       return { ok: false, why: `expected a boolean${fromText ? ' (true/false/1/0)' : ''}, got ${shown}` };
     }
     case 'string':
-      return typeof raw === 'string' ? { ok: true, value: raw } : { ok: false, why: `expected a string, got ${shown}` };
+      if (typeof raw !== 'string') return { ok: false, why: `expected a string, got ${shown}` };
+      if (spec.oneOf !== undefined && !spec.oneOf.includes(raw)) {
+        return {
+          ok: false,
+          why: `expected one of ${spec.oneOf.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}`,
+        };
+      }
+      return { ok: true, value: raw };
     case 'url': {
       if (typeof raw === 'string' && URL.canParse(raw)) return { ok: true, value: raw };
       return { ok: false, why: `expected an absolute URL, got ${shown}` };

@@ -33,7 +33,8 @@ export { memoryStore } from './collector/store/memory-store.js';
 
 // configuration and runtime
 
-export { loadConfigFile } from '../config/load-config-file.js';
+export { type ExporterStatus, readStatus, type StatusSource } from '../config/exporter-status.js';
+export { loadConfigFile, reloadConfigFile } from '../config/load-config-file.js';
 export {
   eventLoopSource,
   gcSource,

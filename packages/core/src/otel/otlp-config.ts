@@ -56,7 +56,7 @@ export interface OtlpExport {
   stop(): Promise<void>;
 }
 
-type Sdk = Awaited<ReturnType<typeof loadSdk>>;
+type Sdk = Awaited<ReturnType<typeof loadSdk>> & { proto?: Awaited<ReturnType<typeof loadProto>> };
 
 interface Pipeline {
   readonly rebuildKey: string;
@@ -223,6 +223,7 @@ export function applyOtlpConfig(config: Config, t: Telemetry, options: OtlpConfi
       return;
     }
     sdk ??= await loadSdk();
+    if (config.get('otlp.protocol') === 'http/protobuf') sdk.proto ??= await loadProto();
     if (current === undefined) {
       current = build(sdk);
       return;
@@ -302,6 +303,7 @@ export function applyOtlpConfig(config: Config, t: Telemetry, options: OtlpConfi
 interface Target {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly protocol: 'http/json' | 'http/protobuf';
 }
 
 // The specification's rule: a signal's own endpoint is used as it is; the base endpoint gets
@@ -310,12 +312,21 @@ function targetOf(config: Config, signal: Signal): Target {
   const own = config.get(`otlp.${signal}Endpoint`);
   const base = config.get('otlp.endpoint');
   const url = own !== '' ? own : `${base}${base.endsWith('/') ? '' : '/'}v1/${signal}`;
-  return { url, headers: config.get('otlp.headers') };
+  return { url, headers: config.get('otlp.headers'), protocol: config.get('otlp.protocol') };
 }
 
 function targetKey(config: Config, signal: Signal): string {
-  const { url, headers } = targetOf(config, signal);
-  return JSON.stringify([url, Object.entries(headers).sort()]);
+  const { url, headers, protocol } = targetOf(config, signal);
+  return JSON.stringify([url, protocol, Object.entries(headers).sort()]);
+}
+
+// The SDK's exporters for the target's encoding: the -proto packages for http/protobuf (loaded
+// before this is called), the -http ones for http/json.
+function exportersFor(s: Sdk, target: Target) {
+  if (target.protocol === 'http/json' || s.proto === undefined) {
+    return { trace: s.traceExporter, logs: s.logExporter, metrics: s.metricExporter };
+  }
+  return { trace: s.proto.trace, logs: s.proto.logs, metrics: s.proto.metrics };
 }
 
 function rebuildKeyOf(config: Config): string {
@@ -324,17 +335,24 @@ function rebuildKeyOf(config: Config): string {
 }
 
 function spanBatch(s: Sdk, target: Target, counter: ExportCounter) {
-  const exporter = new s.traceExporter.OTLPTraceExporter({ url: target.url, headers: { ...target.headers } });
+  const exporter = new (exportersFor(s, target).trace.OTLPTraceExporter)({
+    url: target.url,
+    headers: { ...target.headers },
+  });
   return new s.trace.BatchSpanProcessor(counted(exporter, counter));
 }
 
 function logBatch(s: Sdk, target: Target, counter: ExportCounter) {
-  const exporter = new s.logExporter.OTLPLogExporter({ url: target.url, headers: { ...target.headers } });
+  const exporter = new (exportersFor(s, target).logs.OTLPLogExporter)({
+    url: target.url,
+    headers: { ...target.headers },
+  });
   return new s.logs.BatchLogRecordProcessor({ exporter: counted(exporter, counter) });
 }
 
 function metricExporter(s: Sdk, target: Target, temporality: 'cumulative' | 'delta' | undefined) {
-  const { AggregationTemporalityPreference: Preference, OTLPMetricExporter } = s.metricExporter;
+  const { OTLPMetricExporter } = exportersFor(s, target).metrics;
+  const Preference = s.metricExporter.AggregationTemporalityPreference;
   return new OTLPMetricExporter({
     url: target.url,
     headers: { ...target.headers },
@@ -360,4 +378,20 @@ async function loadSdk() {
     );
   });
   return { trace, metrics, logs, resources, traceExporter, metricExporter, logExporter };
+}
+
+// Loaded only when `otlp.protocol` is `http/protobuf`.
+async function loadProto() {
+  const [trace, metrics, logs] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-proto'),
+    import('@opentelemetry/exporter-metrics-otlp-proto'),
+    import('@opentelemetry/exporter-logs-otlp-proto'),
+  ]).catch((error: unknown) => {
+    throw new IsotelError(
+      'invalid_config',
+      'otlp.protocol "http/protobuf" needs @opentelemetry/exporter-{trace,metrics,logs}-otlp-proto.',
+      { cause: error },
+    );
+  });
+  return { trace, metrics, logs };
 }

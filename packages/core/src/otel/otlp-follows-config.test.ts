@@ -97,6 +97,39 @@ describe('applyOtlpConfig', () => {
     expect(otlp.status().logs).toMatchObject({ url: `${b.url}/v1/logs`, sent: 400, failed: 0 });
   });
 
+  it('encodes as OTEL_EXPORTER_OTLP_PROTOCOL says (http/protobuf) and switches encoding live, each record once', async () => {
+    const a = await receiver();
+    const t = telemetry();
+    const config = loadConfig({
+      env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_SERVICE_NAME: 'shop' },
+      options: { otlp: { enabled: true, endpoint: a.url } },
+    });
+    expect(config.source('otlp.protocol')).toBe('environment OTEL_EXPORTER_OTLP_PROTOCOL');
+    const otlp = follow(config, t, { metrics: ORDERS, metricTemporality: 'delta' });
+    await otlp.settled();
+    place(t, 0, 120);
+    t.span('checkout', {}, () => undefined);
+    await otlp.flush();
+    expect(new Set(a.protocols)).toEqual(new Set(['application/x-protobuf']));
+    expect(seqs(a)).toEqual(range(0, 120));
+    expect(a.logs[0]?.raw).toMatchObject({ eventName: 'order.placed', severityNumber: 9 });
+    expect(a.logs[0]?.resource).toMatchObject({ 'service.name': 'shop' });
+    expect(a.spans.map((s) => s.raw.name)).toEqual(['checkout']);
+    expect(orders(a)).toBe(120);
+
+    const before = a.protocols.length;
+    config.set('otlp.protocol', 'http/json');
+    await otlp.settled();
+    place(t, 120, 30);
+    await otlp.flush();
+    expect(new Set(a.protocols.slice(before))).toEqual(new Set(['application/json']));
+    expect(seqs(a)).toEqual(range(0, 150));
+    expect(orders(a)).toBe(150);
+    expect(() => config.set('otlp.protocol', 'grpc' as 'http/json')).toThrow(
+      'Config key "otlp.protocol" (from config.set): expected one of "http/json", "http/protobuf", got "grpc".',
+    );
+  });
+
   it('moves one signal with its own endpoint and leaves the others where they are', async () => {
     const [a, b] = [await receiver(), await receiver()];
     const t = telemetry();

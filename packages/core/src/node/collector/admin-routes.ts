@@ -2,6 +2,7 @@ import { isValidName } from '../../bus/pattern.js';
 import type { Telemetry } from '../../bus/telemetry.js';
 import { isIsotelError } from '../../errors/isotel-error.js';
 import type { CollectorStats, ControlAnswer, HandlerListing } from '../../export/collector-wire.js';
+import { CONFIG_ROUTES, type ConfigRouteContext, routeConfig } from './config-routes.js';
 import type { ControlStore } from './control-store.js';
 import { checkBodyHeaders, checkToken, json, problem } from './http.js';
 import { idProblem } from './ids.js';
@@ -9,7 +10,7 @@ import { bodyProblem, readBody } from './read-body.js';
 import type { CollectorState } from './store/collector-store.js';
 
 /** What the admin routes act on. */
-export interface AdminContext {
+export interface AdminContext extends ConfigRouteContext {
   readonly adminToken: string | undefined;
   readonly controls: ControlStore;
   /** Where control changes go, so every collector sharing the store gets them. */
@@ -32,14 +33,18 @@ const MAX_CONTROL_DEPTH = 32;
 
 /**
  * `GET /v1/handlers`, `DELETE /v1/handlers/:id`, `GET /v1/stats`, `GET|PUT /v1/control` and
- * `GET|PUT|DELETE /v1/control/:clientId`, all behind the admin token; `GET /v1/control?name=`
- * also says what that control does with an event of that name. Returns `undefined` for other paths.
+ * `GET|PUT|DELETE /v1/control/:clientId`, `GET|PATCH /v1/config` and `GET /v1/exporters`, all
+ * behind the admin token; `GET /v1/control?name=` also says what that control does with an event
+ * of that name. Returns `undefined` for other paths.
  */
 export async function routeAdmin(request: Request, url: URL, ctx: AdminContext): Promise<Response | undefined> {
   const path = url.pathname;
   const control = CONTROL_PATH.exec(path);
   const handler = control === null ? HANDLER_PATH.exec(path) : null;
-  if (path !== '/v1/handlers' && path !== '/v1/stats' && control === null && handler === null) return undefined;
+  const configRoute = CONFIG_ROUTES.has(path);
+  if (path !== '/v1/handlers' && path !== '/v1/stats' && control === null && handler === null && !configRoute) {
+    return undefined;
+  }
   // header only: a token in the URL of these routes would be kept by every proxy's access log
   const auth = checkToken(request, undefined, ctx.adminToken === undefined ? [] : [ctx.adminToken]);
   if (auth === 'missing' && url.searchParams.has('token')) {
@@ -49,6 +54,7 @@ export async function routeAdmin(request: Request, url: URL, ctx: AdminContext):
     return problem(401, 'unauthorized', 'The admin token is required.', { 'www-authenticate': 'Bearer' });
   }
   if (auth === 'wrong') return problem(403, 'forbidden', 'This token is not the admin token.');
+  if (configRoute) return routeConfig(request, url, ctx);
   if (handler !== null) return detachHandler(request, handler[1] as string, ctx);
   if (control === null) {
     if (request.method !== 'GET') return problem(405, 'method_not_allowed', 'Use GET.', { allow: 'GET' });

@@ -114,6 +114,8 @@ class CollectorImpl implements Collector {
   constructor(options: CollectorOptions) {
     this.#o = resolveOptions(options);
     this.telemetry = this.#o.telemetry;
+    // changes through PATCH /v1/config (or anywhere) become telemetry.config.change on this bus
+    this.#o.config?.bind(this.telemetry);
     this.#state = this.#o.store({
       node: this.#o.node,
       dedupe: this.#o.dedupe,
@@ -280,6 +282,8 @@ class CollectorImpl implements Collector {
       stats: () => this.stats(),
       node: this.#o.node,
       bodyTimeoutMs: this.#o.bodyTimeoutMs,
+      config: this.#o.config,
+      exporters: this.#o.exporters,
     });
     if (admin === undefined)
       return withCors(problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`), cors);

@@ -3,6 +3,8 @@ import { getDefaultTelemetry } from '../../bus/default-instance.js';
 import type { Telemetry } from '../../bus/telemetry.js';
 import type { Metadata } from '../../bus/types.js';
 import type { Catalog } from '../../catalog/define-catalog.js';
+import type { Config } from '../../config/config.js';
+import type { StatusSource } from '../../config/exporter-status.js';
 import { type ControlInput, type ControlState, DEFAULT_CONTROL, parseControl } from '../../control/control-state.js';
 import { IsotelError } from '../../errors/isotel-error.js';
 import { sanitizeRemoteMetadata } from './flat-metadata.js';
@@ -206,6 +208,20 @@ export interface CollectorOptions {
    * @default memoryStore()
    */
   store?: CollectorStore;
+  /**
+   * The live configuration the admin routes read and change: `GET /v1/config` lists every value
+   * with its source, `PATCH /v1/config` changes keys (validated, all or none). The collector binds
+   * it to its bus, so each change is a `telemetry.config.change` event.
+   * @default undefined (`/v1/config` answers 404 `no_config`)
+   */
+  config?: Config;
+  /**
+   * Exporters and reporters `GET /v1/exporters` reports, by name: anything with `stats()` or
+   * `status()`, or a function returning figures.
+   * @example exporters: { otlp, prometheus: () => reporters.status().prometheus }
+   * @default {}
+   */
+  exporters?: Readonly<Record<string, StatusSource>>;
 }
 
 /** Options with every default filled in. */
@@ -233,6 +249,8 @@ export interface ResolvedOptions {
   readonly stream: Required<StreamOptions>;
   readonly drainTimeoutMs: number;
   readonly store: CollectorStore;
+  readonly config: Config | undefined;
+  readonly exporters: Readonly<Record<string, StatusSource>>;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -357,5 +375,25 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     },
     drainTimeoutMs: positive('drainTimeoutMs', options.drainTimeoutMs, 10_000),
     store: options.store ?? memoryStore(),
+    config: options.config,
+    exporters: statusSources(options.exporters),
   };
+}
+
+function statusSources(sources: CollectorOptions['exporters']): Readonly<Record<string, StatusSource>> {
+  for (const [name, source] of Object.entries(sources ?? {})) {
+    const readable =
+      typeof source === 'function' ||
+      (source !== null &&
+        typeof source === 'object' &&
+        (typeof (source as { stats?: unknown }).stats === 'function' ||
+          typeof (source as { status?: unknown }).status === 'function'));
+    if (!readable) {
+      throw new IsotelError(
+        'invalid_argument',
+        `createCollector: exporters.${name} must have stats() or status(), or be a function.`,
+      );
+    }
+  }
+  return { ...sources };
 }

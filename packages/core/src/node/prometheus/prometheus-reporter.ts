@@ -32,6 +32,14 @@ export interface PrometheusReporterOptions {
   enabled?: boolean;
   /** Handler id prefix. @default 'isotel.prometheus' */
   id?: string;
+  /**
+   * The instance's metadata, exposed as OpenTelemetry's Prometheus mapping does: one
+   * `target_info` gauge of value 1 whose labels are these pairs, names sanitised
+   * (`service.name` → `service_name`). `applyReporterConfig` gives `serviceName` and
+   * `resourceAttributes`. Join it on `job`/`instance` in queries. Never prefixed.
+   * @default none (no `target_info`)
+   */
+  targetInfo?: Readonly<Record<string, string>>;
 }
 
 type PromMetric = Counter | Gauge | Histogram | Summary;
@@ -110,6 +118,7 @@ export function prometheusReporter(
   // series again instead of adding new ones, so `maxSeries` holds and memory does not grow.
   const known: Map<string, SeriesData>[] = definitions.map(() => new Map());
   const metrics: PromMetric[] = [];
+  let info: Gauge | undefined;
   try {
     definitions.forEach((def, index) => {
       metrics.push(
@@ -122,6 +131,9 @@ export function prometheusReporter(
         ),
       );
     });
+    if (options.targetInfo !== undefined && Object.keys(options.targetInfo).length > 0) {
+      info = targetInfo(options.targetInfo, registry);
+    }
   } catch (error) {
     for (const metric of metrics) registry.removeSingleMetric(nameOf(metric));
     throw error;
@@ -244,6 +256,7 @@ export function prometheusReporter(
     unregister();
     handlers.close();
     for (const metric of metrics) registry.removeSingleMetric(nameOf(metric));
+    if (info !== undefined) registry.removeSingleMetric(nameOf(info));
     const listeners = [...closeListeners];
     closeListeners.clear();
     await Promise.all(listeners.map(async (listener) => listener()));
@@ -325,4 +338,18 @@ function validateNames(
       fail(`the label "${reserved}" is reserved in a Prometheus ${def.type === 'summary' ? 'summary' : 'histogram'}.`);
     }
   });
+}
+
+// OpenTelemetry's `target_info`: the resource as labels of a gauge that is always 1.
+function targetInfo(attributes: Readonly<Record<string, string>>, registry: Registry): Gauge {
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attributes)) labels[sanitizeLabelName(key)] = value;
+  const gauge = new Gauge({
+    name: 'target_info',
+    help: 'Target metadata',
+    labelNames: Object.keys(labels),
+    registers: [registry],
+  });
+  gauge.set(labels, 1);
+  return gauge;
 }
