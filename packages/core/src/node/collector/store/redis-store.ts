@@ -7,6 +7,7 @@ import { logger } from '../../../log/logger.js';
 import type { RateRefusal } from '../ingest-limits.js';
 import type { ResolvedRate } from '../options.js';
 import type {
+  BatchClaim,
   BatchRefusal,
   CollectorState,
   CollectorStore,
@@ -30,6 +31,13 @@ export interface RedisStoreOptions {
    * instead (and reports itself `degraded`), so a slow Redis never holds ingest. @default 500
    */
   timeoutMs?: number;
+  /**
+   * Milliseconds a batch's ids stay claimed by the collector handling it, until it confirms them
+   * once emitted. A retry of the batch meanwhile (through another collector) is answered 503 with
+   * `Retry-After`; once a claim lapses unconfirmed (its collector was killed), the retry is
+   * accepted. Keep it well above the time a collector takes to emit a batch. @default 5000
+   */
+  pendingMs?: number;
 }
 
 interface ControlMessage {
@@ -41,16 +49,31 @@ interface ControlMessage {
 
 const GLOBAL_FIELD = 'global';
 const CLIENT_FIELD = 'client:';
+// An id's key holds 'p' while claimed (for pendingMs) and '1' once confirmed (for the window).
+// A batch with an id claimed by another request claims nothing and answers {-1, ms left}.
 const CLAIM_SCRIPT = `
+local wait = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == 'p' then
+    local left = redis.call('PTTL', key)
+    if left > wait then wait = left end
+  end
+end
+if wait > 0 then return {-1, wait} end
 local claimed = {}
 for i, key in ipairs(KEYS) do
-  if redis.call('SET', key, '1', 'NX', 'PX', ARGV[1]) then claimed[i] = 1 else claimed[i] = 0 end
+  if redis.call('SET', key, 'p', 'NX', 'PX', ARGV[1]) then claimed[i] = 1 else claimed[i] = 0 end
 end
 return claimed
+`;
+const CONFIRM_SCRIPT = `
+for _, key in ipairs(KEYS) do redis.call('SET', key, '1', 'PX', ARGV[1]) end
+return #KEYS
 `;
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 const BUCKETS_SHA = sha1(BUCKETS_SCRIPT);
 const CLAIM_SHA = sha1(CLAIM_SCRIPT);
+const CONFIRM_SHA = sha1(CONFIRM_SCRIPT);
 
 /**
  * A store in Redis, for several collectors behind a load balancer: an id accepted by any of them
@@ -69,13 +92,17 @@ export function redisStore(options: RedisStoreOptions = {}): CollectorStore {
   const url = options.url ?? 'redis://127.0.0.1:6379';
   const prefix = options.prefix ?? 'isotel:';
   const timeoutMs = options.timeoutMs ?? 500;
+  const pendingMs = options.pendingMs ?? 5000;
   if (typeof url !== 'string' || url.length === 0) {
     throw new IsotelError('invalid_argument', 'redisStore: url must be a non-empty string.');
   }
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
     throw new IsotelError('invalid_argument', `redisStore: timeoutMs must be a positive number, got ${timeoutMs}.`);
   }
-  return (context) => new RedisState(context, url, prefix, timeoutMs);
+  if (!(pendingMs > 0) || !Number.isFinite(pendingMs)) {
+    throw new IsotelError('invalid_argument', `redisStore: pendingMs must be a positive number, got ${pendingMs}.`);
+  }
+  return (context) => new RedisState(context, url, prefix, timeoutMs, Math.ceil(pendingMs));
 }
 
 class RedisState implements CollectorState {
@@ -83,6 +110,7 @@ class RedisState implements CollectorState {
   readonly #context: StoreContext;
   readonly #prefix: string;
   readonly #timeoutMs: number;
+  readonly #pendingMs: string;
   readonly #instance = uuidv7();
   #client: RedisClient | undefined;
   #subscriber: RedisClient | undefined;
@@ -96,8 +124,9 @@ class RedisState implements CollectorState {
   #closed = false;
   #probe: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(context: StoreContext, url: string, prefix: string, timeoutMs: number) {
+  constructor(context: StoreContext, url: string, prefix: string, timeoutMs: number, pendingMs: number) {
     this.#context = context;
+    this.#pendingMs = String(pendingMs);
     this.#local = new MemoryState(context);
     this.#prefix = prefix;
     this.#timeoutMs = timeoutMs;
@@ -108,21 +137,21 @@ class RedisState implements CollectorState {
     return this.#local.controls;
   }
 
-  claim(ids: readonly string[], now: number): readonly boolean[] | Promise<readonly boolean[]> {
-    if (ids.length === 0) return [];
+  claim(ids: readonly string[], now: number): BatchClaim | Promise<BatchClaim> {
+    if (ids.length === 0) return { fresh: [] };
     const client = this.#usable();
     if (client === undefined) return this.#fallback(() => this.#claimLocally(ids, now));
-    const keys = new Array<string>(ids.length);
-    for (let i = 0; i < ids.length; i++) keys[i] = `${this.#prefix}id:${ids[i]}`;
     // one script for the whole batch: a SET NX PX per id, answered 1 (claimed) or 0 (duplicate);
     // one command costs the client far less than a pipeline of one per id
-    const args = { keys, arguments: [String(this.#context.dedupe.windowMs)] };
+    const args = { keys: this.#idKeys(ids), arguments: [this.#pendingMs] };
     return this.#timed(this.#script(client, CLAIM_SHA, CLAIM_SCRIPT, args))
-      .then((reply) => {
+      .then((reply): BatchClaim => {
+        if (Array.isArray(reply) && reply[0] === -1)
+          return { fresh: ids.map(() => false), pendingMs: Number(reply[1]) };
         if (!Array.isArray(reply) || reply.length !== ids.length) {
           throw new Error('Redis answered the claim with an unexpected reply.');
         }
-        return reply.map((claimed) => claimed === 1);
+        return { fresh: reply.map((claimed) => claimed === 1) };
       })
       .catch((error: unknown) => {
         this.#degrade(error);
@@ -130,12 +159,40 @@ class RedisState implements CollectorState {
       });
   }
 
-  #claimLocally(ids: readonly string[], now: number): boolean[] {
-    const fresh = this.#local.claim(ids, now);
+  confirm(ids: readonly string[], now: number): void | Promise<void> {
+    if (ids.length === 0) return;
+    const client = this.#usable();
+    // claimed in Redis but Redis is gone: the ids are written as accepted once it is back
+    if (client === undefined) return this.#keepUnshared(ids, now);
+    const args = { keys: this.#idKeys(ids), arguments: [String(this.#context.dedupe.windowMs)] };
+    return this.#timed(this.#script(client, CONFIRM_SHA, CONFIRM_SCRIPT, args)).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#degrade(error);
+        this.#keepUnshared(ids, now);
+      },
+    );
+  }
+
+  #idKeys(ids: readonly string[]): string[] {
+    const keys = new Array<string>(ids.length);
+    for (let i = 0; i < ids.length; i++) keys[i] = `${this.#prefix}id:${ids[i]}`;
+    return keys;
+  }
+
+  #claimLocally(ids: readonly string[], now: number): BatchClaim {
+    const claim = this.#local.claim(ids, now);
+    const fresh: string[] = [];
+    for (let i = 0; i < ids.length; i++) if (claim.fresh[i] === true) fresh.push(ids[i] as string);
+    this.#keepUnshared(fresh, now);
+    return claim;
+  }
+
+  // ids accepted while Redis could not record them, kept (bounded like the window) for #ready
+  #keepUnshared(ids: readonly string[], now: number): void {
+    for (const id of ids) this.#unshared.push({ id, at: now });
     const max = this.#context.dedupe.maxIds;
-    for (let i = 0; i < ids.length; i++) if (fresh[i] === true) this.#unshared.push({ id: ids[i] as string, at: now });
     if (this.#unshared.length > max) this.#unshared = this.#unshared.slice(-max);
-    return fresh;
   }
 
   setControl(clientId: string | undefined, input: unknown): { control: ControlState; shared: Promise<boolean> } {
@@ -303,8 +360,8 @@ class RedisState implements CollectorState {
       const now = Date.now();
       for (const { id, at } of unshared) {
         const left = Math.ceil(at + windowMs - now);
-        if (left > 0)
-          seed.set(`${this.#prefix}id:${id}`, '1', { condition: 'NX', expiration: { type: 'PX', value: left } });
+        // not NX: an id this process claimed in Redis but could not confirm is still 'p' there
+        if (left > 0) seed.set(`${this.#prefix}id:${id}`, '1', { expiration: { type: 'PX', value: left } });
       }
       const replies = await this.#timed(seed.exec());
       this.#unshared = this.#unshared.slice(unshared.length);
