@@ -134,7 +134,12 @@ export async function nodeStats(port: number): Promise<NodeStats> {
 
 /** Resolves once the collector on `port` reached Redis (it listens before); throws after 10 s. */
 export async function untilUp(port: number): Promise<void> {
-  for (let waited = 0; (await nodeStats(port)).store.status !== 'up'; waited += 20) {
+  const up = () =>
+    nodeStats(port).then(
+      (s) => s.store.status === 'up',
+      () => false,
+    );
+  for (let waited = 0; !(await up()); waited += 20) {
     if (waited > 10_000) throw new Error(`collector on ${port} did not reach Redis`);
     await new Promise((r) => setTimeout(r, 20));
   }

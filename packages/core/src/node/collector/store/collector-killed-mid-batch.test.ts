@@ -16,7 +16,7 @@ beforeAll(async () => {
   // claiming the batch's ids and before delivering or confirming any of them
   cluster = await Cluster.start(3, {
     ISOTEL_PENDING_MS: '1500',
-    ISOTEL_KILL_CLIENT: 'doomed',
+    ISOTEL_KILL_ON: 'clientId=doomed',
     ISOTEL_KILL_MARKER: marker,
   });
 }, 60_000);

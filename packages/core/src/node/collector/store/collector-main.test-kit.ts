@@ -4,9 +4,10 @@
 //
 // ISOTEL_SINK: a file where every event the collector re-emits is appended (`eventId\n`, written
 // synchronously, so it survives a SIGKILL): what this process delivered downstream.
-// ISOTEL_KILL_CLIENT + ISOTEL_KILL_MARKER: the first process to re-emit an event of that client
-// creates the marker and kills itself with SIGKILL before delivering it, between claiming the
-// batch's ids and confirming them; the marker makes that happen once across all processes.
+// ISOTEL_KILL_ON (`key=value`) + ISOTEL_KILL_MARKER: the first process to re-emit an event whose
+// metadata has that value (e.g. `clientId=doomed`) creates the marker and kills itself with
+// SIGKILL before delivering it, between claiming the batch's ids and confirming them; the marker
+// makes that happen once across all processes.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { createTelemetry } from '../../../bus/telemetry.js';
 import { createCollector } from '../collector.js';
@@ -14,10 +15,11 @@ import { redisStore } from './redis-store.js';
 
 const env = process.env;
 const telemetry = createTelemetry();
-const { ISOTEL_KILL_CLIENT: killClient, ISOTEL_KILL_MARKER: killMarker, ISOTEL_SINK: sink } = env;
-if (killClient !== undefined && killMarker !== undefined) {
+const { ISOTEL_KILL_ON: killOn, ISOTEL_KILL_MARKER: killMarker, ISOTEL_SINK: sink } = env;
+if (killOn !== undefined && killMarker !== undefined) {
+  const [key = '', value] = killOn.split('=');
   telemetry.attach('kill-mid-batch', '**', (_name, _m, metadata) => {
-    if (metadata.remote !== true || metadata.clientId !== killClient) return;
+    if (metadata.remote !== true || metadata[key] !== value) return;
     try {
       writeFileSync(killMarker, String(process.pid), { flag: 'wx' });
     } catch {

@@ -118,6 +118,8 @@ ${servers}
   server {
     listen 127.0.0.1:${port};
     client_max_body_size 2m;
+    # bodies stay in memory: nginx's worker (nobody) cannot write temp files into this root-owned dir
+    client_body_buffer_size 2m;
     location / {
       proxy_pass http://isotel_collectors;
       proxy_http_version 1.1;
