@@ -272,6 +272,6 @@ describe('config.update and config.entries', () => {
       value: 9000,
       source: 'environment ISOTEL_STATSD_PORT',
     });
-    expect(entries).toHaveLength(26); // every key of the schema
+    expect(entries).toHaveLength(28); // every key of the schema
   });
 });
