@@ -44,21 +44,29 @@ export class Cluster {
     const redis = await RedisServer.start();
     const dir = mkdtempSync(join(tmpdir(), 'isotel-cluster-'));
     const prefix = `p${uuidv7()}:`;
-    const collectors = await Promise.all(
-      Array.from({ length: nodes }, (_, i) =>
-        CollectorProcess.start({
-          ISOTEL_REDIS_URL: redis.url,
-          ISOTEL_NODE: `c${i + 1}`,
-          ISOTEL_PREFIX: prefix,
-          ISOTEL_ADMIN_TOKEN: ADMIN,
-          ISOTEL_SINK: join(dir, `c${i + 1}.sink`),
-          ...env,
-        }),
-      ),
+    const starting = Array.from({ length: nodes }, (_, i) =>
+      CollectorProcess.start({
+        ISOTEL_REDIS_URL: redis.url,
+        ISOTEL_NODE: `c${i + 1}`,
+        ISOTEL_PREFIX: prefix,
+        ISOTEL_ADMIN_TOKEN: ADMIN,
+        ISOTEL_SINK: join(dir, `c${i + 1}.sink`),
+        ...env,
+      }),
     );
-    for (const c of collectors) await untilUp(c.port);
-    const nginx = await Nginx.start(collectors.map((c) => c.port));
-    return new Cluster(redis, dir, collectors, nginx);
+    try {
+      const collectors = await Promise.all(starting);
+      for (const c of collectors) await untilUp(c.port);
+      const nginx = await Nginx.start(collectors.map((c) => c.port));
+      return new Cluster(redis, dir, collectors, nginx);
+    } catch (error) {
+      // a failed start leaves nothing running
+      const started = await Promise.allSettled(starting);
+      for (const s of started) if (s.status === 'fulfilled') await s.value.stop('SIGKILL');
+      await redis.dispose();
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   /** Kills collector `index` with SIGKILL (if still running) and starts it again on its port. */
