@@ -158,12 +158,15 @@ export function runLoad(port: number, batches: number, batch: number, concurrenc
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
+    // bounded: a run that stalls (a collector stuck) fails the suite instead of hanging it
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
     });
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`load generator exited with ${code} (killed after 180 s if null)`));
       else resolve(JSON.parse(out) as LoadResult);
     });
   });
