@@ -12,6 +12,7 @@ const collector = createCollector({
   telemetry,
   node: process.env.NODE_NAME ?? 'bench',
   rateLimit: false,
+  adminToken: 'bench-admin',
   trustProxy: 1,
   store: redisStore({
     url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

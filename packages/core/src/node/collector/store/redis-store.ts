@@ -123,6 +123,7 @@ class RedisState implements CollectorState {
   readonly #unsharedControl = new Map<string, { value: string | null; message: ControlMessage }>();
   #closed = false;
   #probe: ReturnType<typeof setTimeout> | undefined;
+  #syncing: Promise<void> | undefined;
 
   constructor(context: StoreContext, url: string, prefix: string, timeoutMs: number, pendingMs: number) {
     this.#context = context;
@@ -330,8 +331,16 @@ class RedisState implements CollectorState {
   }
 
   // Connected (first time or again): shares this process's control if Redis lost it (a restart
-  // without persistence), then takes the control Redis holds.
-  async #ready(): Promise<void> {
+  // without persistence), then takes the control Redis holds. One at a time: the ids kept during
+  // an outage can make this a large transaction, and a reconnect and a probe both call it.
+  #ready(): Promise<void> {
+    this.#syncing ??= this.#sync().finally(() => {
+      this.#syncing = undefined;
+    });
+    return this.#syncing;
+  }
+
+  async #sync(): Promise<void> {
     const client = this.#client;
     if (client === undefined || this.#closed) return;
     try {
@@ -363,8 +372,11 @@ class RedisState implements CollectorState {
         // not NX: an id this process claimed in Redis but could not confirm is still 'p' there
         if (left > 0) seed.set(`${this.#prefix}id:${id}`, '1', { expiration: { type: 'PX', value: left } });
       }
-      const replies = await this.#timed(seed.exec());
-      this.#unshared = this.#unshared.slice(unshared.length);
+      // up to dedupe.maxIds writes: more time than one ingest call gets
+      const replies = await this.#timed(seed.exec(), Math.max(this.#timeoutMs * 10, 5000));
+      // the ids written are the oldest kept; others may have been added (or the oldest dropped) meanwhile
+      const written = new Set(unshared);
+      this.#unshared = this.#unshared.filter((entry) => !written.has(entry));
       for (const [field, entry] of changed)
         if (this.#unsharedControl.get(field) === entry) this.#unsharedControl.delete(field);
       this.#apply((replies[controlAt] ?? {}) as unknown as Record<string, string>);
@@ -488,13 +500,10 @@ class RedisState implements CollectorState {
     return local();
   }
 
-  #timed<T>(promise: Promise<T>): Promise<T> {
+  #timed<T>(promise: Promise<T>, ms = this.#timeoutMs): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${this.#timeoutMs} ms.`)),
-        this.#timeoutMs,
-      );
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms.`)), ms);
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
