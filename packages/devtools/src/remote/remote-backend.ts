@@ -105,7 +105,7 @@ export class RemoteBackend implements DevtoolsBackend {
     if (typeof body.rateLimited === 'number' && body.rateLimited > 0) dropped.rate_limited = body.rateLimited;
     const slow = (body.streams as { droppedSlow?: unknown } | undefined)?.droppedSlow;
     if (typeof slow === 'number' && slow > 0) dropped.slow_stream = slow;
-    return { dropped };
+    return typeof body.node === 'string' ? { dropped, node: body.node } : { dropped };
   }
 
   async control(): Promise<ControlState | undefined> {
