@@ -3,6 +3,7 @@ import { createTelemetry } from '../../../bus/telemetry.js';
 import { loadConfig } from '../../../config/config.js';
 import { createCollector } from '../collector.js';
 import { hasRedis, RedisServer } from './redis-server.test-kit.js';
+import { redisStore } from './redis-store.js';
 import { collectorStoreFromConfig } from './store-from-config.js';
 
 describe('collectorStoreFromConfig', () => {
@@ -43,4 +44,14 @@ describe('collectorStoreFromConfig', () => {
     },
     20_000,
   );
+});
+
+describe('redisStore options', () => {
+  it('refuses an empty url and a timeout or pending time that is not a positive number', () => {
+    const code = { code: 'invalid_argument' };
+    expect(() => redisStore({ url: '' })).toThrow(expect.objectContaining(code));
+    expect(() => redisStore({ timeoutMs: 0 })).toThrow(expect.objectContaining(code));
+    expect(() => redisStore({ pendingMs: -1 })).toThrow(expect.objectContaining(code));
+    expect(() => redisStore({ pendingMs: Number.NaN })).toThrow(/pendingMs/);
+  });
 });
