@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { createClient } from 'redis';
 import type { ControlState } from '../../../control/control-state.js';
 import { IsotelError } from '../../../errors/isotel-error.js';
 import { uuidv7 } from '../../../id/uuidv7.js';
 import { logger } from '../../../log/logger.js';
 import type { RateRefusal } from '../ingest-limits.js';
-import type { ResolvedRate } from '../options.js';
 import type {
   BatchClaim,
   BatchRefusal,
@@ -16,7 +14,15 @@ import type {
   StoreStatus,
 } from './collector-store.js';
 import { MemoryState } from './memory-store.js';
-import { BUCKETS_SCRIPT, type BucketOp, bucketArgs } from './redis-buckets.js';
+import { addressGateOps, BUCKETS_SCRIPT, type BucketOp, batchOps, bucketArgs, bucketOp } from './redis-buckets.js';
+import { CLAIM_SCRIPT, CLAIM_SHA, CONFIRM_SCRIPT, CONFIRM_SHA, claimFromReply, sha1 } from './redis-claims.js';
+import {
+  applyControlHash,
+  applyControlMessage,
+  CLIENT_FIELD,
+  type ControlMessage,
+  GLOBAL_FIELD,
+} from './redis-control.js';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -40,40 +46,7 @@ export interface RedisStoreOptions {
   pendingMs?: number;
 }
 
-interface ControlMessage {
-  readonly from: string;
-  readonly clientId?: string;
-  // null: the client's override was removed
-  readonly control: ControlState | null;
-}
-
-const GLOBAL_FIELD = 'global';
-const CLIENT_FIELD = 'client:';
-// An id's key holds 'p' while claimed (for pendingMs) and '1' once confirmed (for the window).
-// A batch with an id claimed by another request claims nothing and answers {-1, ms left}.
-const CLAIM_SCRIPT = `
-local wait = 0
-for _, key in ipairs(KEYS) do
-  if redis.call('GET', key) == 'p' then
-    local left = redis.call('PTTL', key)
-    if left > wait then wait = left end
-  end
-end
-if wait > 0 then return {-1, wait} end
-local claimed = {}
-for i, key in ipairs(KEYS) do
-  if redis.call('SET', key, 'p', 'NX', 'PX', ARGV[1]) then claimed[i] = 1 else claimed[i] = 0 end
-end
-return claimed
-`;
-const CONFIRM_SCRIPT = `
-for _, key in ipairs(KEYS) do redis.call('SET', key, '1', 'PX', ARGV[1]) end
-return #KEYS
-`;
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 const BUCKETS_SHA = sha1(BUCKETS_SCRIPT);
-const CLAIM_SHA = sha1(CLAIM_SCRIPT);
-const CONFIRM_SHA = sha1(CONFIRM_SCRIPT);
 
 /**
  * A store in Redis, for several collectors behind a load balancer: an id accepted by any of them
@@ -146,14 +119,7 @@ class RedisState implements CollectorState {
     // one command costs the client far less than a pipeline of one per id
     const args = { keys: this.#idKeys(ids), arguments: [this.#pendingMs] };
     return this.#timed(this.#script(client, CLAIM_SHA, CLAIM_SCRIPT, args))
-      .then((reply): BatchClaim => {
-        if (Array.isArray(reply) && reply[0] === -1)
-          return { fresh: ids.map(() => false), pendingMs: Number(reply[1]) };
-        if (!Array.isArray(reply) || reply.length !== ids.length) {
-          throw new Error('Redis answered the claim with an unexpected reply.');
-        }
-        return { fresh: reply.map((claimed) => claimed === 1) };
-      })
+      .then((reply) => claimFromReply(reply, ids.length))
       .catch((error: unknown) => {
         this.#degrade(error);
         return this.#fallback(() => this.#claimLocally(ids, now));
@@ -215,35 +181,29 @@ class RedisState implements CollectorState {
   admitAddress(address: string, now: number): RateRefusal | undefined | Promise<RateRefusal | undefined> {
     const rate = this.#context.rateLimit;
     if (rate === false || rate.perAddress === false) return undefined;
-    const ops = [
-      this.#op('a', 'requests', address, rate.perAddress.requestsPerSecond, rate.perAddress.requestBurst, 1, 'take'),
-      this.#op('a', 'bytes', address, rate.perAddress.bytesPerSecond, rate.perAddress.bytesBurst, 0, 'admit'),
-    ];
-    const what = ['request', 'byte'] as const;
     return this.#buckets(
-      ops,
+      addressGateOps(this.#prefix, rate.perAddress, address),
       () => this.#local.admitAddress(address, now),
-      (index, seconds) => ({
-        what: what[index] ?? 'request',
-        retryAfterSeconds: seconds,
-      }),
+      (index, seconds) => ({ what: index === 0 ? 'request' : 'byte', retryAfterSeconds: seconds }),
     );
   }
 
   chargeAddress(address: string, bytes: number, now: number): void | Promise<void> {
     const rate = this.#context.rateLimit;
     if (rate === false || rate.perAddress === false) return;
-    const op = this.#op(
-      'a',
-      'bytes',
-      address,
-      rate.perAddress.bytesPerSecond,
-      rate.perAddress.bytesBurst,
-      bytes,
-      'charge',
-    );
     const charged = this.#buckets(
-      [op],
+      [
+        bucketOp(
+          this.#prefix,
+          'a',
+          'bytes',
+          address,
+          rate.perAddress.bytesPerSecond,
+          rate.perAddress.bytesBurst,
+          bytes,
+          'charge',
+        ),
+      ],
       () => this.#local.chargeAddress(address, bytes, now),
       () => undefined,
     );
@@ -259,25 +219,7 @@ class RedisState implements CollectorState {
   ): BatchRefusal | undefined | Promise<BatchRefusal | undefined> {
     const rate = this.#context.rateLimit;
     if (rate === false) return undefined;
-    const ops: BucketOp[] = [];
-    const refusals: { what: RateRefusal['what']; by: BatchRefusal['by'] }[] = [];
-    if (address !== undefined && rate.perAddress !== false) {
-      const a: ResolvedRate = rate.perAddress;
-      ops.push({ ...this.#op('a', 'events', address, a.eventsPerSecond, a.burst, events, 'take'), refundable: true });
-      refusals.push({ what: 'event', by: 'address' });
-    }
-    ops.push(
-      this.#op('c', 'requests', clientId, rate.requestsPerSecond, rate.requestBurst, 1, 'take'),
-      this.#op('c', 'bytes', clientId, rate.bytesPerSecond, rate.bytesBurst, 0, 'admit'),
-      this.#op('c', 'bytes', clientId, rate.bytesPerSecond, rate.bytesBurst, bytes, 'charge'),
-      this.#op('c', 'events', clientId, rate.eventsPerSecond, rate.burst, events, 'take'),
-    );
-    refusals.push(
-      { what: 'request', by: 'client' },
-      { what: 'byte', by: 'client' },
-      { what: 'byte', by: 'client' },
-      { what: 'event', by: 'client' },
-    );
+    const { ops, refusals } = batchOps(this.#prefix, rate, clientId, address, bytes, events);
     return this.#buckets(
       ops,
       () => this.#local.admitBatch(clientId, address, bytes, events, now),
@@ -379,43 +321,15 @@ class RedisState implements CollectorState {
       this.#unshared = this.#unshared.filter((entry) => !written.has(entry));
       for (const [field, entry] of changed)
         if (this.#unsharedControl.get(field) === entry) this.#unsharedControl.delete(field);
-      this.#apply((replies[controlAt] ?? {}) as unknown as Record<string, string>);
+      applyControlHash(this.#local.controls, (replies[controlAt] ?? {}) as unknown as Record<string, string>);
       this.#setStatus('up', undefined);
     } catch (error) {
       this.#degrade(error);
     }
   }
 
-  #apply(hash: Record<string, string>): void {
-    const controls = this.#local.controls;
-    for (const [field, text] of Object.entries(hash)) {
-      try {
-        const control = JSON.parse(text) as unknown;
-        if (field === GLOBAL_FIELD) {
-          if (JSON.stringify(controls.snapshot().global) !== text) controls.setGlobal(control);
-        } else if (field.startsWith(CLIENT_FIELD)) {
-          const id = field.slice(CLIENT_FIELD.length);
-          if (!controls.hasOverride(id) || JSON.stringify(controls.effective(id)) !== text)
-            controls.setClient(id, control);
-        }
-      } catch (error) {
-        logger().warn(`redisStore: ignored an invalid control in Redis (${field}).`, error);
-      }
-    }
-  }
-
   #onMessage(text: string): void {
-    let message: ControlMessage;
-    try {
-      message = JSON.parse(text) as ControlMessage;
-      if (message.from === this.#instance) return;
-      const controls = this.#local.controls;
-      if (message.clientId === undefined) controls.setGlobal(message.control);
-      else if (message.control === null) controls.clearClient(message.clientId);
-      else controls.setClient(message.clientId, message.control);
-    } catch (error) {
-      logger().warn('redisStore: ignored an invalid control message.', error);
-    }
+    applyControlMessage(this.#local.controls, text, this.#instance);
   }
 
   // Writes one control field (null: removed) and tells the other collectors. When Redis cannot
@@ -472,18 +386,6 @@ class RedisState implements CollectorState {
       .catch((error: unknown) =>
         String(error).includes('NOSCRIPT') ? client.eval(text, args) : Promise.reject(error),
       );
-  }
-
-  #op(
-    scope: 'a' | 'c',
-    kind: string,
-    key: string,
-    rate: number,
-    burst: number,
-    cost: number,
-    op: BucketOp['kind'],
-  ): BucketOp {
-    return { key: `${this.#prefix}rate:${scope}:${kind}:${key}`, rate, burst, cost, kind: op, refundable: false };
   }
 
   #key(name: string): string {
