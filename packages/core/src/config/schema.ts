@@ -28,6 +28,12 @@ export interface IsotelConfig {
   /** The browser exporter (`applyExporterConfig`). */
   exporter: { enabled: boolean; endpoint: string; batchSize: number; flushIntervalMs: number };
   runtime: { enabled: boolean; intervalMs: number };
+  /** Where a collector keeps its shared state (`collectorStoreFromConfig` in `@isotel/core/redis`). */
+  collector: {
+    /** `memory` (one process) or `redis` (several collectors sharing `redisUrl`). */
+    store: string;
+    redisUrl: string;
+  };
 }
 
 /** Every key as a dotted path (`statsd.port`). */
@@ -40,7 +46,8 @@ export type ConfigPath =
   | `statsd.${keyof IsotelConfig['statsd']}`
   | `otlp.${keyof IsotelConfig['otlp']}`
   | `exporter.${keyof IsotelConfig['exporter']}`
-  | `runtime.${keyof IsotelConfig['runtime']}`;
+  | `runtime.${keyof IsotelConfig['runtime']}`
+  | `collector.${keyof IsotelConfig['collector']}`;
 
 /** The value type at a path. */
 export type ConfigValue<P extends ConfigPath> = P extends `${infer S}.${infer K}`
@@ -127,6 +134,9 @@ export const SCHEMA: Readonly<Record<ConfigPath, KeySpec>> = {
   'exporter.flushIntervalMs': { type: 'integer', min: 100, max: 3_600_000, default: 5000 },
   'runtime.enabled': { type: 'boolean', default: false },
   'runtime.intervalMs': { type: 'integer', min: 100, max: 3_600_000, default: 10_000 },
+  // checked against memory|redis where it is read (collectorStoreFromConfig)
+  'collector.store': { type: 'string', default: 'memory' },
+  'collector.redisUrl': { type: 'url', default: 'redis://127.0.0.1:6379' },
 };
 
 /** `statsd.maxBufferSize` → `ISOTEL_STATSD_MAX_BUFFER_SIZE`. */

@@ -11,6 +11,8 @@ export interface BackendStats {
   /** Events not delivered, per reason. */
   readonly dropped: Readonly<Record<string, number>>;
   readonly handlerFailures?: number;
+  /** The collector instance that answered (remote mode): behind a load balancer, stats are per instance. */
+  readonly node?: string;
 }
 
 /**

@@ -11,7 +11,7 @@ afterEach(async () => {
 
 async function startCollector() {
   const telemetry = createTelemetry();
-  const collector = createCollector({ telemetry, adminToken: ADMIN });
+  const collector = createCollector({ telemetry, adminToken: ADMIN, node: 'collector-a' });
   const server = await collector.listen(0, '127.0.0.1');
   cleanups.push(() => collector.close());
   return { telemetry, url: server.url };
@@ -53,7 +53,7 @@ describe('RemoteBackend against a real collector', () => {
     telemetry.attach('server.log', 'orders.**', () => {});
     const backend = new RemoteBackend(url, ADMIN);
     expect((await backend.handlers()).map((h) => h.id)).toContain('server.log');
-    expect((await backend.stats()).dropped).toEqual({});
+    expect(await backend.stats()).toEqual({ dropped: {}, node: 'collector-a' });
     const applied = await backend.setControl({ enabled: true, sampleRate: 0.5, rules: [], allow: [], deny: [] });
     expect(applied.sampleRate).toBe(0.5);
     expect((await backend.control())?.sampleRate).toBe(0.5);

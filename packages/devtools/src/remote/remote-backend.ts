@@ -98,7 +98,7 @@ export class RemoteBackend implements DevtoolsBackend {
     const dropped: Record<string, number> = { ...stats.rejected };
     if (stats.rateLimited > 0) dropped.rate_limited = stats.rateLimited;
     if (stats.streams.droppedSlow > 0) dropped.slow_stream = stats.streams.droppedSlow;
-    return { dropped };
+    return { dropped, node: stats.node };
   }
 
   // the collector's answers are read with core's parseControlAnswer (parseControl inside)

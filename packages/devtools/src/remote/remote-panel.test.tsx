@@ -24,7 +24,7 @@ afterEach(async () => {
 
 async function setup() {
   const telemetry = createTelemetry();
-  const collector = createCollector({ telemetry, adminToken: ADMIN });
+  const collector = createCollector({ telemetry, adminToken: ADMIN, node: 'collector-a' });
   const server = await collector.listen(0, '127.0.0.1');
   collectors.set(server.url, collector);
   cleanups.push(() => collector.close());
@@ -90,6 +90,10 @@ describe('the panel in remote mode', { timeout: 20_000 }, () => {
   it('applies or refuses control through the collector', async () => {
     const { url, ui } = await setup();
     await userEvent.click(ui.getByRole('tab', { name: 'Control' }));
+    // behind a load balancer the counts are one instance's: the tab says which
+    await ui.findByText('Counted by collector collector-a (each instance counts its own).', undefined, {
+      timeout: 5000,
+    });
     const rules = await ui.findByRole('textbox', { name: 'Sampling rules' }, { timeout: 5000 });
     await userEvent.type(rules, 'orders.** = 0.25');
     await userEvent.click(ui.getByRole('button', { name: 'Apply' }));

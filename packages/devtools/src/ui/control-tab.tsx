@@ -263,6 +263,9 @@ export function ControlTab(): ReactNode {
       ) : null}
       <section className="section" aria-label="Dropped events">
         <h3>Dropped events</h3>
+        {stats.data?.node === undefined ? null : (
+          <p className="muted">Counted by collector {stats.data.node} (each instance counts its own).</p>
+        )}
         {stats.isError ? (
           <p className="error">Could not read stats: {errorMessage(stats.error)}</p>
         ) : dropped.length === 0 ? (

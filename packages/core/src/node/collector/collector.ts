@@ -109,7 +109,6 @@ class CollectorImpl implements Collector {
   #idle: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   readonly #unregister: () => void;
-  readonly #claim = (ids: readonly string[], now: number) => this.#state.claim(ids, now);
 
   constructor(options: CollectorOptions) {
     this.#o = resolveOptions(options);
@@ -371,8 +370,16 @@ class CollectorImpl implements Collector {
       maxMeasurements: this.#o.maxMeasurements,
       now: Date.now(),
     };
-    const outcome = ingestBatch(batch, this.#o, rules, this.#claim, control);
-    const { response, rejectedCodes } = outcome instanceof Promise ? await outcome : outcome;
+    const handled = ingestBatch(batch, this.#o, rules, this.#state, control);
+    const outcome = handled instanceof Promise ? await handled : handled;
+    if ('pendingMs' in outcome) {
+      // another request holds ids of this batch (the same batch on another collector, or one
+      // killed before confirming): retryable, never a silent drop
+      return this.#refuse(503, 'claim_pending', 'Events of this batch are being stored by another request; retry.', {
+        'retry-after': String(Math.max(1, Math.ceil(outcome.pendingMs / 1000))),
+      });
+    }
+    const { response, rejectedCodes } = outcome;
     this.#batches++;
     this.#accepted += response.accepted;
     this.#duplicates += response.duplicates;

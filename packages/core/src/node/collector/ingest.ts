@@ -4,7 +4,7 @@ import { type CheckedRecord, checkRecord, isPlainObject, type RecordRules } from
 import { sanitizeRemoteMetadata } from './flat-metadata.js';
 import { idProblem } from './ids.js';
 import type { ResolvedOptions } from './options.js';
-import type { MaybePromise } from './store/collector-store.js';
+import type { BatchClaim, CollectorState, MaybePromise } from './store/collector-store.js';
 
 /** A batch whose envelope is valid; its events are still unchecked. */
 export interface BatchEnvelope {
@@ -32,6 +32,11 @@ export function readEnvelope(body: unknown, sanitize: ResolvedOptions['sanitize'
   };
 }
 
+/** A batch not handled because ids of it are held by a claim not yet confirmed: retry after `pendingMs`. */
+export interface PendingBatch {
+  readonly pendingMs: number;
+}
+
 /** What one batch did, for the response and the collector's counters. */
 export interface IngestOutcome {
   readonly response: IngestResponse;
@@ -49,9 +54,9 @@ export function ingestBatch(
   batch: BatchEnvelope,
   options: ResolvedOptions,
   rules: RecordRules,
-  claim: (ids: readonly string[], now: number) => MaybePromise<readonly boolean[]>,
+  store: Pick<CollectorState, 'claim' | 'confirm'>,
   control: unknown,
-): MaybePromise<IngestOutcome> {
+): MaybePromise<IngestOutcome | PendingBatch> {
   const now = Date.now();
   const rejected: RejectedEvent[] = [];
   const rejectedCodes: string[] = [];
@@ -68,22 +73,28 @@ export function ingestBatch(
     ids.push(checked.id);
   }
   // the ids are claimed together: one round trip to a shared store per batch
-  const fresh = claim(ids, now);
-  const finish = (claimed: readonly boolean[]): IngestOutcome => {
+  const claim = store.claim(ids, now);
+  const finish = ({ fresh, pendingMs }: BatchClaim): MaybePromise<IngestOutcome | PendingBatch> => {
+    if (pendingMs !== undefined) return { pendingMs };
     const { telemetry, node } = options;
     const owned = options.sanitize === sanitizeRemoteMetadata;
-    let accepted = 0;
+    const emitted: string[] = [];
     for (let i = 0; i < valid.length; i++) {
-      if (claimed[i] !== true) continue;
+      if (fresh[i] !== true) continue;
       const checked = valid[i] as CheckedRecord;
-      accepted++;
+      emitted.push(checked.id);
       telemetry.emit(checked.name, checked.measurements, remoteMetadata(checked, batch, node, owned));
     }
+    const accepted = emitted.length;
     const duplicates = valid.length - accepted;
     const limits = { maxEvents: options.maxEventsPerBatch, maxBytes: options.maxBodyBytes };
-    return { response: { accepted, duplicates, rejected, control, limits }, rejectedCodes };
+    const outcome: IngestOutcome = { response: { accepted, duplicates, rejected, control, limits }, rejectedCodes };
+    // confirmed once emitted, answered once confirmed: a collector killed in between leaves a
+    // claim that lapses, so the client's retry is emitted (not dropped as a duplicate)
+    const confirmed = accepted === 0 ? undefined : store.confirm(emitted, now);
+    return confirmed instanceof Promise ? confirmed.then(() => outcome) : outcome;
   };
-  return fresh instanceof Promise ? fresh.then(finish) : finish(fresh);
+  return claim instanceof Promise ? claim.then(finish) : finish(claim);
 }
 
 // `owned`: the record's metadata is an object only this batch holds (parsed from the body, or

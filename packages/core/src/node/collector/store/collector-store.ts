@@ -14,6 +14,14 @@ export type MaybePromise<T> = T | Promise<T>;
  */
 export type StoreStatus = 'up' | 'connecting' | 'degraded';
 
+/** A batch's claim (see {@link CollectorState.claim}). */
+export interface BatchClaim {
+  /** Per id: true to emit, false for a duplicate; all false when `pendingMs` is set. */
+  readonly fresh: readonly boolean[];
+  /** Set when ids of the batch are held by a claim not yet confirmed: milliseconds until it lapses. */
+  readonly pendingMs?: number;
+}
+
 /** What a collector hands its store when it creates its state. */
 export interface StoreContext {
   /** The collector's `node` name. */
@@ -52,10 +60,18 @@ export interface CollectorState {
    */
   readonly controls: ControlStore;
   /**
-   * Claims each id as accepted now: true for an id not seen within the window (the caller emits
-   * it), false for a duplicate. An id twice in `ids` is a duplicate the second time.
+   * Claims a batch's ids: `fresh[i]` true for an id not seen within the window (the caller emits
+   * it, then {@link confirm}s it), false for a duplicate. An id twice in `ids` is a duplicate the
+   * second time. When an id is held by another request's claim not yet confirmed (a collector
+   * handling the same batch, or one killed before it confirmed), nothing is claimed and
+   * `pendingMs` says when to retry.
    */
-  claim(ids: readonly string[], now: number): MaybePromise<readonly boolean[]>;
+  claim(ids: readonly string[], now: number): MaybePromise<BatchClaim>;
+  /**
+   * After the ids claimed fresh were emitted: they are accepted for the whole window. The caller
+   * answers the batch only after this settled (it never rejects), so an acknowledged id is kept.
+   */
+  confirm(ids: readonly string[], now: number): MaybePromise<void>;
   /**
    * Validates and sets the global control (no `clientId`) or one client's; throws
    * `invalid_control`. Applied here at once; `shared` settles once every collector was told

@@ -2,7 +2,14 @@ import type { ControlState } from '../../../control/control-state.js';
 import { ControlStore } from '../control-store.js';
 import { DedupeWindow } from '../dedupe-window.js';
 import { IngestLimits, type RateRefusal } from '../ingest-limits.js';
-import type { BatchRefusal, CollectorState, CollectorStore, StoreContext, StoreStats } from './collector-store.js';
+import type {
+  BatchClaim,
+  BatchRefusal,
+  CollectorState,
+  CollectorStore,
+  StoreContext,
+  StoreStats,
+} from './collector-store.js';
 
 const SHARED: Promise<boolean> = Promise.resolve(true);
 
@@ -21,11 +28,14 @@ export class MemoryState implements CollectorState {
     this.controls = new ControlStore(context.control);
   }
 
-  claim(ids: readonly string[], now: number): boolean[] {
+  // one process claims and confirms in the same turn: an id is accepted once claimed
+  claim(ids: readonly string[], now: number): BatchClaim {
     const fresh = new Array<boolean>(ids.length);
     for (let i = 0; i < ids.length; i++) fresh[i] = this.#dedupe.claim(ids[i] as string, now);
-    return fresh;
+    return { fresh };
   }
+
+  confirm(): void {}
 
   setControl(clientId: string | undefined, input: unknown): { control: ControlState; shared: Promise<boolean> } {
     const control = clientId === undefined ? this.controls.setGlobal(input) : this.controls.setClient(clientId, input);

@@ -16,10 +16,17 @@ const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'collector-main.test-
 export class CollectorProcess {
   readonly port: number;
   readonly child: ChildProcess;
+  readonly env: Record<string, string>;
 
-  private constructor(port: number, child: ChildProcess) {
+  private constructor(port: number, child: ChildProcess, env: Record<string, string>) {
     this.port = port;
     this.child = child;
+    this.env = env;
+  }
+
+  /** A new process with this one's environment on this one's port (stop this one first). */
+  restart(): Promise<CollectorProcess> {
+    return CollectorProcess.start({ ...this.env, ISOTEL_PORT: String(this.port) });
   }
 
   static start(env: Record<string, string>): Promise<CollectorProcess> {
@@ -39,7 +46,7 @@ export class CollectorProcess {
         if (line !== null) {
           clearTimeout(timer);
           child.stdout?.off('data', read);
-          resolve(new CollectorProcess(Number(line[1]), child));
+          resolve(new CollectorProcess(Number(line[1]), child, env));
         }
       };
       child.stdout?.on('data', read);
@@ -111,12 +118,14 @@ ${servers}
   server {
     listen 127.0.0.1:${port};
     client_max_body_size 2m;
+    # bodies stay in memory: nginx's worker (nobody) cannot write temp files into this root-owned dir
+    client_body_buffer_size 2m;
     location / {
       proxy_pass http://isotel_collectors;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      proxy_next_upstream error timeout http_502 non_idempotent;
       proxy_next_upstream_tries 3;
       proxy_connect_timeout 2s;
       proxy_read_timeout 30s;

@@ -1,3 +1,6 @@
+import type { BatchRefusal, RateRefusal } from '../ingest-limits.js';
+import type { ResolvedRate, ResolvedRateLimit } from '../options.js';
+
 /**
  * Token buckets in Redis, one Lua script per decision so a decision over several buckets is atomic
  * across collectors. Time is Redis's own (`TIME`), so collectors with skewed clocks agree. Each
@@ -67,4 +70,64 @@ export function bucketArgs(ops: readonly BucketOp[]): { keys: string[]; argument
     args.push(String(op.rate), String(op.burst), String(op.cost), op.kind, op.refundable ? '1' : '0');
   }
   return { keys, arguments: args };
+}
+
+/** One operation on the bucket `<prefix>rate:<scope>:<kind>:<key>` (scope `a`: an address, `c`: a client). */
+export function bucketOp(
+  prefix: string,
+  scope: 'a' | 'c',
+  kind: 'requests' | 'bytes' | 'events',
+  key: string,
+  rate: number,
+  burst: number,
+  cost: number,
+  op: BucketOp['kind'],
+): BucketOp {
+  return { key: `${prefix}rate:${scope}:${kind}:${key}`, rate, burst, cost, kind: op, refundable: false };
+}
+
+/** Before a body is read: the address's requests (one taken) and bytes (not in debt). */
+export function addressGateOps(prefix: string, rate: ResolvedRate, address: string): BucketOp[] {
+  return [
+    bucketOp(prefix, 'a', 'requests', address, rate.requestsPerSecond, rate.requestBurst, 1, 'take'),
+    bucketOp(prefix, 'a', 'bytes', address, rate.bytesPerSecond, rate.bytesBurst, 0, 'admit'),
+  ];
+}
+
+/**
+ * Once a batch is parsed, as `IngestLimits.admitBatch` decides it: the address's events (given
+ * back if a client limit refuses), then the client's requests, bytes (admitted, then charged) and
+ * events; with what each refusal means.
+ */
+export function batchOps(
+  prefix: string,
+  rate: ResolvedRateLimit,
+  clientId: string,
+  address: string | undefined,
+  bytes: number,
+  events: number,
+): { ops: BucketOp[]; refusals: { what: RateRefusal['what']; by: BatchRefusal['by'] }[] } {
+  const ops: BucketOp[] = [];
+  const refusals: { what: RateRefusal['what']; by: BatchRefusal['by'] }[] = [];
+  if (address !== undefined && rate.perAddress !== false) {
+    const a = rate.perAddress;
+    ops.push({
+      ...bucketOp(prefix, 'a', 'events', address, a.eventsPerSecond, a.burst, events, 'take'),
+      refundable: true,
+    });
+    refusals.push({ what: 'event', by: 'address' });
+  }
+  ops.push(
+    bucketOp(prefix, 'c', 'requests', clientId, rate.requestsPerSecond, rate.requestBurst, 1, 'take'),
+    bucketOp(prefix, 'c', 'bytes', clientId, rate.bytesPerSecond, rate.bytesBurst, 0, 'admit'),
+    bucketOp(prefix, 'c', 'bytes', clientId, rate.bytesPerSecond, rate.bytesBurst, bytes, 'charge'),
+    bucketOp(prefix, 'c', 'events', clientId, rate.eventsPerSecond, rate.burst, events, 'take'),
+  );
+  refusals.push(
+    { what: 'request', by: 'client' },
+    { what: 'byte', by: 'client' },
+    { what: 'byte', by: 'client' },
+    { what: 'event', by: 'client' },
+  );
+  return { ops, refusals };
 }

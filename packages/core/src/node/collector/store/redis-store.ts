@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { createClient } from 'redis';
 import type { ControlState } from '../../../control/control-state.js';
 import { IsotelError } from '../../../errors/isotel-error.js';
 import { uuidv7 } from '../../../id/uuidv7.js';
 import { logger } from '../../../log/logger.js';
 import type { RateRefusal } from '../ingest-limits.js';
-import type { ResolvedRate } from '../options.js';
 import type {
+  BatchClaim,
   BatchRefusal,
   CollectorState,
   CollectorStore,
@@ -15,7 +14,15 @@ import type {
   StoreStatus,
 } from './collector-store.js';
 import { MemoryState } from './memory-store.js';
-import { BUCKETS_SCRIPT, type BucketOp, bucketArgs } from './redis-buckets.js';
+import { addressGateOps, BUCKETS_SCRIPT, type BucketOp, batchOps, bucketArgs, bucketOp } from './redis-buckets.js';
+import { CLAIM_SCRIPT, CLAIM_SHA, CONFIRM_SCRIPT, CONFIRM_SHA, claimFromReply, sha1 } from './redis-claims.js';
+import {
+  applyControlHash,
+  applyControlMessage,
+  CLIENT_FIELD,
+  type ControlMessage,
+  GLOBAL_FIELD,
+} from './redis-control.js';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -30,27 +37,16 @@ export interface RedisStoreOptions {
    * instead (and reports itself `degraded`), so a slow Redis never holds ingest. @default 500
    */
   timeoutMs?: number;
+  /**
+   * Milliseconds a batch's ids stay claimed by the collector handling it, until it confirms them
+   * once emitted. A retry of the batch meanwhile (through another collector) is answered 503 with
+   * `Retry-After`; once a claim lapses unconfirmed (its collector was killed), the retry is
+   * accepted. Keep it well above the time a collector takes to emit a batch. @default 5000
+   */
+  pendingMs?: number;
 }
 
-interface ControlMessage {
-  readonly from: string;
-  readonly clientId?: string;
-  // null: the client's override was removed
-  readonly control: ControlState | null;
-}
-
-const GLOBAL_FIELD = 'global';
-const CLIENT_FIELD = 'client:';
-const CLAIM_SCRIPT = `
-local claimed = {}
-for i, key in ipairs(KEYS) do
-  if redis.call('SET', key, '1', 'NX', 'PX', ARGV[1]) then claimed[i] = 1 else claimed[i] = 0 end
-end
-return claimed
-`;
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 const BUCKETS_SHA = sha1(BUCKETS_SCRIPT);
-const CLAIM_SHA = sha1(CLAIM_SCRIPT);
 
 /**
  * A store in Redis, for several collectors behind a load balancer: an id accepted by any of them
@@ -69,13 +65,17 @@ export function redisStore(options: RedisStoreOptions = {}): CollectorStore {
   const url = options.url ?? 'redis://127.0.0.1:6379';
   const prefix = options.prefix ?? 'isotel:';
   const timeoutMs = options.timeoutMs ?? 500;
+  const pendingMs = options.pendingMs ?? 5000;
   if (typeof url !== 'string' || url.length === 0) {
     throw new IsotelError('invalid_argument', 'redisStore: url must be a non-empty string.');
   }
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
     throw new IsotelError('invalid_argument', `redisStore: timeoutMs must be a positive number, got ${timeoutMs}.`);
   }
-  return (context) => new RedisState(context, url, prefix, timeoutMs);
+  if (!(pendingMs > 0) || !Number.isFinite(pendingMs)) {
+    throw new IsotelError('invalid_argument', `redisStore: pendingMs must be a positive number, got ${pendingMs}.`);
+  }
+  return (context) => new RedisState(context, url, prefix, timeoutMs, Math.ceil(pendingMs));
 }
 
 class RedisState implements CollectorState {
@@ -83,6 +83,7 @@ class RedisState implements CollectorState {
   readonly #context: StoreContext;
   readonly #prefix: string;
   readonly #timeoutMs: number;
+  readonly #pendingMs: string;
   readonly #instance = uuidv7();
   #client: RedisClient | undefined;
   #subscriber: RedisClient | undefined;
@@ -95,9 +96,11 @@ class RedisState implements CollectorState {
   readonly #unsharedControl = new Map<string, { value: string | null; message: ControlMessage }>();
   #closed = false;
   #probe: ReturnType<typeof setTimeout> | undefined;
+  #syncing: Promise<void> | undefined;
 
-  constructor(context: StoreContext, url: string, prefix: string, timeoutMs: number) {
+  constructor(context: StoreContext, url: string, prefix: string, timeoutMs: number, pendingMs: number) {
     this.#context = context;
+    this.#pendingMs = String(pendingMs);
     this.#local = new MemoryState(context);
     this.#prefix = prefix;
     this.#timeoutMs = timeoutMs;
@@ -108,34 +111,55 @@ class RedisState implements CollectorState {
     return this.#local.controls;
   }
 
-  claim(ids: readonly string[], now: number): readonly boolean[] | Promise<readonly boolean[]> {
-    if (ids.length === 0) return [];
+  claim(ids: readonly string[], now: number): BatchClaim | Promise<BatchClaim> {
+    if (ids.length === 0) return { fresh: [] };
     const client = this.#usable();
     if (client === undefined) return this.#fallback(() => this.#claimLocally(ids, now));
-    const keys = new Array<string>(ids.length);
-    for (let i = 0; i < ids.length; i++) keys[i] = `${this.#prefix}id:${ids[i]}`;
     // one script for the whole batch: a SET NX PX per id, answered 1 (claimed) or 0 (duplicate);
     // one command costs the client far less than a pipeline of one per id
-    const args = { keys, arguments: [String(this.#context.dedupe.windowMs)] };
+    const args = { keys: this.#idKeys(ids), arguments: [this.#pendingMs] };
     return this.#timed(this.#script(client, CLAIM_SHA, CLAIM_SCRIPT, args))
-      .then((reply) => {
-        if (!Array.isArray(reply) || reply.length !== ids.length) {
-          throw new Error('Redis answered the claim with an unexpected reply.');
-        }
-        return reply.map((claimed) => claimed === 1);
-      })
+      .then((reply) => claimFromReply(reply, ids.length))
       .catch((error: unknown) => {
         this.#degrade(error);
         return this.#fallback(() => this.#claimLocally(ids, now));
       });
   }
 
-  #claimLocally(ids: readonly string[], now: number): boolean[] {
-    const fresh = this.#local.claim(ids, now);
+  confirm(ids: readonly string[], now: number): void | Promise<void> {
+    if (ids.length === 0) return;
+    const client = this.#usable();
+    // claimed in Redis but Redis is gone: the ids are written as accepted once it is back
+    if (client === undefined) return this.#keepUnshared(ids, now);
+    const args = { keys: this.#idKeys(ids), arguments: [String(this.#context.dedupe.windowMs)] };
+    return this.#timed(this.#script(client, CONFIRM_SHA, CONFIRM_SCRIPT, args)).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#degrade(error);
+        this.#keepUnshared(ids, now);
+      },
+    );
+  }
+
+  #idKeys(ids: readonly string[]): string[] {
+    const keys = new Array<string>(ids.length);
+    for (let i = 0; i < ids.length; i++) keys[i] = `${this.#prefix}id:${ids[i]}`;
+    return keys;
+  }
+
+  #claimLocally(ids: readonly string[], now: number): BatchClaim {
+    const claim = this.#local.claim(ids, now);
+    const fresh: string[] = [];
+    for (let i = 0; i < ids.length; i++) if (claim.fresh[i] === true) fresh.push(ids[i] as string);
+    this.#keepUnshared(fresh, now);
+    return claim;
+  }
+
+  // ids accepted while Redis could not record them, kept (bounded like the window) for #ready
+  #keepUnshared(ids: readonly string[], now: number): void {
+    for (const id of ids) this.#unshared.push({ id, at: now });
     const max = this.#context.dedupe.maxIds;
-    for (let i = 0; i < ids.length; i++) if (fresh[i] === true) this.#unshared.push({ id: ids[i] as string, at: now });
     if (this.#unshared.length > max) this.#unshared = this.#unshared.slice(-max);
-    return fresh;
   }
 
   setControl(clientId: string | undefined, input: unknown): { control: ControlState; shared: Promise<boolean> } {
@@ -157,35 +181,29 @@ class RedisState implements CollectorState {
   admitAddress(address: string, now: number): RateRefusal | undefined | Promise<RateRefusal | undefined> {
     const rate = this.#context.rateLimit;
     if (rate === false || rate.perAddress === false) return undefined;
-    const ops = [
-      this.#op('a', 'requests', address, rate.perAddress.requestsPerSecond, rate.perAddress.requestBurst, 1, 'take'),
-      this.#op('a', 'bytes', address, rate.perAddress.bytesPerSecond, rate.perAddress.bytesBurst, 0, 'admit'),
-    ];
-    const what = ['request', 'byte'] as const;
     return this.#buckets(
-      ops,
+      addressGateOps(this.#prefix, rate.perAddress, address),
       () => this.#local.admitAddress(address, now),
-      (index, seconds) => ({
-        what: what[index] ?? 'request',
-        retryAfterSeconds: seconds,
-      }),
+      (index, seconds) => ({ what: index === 0 ? 'request' : 'byte', retryAfterSeconds: seconds }),
     );
   }
 
   chargeAddress(address: string, bytes: number, now: number): void | Promise<void> {
     const rate = this.#context.rateLimit;
     if (rate === false || rate.perAddress === false) return;
-    const op = this.#op(
-      'a',
-      'bytes',
-      address,
-      rate.perAddress.bytesPerSecond,
-      rate.perAddress.bytesBurst,
-      bytes,
-      'charge',
-    );
     const charged = this.#buckets(
-      [op],
+      [
+        bucketOp(
+          this.#prefix,
+          'a',
+          'bytes',
+          address,
+          rate.perAddress.bytesPerSecond,
+          rate.perAddress.bytesBurst,
+          bytes,
+          'charge',
+        ),
+      ],
       () => this.#local.chargeAddress(address, bytes, now),
       () => undefined,
     );
@@ -201,25 +219,7 @@ class RedisState implements CollectorState {
   ): BatchRefusal | undefined | Promise<BatchRefusal | undefined> {
     const rate = this.#context.rateLimit;
     if (rate === false) return undefined;
-    const ops: BucketOp[] = [];
-    const refusals: { what: RateRefusal['what']; by: BatchRefusal['by'] }[] = [];
-    if (address !== undefined && rate.perAddress !== false) {
-      const a: ResolvedRate = rate.perAddress;
-      ops.push({ ...this.#op('a', 'events', address, a.eventsPerSecond, a.burst, events, 'take'), refundable: true });
-      refusals.push({ what: 'event', by: 'address' });
-    }
-    ops.push(
-      this.#op('c', 'requests', clientId, rate.requestsPerSecond, rate.requestBurst, 1, 'take'),
-      this.#op('c', 'bytes', clientId, rate.bytesPerSecond, rate.bytesBurst, 0, 'admit'),
-      this.#op('c', 'bytes', clientId, rate.bytesPerSecond, rate.bytesBurst, bytes, 'charge'),
-      this.#op('c', 'events', clientId, rate.eventsPerSecond, rate.burst, events, 'take'),
-    );
-    refusals.push(
-      { what: 'request', by: 'client' },
-      { what: 'byte', by: 'client' },
-      { what: 'byte', by: 'client' },
-      { what: 'event', by: 'client' },
-    );
+    const { ops, refusals } = batchOps(this.#prefix, rate, clientId, address, bytes, events);
     return this.#buckets(
       ops,
       () => this.#local.admitBatch(clientId, address, bytes, events, now),
@@ -273,8 +273,16 @@ class RedisState implements CollectorState {
   }
 
   // Connected (first time or again): shares this process's control if Redis lost it (a restart
-  // without persistence), then takes the control Redis holds.
-  async #ready(): Promise<void> {
+  // without persistence), then takes the control Redis holds. One at a time: the ids kept during
+  // an outage can make this a large transaction, and a reconnect and a probe both call it.
+  #ready(): Promise<void> {
+    this.#syncing ??= this.#sync().finally(() => {
+      this.#syncing = undefined;
+    });
+    return this.#syncing;
+  }
+
+  async #sync(): Promise<void> {
     const client = this.#client;
     if (client === undefined || this.#closed) return;
     try {
@@ -303,50 +311,25 @@ class RedisState implements CollectorState {
       const now = Date.now();
       for (const { id, at } of unshared) {
         const left = Math.ceil(at + windowMs - now);
-        if (left > 0)
-          seed.set(`${this.#prefix}id:${id}`, '1', { condition: 'NX', expiration: { type: 'PX', value: left } });
+        // not NX: an id this process claimed in Redis but could not confirm is still 'p' there
+        if (left > 0) seed.set(`${this.#prefix}id:${id}`, '1', { expiration: { type: 'PX', value: left } });
       }
-      const replies = await this.#timed(seed.exec());
-      this.#unshared = this.#unshared.slice(unshared.length);
+      // up to dedupe.maxIds writes: more time than one ingest call gets
+      const replies = await this.#timed(seed.exec(), Math.max(this.#timeoutMs * 10, 5000));
+      // the ids written are the oldest kept; others may have been added (or the oldest dropped) meanwhile
+      const written = new Set(unshared);
+      this.#unshared = this.#unshared.filter((entry) => !written.has(entry));
       for (const [field, entry] of changed)
         if (this.#unsharedControl.get(field) === entry) this.#unsharedControl.delete(field);
-      this.#apply((replies[controlAt] ?? {}) as unknown as Record<string, string>);
+      applyControlHash(this.#local.controls, (replies[controlAt] ?? {}) as unknown as Record<string, string>);
       this.#setStatus('up', undefined);
     } catch (error) {
       this.#degrade(error);
     }
   }
 
-  #apply(hash: Record<string, string>): void {
-    const controls = this.#local.controls;
-    for (const [field, text] of Object.entries(hash)) {
-      try {
-        const control = JSON.parse(text) as unknown;
-        if (field === GLOBAL_FIELD) {
-          if (JSON.stringify(controls.snapshot().global) !== text) controls.setGlobal(control);
-        } else if (field.startsWith(CLIENT_FIELD)) {
-          const id = field.slice(CLIENT_FIELD.length);
-          if (!controls.hasOverride(id) || JSON.stringify(controls.effective(id)) !== text)
-            controls.setClient(id, control);
-        }
-      } catch (error) {
-        logger().warn(`redisStore: ignored an invalid control in Redis (${field}).`, error);
-      }
-    }
-  }
-
   #onMessage(text: string): void {
-    let message: ControlMessage;
-    try {
-      message = JSON.parse(text) as ControlMessage;
-      if (message.from === this.#instance) return;
-      const controls = this.#local.controls;
-      if (message.clientId === undefined) controls.setGlobal(message.control);
-      else if (message.control === null) controls.clearClient(message.clientId);
-      else controls.setClient(message.clientId, message.control);
-    } catch (error) {
-      logger().warn('redisStore: ignored an invalid control message.', error);
-    }
+    applyControlMessage(this.#local.controls, text, this.#instance);
   }
 
   // Writes one control field (null: removed) and tells the other collectors. When Redis cannot
@@ -405,18 +388,6 @@ class RedisState implements CollectorState {
       );
   }
 
-  #op(
-    scope: 'a' | 'c',
-    kind: string,
-    key: string,
-    rate: number,
-    burst: number,
-    cost: number,
-    op: BucketOp['kind'],
-  ): BucketOp {
-    return { key: `${this.#prefix}rate:${scope}:${kind}:${key}`, rate, burst, cost, kind: op, refundable: false };
-  }
-
   #key(name: string): string {
     return this.#prefix + name;
   }
@@ -431,13 +402,10 @@ class RedisState implements CollectorState {
     return local();
   }
 
-  #timed<T>(promise: Promise<T>): Promise<T> {
+  #timed<T>(promise: Promise<T>, ms = this.#timeoutMs): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${this.#timeoutMs} ms.`)),
-        this.#timeoutMs,
-      );
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms.`)), ms);
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
