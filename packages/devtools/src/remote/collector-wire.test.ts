@@ -146,7 +146,7 @@ describe("the devtools' remote client reads exactly what a real collector sends"
     // the stats request itself was in flight, and is counted among the responses once answered
     expect(stats.inFlight).toBe(1);
     expect({ ...stats, responses: {}, inFlight: 0 }).toEqual({ ...collector.stats(), responses: {} });
-    expect(await backend.stats()).toEqual({ dropped: { invalid_name: 1 } });
+    expect(await backend.stats()).toEqual({ dropped: { invalid_name: 1 }, node: stats.node });
   });
 
   it('control answers: the global one and a client override, set, read and cleared', async () => {
