@@ -77,6 +77,28 @@ describe('the Node entry installs AsyncLocalStorage context', () => {
     for (const event of capture.events) expect(event.metadata.correlationId).toBe(event.metadata.expected);
   });
 
+  it('reads the right context when executions alternate on microtasks, inside and outside scopes', async () => {
+    // the manager keeps the context it last read per async execution: alternating executions
+    // (each await resumes in a new one) and scopes entered and left in one must each be seen
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'tick');
+    const worker = (id: string | undefined) => async () => {
+      for (let i = 0; i < 5; i++) {
+        t.emit('tick', {}, { expected: id });
+        await Promise.resolve();
+        withContext({ correlationId: `${id}-inner` }, () => t.emit('tick', {}, { expected: `${id}-inner` }));
+        t.emit('tick', {}, { expected: id });
+      }
+    };
+    await Promise.all([
+      withContext({ correlationId: 'x' }, worker('x')),
+      worker(undefined)(),
+      withContext({ correlationId: 'y' }, worker('y')),
+    ]);
+    expect(capture.events.length).toBe(45);
+    for (const event of capture.events) expect(event.metadata.correlationId).toBe(event.metadata.expected);
+  });
+
   it('makes an async span the parent of spans started after its awaits', async () => {
     const t = createTelemetry();
     const capture = captureEvents(t);
