@@ -25,24 +25,24 @@ export type SpanStart = number | string | undefined;
  * policy. Counts what was not delivered.
  */
 export class Dispatcher {
-  /** True while at least one handler is attached: with nothing attached, emit is this check. */
-  live = false;
   /** Handler calls that threw or rejected. */
   failures = 0;
   readonly dropped: Record<string, number> = {};
   readonly #registry: HandlerRegistry;
   readonly #control: TelemetryControl;
+  readonly #detach: (handlerId: string) => void;
   readonly #context = contextSlot();
   #failureDepth = 0;
-  // The last name emitted, its handlers and the registry version they were resolved in: emitting
-  // one name repeatedly skips the Map lookup (bench/README.md, Bus: "two names alternating").
+  // The last name emitted and its handlers, forgotten by every change of handlers: emitting one
+  // name repeatedly skips the Map lookup (bench/README.md, Bus: "two names alternating").
   #lastName = '';
   #lastHandlers: readonly HandlerEntry[] = INVALID_NAME;
-  #lastVersion = -1;
 
-  constructor(registry: HandlerRegistry, control: TelemetryControl) {
+  /** `detach` is how the failure policy detaches a handler from the bus. */
+  constructor(registry: HandlerRegistry, control: TelemetryControl, detach: (handlerId: string) => void) {
     this.#registry = registry;
     this.#control = control;
+    this.#detach = detach;
   }
 
   /** Changes whenever what a name resolves to may have changed. */
@@ -50,19 +50,24 @@ export class Dispatcher {
     return this.#registry.version;
   }
 
+  /** Call after every change of the registry's handlers. */
+  handlersChanged(): void {
+    this.#lastName = '';
+    this.#lastHandlers = INVALID_NAME;
+  }
+
   /** The handlers of `name` now, in attach order; {@link INVALID_NAME} for an invalid name. */
   handlersOf(name: string): readonly HandlerEntry[] {
     return this.#registry.resolve(name);
   }
 
+  /** Delivers an event to the handlers of its name (some handler is attached to the bus). */
   emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
-    if (this.live === false) return;
     let handlers = this.#lastHandlers;
-    if (name !== this.#lastName || this.#lastVersion !== this.#registry.version) {
+    if (name !== this.#lastName) {
       handlers = this.#registry.resolve(name);
       this.#lastName = name;
       this.#lastHandlers = handlers;
-      this.#lastVersion = this.#registry.version;
     }
     if (handlers.length === 0) {
       if (handlers === INVALID_NAME) this.drop('invalid_name');
@@ -74,7 +79,7 @@ export class Dispatcher {
 
   /** Delivers a span's start event to `handlers` (not empty); returns what became of it (see {@link SpanStart}). */
   spanStart(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): SpanStart {
-    if (this.#control.filtering === false) {
+    if (!this.#control.filtering) {
       this.#call(handlers, name, m, md);
       return 1;
     }
@@ -178,8 +183,7 @@ export class Dispatcher {
     entry.lastError = describeError(error);
     const ofFailureEvent = name === HANDLER_FAILURE_EVENT;
     if (this.#registry.isAttached(entry) && (entry.onFailure === 'detach' || ofFailureEvent)) {
-      this.#registry.remove(entry.id);
-      this.live = this.#registry.size > 0;
+      this.#detach(entry.id);
     }
     if (ofFailureEvent) {
       logger().error(`Handler "${entry.id}" failed while handling "${name}" and was detached.`, error);

@@ -50,6 +50,8 @@ export class Telemetry {
   /** The catalog given to `createTelemetry`, if any. */
   readonly catalog: Catalog | undefined;
   readonly #bus: Dispatcher;
+  // true while at least one handler is attached: with nothing attached, emit is this one check
+  #live = false;
   readonly #spans: SpanRecorder;
   readonly #closers = new ShutdownClosers();
 
@@ -59,7 +61,7 @@ export class Telemetry {
       throw new IsotelError('invalid_argument', `dispatchCacheSize must be a positive integer, got ${String(size)}.`);
     }
     this.#registry = new HandlerRegistry(size);
-    this.#bus = new Dispatcher(this.#registry, this.control);
+    this.#bus = new Dispatcher(this.#registry, this.control, (handlerId) => this.detach(handlerId));
     this.#spans = new SpanRecorder(this.#bus);
     this.catalog = options.catalog;
     this.control.on('change', (next, previous) => {
@@ -75,22 +77,22 @@ export class Telemetry {
    * t.emit('cache.miss', () => [{ count: 1 }, expensiveMetadata()]) // thunk runs only if someone listens
    */
   emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
-    this.#bus.emit(name, measurements, metadata);
+    if (this.#live) this.#bus.emit(name, measurements, metadata);
   }
 
   /** Emits `{ count }` (default 1). */
   emitCounter(name: string, count = 1, metadata?: Metadata): void {
-    if (this.#bus.live) this.#bus.emit(name, { count }, metadata);
+    if (this.#live) this.#bus.emit(name, { count }, metadata);
   }
 
   /** Emits `{ duration }` in milliseconds. */
   emitTimer(name: string, durationMs: number, metadata?: Metadata): void {
-    if (this.#bus.live) this.#bus.emit(name, { duration: durationMs }, metadata);
+    if (this.#live) this.#bus.emit(name, { duration: durationMs }, metadata);
   }
 
   /** Emits `{ value }`. */
   emitGauge(name: string, value: number, metadata?: Metadata): void {
-    if (this.#bus.live) this.#bus.emit(name, { value }, metadata);
+    if (this.#live) this.#bus.emit(name, { value }, metadata);
   }
   /**
    * Attaches `handler` under a unique `handlerId` to one exact name or pattern (`*` one
@@ -116,7 +118,8 @@ export class Telemetry {
     options?: AttachOptions<Config>,
   ): void {
     this.#registry.add(handlerId, patterns, handler as Handler<unknown>, options as AttachOptions<unknown> | undefined);
-    this.#bus.live = true;
+    this.#live = true;
+    this.#bus.handlersChanged();
   }
 
   /**
@@ -127,7 +130,8 @@ export class Telemetry {
    */
   detach(handlerId: string): boolean {
     const removed = this.#registry.remove(handlerId);
-    this.#bus.live = this.#registry.size > 0;
+    this.#live = this.#registry.size > 0;
+    this.#bus.handlersChanged();
     return removed;
   }
 
@@ -157,7 +161,7 @@ export class Telemetry {
    * @example if (t.hasHandlers('report.ready')) t.emit('report.ready', {}, summarise(report))
    */
   hasHandlers(name: string): boolean {
-    if (!this.#bus.live || this.#registry.resolve(name).length === 0) return false;
+    if (!this.#live || this.#registry.resolve(name).length === 0) return false;
     return !(this.control.filtering && this.control.refuses(name));
   }
 
@@ -177,7 +181,7 @@ export class Telemetry {
    * })
    */
   span<R>(prefix: string, metadata: Metadata | undefined, fn: (span: Span) => R): R {
-    return this.#bus.live ? this.#spans.run(prefix, metadata, fn) : fn(NOOP_SPAN);
+    return this.#live ? this.#spans.run(prefix, metadata, fn) : fn(NOOP_SPAN);
   }
 
   /**
@@ -189,7 +193,7 @@ export class Telemetry {
    * const s = t.startSpan('upload', { size }); stream.on('end', () => s.end()).on('error', (e) => s.fail(e))
    */
   startSpan(prefix: string, metadata?: Metadata): Span {
-    return this.#bus.live ? this.#spans.start(prefix, metadata) : NOOP_SPAN;
+    return this.#live ? this.#spans.start(prefix, metadata) : NOOP_SPAN;
   }
 
   /**
@@ -228,7 +232,8 @@ export class Telemetry {
   async shutdown(): Promise<void> {
     await this.#closers.runAll();
     this.#registry.clear();
-    this.#bus.live = false;
+    this.#live = false;
+    this.#bus.handlersChanged();
   }
 }
 

@@ -120,7 +120,6 @@ export class SpanRecorder {
   // A recording span when someone listens to one of the prefix's names; an invalid prefix is counted.
   #begin(prefix: string, metadata: Metadata | undefined): ActiveSpan | undefined {
     const bus = this.bus;
-    if (bus.live === false) return undefined;
     if (typeof prefix !== 'string') {
       bus.drop('invalid_name');
       return undefined;
@@ -138,7 +137,7 @@ export class SpanRecorder {
         bus.handlersOf(names.stop).length > 0 ||
         bus.handlersOf(names.exception).length > 0;
     }
-    if (this.#lastListening === false) {
+    if (!this.#lastListening) {
       if (this.#lastStart === INVALID_NAME) bus.drop('invalid_name');
       return undefined;
     }
