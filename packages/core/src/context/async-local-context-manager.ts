@@ -1,5 +1,5 @@
 // Node only: imported by the package's `node` entry, never by the browser-safe root entry.
-import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ContextManager, contextManagerKind, installContextManager, type TelemetryContext } from './context.js';
 
 /**
@@ -10,29 +10,13 @@ import { type ContextManager, contextManagerKind, installContextManager, type Te
 export class AsyncLocalContextManager implements ContextManager {
   readonly kind = 'async-local-storage';
   readonly #storage = new AsyncLocalStorage<TelemetryContext | undefined>();
-  // The context last read and the async execution it was read in. What `getStore()` returns
-  // changes only when another async resource runs (a new execution id) or inside `with`, which
-  // forgets the read on the way in and out; so every emit of one execution reads the store once.
-  // Why: bench/README.md, "Why emit got slower after other code ran".
-  #readIn = -1;
-  #read: TelemetryContext | undefined = undefined;
 
   active(): TelemetryContext | undefined {
-    const id = executionAsyncId();
-    if (id !== this.#readIn) {
-      this.#read = this.#storage.getStore();
-      this.#readIn = id;
-    }
-    return this.#read;
+    return this.#storage.getStore();
   }
 
   with<A, R>(context: TelemetryContext | undefined, fn: (arg: A) => R, arg: A): R {
-    this.#readIn = -1;
-    try {
-      return this.#storage.run(context, fn, arg);
-    } finally {
-      this.#readIn = -1;
-    }
+    return this.#storage.run(context, fn, arg);
   }
 }
 
