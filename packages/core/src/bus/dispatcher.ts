@@ -33,10 +33,6 @@ export class Dispatcher {
   readonly #detach: (handlerId: string) => void;
   readonly #context = contextSlot();
   #failureDepth = 0;
-  // The last name emitted and its handlers, forgotten by every change of handlers: emitting one
-  // name repeatedly skips the Map lookup (bench/README.md, Bus: "two names alternating").
-  #lastName = '';
-  #lastHandlers: readonly HandlerEntry[] = INVALID_NAME;
 
   /** `detach` is how the failure policy detaches a handler from the bus. */
   constructor(registry: HandlerRegistry, control: TelemetryControl, detach: (handlerId: string) => void) {
@@ -50,12 +46,6 @@ export class Dispatcher {
     return this.#registry.version;
   }
 
-  /** Call after every change of the registry's handlers. */
-  handlersChanged(): void {
-    this.#lastName = '';
-    this.#lastHandlers = INVALID_NAME;
-  }
-
   /** The handlers of `name` now, in attach order; {@link INVALID_NAME} for an invalid name. */
   handlersOf(name: string): readonly HandlerEntry[] {
     return this.#registry.resolve(name);
@@ -63,18 +53,26 @@ export class Dispatcher {
 
   /** Delivers an event to the handlers of its name (some handler is attached to the bus). */
   emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
-    let handlers = this.#lastHandlers;
-    if (name !== this.#lastName) {
-      handlers = this.#registry.resolve(name);
-      this.#lastName = name;
-      this.#lastHandlers = handlers;
-    }
-    if (handlers.length === 0) {
-      if (handlers === INVALID_NAME) this.drop('invalid_name');
-      return;
-    }
+    const handlers = this.#registry.resolve(name);
+    if (handlers.length > 0) this.publish(handlers, name, measurements, metadata);
+    else if (handlers === INVALID_NAME) this.drop('invalid_name');
+  }
+
+  /** Delivers an emitted event to its `handlers` (not empty). */
+  publish(
+    handlers: readonly HandlerEntry[],
+    name: string,
+    measurements?: Measurements | EventThunk,
+    metadata?: Metadata,
+  ): void {
     if (typeof measurements === 'function') this.#emitLazy(handlers, name, measurements, metadata);
-    else this.#deliver(handlers, name, measurements ?? EMPTY_MEASUREMENTS, metadata);
+    else if (measurements == null || metadata == null) this.#emitDefaults(handlers, name, measurements, metadata);
+    else this.#deliver(handlers, name, measurements, metadata);
+  }
+
+  // An emit that omitted its measurements or metadata (or passed `null`): handlers get `{}`.
+  #emitDefaults(handlers: readonly HandlerEntry[], name: string, m?: Measurements, md?: Metadata): void {
+    this.#deliver(handlers, name, m ?? EMPTY_MEASUREMENTS, md ?? EMPTY_METADATA);
   }
 
   /** Delivers a span's start event to `handlers` (not empty); returns what became of it (see {@link SpanStart}). */
@@ -131,25 +129,31 @@ export class Dispatcher {
       logger().error(`The metadata thunk of "${name}" threw; the event was dropped.`, error);
       return;
     }
-    this.#deliver(handlers, name, m, md);
+    this.#deliver(handlers, name, m, md ?? EMPTY_METADATA);
   }
 
   // The metadata with the ambient correlation id, then the control, then the handlers. Metadata
   // that throws when read (a getter, a Proxy) drops the event; handlers' own errors never get here.
-  #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata | undefined): void {
+  #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
     try {
-      let out = md ?? EMPTY_METADATA;
-      if (this.#context.inUse) out = withAmbientCorrelation(out);
-      if (this.#control.filtering) {
-        const admitted = this.#control.admit(name, out);
-        if (admitted === undefined) return;
-        out = admitted;
-      }
-      this.#call(handlers, name, m, out);
+      this.#admit(handlers, name, m, this.#context.inUse ? withAmbientCorrelation(md) : md);
     } catch (error) {
-      this.drop('invalid_metadata');
-      logger().error(`The metadata of "${name}" could not be read; the event was dropped.`, error);
+      this.#unreadable(name, error);
     }
+  }
+
+  #admit(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
+    if (this.#control.filtering) {
+      const admitted = this.#control.admit(name, md);
+      if (admitted === undefined) return;
+      md = admitted;
+    }
+    this.#call(handlers, name, m, md);
+  }
+
+  #unreadable(name: string, error: unknown): void {
+    this.drop('invalid_metadata');
+    logger().error(`The metadata of "${name}" could not be read; the event was dropped.`, error);
   }
 
   // `handlers` is the snapshot taken when the emit began: a handler attached meanwhile waits for
