@@ -83,7 +83,7 @@ export class Telemetry {
    * t.emit('cache.miss', () => [{ count: 1 }, expensiveMetadata()]) // thunk runs only if someone listens
    */
   emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
-    if (this.#live === false) return;
+    if (!this.#live) return;
     let handlers = this.#lastHandlers;
     if (name !== this.#lastName) {
       handlers = this.#cache.get(name) ?? this.#registry.resolve(name);
@@ -96,17 +96,17 @@ export class Telemetry {
 
   /** Emits `{ count }` (default 1). */
   emitCounter(name: string, count = 1, metadata?: Metadata): void {
-    if (this.#live) this.#bus.emit(name, { count }, metadata);
+    if (this.#live) this.emit(name, { count }, metadata);
   }
 
   /** Emits `{ duration }` in milliseconds. */
   emitTimer(name: string, durationMs: number, metadata?: Metadata): void {
-    if (this.#live) this.#bus.emit(name, { duration: durationMs }, metadata);
+    if (this.#live) this.emit(name, { duration: durationMs }, metadata);
   }
 
   /** Emits `{ value }`. */
   emitGauge(name: string, value: number, metadata?: Metadata): void {
-    if (this.#live) this.#bus.emit(name, { value }, metadata);
+    if (this.#live) this.emit(name, { value }, metadata);
   }
   /**
    * Attaches `handler` under a unique `handlerId` to one exact name or pattern (`*` one
