@@ -22,7 +22,7 @@ export class SpanRecorder {
   #scopes: readonly SpanScope[] = [];
   // The last prefix's three names, and whether anyone listened to them in the registry version
   // they were resolved in: a span of the same prefix then skips three concatenations and three
-  // lookups (bench/README.md, Spans: "two prefixes alternating").
+  // lookups (bench/README.md, "Issue 24: one dispatch path").
   #lastNames: SpanNames = { prefix: '', start: '.start', stop: '.stop', exception: '.exception' };
   #lastVersion = -1;
   #lastStart: readonly HandlerEntry[] = INVALID_NAME;
