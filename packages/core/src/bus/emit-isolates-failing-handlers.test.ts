@@ -70,6 +70,24 @@ describe('a failing handler is isolated and counted', () => {
     expect(t.listHandlers().map((h) => h.id)).toEqual([]);
   });
 
+  it('leaves the bus with nothing attached when its last handler fails and is detached', () => {
+    const t = createTelemetry();
+    t.attach('only', 'a.b', () => {
+      throw new Error('boom');
+    });
+    t.emit('a.b');
+    expect(t.stats().handlers).toBe(0);
+    expect(t.hasHandlers('a.b')).toBe(false);
+    // emitting again reaches nobody and counts nothing more
+    t.emit('a.b');
+    expect(t.stats().handlerFailures).toBe(1);
+    // a handler attached afterwards under the same name gets the next event: no stale memo
+    const seen: string[] = [];
+    t.attach('next', 'a.b', (name) => seen.push(name));
+    t.emit('a.b');
+    expect(seen).toEqual(['a.b']);
+  });
+
   it('detaches a rejecting handler by default once the rejection settles', async () => {
     const t = createTelemetry();
     t.attach('async', 'a', () => Promise.reject(new Error('nope')));

@@ -55,6 +55,8 @@ export class HandlerRegistry {
   readonly cache = new Map<string, readonly HandlerEntry[]>();
   readonly #cacheSize: number;
   #seq = 0;
+  /** Bumped whenever what a name resolves to may have changed (attach, detach, clear). */
+  version = 0;
 
   constructor(cacheSize: number = DEFAULT_CACHE_SIZE) {
     this.#cacheSize = cacheSize;
@@ -193,6 +195,7 @@ export class HandlerRegistry {
 
   #invalidate(): void {
     this.cache.clear();
+    this.version++;
   }
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withContext } from '../context/with-context.js';
 import { logger, setLogger } from '../log/logger.js';
 import { createTelemetry, HANDLER_FAILURE_EVENT } from './telemetry.js';
 import type { Metadata } from './types.js';
@@ -90,7 +91,7 @@ describe('hostile values never escape emit', () => {
     const seen: string[] = [];
     t.attach('h', 'a.b', (name) => seen.push(name));
     for (const md of [throwingGetter(), throwingProxy()]) {
-      expect(() => t.withContext({ correlationId: 'c' }, () => t.emit('a.b', {}, md))).not.toThrow();
+      expect(() => withContext({ correlationId: 'c' }, () => t.emit('a.b', {}, md))).not.toThrow();
     }
     t.control.set({ sampleRate: 0.5 });
     expect(() => t.emit('a.b', {}, throwingGetter())).not.toThrow();
@@ -99,7 +100,7 @@ describe('hostile values never escape emit', () => {
     expect(t.stats().dropped.invalid_metadata).toBe(3);
     expect(errors).toEqual(Array(3).fill('The metadata of "a.b" could not be read; the event was dropped.'));
     // the next, readable, event goes through
-    t.withContext({ correlationId: 'c' }, () => t.emit('a.b', {}, { ok: true }));
+    withContext({ correlationId: 'c' }, () => t.emit('a.b', {}, { ok: true }));
     expect(seen).toEqual(['a.b']);
   });
 

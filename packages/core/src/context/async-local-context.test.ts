@@ -6,7 +6,7 @@ import { createTelemetry } from '../bus/telemetry.js';
 import '../index.node.js';
 import { captureEvents } from '../testing/index.js';
 import { getContextManager } from './context.js';
-import { bind, getCorrelationId, withContext } from './with-context.js';
+import { bind, getContext, getCorrelationId, withContext } from './with-context.js';
 
 describe('the Node entry installs AsyncLocalStorage context', () => {
   it('uses the async-local-storage manager after importing the Node entry', () => {
@@ -77,6 +77,28 @@ describe('the Node entry installs AsyncLocalStorage context', () => {
     for (const event of capture.events) expect(event.metadata.correlationId).toBe(event.metadata.expected);
   });
 
+  it('reads the right context when executions alternate on microtasks, inside and outside scopes', async () => {
+    // the manager keeps the context it last read per async execution: alternating executions
+    // (each await resumes in a new one) and scopes entered and left in one must each be seen
+    const t = createTelemetry();
+    const capture = captureEvents(t, 'tick');
+    const worker = (id: string | undefined) => async () => {
+      for (let i = 0; i < 5; i++) {
+        t.emit('tick', {}, { expected: id });
+        await Promise.resolve();
+        withContext({ correlationId: `${id}-inner` }, () => t.emit('tick', {}, { expected: `${id}-inner` }));
+        t.emit('tick', {}, { expected: id });
+      }
+    };
+    await Promise.all([
+      withContext({ correlationId: 'x' }, worker('x')),
+      worker(undefined)(),
+      withContext({ correlationId: 'y' }, worker('y')),
+    ]);
+    expect(capture.events.length).toBe(45);
+    for (const event of capture.events) expect(event.metadata.correlationId).toBe(event.metadata.expected);
+  });
+
   it('makes an async span the parent of spans started after its awaits', async () => {
     const t = createTelemetry();
     const capture = captureEvents(t);
@@ -116,10 +138,9 @@ describe('emit adds the ambient correlation id', () => {
   });
 
   it('keeps a __proto__ key of parsed input out of the baggage’s prototype', () => {
-    const t = createTelemetry();
     const values = JSON.parse('{"__proto__": {"polluted": "yes"}, "tenant": "acme"}');
-    t.withContext(values, () => {
-      const baggage = t.getContext()?.baggage as Record<string, unknown>;
+    withContext(values, () => {
+      const baggage = getContext()?.baggage as Record<string, unknown>;
       expect(baggage.polluted).toBeUndefined();
       expect(Object.getPrototypeOf(baggage)).toBe(Object.prototype);
       expect(baggage).toEqual({ tenant: 'acme' });
@@ -131,9 +152,8 @@ describe('emit adds the ambient correlation id', () => {
       const outer = getCorrelationId();
       expect(outer).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       withContext({ user: 'u1' }, () => {
-        const t = createTelemetry();
-        expect(t.getCorrelationId()).toBe(outer);
-        expect(t.getContext()?.baggage).toEqual({ tenant: 'acme', user: 'u1' });
+        expect(getCorrelationId()).toBe(outer);
+        expect(getContext()?.baggage).toEqual({ tenant: 'acme', user: 'u1' });
       });
     });
   });

@@ -102,5 +102,5 @@ export function contextSlot(): { readonly inUse: boolean } {
 
 /** The context in force, if any. */
 export function activeContext(): TelemetryContext | undefined {
-  return slot.inUse === true ? slot.manager.active() : undefined;
+  return slot.inUse ? slot.manager.active() : undefined;
 }

@@ -1,7 +1,5 @@
-import type { Metadata } from '../bus/types.js';
 import { uuidv7 } from '../id/uuidv7.js';
 import { activeContext, enterScope, type TelemetryContext } from './context.js';
-import { copyMetadata } from './copy-metadata.js';
 
 /** What `withContext` takes: an optional correlation id and any baggage. */
 export interface ContextValues {
@@ -81,18 +79,4 @@ interface Call {
 
 function apply(c: Call): unknown {
   return Reflect.apply(c.fn, c.self, c.args);
-}
-
-/**
- * The metadata an event is delivered with: the caller's, plus the ambient `correlationId` when
- * a context is in force and the metadata has none. Copies, never mutates.
- */
-export function withAmbientCorrelation(metadata: Metadata): Metadata {
-  const context = activeContext();
-  if (context === undefined || context.correlationId === undefined) return metadata;
-  // the caller's own id wins: span events carry one
-  if (metadata.correlationId !== undefined) return metadata;
-  const out = copyMetadata(metadata);
-  out.correlationId = context.correlationId;
-  return out;
 }

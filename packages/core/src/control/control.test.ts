@@ -270,7 +270,7 @@ describe('sampling keeps spans and requests whole', () => {
     unseen.end();
     // started at a rate that kept it: not sampled again, and scaled like its start
     t.control.set({ sampleRate: 0.999999 });
-    const kept = t.withContext({ correlationId: 'kept' }, () => t.startSpan('job'));
+    const kept = withContext({ correlationId: 'kept' }, () => t.startSpan('job'));
     t.control.set({ sampleRate: 0.000001 });
     kept.end();
     t.control.reset();

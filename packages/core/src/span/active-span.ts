@@ -1,50 +1,18 @@
+import type { SpanStart } from '../bus/dispatcher.js';
 import type { HandlerEntry } from '../bus/handler-registry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import type { TelemetryContext } from '../context/context.js';
 import { addMetadata, copyMetadata } from '../context/copy-metadata.js';
 import { logger } from '../log/logger.js';
+import type { SpanRecorder } from './span-recorder.js';
 import type { Span, SpanFailureKind } from './types.js';
 
-/** Where a span's events go: the telemetry instance, seen through what spans need of it. */
-export interface SpanSink {
-  /**
-   * Offers the start event to the control and delivers it to `names.startHandlers` (not empty).
-   * Returns the rate it was kept at (1 when not sampled), or why the control dropped it.
-   */
-  started(names: SpanNames, measurements: Measurements, metadata: Metadata): number | string;
-  /** Counts the span as ended; returns the handlers of its stop (or exception) event now. */
-  spanEnded(names: SpanNames, failed: boolean): readonly HandlerEntry[];
-  /**
-   * Delivers the stop or exception event to `handlers` (not empty). `start` is what became of
-   * the start event: the rate it was kept at (the stop is not sampled again, only refused by
-   * name), the reason it was dropped (the stop is dropped too), or undefined when nobody
-   * listened to it (the control decides now).
-   */
-  ended(
-    handlers: readonly HandlerEntry[],
-    name: string,
-    measurements: Measurements,
-    metadata: Metadata,
-    start: number | string | undefined,
-  ): void;
-  /** Runs `fn` with `span` as the context in force (and in the registered span scopes). */
-  enter<R>(span: ActiveSpan, fn: () => R): R;
-}
-
-/** The three event names of a prefix and their handlers, resolved once per prefix until handlers change. */
+/** The three event names of a span's prefix. */
 export interface SpanNames {
+  readonly prefix: string;
   readonly start: string;
   readonly stop: string;
   readonly exception: string;
-  startHandlers: readonly HandlerEntry[];
-  stopHandlers: readonly HandlerEntry[];
-  exceptionHandlers: readonly HandlerEntry[];
-  /** Whether any of the three has a handler. */
-  listening: boolean;
-  /** Whether the prefix is not a valid event name (its spans are never recorded). */
-  readonly invalid: boolean;
-  /** The recorder's generation the lists were resolved in. */
-  generation: number;
 }
 
 /**
@@ -57,7 +25,7 @@ export class ActiveSpan implements Span, TelemetryContext {
   readonly correlationId: string | undefined;
   readonly baggage: Readonly<Record<string, unknown>>;
   readonly recording = true;
-  readonly #sink: SpanSink;
+  readonly #recorder: SpanRecorder;
   readonly #names: SpanNames;
   readonly #startTime: number;
   // start metadata with the span's ids; stop and exception reuse it when nothing was added
@@ -66,11 +34,10 @@ export class ActiveSpan implements Span, TelemetryContext {
   // stop measurements added by `measure`, before the span's own
   #measured: Measurements | undefined = undefined;
   #ended = false;
-  // what became of the start event (see SpanSink.ended)
-  #start: number | string | undefined = undefined;
+  #start: SpanStart = undefined;
 
   constructor(
-    sink: SpanSink,
+    recorder: SpanRecorder,
     names: SpanNames,
     spanId: string,
     parent: TelemetryContext | undefined,
@@ -78,7 +45,7 @@ export class ActiveSpan implements Span, TelemetryContext {
     baggage: Readonly<Record<string, unknown>>,
     startTime: number,
   ) {
-    this.#sink = sink;
+    this.#recorder = recorder;
     this.#names = names;
     this.spanId = spanId;
     this.parentSpanId = parent?.spanId;
@@ -97,12 +64,12 @@ export class ActiveSpan implements Span, TelemetryContext {
     return this;
   }
 
-  /** Emits the start event. Called once, right after construction. */
-  begin(): void {
-    const names = this.#names;
-    if (names.startHandlers.length === 0) return;
+  /** Emits the start event to its `handlers`. Called once, right after construction. */
+  begin(handlers: readonly HandlerEntry[]): void {
+    if (handlers.length === 0) return;
     const start = this.#startTime;
-    this.#start = this.#sink.started(names, { monotonicTime: start, systemTime: TIME_ORIGIN + start }, this.#metadata);
+    const m = { monotonicTime: start, systemTime: TIME_ORIGIN + start };
+    this.#start = this.#recorder.bus.spanStart(handlers, this.#names.start, m, this.#metadata);
   }
 
   set(key: string, value: unknown): Span {
@@ -122,7 +89,7 @@ export class ActiveSpan implements Span, TelemetryContext {
     if (this.#ended) return;
     const now = performance.now();
     this.#ended = true;
-    const handlers = this.#sink.spanEnded(this.#names, false);
+    const handlers = this.#close(this.#names.stop);
     if (handlers.length === 0) return;
     const duration = now - this.#startTime;
     let m: Measurements;
@@ -134,19 +101,19 @@ export class ActiveSpan implements Span, TelemetryContext {
       m.duration = duration;
       m.monotonicTime = now;
     }
-    this.#sink.ended(handlers, this.#names.stop, m, this.#final(extra), this.#start);
+    this.#recorder.bus.spanEnd(handlers, this.#names.stop, m, this.#final(extra), this.#start);
   }
 
   fail(error: unknown, extra?: Metadata): void {
     if (this.#ended) return;
     const now = performance.now();
     this.#ended = true;
-    const handlers = this.#sink.spanEnded(this.#names, true);
+    const handlers = this.#close(this.#names.exception);
     if (handlers.length === 0) return;
     const md = copyMetadata(this.#final(extra));
     md.kind = failureKind(error);
     md.error = error;
-    this.#sink.ended(
+    this.#recorder.bus.spanEnd(
       handlers,
       this.#names.exception,
       { duration: now - this.#startTime, monotonicTime: now },
@@ -156,7 +123,7 @@ export class ActiveSpan implements Span, TelemetryContext {
   }
 
   run<R>(fn: () => R): R {
-    return this.#sink.enter(this, fn);
+    return this.#recorder.enter(this, fn);
   }
 
   bind<F extends (...args: never[]) => unknown>(fn: F): F {
@@ -164,6 +131,12 @@ export class ActiveSpan implements Span, TelemetryContext {
     return function bound(this: unknown, ...args: Parameters<F>) {
       return span.run(() => Reflect.apply(fn, this, args));
     } as F;
+  }
+
+  // Counts the span as ended; the handlers of its stop (or exception) event now, resolved like an emit's.
+  #close(name: string): readonly HandlerEntry[] {
+    this.#recorder.open--;
+    return this.#recorder.bus.handlersOf(name);
   }
 
   // Copies numeric measurements onto `target`. A value that is not a number is left out, and a

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../bus/telemetry.js';
+import { withContext } from '../context/with-context.js';
 import { captureEvents } from '../testing/index.js';
 
 // A prefix's handler lists are resolved once and kept; these pin that an open span still sees
@@ -73,7 +74,7 @@ describe('span events go through the bus control', () => {
   it('adds the ambient correlation id to the events of a span started in a context', () => {
     const t = createTelemetry();
     const all = captureEvents(t, 'job.*');
-    t.withContext({ correlationId: 'req-7' }, () => t.span('job', undefined, () => {}));
+    withContext({ correlationId: 'req-7' }, () => t.span('job', undefined, () => {}));
     expect(all.events.map((e) => e.metadata.correlationId)).toEqual(['req-7', 'req-7']);
   });
 
@@ -81,9 +82,9 @@ describe('span events go through the bus control', () => {
     const t = createTelemetry();
     const all = captureEvents(t, 'job.*');
     const outside = t.startSpan('job');
-    t.withContext({ correlationId: 'late' }, () => outside.end());
-    const inside = t.withContext({ correlationId: 'early' }, () => t.startSpan('job'));
-    t.withContext({ correlationId: 'late' }, () => inside.fail(new Error('x')));
+    withContext({ correlationId: 'late' }, () => outside.end());
+    const inside = withContext({ correlationId: 'early' }, () => t.startSpan('job'));
+    withContext({ correlationId: 'late' }, () => inside.fail(new Error('x')));
     // set() cannot give the stop another id either: all three events carry the same one, or none
     const named = t.startSpan('job');
     named.set('correlationId', 'other').end();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addSpanScope, createTelemetry } from '../bus/telemetry.js';
+import { getContext } from '../context/with-context.js';
 import { logger, setLogger } from '../log/logger.js';
 
 // The scopes a bridge to another tracing system runs span code in (addSpanScope, internal).
@@ -24,7 +25,7 @@ describe('span scopes', () => {
     const t = recordingBus();
     const seen: string[] = [];
     addSpanScope(t, (spanId, run) => {
-      seen.push(`first, span context ${spanId === t.getContext()?.spanId ? 'entered' : 'not entered yet'}`);
+      seen.push(`first, span context ${spanId === getContext()?.spanId ? 'entered' : 'not entered yet'}`);
       return run();
     });
     addSpanScope(t, (spanId, run) => {

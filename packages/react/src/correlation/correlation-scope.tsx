@@ -1,6 +1,5 @@
-import { type Telemetry, uuidv7 } from '@isotel/core';
+import { getCorrelationId, type Telemetry, uuidv7, withContext } from '@isotel/core';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
-import { useTelemetry } from '../provider.js';
 
 /** The correlation id of the nearest CorrelationScope; internal to this package. */
 export const CorrelationContext = createContext<string | undefined>(undefined);
@@ -31,14 +30,12 @@ export function CorrelationScope({ id, children }: CorrelationScopeProps): React
 
 /**
  * The correlation id of the nearest {@link CorrelationScope}, else the ambient one in force
- * while rendering (`telemetry.getCorrelationId()`), else undefined.
+ * while rendering (`getCorrelationId()`), else undefined.
  *
  * @example const correlationId = useCorrelationId()
  */
 export function useCorrelationId(): string | undefined {
-  const scoped = useContext(CorrelationContext);
-  const telemetry = useTelemetry();
-  return scoped ?? telemetry.getCorrelationId();
+  return useContext(CorrelationContext) ?? getCorrelationId();
 }
 
 /** What {@link useCorrelationScope} returns. */
@@ -61,10 +58,9 @@ export interface CorrelationScopeHandle {
  */
 export function useCorrelationScope(): CorrelationScopeHandle {
   const correlationId = useContext(CorrelationContext);
-  const telemetry = useTelemetry();
   const bind = useCallback(
-    <A extends unknown[], R>(fn: (...args: A) => R) => bindToCorrelation(telemetry, correlationId, fn),
-    [telemetry, correlationId],
+    <A extends unknown[], R>(fn: (...args: A) => R) => bindToCorrelation(correlationId, fn),
+    [correlationId],
   );
   return useMemo(() => ({ correlationId, bind }), [correlationId, bind]);
 }
@@ -76,16 +72,15 @@ export function useCorrelationScope(): CorrelationScopeHandle {
 export function scopedEmit(telemetry: Telemetry, correlationId: string): Telemetry['emit'] {
   return (name, measurements, metadata) => {
     if (!telemetry.hasHandlers(name)) return telemetry.emit(name, measurements, metadata);
-    telemetry.withContext({ correlationId }, () => telemetry.emit(name, measurements, metadata));
+    withContext({ correlationId }, () => telemetry.emit(name, measurements, metadata));
   };
 }
 
 /** `fn` running under `correlationId`, or `fn` itself when there is none. */
 export function bindToCorrelation<A extends unknown[], R>(
-  telemetry: Telemetry,
   correlationId: string | undefined,
   fn: (...args: A) => R,
 ): (...args: A) => R {
   if (correlationId === undefined) return fn;
-  return (...args: A) => telemetry.withContext({ correlationId }, () => fn(...args));
+  return (...args: A) => withContext({ correlationId }, () => fn(...args));
 }

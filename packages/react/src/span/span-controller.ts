@@ -1,4 +1,4 @@
-import type { Metadata, Telemetry } from '@isotel/core';
+import { type Metadata, type Telemetry, withContext } from '@isotel/core';
 import type { Holdable } from '../use-hold.js';
 
 /** A span handle as core's `startSpan` returns it. */
@@ -81,7 +81,7 @@ export class SpanController implements Holdable {
       result =
         correlationId === undefined
           ? telemetry.span(prefix, metadata ?? EMPTY, fn)
-          : telemetry.withContext({ correlationId }, () => telemetry.span(prefix, metadata ?? EMPTY, fn));
+          : withContext({ correlationId }, () => telemetry.span(prefix, metadata ?? EMPTY, fn));
     } catch (error) {
       this.#settled();
       throw error;
@@ -138,7 +138,7 @@ export class SpanController implements Holdable {
     this.#span =
       target.correlationId === undefined
         ? target.telemetry.startSpan(target.prefix, metadata)
-        : target.telemetry.withContext({ correlationId: target.correlationId }, () =>
+        : withContext({ correlationId: target.correlationId }, () =>
             target.telemetry.startSpan(target.prefix, metadata),
           );
     this.#changed();

@@ -1,0 +1,227 @@
+import { withAmbientCorrelation } from '../context/ambient.js';
+import { contextSlot } from '../context/context.js';
+import { copyMetadata } from '../context/copy-metadata.js';
+import type { ControlEngine } from '../control/control-engine.js';
+import { describeError } from '../errors/describe-error.js';
+import { logger } from '../log/logger.js';
+import { type HandlerEntry, type HandlerRegistry, INVALID_NAME } from './handler-registry.js';
+import type { EventThunk, Measurements, Metadata } from './types.js';
+
+/** The event isotel emits when a handler throws or rejects. */
+export const HANDLER_FAILURE_EVENT = 'telemetry.handler.failure';
+
+const EMPTY_MEASUREMENTS: Measurements = Object.freeze({}) as Measurements;
+const EMPTY_METADATA: Metadata = Object.freeze({}) as Metadata;
+
+/**
+ * What becomes of a span's start event, which its stop follows: the rate it was kept at (1 when
+ * not sampled), the reason the control dropped it, or undefined when nobody listened to it.
+ */
+export type SpanStart = number | string | undefined;
+
+/**
+ * The one delivery path of a bus, for `emit` and span events alike: resolve the name's handlers
+ * through the registry, offer the event to the control, call each handler under its failure
+ * policy. Counts what was not delivered.
+ */
+export class Dispatcher {
+  /** Handler calls that threw or rejected. */
+  failures = 0;
+  readonly dropped: Record<string, number> = {};
+  readonly #registry: HandlerRegistry;
+  readonly #control: ControlEngine;
+  readonly #detach: (handlerId: string) => void;
+  readonly #context = contextSlot();
+  #failureDepth = 0;
+
+  /** `detach` is how the failure policy detaches a handler from the bus. */
+  constructor(registry: HandlerRegistry, control: ControlEngine, detach: (handlerId: string) => void) {
+    this.#registry = registry;
+    this.#control = control;
+    this.#detach = detach;
+  }
+
+  /** Changes whenever what a name resolves to may have changed. */
+  get version(): number {
+    return this.#registry.version;
+  }
+
+  /** The handlers of `name` now, in attach order; {@link INVALID_NAME} for an invalid name. */
+  handlersOf(name: string): readonly HandlerEntry[] {
+    return this.#registry.resolve(name);
+  }
+
+  /** Delivers an event to the handlers of its name (some handler is attached to the bus). */
+  emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
+    const handlers = this.#registry.resolve(name);
+    if (handlers.length > 0) this.publish(handlers, name, measurements, metadata);
+    else if (handlers === INVALID_NAME) this.drop('invalid_name');
+  }
+
+  /** Delivers an emitted event to its `handlers` (not empty). */
+  publish(
+    handlers: readonly HandlerEntry[],
+    name: string,
+    measurements?: Measurements | EventThunk,
+    metadata?: Metadata,
+  ): void {
+    if (typeof measurements === 'function') this.#emitLazy(handlers, name, measurements, metadata);
+    else if (measurements == null || metadata == null) this.#emitDefaults(handlers, name, measurements, metadata);
+    else this.#deliver(handlers, name, measurements, metadata);
+  }
+
+  // An emit that omitted its measurements or metadata (or passed `null`): handlers get `{}`.
+  #emitDefaults(handlers: readonly HandlerEntry[], name: string, m?: Measurements, md?: Metadata): void {
+    this.#deliver(handlers, name, m ?? EMPTY_MEASUREMENTS, md ?? EMPTY_METADATA);
+  }
+
+  /** Delivers a span's start event to `handlers` (not empty); returns what became of it (see {@link SpanStart}). */
+  spanStart(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): SpanStart {
+    if (!this.#control.filtering) {
+      this.#call(handlers, name, m, md);
+      return 1;
+    }
+    const decided = this.#control.admit(name, md);
+    if (typeof decided === 'string') {
+      this.drop(decided);
+      return decided;
+    }
+    this.#call(handlers, name, m, decided);
+    return decided === md ? 1 : (decided.sampleRate as number);
+  }
+
+  /**
+   * Delivers a span's stop or exception event to `handlers` (not empty). Its start was dropped: so is it, for the same
+   * reason. Its start was kept: it is not sampled again, only refused by name (off, denied), and
+   * carries the start's rate. Nobody heard its start: the control decides now.
+   */
+  spanEnd(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata, start: SpanStart): void {
+    if (start === undefined) {
+      this.#deliver(handlers, name, m, md);
+      return;
+    }
+    const dropped = typeof start === 'string' ? start : this.#control.filtering ? this.#refusedByName(name) : undefined;
+    if (dropped !== undefined) {
+      this.drop(dropped);
+      return;
+    }
+    if ((start as number) < 1) {
+      md = copyMetadata(md);
+      md.sampleRate = start as number;
+    }
+    this.#call(handlers, name, m, md);
+  }
+
+  drop(reason: string): void {
+    this.dropped[reason] = (this.dropped[reason] ?? 0) + 1;
+  }
+
+  // The thunk's metadata, else the metadata given beside it. An event the control drops by name
+  // never runs its thunk.
+  #emitLazy(handlers: readonly HandlerEntry[], name: string, thunk: EventThunk, metadata: Metadata | undefined): void {
+    if (this.#control.filtering) {
+      const refused = this.#control.refusalOf(name);
+      if (refused !== undefined) {
+        this.drop(refused);
+        return;
+      }
+    }
+    let m: Measurements;
+    let md: Metadata | undefined;
+    try {
+      const pair = thunk();
+      m = pair?.[0] ?? EMPTY_MEASUREMENTS;
+      md = pair?.[1] ?? metadata;
+    } catch (error) {
+      this.drop('thunk_failed');
+      logger().error(`The metadata thunk of "${name}" threw; the event was dropped.`, error);
+      return;
+    }
+    this.#deliver(handlers, name, m, md ?? EMPTY_METADATA);
+  }
+
+  // The metadata with the ambient correlation id, then the control, then the handlers. Metadata
+  // that throws when read (a getter, a Proxy) drops the event; handlers' own errors never get here.
+  #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
+    try {
+      this.#admit(handlers, name, m, this.#context.inUse ? withAmbientCorrelation(md) : md);
+    } catch (error) {
+      this.#unreadable(name, error);
+    }
+  }
+
+  #admit(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
+    if (this.#control.filtering) {
+      const admitted = this.#control.admit(name, md);
+      if (typeof admitted === 'string') {
+        this.drop(admitted);
+        return;
+      }
+      md = admitted;
+    }
+    this.#call(handlers, name, m, md);
+  }
+
+  // Off, denied or not allowed: what drops a span's stop whose start was kept (it is not sampled again).
+  #refusedByName(name: string): string | undefined {
+    const rate = this.#control.rateOf(name);
+    return typeof rate === 'string' ? rate : undefined;
+  }
+
+  #unreadable(name: string, error: unknown): void {
+    this.drop('invalid_metadata');
+    logger().error(`The metadata of "${name}" could not be read; the event was dropped.`, error);
+  }
+
+  // `handlers` is the snapshot taken when the emit began: a handler attached meanwhile waits for
+  // the next emit, and one detached meanwhile runs a no-op (HandlerRegistry.remove).
+  #call(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
+    for (let i = 0; i < handlers.length; i++) {
+      const entry = handlers[i] as HandlerEntry;
+      entry.calls++;
+      try {
+        const result = entry.fn(name, m, md, entry.config);
+        if (result !== undefined) this.#watch(result, entry, name);
+      } catch (error) {
+        this.#failed(entry, name, error);
+      }
+    }
+  }
+
+  // A returned promise that rejects is a failure. Out of the loop: a closure there would make V8
+  // allocate a context for every handler call.
+  #watch(result: unknown, entry: HandlerEntry, name: string): void {
+    if (typeof result !== 'object' || result === null) return;
+    if (typeof (result as Promise<unknown>).then !== 'function') return;
+    (result as Promise<unknown>).then(undefined, (error: unknown) => this.#failed(entry, name, error));
+  }
+
+  // The failure policy. A handler failing on a failure event is detached whatever its policy; a
+  // failure inside failure handling is logged, not emitted: a broken failure handler never loops.
+  #failed(entry: HandlerEntry, name: string, error: unknown): void {
+    entry.failures++;
+    this.failures++;
+    entry.lastError = describeError(error);
+    const ofFailureEvent = name === HANDLER_FAILURE_EVENT;
+    if (this.#registry.isAttached(entry) && (entry.onFailure === 'detach' || ofFailureEvent)) {
+      this.#detach(entry.id);
+    }
+    if (ofFailureEvent) {
+      logger().error(`Handler "${entry.id}" failed while handling "${name}" and was detached.`, error);
+      return;
+    }
+    if (this.#failureDepth > 0) {
+      logger().error(
+        `Handler "${entry.id}" failed while handling "${name}" inside failure handling; no failure event is emitted for it.`,
+        error,
+      );
+      return;
+    }
+    this.#failureDepth++;
+    try {
+      this.emit(HANDLER_FAILURE_EVENT, { count: 1 }, { handlerId: entry.id, event: name, error });
+    } finally {
+      this.#failureDepth--;
+    }
+  }
+}
