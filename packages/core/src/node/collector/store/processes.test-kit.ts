@@ -2,11 +2,10 @@
 // through tsx) and nginx round-robin in front, on free loopback ports, each stopped by its PID.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './redis-server.test-kit.js';
+import { freePort, reachable } from '../../../../../../scripts/free-port.mjs';
 
 export const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 export const hasNginx = existsSync(NGINX);
@@ -67,17 +66,6 @@ export class CollectorProcess {
     this.child.kill(signal);
     await exited;
   }
-}
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** nginx round-robin over `upstreams`, with the retry rules of docs/ops/nginx-collectors.conf. */
