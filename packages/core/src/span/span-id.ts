@@ -21,9 +21,11 @@ function hex8(value: number): string {
 // Number#toString(16) is a slow runtime call, so ids are built from a table: `head` holds the
 // prefix and the counter's upper 24 bits and is rebuilt once every 256 ids.
 let prefix = hex8(random32());
-let counter = random32();
-let remaining = 2 ** 32;
 let head = '';
+// The counter and the ids left under this prefix, held unboxed (bench/README.md, Spans and context).
+const state = new Float64Array([random32(), 2 ** 32]);
+const COUNTER = 0;
+const LEFT = 1;
 
 /**
  * A new span id: 16 lowercase hex characters, unique per page or process.
@@ -31,12 +33,13 @@ let head = '';
  * @example nextSpanId() // '9f3c01a2000004d2'
  */
 export function nextSpanId(): string {
-  if (--remaining === 0) {
+  if (--(state[LEFT] as number) === 0) {
     prefix = hex8(random32());
-    remaining = 2 ** 32;
+    state[LEFT] = 2 ** 32;
     head = '';
   }
-  counter = (counter + 1) >>> 0;
+  const counter = ((state[COUNTER] as number) + 1) >>> 0;
+  state[COUNTER] = counter;
   const low = counter & 0xff;
   if (low === 0 || head === '') head = prefix + hex8(counter).slice(0, 6);
   return head + (HEX[low] as string);
