@@ -22,7 +22,8 @@ function hex8(value: number): string {
 // prefix and the counter's upper 24 bits and is rebuilt once every 256 ids.
 let prefix = hex8(random32());
 let head = '';
-// The counter and the ids left under this prefix, held unboxed (bench/README.md, Spans and context).
+// The counter and the ids left under this prefix, held unboxed (bench/README.md, Spans and
+// context: "Span id state").
 const state = new Float64Array([random32(), 2 ** 32]);
 const COUNTER = 0;
 const LEFT = 1;
