@@ -3,6 +3,7 @@ import type { AnyValue, AnyValueMap, Logger, SeverityNumber } from '@opentelemet
 import type { Telemetry } from '../bus/telemetry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import { IsotelError } from '../errors/isotel-error.js';
+import { scalarValue } from './scalar-value.js';
 
 /** Options of {@link bridgeLogs}. */
 export interface LogBridgeOptions {
@@ -111,35 +112,23 @@ function isSpanBoundary(name: string): boolean {
 // Log attributes may nest (maps, arrays); what cannot be sent (functions, symbols, cycles past
 // the depth bound, non-finite numbers) is left out.
 function toAnyValue(value: unknown, depth: number): AnyValue | undefined {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : undefined;
-    case 'bigint':
-      return value.toString();
-    case 'object': {
-      if (value === null) return null;
-      if (depth >= MAX_DEPTH) return undefined;
-      if (value instanceof Error) return `${value.name}: ${value.message}`;
-      if (value instanceof Date) return value.toISOString();
-      if (Array.isArray(value)) {
-        const out: AnyValue[] = [];
-        for (const item of value) {
-          const v = toAnyValue(item, depth + 1);
-          if (v !== undefined) out.push(v);
-        }
-        return out;
-      }
-      const out: AnyValueMap = {};
-      for (const [k, v] of Object.entries(value)) {
-        const inner = toAnyValue(v, depth + 1);
-        if (inner !== undefined) out[k] = inner;
-      }
-      return out;
+  if (typeof value !== 'object') return scalarValue(value);
+  if (value === null) return null;
+  if (depth >= MAX_DEPTH) return undefined;
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) {
+    const out: AnyValue[] = [];
+    for (const item of value) {
+      const v = toAnyValue(item, depth + 1);
+      if (v !== undefined) out.push(v);
     }
-    default:
-      return undefined;
+    return out;
   }
+  const out: AnyValueMap = {};
+  for (const [k, v] of Object.entries(value)) {
+    const inner = toAnyValue(v, depth + 1);
+    if (inner !== undefined) out[k] = inner;
+  }
+  return out;
 }

@@ -14,6 +14,7 @@ import { addSpanScope, type Telemetry } from '../bus/telemetry.js';
 import type { Measurements, Metadata } from '../bus/types.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { VERSION } from '../version.js';
+import { scalarValue } from './scalar-value.js';
 
 /** Options of {@link bridgeSpans}. */
 export interface SpanBridgeOptions {
@@ -196,17 +197,10 @@ function attributes(md: Metadata, skip: ReadonlySet<string> = IDS): Attributes {
 }
 
 function toAttribute(value: unknown): AttributeValue | undefined {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : undefined;
-    case 'bigint':
-      return value.toString();
-    default:
-      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
-      if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return value as number[];
-      return undefined;
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v === 'string')) return value as string[];
+    if (value.every((v) => typeof v === 'number')) return value as number[];
+    return undefined;
   }
+  return scalarValue(value);
 }
