@@ -16,6 +16,11 @@ export default defineConfig({
     },
   },
   test: {
+    // Many tests drive real servers and processes (collectors, Redis, nginx, Prometheus, Chromium):
+    // on a loaded or many-worker machine they take seconds, not milliseconds. A timeout is a net
+    // for a hang, not a speed assertion (speed is measured in `npm run bench`).
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     projects: [
       {
         extends: true,

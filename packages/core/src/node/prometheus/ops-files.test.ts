@@ -177,7 +177,7 @@ describe.skipIf(skipReason !== '')(`the ops files against a real Prometheus scra
       '    static_configs:',
       `      - targets: ['127.0.0.1:${port}']`,
     ]);
-  }, 20_000);
+  }, 60_000);
 
   afterAll(async () => {
     if (ticker !== undefined) clearInterval(ticker);

@@ -41,7 +41,7 @@ describe.skipIf(skipReason !== '')(`a real Prometheus scraping /metrics ${skipRe
       '    static_configs:',
       `      - targets: ['127.0.0.1:${server.port}']`,
     ]);
-  }, 20_000);
+  }, 60_000);
 
   afterAll(async () => {
     if (ticker !== undefined) clearInterval(ticker);

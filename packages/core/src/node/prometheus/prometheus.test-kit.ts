@@ -48,7 +48,7 @@ export interface PromSample {
 export interface RealPrometheus {
   /** A folder of this Prometheus's own, removed by `stop()`: for target files and the like. */
   readonly dir: string;
-  /** The samples of a PromQL query now; none while Prometheus is not up yet. */
+  /** The samples of a PromQL query now; none when the query fails. */
   query(promql: string): Promise<PromSample[]>;
   /** Polls until the query's first sample is a value `accept` takes (25 s at most); that value. */
   valueOf(promql: string, accept?: (value: number) => boolean): Promise<number>;
@@ -57,7 +57,8 @@ export interface RealPrometheus {
 
 /**
  * Starts Prometheus with `config` (YAML lines after a 1 s scrape and evaluation interval), checked by
- * `promtool check config` first.
+ * `promtool check config` first, and resolves once it answers `/-/ready`. A process that exits
+ * before it is ready (another process took the free port first) is started again on another port.
  */
 export async function startPrometheus(config: (dir: string) => readonly string[]): Promise<RealPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'isotel-prom-'));
@@ -65,12 +66,32 @@ export async function startPrometheus(config: (dir: string) => readonly string[]
   writeFileSync(file, ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', ...config(dir), ''].join('\n'));
   const checked = promtool(['check', 'config', file]);
   if (checked.status !== 0) throw new Error(`promtool rejects the test's config: ${checked.stdout}${checked.stderr}`);
-  const apiPort = await freePort();
-  const child: ChildProcess = spawn(
-    PROMETHEUS,
-    [`--config.file=${file}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${apiPort}`],
-    { stdio: 'ignore' },
-  );
+  let apiPort = 0;
+  let child: ChildProcess | undefined;
+  let output = '';
+  for (let attempt = 0; child === undefined; attempt++) {
+    apiPort = await freePort();
+    output = '';
+    const started = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${file}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${apiPort}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    started.stderr?.on('data', (chunk: Buffer) => {
+      output = `${output}${chunk.toString()}`.slice(-4000);
+    });
+    if (await ready(started, apiPort)) child = started;
+    else if (attempt === 2 || started.exitCode === null) {
+      await stopChild(started);
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`Prometheus did not become ready on port ${apiPort}: ${output}`);
+    }
+  }
+  const running = child;
 
   async function query(promql: string): Promise<PromSample[]> {
     try {
@@ -78,7 +99,7 @@ export async function startPrometheus(config: (dir: string) => readonly string[]
       const body = (await (await fetch(url)).json()) as { data?: { result?: PromSample[] } };
       return body.data?.result ?? [];
     } catch {
-      return []; // not up yet
+      return []; // an answer that is not JSON, or a connection refused
     }
   }
 
@@ -100,12 +121,30 @@ export async function startPrometheus(config: (dir: string) => readonly string[]
       throw new Error(`${promql} never gave an accepted value; last: ${JSON.stringify(last)}`);
     },
     async stop() {
-      if (child.pid !== undefined && child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        process.kill(child.pid, 'SIGTERM');
-        await exited;
-      }
+      await stopChild(running);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls `/-/ready` for up to 30 s (a loaded machine starts it slowly); false once the process exits. */
+async function ready(child: ChildProcess, port: number): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/** Stops a process by its PID (SIGTERM) and waits for it to exit. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(child.pid, 'SIGTERM');
+  await exited;
 }

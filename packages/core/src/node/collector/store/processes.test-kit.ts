@@ -38,7 +38,7 @@ export class CollectorProcess {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`collector process did not start: ${output}`));
-      }, 20_000);
+      }, 40_000);
       const read = (chunk: Buffer): void => {
         output += chunk.toString();
         const line = /\{"port":(\d+)\}/.exec(output);
@@ -82,8 +82,20 @@ export class Nginx {
     this.#child = child;
   }
 
+  /**
+   * Starts nginx round-robin over `upstreams` on a free port; resolves once it accepts
+   * connections. An nginx that exits first (another process took the free port) is started again
+   * on another port.
+   */
   static async start(upstreams: readonly number[]): Promise<Nginx> {
-    const port = await freePort();
+    for (let attempt = 0; ; attempt++) {
+      const nginx = await Nginx.#startOn(upstreams, await freePort());
+      if (nginx !== undefined) return nginx;
+      if (attempt === 2) throw new Error('nginx did not start: it exited three times');
+    }
+  }
+
+  static async #startOn(upstreams: readonly number[], port: number): Promise<Nginx | undefined> {
     const dir = mkdtempSync(join(tmpdir(), 'isotel-nginx-'));
     const servers = upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n');
     writeFileSync(
@@ -127,9 +139,13 @@ ${servers}
     });
     const nginx = new Nginx(port, dir, child);
     for (let waited = 0; !(await reachable(port)); waited += 20) {
-      if (waited > 10_000 || child.exitCode !== null) {
+      if (child.exitCode !== null) {
         await nginx.stop();
-        throw new Error('nginx did not start');
+        return undefined;
+      }
+      if (waited > 10_000) {
+        await nginx.stop();
+        throw new Error('nginx did not start within 10 s');
       }
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -24,11 +24,21 @@ export class RedisServer {
     this.#dir = mkdtempSync(join(tmpdir(), 'isotel-redis-'));
   }
 
-  /** Starts a server on a free port; resolves once it accepts connections. */
+  /**
+   * Starts a server on a free port; resolves once it accepts connections. A server that exits
+   * first (another process took the free port) is started again on another port.
+   */
   static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
-    await server.restart();
-    return server;
+    for (let attempt = 0; ; attempt++) {
+      const server = new RedisServer(await freePort());
+      try {
+        await server.restart();
+        return server;
+      } catch (error) {
+        await server.dispose();
+        if (attempt === 2 || !String(error).includes('exited')) throw error;
+      }
+    }
   }
 
   /** (Re)starts the process on the same port; resolves once it accepts connections. */
