@@ -8,6 +8,7 @@ import { within } from '@testing-library/dom';
 import { waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PREVIEW_LENGTH } from '../engine/format-value.js';
 import { mountDevtools } from '../production.js';
 import { collectorWithStatsd } from './collector-exporters.test-kit.js';
 
@@ -182,6 +183,21 @@ describe("the Exporters tab in remote mode shows the collector's exporters", { t
     const own = ui.getByRole('region', { name: "This page's exporters" });
     expect(within(own).getByRole('region', { name: 'browser' })).toBeTruthy();
     expect(within(own).getByRole('button', { name: 'Flush now' })).toBeTruthy();
+  });
+
+  it('keeps a card short however much an exporter reports', async () => {
+    const figures = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`figure${i}`, i]));
+    const c = await collectorWithStatsd(ADMIN, {
+      chatty: { stats: () => ({ ...figures, sent: 1, lastError: 'e'.repeat(10_000) }) },
+    });
+    cleanups.push(() => c.close());
+    const ui = await panelOn(c.url, ADMIN);
+    const card = await ui.findByRole('region', { name: 'collector chatty' }, { timeout: 5000 });
+    const rows = card.querySelectorAll('dl[aria-label="chatty details"] .pair');
+    expect(rows).toHaveLength(51);
+    expect(rows[50]?.textContent).toBe('…70 more not shown');
+    const lastError = within(card).getByText(/^e+…$/);
+    expect(lastError.textContent).toHaveLength(PREVIEW_LENGTH);
   });
 
   it('says why when the collector does not show them: no token, a refused token, no such route', async () => {
