@@ -188,14 +188,17 @@ describe("the Exporters tab in remote mode shows the collector's exporters", { t
   it('keeps a card short however much an exporter reports', async () => {
     const figures = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`figure${i}`, i]));
     const c = await collectorWithStatsd(ADMIN, {
-      chatty: { stats: () => ({ ...figures, sent: 1, lastError: 'e'.repeat(10_000) }) },
+      chatty: { stats: () => ({ ...figures, sent: 1, lastError: 'e'.repeat(10_000), dropped: figures }) },
     });
     cleanups.push(() => c.close());
     const ui = await panelOn(c.url, ADMIN);
     const card = await ui.findByRole('region', { name: 'collector chatty' }, { timeout: 5000 });
     const rows = card.querySelectorAll('dl[aria-label="chatty details"] .pair');
     expect(rows).toHaveLength(51);
-    expect(rows[50]?.textContent).toBe('…70 more not shown');
+    expect(rows[50]?.textContent).toBe('…71 more not shown');
+    // a tally of reasons is cut too
+    const dropped = [...rows].find((row) => row.querySelector('dt')?.textContent === 'dropped');
+    expect(dropped?.querySelector('dd')?.textContent).toMatch(/^figure0 0, .*figure49 49, 70 more$/);
     const lastError = within(card).getByText(/^e+…$/);
     expect(lastError.textContent).toHaveLength(PREVIEW_LENGTH);
   });

@@ -28,7 +28,12 @@ export function display(key: string, value: unknown): string {
   if (typeof value === 'number' && /At$/.test(key) && value > 1e12) return formatTime(value);
   if (isCounts(value)) {
     const entries = Object.entries(value);
-    return entries.length === 0 ? 'none' : entries.map(([reason, n]) => `${reason} ${n}`).join(', ');
+    if (entries.length === 0) return 'none';
+    const text = entries
+      .slice(0, MAX_KEYS)
+      .map(([reason, n]) => `${reason} ${n}`)
+      .join(', ');
+    return formatValue(entries.length > MAX_KEYS ? `${text}, ${entries.length - MAX_KEYS} more` : text);
   }
   return formatValue(value);
 }
