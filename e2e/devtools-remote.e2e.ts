@@ -41,7 +41,9 @@ async function watchedServer(): Promise<{ bus: Telemetry; url: string }> {
 
 const handlerIds = (bus: Telemetry) => bus.listHandlers().map((h) => h.id);
 
-test('the panel streams a server bus and detaches a server handler once Undo is over', async ({ page }) => {
+test("the panel streams a server bus, detaches a server handler once Undo is over, and shows the collector's exporters", async ({
+  page,
+}) => {
   const { bus, url } = await watchedServer();
   const audited: string[] = [];
   bus.attach('server.audit', 'orders.**', (name) => audited.push(name));

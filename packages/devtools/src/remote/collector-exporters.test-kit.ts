@@ -4,11 +4,12 @@ import { createSocket } from 'node:dgram';
 import { createTelemetry, type Telemetry } from '@isotel/core';
 import { counter } from '@isotel/core/metrics';
 import { type Collector, createCollector } from '@isotel/core/node';
-import { statsdReporter } from '@isotel/core/statsd';
+import { type StatsdReporter, statsdReporter } from '@isotel/core/statsd';
 
 export interface CollectorWithReporters {
   readonly telemetry: Telemetry;
   readonly collector: Collector;
+  readonly reporter: StatsdReporter;
   readonly url: string;
   /** Datagrams the StatsD agent received. */
   readonly datagrams: string[];
@@ -44,6 +45,7 @@ export async function collectorWithStatsd(
   return {
     telemetry,
     collector,
+    reporter,
     url,
     datagrams,
     async close() {
