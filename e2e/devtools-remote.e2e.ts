@@ -1,5 +1,7 @@
 import { createTelemetry, type Telemetry } from '@isotel/core';
+import { counter } from '@isotel/core/metrics';
 import { type Collector, createCollector } from '@isotel/core/node';
+import { prometheusReporter } from '@isotel/core/prometheus';
 import { expect, test } from '@playwright/test';
 import { labPort } from './playwright.config.js';
 
@@ -12,21 +14,36 @@ const ADMIN = 'e2e-admin-token';
 const labOrigin = `http://127.0.0.1:${labPort}`;
 
 let collector: Collector | undefined;
+let watched: Telemetry | undefined;
 test.afterEach(async () => {
   await collector?.close();
+  // closes the bus's reporters too (the Prometheus one unregisters its metrics)
+  await watched?.shutdown();
   collector = undefined;
+  watched = undefined;
 });
 
 async function watchedServer(): Promise<{ bus: Telemetry; url: string }> {
   const bus = createTelemetry();
-  collector = createCollector({ telemetry: bus, adminToken: ADMIN, corsOrigins: [labOrigin], node: 'e2e' });
+  watched = bus;
+  // a reporter of the collector's bus, which GET /v1/exporters reports
+  const prometheus = prometheusReporter(bus, [counter('orders.created.count')]);
+  collector = createCollector({
+    telemetry: bus,
+    adminToken: ADMIN,
+    corsOrigins: [labOrigin],
+    node: 'e2e',
+    exporters: { prometheus },
+  });
   const server = await collector.listen(0, '127.0.0.1');
   return { bus, url: server.url };
 }
 
 const handlerIds = (bus: Telemetry) => bus.listHandlers().map((h) => h.id);
 
-test('the panel streams a server bus and detaches a server handler once Undo is over', async ({ page }) => {
+test("the panel streams a server bus, detaches a server handler once Undo is over, and shows the collector's exporters", async ({
+  page,
+}) => {
   const { bus, url } = await watchedServer();
   const audited: string[] = [];
   bus.attach('server.audit', 'orders.**', (name) => audited.push(name));
@@ -61,4 +78,12 @@ test('the panel streams a server bus and detaches a server handler once Undo is 
   expect(handlerIds(bus)).not.toContain('server.audit');
   bus.emit('orders.created', { count: 1 }, { orderId: 'o-8' });
   expect(audited).toEqual(['orders.created']);
+
+  // the Exporters tab shows the collector's reporter (read across CORS with the admin token) and
+  // which instance answered
+  await panel.getByRole('tab', { name: 'Exporters' }).click();
+  const reporter = panel.getByRole('region', { name: 'collector prometheus' });
+  await expect(reporter.getByRole('definition').first()).toHaveText('2');
+  await expect(panel.getByText('Reported by collector e2e (each instance reports its own).')).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Flush now' })).toHaveCount(0);
 });

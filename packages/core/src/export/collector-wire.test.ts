@@ -4,6 +4,7 @@ import { codeOf } from '../errors/errors.test-kit.js';
 import {
   parseCollectorStats,
   parseControlAnswer,
+  parseExporterListing,
   parseHandlerListing,
   parseProblem,
   parseStreamControl,
@@ -121,6 +122,54 @@ describe('the collector wire parsers accept exactly what the collector sends', (
     expect(codeOf(() => parseCollectorStats({ ...stats, streams: {} }))).toBe('invalid_answer');
     expect(codeOf(() => parseCollectorStats({ ...stats, store: { ...store, status: 'down' } }))).toBe('invalid_answer');
     expect(codeOf(() => parseCollectorStats({ ...stats, rejected: { x: '1' } }))).toBe('invalid_answer');
+  });
+
+  it('reads an exporter listing: optional queued, breaker and last error; details as sent', () => {
+    const statsd = { name: 'statsd', sent: 100, failed: 2, lastError: 'EHOSTUNREACH', details: { recorded: 100 } };
+    const otlp = { name: 'otlp', queued: 3, sent: 40, failed: 0, breaker: 'closed', details: { logs: { sent: 40 } } };
+    expect(parseExporterListing({ exporters: [statsd, otlp] })).toEqual({ exporters: [statsd, otlp] });
+    expect(parseExporterListing({ exporters: [] })).toEqual({ exporters: [] });
+    // a key the collector does not send is not carried over
+    expect(parseExporterListing({ exporters: [{ ...statsd, extra: 1 }] }).exporters[0]).toEqual(statsd);
+  });
+
+  it('refuses exporter listings of other shapes, and hostile ones', () => {
+    const row = { name: 'statsd', sent: 1, failed: 0, details: {} };
+    for (const body of [
+      [row],
+      {},
+      { exporters: {} },
+      { exporters: [null] },
+      { exporters: ['statsd'] },
+      { exporters: [{ ...row, name: 7 }] },
+      { exporters: [{ ...row, sent: '1' }] },
+      { exporters: [{ ...row, sent: -1 }] },
+      { exporters: [{ ...row, failed: undefined }] },
+      { exporters: [{ ...row, queued: null }] },
+      { exporters: [{ ...row, breaker: { state: 'open' } }] },
+      { exporters: [{ ...row, lastError: 1 }] },
+      { exporters: [{ ...row, details: [] }] },
+      { exporters: [{ ...row, details: 'x' }] },
+      { exporters: [row, row] },
+    ]) {
+      expect(
+        codeOf(() => parseExporterListing(body)),
+        JSON.stringify(body),
+      ).toBe('invalid_answer');
+    }
+    // JSON's own oddities: a `__proto__` key is read as data, never as a prototype
+    const parsed = parseExporterListing(
+      JSON.parse(
+        '{"exporters":[{"name":"a","sent":1,"failed":0,"details":{"__proto__":{"polluted":1}}}],"__proto__":{"x":1}}',
+      ),
+    );
+    expect(Object.getPrototypeOf(parsed.exporters[0]?.details)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(
+      codeOf(() =>
+        parseExporterListing(JSON.parse('{"exporters":[{"name":"a","sent":1e999,"failed":0,"details":{}}]}')),
+      ),
+    ).toBe('invalid_answer');
   });
 
   it('reads a refusal only as `{ error: { code, message } }`', () => {

@@ -4,6 +4,7 @@
 // exactly these shapes and nothing else. Types only import other types, so this module loads
 // in a browser without anything of the collector.
 import type { FailurePolicy, HandlerInfo, Measurements, Metadata } from '../bus/types.js';
+import type { ExporterStatus } from '../config/exporter-status.js';
 import type { ControlDecision } from '../control/control-engine.js';
 import { type ControlState, parseControl } from '../control/control-state.js';
 import { IsotelError } from '../errors/isotel-error.js';
@@ -30,6 +31,16 @@ export interface StreamEvent {
 /** The body of `GET /v1/handlers`: the collector bus's handlers, its own stream fan-out included. */
 export interface HandlerListing {
   readonly handlers: readonly HandlerInfo[];
+}
+
+export type { ExporterStatus } from '../config/exporter-status.js';
+
+/**
+ * The body of `GET /v1/exporters`: the status of each exporter and reporter of the collector's
+ * `exporters` option, in the option's order (names are unique: they are the option's keys).
+ */
+export interface ExporterListing {
+  readonly exporters: readonly ExporterStatus[];
 }
 
 /**
@@ -183,6 +194,24 @@ export function parseCollectorStats(body: unknown): CollectorStats {
   };
 }
 
+/**
+ * Reads the body of `GET /v1/exporters`. Throws `IsotelError('invalid_answer')` for any other
+ * shape: a missing or negative count, a `details` that is not an object, a name given twice.
+ *
+ * @example parseExporterListing({ exporters: [{ name: 'statsd', sent: 3, failed: 0, details: {} }] })
+ */
+export function parseExporterListing(body: unknown): ExporterListing {
+  if (!isRecord(body) || !Array.isArray(body.exporters)) invalid('exporter listing', 'is not `{ exporters: [...] }`');
+  const names = new Set<string>();
+  const exporters = body.exporters.map((value) => {
+    const status = exporterStatus(value);
+    if (names.has(status.name)) invalid('exporter listing', `names ${JSON.stringify(status.name.slice(0, 100))} twice`);
+    names.add(status.name);
+    return status;
+  });
+  return { exporters };
+}
+
 /** Reads the body of a refusal; `undefined` when it is not a {@link ProblemAnswer} (a proxy's page). */
 export function parseProblem(body: unknown): ProblemAnswer | undefined {
   if (!isRecord(body) || !isRecord(body.error)) return undefined;
@@ -256,4 +285,26 @@ function handlerInfo(value: unknown): HandlerInfo {
   };
   if (value.lastError === undefined) return info;
   return { ...info, lastError: text(value, 'lastError', what) };
+}
+
+function exporterStatus(value: unknown): ExporterStatus {
+  const what = 'exporter listing';
+  if (!isRecord(value)) invalid(what, 'holds an exporter that is not an object');
+  const name = text(value, 'name', what);
+  const details = record(value, 'details', what);
+  return {
+    name,
+    ...(value.queued === undefined ? {} : { queued: tally(value, 'queued', what) }),
+    sent: tally(value, 'sent', what),
+    failed: tally(value, 'failed', what),
+    ...(value.breaker === undefined ? {} : { breaker: text(value, 'breaker', what) }),
+    ...(value.lastError === undefined ? {} : { lastError: text(value, 'lastError', what) }),
+    details,
+  };
+}
+
+// a count of things: a finite number, not below zero
+function tally(body: Json, key: string, what: string): number {
+  const value = count(body, key, what);
+  return Number.isFinite(value) && value >= 0 ? value : invalid(what, `\`${key}\` is not a count`);
 }

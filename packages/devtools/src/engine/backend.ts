@@ -1,4 +1,5 @@
 import type { ControlState, HandlerInfo, Measurements, Metadata } from '@isotel/core';
+import type { ExporterStatus } from '@isotel/core/wire';
 
 /** Receives each event the panel watches. */
 export type EventSink = (name: string, measurements: Measurements, metadata: Metadata) => void;
@@ -12,6 +13,13 @@ export interface BackendStats {
   readonly dropped: Readonly<Record<string, number>>;
   readonly handlerFailures?: number;
   /** The collector instance that answered (remote mode): behind a load balancer, stats are per instance. */
+  readonly node?: string;
+}
+
+/** What a collector says of its exporters and reporters (`GET /v1/exporters`). */
+export interface RemoteExporters {
+  readonly exporters: readonly ExporterStatus[];
+  /** The collector instance that answered (its `X-Isotel-Node`): behind a load balancer, each reports its own. */
   readonly node?: string;
 }
 
@@ -37,6 +45,11 @@ export interface DevtoolsBackend {
   handlers(): Promise<readonly HandlerInfo[]>;
   detach(handlerId: string): Promise<boolean>;
   stats(): Promise<BackendStats>;
+  /**
+   * The exporters and reporters of the source itself, where it reports them (a collector); the
+   * page's own exporters are the `exporters` option, not this.
+   */
+  exporters?(): Promise<RemoteExporters>;
   /** The current control, or undefined where the bus has no runtime control. */
   control(): Promise<ControlState | undefined>;
   /** Applies a control; rejects with the validation message and leaves the previous one in force. */

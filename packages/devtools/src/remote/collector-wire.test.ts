@@ -1,14 +1,16 @@
 import { createTelemetry, sanitizeMetadata } from '@isotel/core';
-import { createCollector } from '@isotel/core/node';
+import { createCollector, readStatus } from '@isotel/core/node';
 import {
   parseCollectorStats,
   parseControlAnswer,
+  parseExporterListing,
   parseHandlerListing,
   parseProblem,
   parseStreamControl,
   parseStreamEvent,
 } from '@isotel/core/wire';
 import { afterEach, describe, expect, it } from 'vitest';
+import { collectorWithStatsd } from './collector-exporters.test-kit.js';
 import { CollectorError, RemoteBackend } from './remote-backend.js';
 import { readSse, type SseMessage } from './sse-reader.js';
 
@@ -147,6 +149,17 @@ describe("the devtools' remote client reads exactly what a real collector sends"
     expect(stats.inFlight).toBe(1);
     expect({ ...stats, responses: {}, inFlight: 0 }).toEqual({ ...collector.stats(), responses: {} });
     expect(await backend.stats()).toEqual({ dropped: { invalid_name: 1 }, node: stats.node });
+  });
+
+  it("exporter listing: each reporter's status as the collector's readStatus makes it, and the answering instance", async () => {
+    const c = await collectorWithStatsd(ADMIN);
+    cleanups.push(() => c.close());
+    c.telemetry.emit('orders.created', { count: 1 }, { region: 'eu' });
+    const statsd = readStatus('statsd', { stats: () => JSON.parse(JSON.stringify(c.reporter.stats())) });
+    const listing = parseExporterListing(await admin(c.url, 'GET', '/v1/exporters'));
+    expect(listing).toEqual({ exporters: [statsd] });
+    expect(listing.exporters[0]).toMatchObject({ sent: 1, failed: 0 });
+    expect(await new RemoteBackend(c.url, ADMIN).exporters()).toEqual({ ...listing, node: 'collector-a' });
   });
 
   it('control answers: the global one and a client override, set, read and cleared', async () => {

@@ -1,7 +1,8 @@
 import { createTelemetry } from '@isotel/core';
 import { createCollector } from '@isotel/core/node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RemoteBackend } from './remote-backend.js';
+import { collectorWithStatsd } from './collector-exporters.test-kit.js';
+import { CollectorError, RemoteBackend } from './remote-backend.js';
 
 const ADMIN = 'admin-secret';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -92,5 +93,70 @@ describe('RemoteBackend against a real collector', () => {
   it('shows a clear error when the admin token is missing', async () => {
     const { url } = await startCollector();
     await expect(new RemoteBackend(url, undefined).handlers()).rejects.toThrow('The admin token is required.');
+  });
+});
+
+describe("RemoteBackend reads the collector's exporters", () => {
+  async function withStatsd(adminToken: string | undefined) {
+    const audit = {
+      stats(): object {
+        throw new Error('audit log closed');
+      },
+    };
+    const c = await collectorWithStatsd(adminToken, { audit });
+    cleanups.push(() => c.close());
+    return c;
+  }
+
+  it("reads GET /v1/exporters with the admin token: a real StatsD reporter's figures and the instance that answered", async () => {
+    const c = await withStatsd(ADMIN);
+    c.telemetry.emit('orders.created', { count: 1 }, { region: 'eu' });
+    // longer than the reporter's 64-byte lines: dropped and counted as oversized
+    c.telemetry.emit('orders.created', { count: 1 }, { region: 'x'.repeat(100) });
+    await expect.poll(() => c.datagrams).toEqual(['orders.created.count:1|c|#region:eu']);
+    const answer = await new RemoteBackend(c.url, ADMIN).exporters();
+    expect(answer).toEqual({
+      node: 'collector-a',
+      exporters: [
+        {
+          name: 'statsd',
+          sent: 2,
+          failed: 1,
+          details: { recorded: 2, skipped: {}, overflowed: {}, oversized: 1, sendErrors: 0 },
+        },
+        {
+          name: 'audit',
+          sent: 0,
+          failed: 0,
+          lastError: 'reading the status failed: Error: audit log closed',
+          details: {},
+        },
+      ],
+    });
+  });
+
+  it('rejects a missing or refused token, and a collector without the route, with the status and message', async () => {
+    const c = await withStatsd(ADMIN);
+    const refusal = async (backend: RemoteBackend) => {
+      const error = await backend.exporters().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CollectorError);
+      return { status: (error as CollectorError).status, message: (error as CollectorError).message };
+    };
+    expect(await refusal(new RemoteBackend(c.url, undefined))).toEqual({
+      status: 401,
+      message: 'The admin token is required.',
+    });
+    expect(await refusal(new RemoteBackend(c.url, 'wrong'))).toEqual({
+      status: 403,
+      message: 'This token is not the admin token.',
+    });
+    // a collector that has no such route answers as this one does for a path it does not know
+    expect(await refusal(new RemoteBackend(`${c.url}/older`, ADMIN))).toEqual({
+      status: 404,
+      message: 'No route for GET /older/v1/exporters.',
+    });
   });
 });

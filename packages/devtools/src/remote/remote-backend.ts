@@ -2,11 +2,19 @@ import type { HandlerInfo } from '@isotel/core';
 import {
   parseCollectorStats,
   parseControlAnswer,
+  parseExporterListing,
   parseHandlerListing,
   parseStreamEvent,
   type StreamMessageKind,
 } from '@isotel/core/wire';
-import type { BackendStats, ControlState, DevtoolsBackend, EventSink, StreamStatus } from '../engine/backend.js';
+import type {
+  BackendStats,
+  ControlState,
+  DevtoolsBackend,
+  EventSink,
+  RemoteExporters,
+  StreamStatus,
+} from '../engine/backend.js';
 import { answerMessage, readSse } from './sse-reader.js';
 
 /** An error answer of the collector, with its message (the IsotelError message for invalid control). */
@@ -101,6 +109,13 @@ export class RemoteBackend implements DevtoolsBackend {
     return { dropped, node: stats.node };
   }
 
+  /** `GET /v1/exporters`, with the instance that answered; rejects with a {@link CollectorError}. */
+  async exporters(): Promise<RemoteExporters> {
+    const { body, node } = await this.#answer('GET', '/v1/exporters');
+    const { exporters } = parseExporterListing(body);
+    return node === null ? { exporters } : { exporters, node };
+  }
+
   // the collector's answers are read with core's parseControlAnswer (parseControl inside)
   async control(): Promise<ControlState | undefined> {
     return parseControlAnswer(await this.#request('GET', '/v1/control')).control;
@@ -122,6 +137,10 @@ export class RemoteBackend implements DevtoolsBackend {
   }
 
   async #request(method: string, path: string, body?: unknown): Promise<unknown> {
+    return (await this.#answer(method, path, body)).body;
+  }
+
+  async #answer(method: string, path: string, body?: unknown): Promise<{ body: unknown; node: string | null }> {
     const response = await fetch(`${this.#base}${path}`, {
       method,
       headers: {
@@ -133,6 +152,6 @@ export class RemoteBackend implements DevtoolsBackend {
     });
     if (!response.ok) throw await errorOf(response);
     const text = await response.text();
-    return text ? JSON.parse(text) : undefined;
+    return { body: text ? JSON.parse(text) : undefined, node: response.headers.get('x-isotel-node') };
   }
 }

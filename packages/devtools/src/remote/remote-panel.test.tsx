@@ -3,11 +3,14 @@
  */
 import { createTelemetry } from '@isotel/core';
 import { type Collector, createCollector } from '@isotel/core/node';
+import type { DevtoolsExporter } from '@isotel/devtools';
 import { within } from '@testing-library/dom';
 import { waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PREVIEW_LENGTH } from '../engine/format-value.js';
 import { mountDevtools } from '../production.js';
+import { collectorWithStatsd } from './collector-exporters.test-kit.js';
 
 // The panel in remote mode against a real collector in this process: what a developer sees
 // when pointing the devtools at a server. happy-dom's same-origin emulation is off here (the
@@ -105,5 +108,121 @@ describe('the panel in remote mode', { timeout: 20_000 }, () => {
     await userEvent.type(rules, '{Backspace}{Backspace}{Backspace}{Backspace}2');
     await userEvent.click(ui.getByRole('button', { name: 'Apply' }));
     expect((await ui.findByText(/sampleRate/, undefined, { timeout: 5000 })).getAttribute('role')).toBe('alert');
+  });
+});
+
+describe("the Exporters tab in remote mode shows the collector's exporters", { timeout: 20_000 }, () => {
+  async function panelOn(url: string, adminToken: string | undefined, exporters: DevtoolsExporter[] = []) {
+    const el = document.createElement('div');
+    document.body.appendChild(el);
+    const handle = mountDevtools(el, {
+      collectorUrl: url,
+      ...(adminToken === undefined ? {} : { adminToken }),
+      exporters,
+      initialIsOpen: true,
+    });
+    cleanups.push(() => {
+      handle.unmount();
+      el.remove();
+    });
+    const root = el.querySelector('[data-isotel-devtools]')?.shadowRoot?.querySelector<HTMLElement>('.root');
+    if (!root) throw new Error('no panel');
+    const ui = within(root);
+    await userEvent.click(ui.getByRole('tab', { name: 'Exporters' }));
+    return ui;
+  }
+
+  async function started() {
+    const audit = {
+      stats(): object {
+        throw new Error('audit log closed');
+      },
+    };
+    const c = await collectorWithStatsd(ADMIN, { audit });
+    cleanups.push(() => c.close());
+    return c;
+  }
+
+  it('each reporter with its health and figures, the instance that answered, and the page exporters apart', async () => {
+    const c = await started();
+    c.telemetry.emit('orders.created', { count: 1 }, { region: 'eu' });
+    c.telemetry.emit('orders.created', { count: 1 }, { region: 'x'.repeat(100) });
+    const page: DevtoolsExporter = { name: 'browser', stats: () => ({ queued: 0, sent: 4 }), flush: () => {} };
+    const ui = await panelOn(c.url, ADMIN, [page]);
+
+    const collector = await ui.findByRole('region', { name: 'Collector exporters' }, { timeout: 5000 });
+    const statsd = await within(collector).findByRole('region', { name: 'collector statsd' }, { timeout: 5000 });
+    await within(collector).findByText('Reported by collector collector-a (each instance reports its own).');
+    const pairs = (name: string) =>
+      [...statsd.querySelectorAll(`dl[aria-label="${name}"] .pair`)].map((p) => [
+        p.querySelector('dt')?.textContent,
+        p.querySelector('dd')?.textContent,
+      ]);
+    expect(within(statsd).getByText('healthy')).toBeTruthy();
+    expect(pairs('statsd status')).toEqual([
+      ['sent', '2'],
+      ['failed', '1'],
+    ]);
+    expect(pairs('statsd details')).toEqual([
+      ['recorded', '2'],
+      ['skipped', 'none'],
+      ['overflowed', 'none'],
+      ['oversized', '1'],
+      ['sendErrors', '0'],
+    ]);
+    // a source whose stats() threw is reported by the collector with its last error
+    const audit = within(collector).getByRole('region', { name: 'collector audit' });
+    expect(within(audit).getByText('reading the status failed: Error: audit log closed')).toBeTruthy();
+    // read only: nothing of the collector's is flushed from here
+    expect(within(collector).queryByRole('button', { name: 'Flush now' })).toBeNull();
+
+    // the figures follow the collector's
+    c.telemetry.emit('orders.created', { count: 1 }, { region: 'us' });
+    await waitFor(() => expect(pairs('statsd status')).toContainEqual(['sent', '3']), { timeout: 5000 });
+
+    const own = ui.getByRole('region', { name: "This page's exporters" });
+    expect(within(own).getByRole('region', { name: 'browser' })).toBeTruthy();
+    expect(within(own).getByRole('button', { name: 'Flush now' })).toBeTruthy();
+  });
+
+  it('keeps a card short however much an exporter reports', async () => {
+    const figures = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`figure${i}`, i]));
+    const c = await collectorWithStatsd(ADMIN, {
+      chatty: { stats: () => ({ ...figures, sent: 1, lastError: 'e'.repeat(10_000), dropped: figures }) },
+    });
+    cleanups.push(() => c.close());
+    const ui = await panelOn(c.url, ADMIN);
+    const card = await ui.findByRole('region', { name: 'collector chatty' }, { timeout: 5000 });
+    const rows = card.querySelectorAll('dl[aria-label="chatty details"] .pair');
+    expect(rows).toHaveLength(51);
+    expect(rows[50]?.textContent).toBe('…71 more not shown');
+    // a tally of reasons is cut too
+    const dropped = [...rows].find((row) => row.querySelector('dt')?.textContent === 'dropped');
+    expect(dropped?.querySelector('dd')?.textContent).toMatch(/^figure0 0, .*figure49 49, 70 more$/);
+    const lastError = within(card).getByText(/^e+…$/);
+    expect(lastError.textContent).toHaveLength(PREVIEW_LENGTH);
+  });
+
+  it('says why when the collector does not show them: no token, a refused token, no such route', async () => {
+    const c = await started();
+    const shown = async (url: string, token: string | undefined) => {
+      const ui = await panelOn(url, token);
+      const collector = await ui.findByRole('region', { name: 'Collector exporters' });
+      const alert = await within(collector).findByRole('alert', undefined, { timeout: 5000 });
+      expect(within(collector).queryAllByRole('region')).toEqual([]);
+      const text = alert.textContent;
+      cleanups.pop()?.();
+      return text;
+    };
+    expect(await shown(c.url, undefined)).toBe(
+      'The collector shows its exporters only with the admin token (the adminToken option): The admin token is required. ',
+    );
+    expect(await shown(c.url, 'wrong')).toBe(
+      'The collector refused this admin token, so its exporters cannot be shown: This token is not the admin token. ',
+    );
+    // a collector older than the route answers 404 as this one does for a path it does not know
+    expect(await shown(`${c.url}/older`, ADMIN)).toBe(
+      'This collector does not report its exporters (GET /v1/exporters answered 404): it is older than this panel. ',
+    );
   });
 });

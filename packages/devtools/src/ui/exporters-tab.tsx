@@ -2,53 +2,10 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { formatTime } from '../engine/event-time.js';
 import type { DevtoolsExporter } from '../engine/exporter-types.js';
-import { errorMessage, formatValue } from '../engine/format-value.js';
+import { errorMessage } from '../engine/format-value.js';
+import { CollectorExporters } from './collector-exporters.js';
 import { useEngine } from './engine-context.js';
-
-// Known stat keys first, with readable labels; any other key is shown after them as is.
-const LABELS: Readonly<Record<string, string>> = {
-  queued: 'queued (IndexedDB backlog included)',
-  bytes: 'queued bytes',
-  storage: 'storage',
-  inFlight: 'in flight',
-  sent: 'sent',
-  retried: 'failed attempts (retried)',
-  failures: 'failures',
-  dropped: 'dropped',
-  breaker: 'circuit breaker',
-  lastFlushAt: 'last flush',
-  nextAttemptAt: 'next attempt',
-  lastError: 'last error',
-};
-const ORDER = Object.keys(LABELS);
-
-function display(key: string, value: unknown): string {
-  if (typeof value === 'number' && /At$/.test(key) && value > 1e12) return formatTime(value);
-  if (isCounts(value)) {
-    const entries = Object.entries(value);
-    return entries.length === 0 ? 'none' : entries.map(([reason, n]) => `${reason} ${n}`).join(', ');
-  }
-  return formatValue(value);
-}
-
-function isCounts(value: unknown): value is Record<string, number> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every((n) => typeof n === 'number');
-}
-
-/** How an exporter is doing, from its stats. */
-export type ExporterHealth = 'healthy' | 'retrying' | 'failing';
-
-/**
- * An exporter is failing while its circuit breaker is not closed, retrying while a retry is
- * scheduled, healthy otherwise (a last error from before a recovery is history, not health).
- */
-export function exporterHealth(stats: Record<string, unknown>): ExporterHealth {
-  const breaker = stats.breaker;
-  if (typeof breaker === 'string' && breaker !== 'closed') return 'failing';
-  if (typeof stats.nextAttemptAt === 'number') return 'retrying';
-  return 'healthy';
-}
+import { exporterHealth, HealthBadge, StatsList } from './exporter-stats.js';
 
 interface Snapshot {
   readonly stats: Record<string, unknown> | undefined;
@@ -63,23 +20,42 @@ function snapshot(exporter: DevtoolsExporter): Snapshot {
   }
 }
 
-/** Exporter queues, backlog, failures, breaker state and health; "Flush now". */
+/**
+ * Exporter queues, backlog, failures, breaker state and health; "Flush now". Watching a
+ * collector, its own exporters and reporters come first (read only), then the page's.
+ */
 export function ExportersTab(): ReactNode {
   const engine = useEngine();
-  const { exporters } = engine;
-  if (exporters.length === 0) {
+  const { exporters, backend } = engine;
+  const page =
+    exporters.length === 0 ? null : (
+      <div className="cards-grid">
+        {exporters.map((exporter, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: exporters are given as a list; its order is their identity
+          <ExporterCard key={index} exporter={exporter} name={exporter.name ?? `exporter ${index + 1}`} />
+        ))}
+      </div>
+    );
+  if (backend.exporters === undefined) {
     return (
-      <p className="empty">
-        No exporters given. Pass them as the "exporters" option (e.g. the browser exporter of @isotel/core/browser).
-      </p>
+      page ?? (
+        <p className="empty">
+          No exporters given. Pass them as the "exporters" option (e.g. the browser exporter of @isotel/core/browser).
+        </p>
+      )
     );
   }
   return (
-    <div className="cards-grid">
-      {exporters.map((exporter, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: exporters are given as a list; its order is their identity
-        <ExporterCard key={index} exporter={exporter} name={exporter.name ?? `exporter ${index + 1}`} />
-      ))}
+    <div>
+      <CollectorExporters />
+      {page === null ? null : (
+        <section aria-label="This page's exporters">
+          <div className="section">
+            <h3>This page's exporters</h3>
+          </div>
+          {page}
+        </section>
+      )}
     </div>
   );
 }
@@ -111,16 +87,11 @@ function ExporterCard({ exporter, name }: { readonly exporter: DevtoolsExporter;
   });
   const data = stats.data?.stats;
   const health = data ? exporterHealth(data) : undefined;
-  const keys = data
-    ? Object.keys(data)
-        .filter((key) => !(key === 'lastError' && health === 'healthy'))
-        .sort((a, b) => rank(a) - rank(b))
-    : [];
   return (
     <section className="card" aria-label={name}>
       <div className="card-head">
         <h3 className="ellipsis">{name}</h3>
-        {health ? <span className={health === 'healthy' ? 'status-ok' : 'status-error'}>{health}</span> : null}
+        {health ? <HealthBadge health={health} /> : null}
         {exporter.flush ? (
           <button type="button" disabled={flush.isPending} onClick={() => flush.mutate()}>
             Flush now
@@ -128,22 +99,14 @@ function ExporterCard({ exporter, name }: { readonly exporter: DevtoolsExporter;
         ) : null}
       </div>
       {stats.data?.error ? <p className="error">{stats.data.error}</p> : null}
-      <dl aria-label={`${name} stats`}>
-        {keys.map((key) => (
-          <div key={key} className="pair">
-            <dt>{LABELS[key] ?? key}</dt>
-            <dd className={key === 'lastError' ? 'wrap error' : 'wrap'}>{display(key, data?.[key])}</dd>
-          </div>
-        ))}
-      </dl>
+      {data && health ? (
+        <StatsList label={`${name} stats`} stats={data} health={health} />
+      ) : (
+        <dl aria-label={`${name} stats`} />
+      )}
       <p className="muted" role="status">
         {message}
       </p>
     </section>
   );
-}
-
-function rank(key: string): number {
-  const i = ORDER.indexOf(key);
-  return i < 0 ? ORDER.length : i;
 }

@@ -3,6 +3,7 @@
 import type { Config, ConfigChanges } from '../../config/config.js';
 import { type ExporterStatus, readStatus, type StatusSource } from '../../config/exporter-status.js';
 import { isIsotelError } from '../../errors/isotel-error.js';
+import type { ExporterListing } from '../../export/collector-wire.js';
 import { checkBodyHeaders, json, problem } from './http.js';
 import { bodyProblem, readBody } from './read-body.js';
 
@@ -33,7 +34,8 @@ export async function routeConfig(request: Request, url: URL, ctx: ConfigRouteCo
       const status = readStatus(name, source);
       if (status !== undefined) exporters.push(status);
     }
-    return json(200, { exporters });
+    const listing: ExporterListing = { exporters };
+    return json(200, listing);
   }
   const config = ctx.config;
   if (config === undefined) {

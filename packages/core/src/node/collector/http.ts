@@ -175,7 +175,12 @@ const ALLOW_HEADERS = 'authorization, content-type';
 export function corsHeaders(request: Request, allowed: ReadonlySet<string>): Record<string, string> | undefined {
   const origin = request.headers.get('origin');
   if (origin === null || !allowed.has(origin)) return undefined;
-  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'retry-after' };
+  // a page reads `X-Isotel-Node` to say which instance answered (the devtools' remote mode)
+  return {
+    'access-control-allow-origin': origin,
+    vary: 'Origin',
+    'access-control-expose-headers': 'retry-after, x-isotel-node',
+  };
 }
 
 /** The answer to a CORS preflight: 204 with the allowed methods for a listed origin, else 403. */
