@@ -221,7 +221,7 @@ test.describe('the devtools panel', () => {
   });
 });
 
-test('the playground switches the panel to the dev collector and back', async ({ page }) => {
+test('the playground switches the panel to the dev collector, shows its exporters, and back', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await freshPage(page);
   await page.getByRole('combobox', { name: 'Devtools watch' }).selectOption('collector');
@@ -236,6 +236,10 @@ test('the playground switches the panel to the dev collector and back', async ({
   });
   await panel.getByRole('tab', { name: 'Handlers' }).click();
   await expect(panel.getByRole('list', { name: 'Handlers' })).toBeVisible();
+  // the dev collector's Prometheus reporter, as its GET /v1/exporters reports it
+  await panel.getByRole('tab', { name: 'Exporters' }).click();
+  await expect(panel.getByRole('region', { name: 'collector prometheus' })).toBeVisible();
+  await expect(panel.getByText('Reported by collector playground-dev (each instance reports its own).')).toBeVisible();
   await page.reload();
   await expect(page.getByRole('combobox', { name: 'Devtools watch' })).toHaveValue('collector');
   await page.getByRole('combobox', { name: 'Devtools watch' }).selectOption('page');

@@ -55,6 +55,8 @@ export async function startDevCollector(options: DevCollectorOptions): Promise<D
     // strict: events the playground's catalog does not describe are refused and counted
     catalog: playgroundCatalog,
     metrics: (request) => prometheus.handler(request),
+    // what the devtools' Exporters tab shows when the panel is switched to this collector
+    exporters: { prometheus },
     node: 'playground-dev',
   });
   let server: CollectorServer;
