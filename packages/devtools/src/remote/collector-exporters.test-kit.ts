@@ -16,6 +16,13 @@ export interface CollectorWithReporters {
   close(): Promise<void>;
 }
 
+/** A status source whose `stats()` throws: the collector reports it with `lastError` 'audit log closed'. */
+export const failingAudit = {
+  stats(): object {
+    throw new Error('audit log closed');
+  },
+};
+
 /**
  * Starts the agent, a bus with a StatsD reporter of `orders.created` (tag `region`, lines of at
  * most 64 bytes: a longer one is dropped and counted as `oversized`) and a collector reporting it

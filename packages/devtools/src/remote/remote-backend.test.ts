@@ -1,7 +1,7 @@
 import { createTelemetry } from '@isotel/core';
 import { createCollector } from '@isotel/core/node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectorWithStatsd } from './collector-exporters.test-kit.js';
+import { collectorWithStatsd, failingAudit } from './collector-exporters.test-kit.js';
 import { CollectorError, RemoteBackend } from './remote-backend.js';
 
 const ADMIN = 'admin-secret';
@@ -98,12 +98,7 @@ describe('RemoteBackend against a real collector', () => {
 
 describe("RemoteBackend reads the collector's exporters", () => {
   async function withStatsd(adminToken: string | undefined) {
-    const audit = {
-      stats(): object {
-        throw new Error('audit log closed');
-      },
-    };
-    const c = await collectorWithStatsd(adminToken, { audit });
+    const c = await collectorWithStatsd(adminToken, { audit: failingAudit });
     cleanups.push(() => c.close());
     return c;
   }

@@ -10,7 +10,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PREVIEW_LENGTH } from '../engine/format-value.js';
 import { mountDevtools } from '../production.js';
-import { collectorWithStatsd } from './collector-exporters.test-kit.js';
+import { collectorWithStatsd, failingAudit } from './collector-exporters.test-kit.js';
 
 // The panel in remote mode against a real collector in this process: what a developer sees
 // when pointing the devtools at a server. happy-dom's same-origin emulation is off here (the
@@ -31,16 +31,22 @@ async function setup() {
   const server = await collector.listen(0, '127.0.0.1');
   collectors.set(server.url, collector);
   cleanups.push(() => collector.close());
+  const { ui, handle } = mountPanel({ collectorUrl: server.url, adminToken: ADMIN, initialIsOpen: true });
+  return { telemetry, url: server.url, ui, handle };
+}
+
+/** Mounts the panel with `options` (unmounted after the test); its UI, queried inside the shadow root. */
+function mountPanel(options: Parameters<typeof mountDevtools>[1]) {
   const el = document.createElement('div');
   document.body.appendChild(el);
-  const handle = mountDevtools(el, { collectorUrl: server.url, adminToken: ADMIN, initialIsOpen: true });
+  const handle = mountDevtools(el, options);
   cleanups.push(() => {
     handle.unmount();
     el.remove();
   });
   const root = el.querySelector('[data-isotel-devtools]')?.shadowRoot?.querySelector<HTMLElement>('.root');
   if (!root) throw new Error('no panel');
-  return { telemetry, url: server.url, ui: within(root), handle };
+  return { ui: within(root), handle };
 }
 
 describe('the panel in remote mode', { timeout: 20_000 }, () => {
@@ -113,32 +119,18 @@ describe('the panel in remote mode', { timeout: 20_000 }, () => {
 
 describe("the Exporters tab in remote mode shows the collector's exporters", { timeout: 20_000 }, () => {
   async function panelOn(url: string, adminToken: string | undefined, exporters: DevtoolsExporter[] = []) {
-    const el = document.createElement('div');
-    document.body.appendChild(el);
-    const handle = mountDevtools(el, {
+    const { ui } = mountPanel({
       collectorUrl: url,
       ...(adminToken === undefined ? {} : { adminToken }),
       exporters,
       initialIsOpen: true,
     });
-    cleanups.push(() => {
-      handle.unmount();
-      el.remove();
-    });
-    const root = el.querySelector('[data-isotel-devtools]')?.shadowRoot?.querySelector<HTMLElement>('.root');
-    if (!root) throw new Error('no panel');
-    const ui = within(root);
     await userEvent.click(ui.getByRole('tab', { name: 'Exporters' }));
     return ui;
   }
 
   async function started() {
-    const audit = {
-      stats(): object {
-        throw new Error('audit log closed');
-      },
-    };
-    const c = await collectorWithStatsd(ADMIN, { audit });
+    const c = await collectorWithStatsd(ADMIN, { audit: failingAudit });
     cleanups.push(() => c.close());
     return c;
   }
