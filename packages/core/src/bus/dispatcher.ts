@@ -144,7 +144,7 @@ export class Dispatcher {
   // that throws when read (a getter, a Proxy) drops the event; handlers' own errors never get here.
   #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
     try {
-      this.#admit(handlers, name, m, this.#context.inUse ? withAmbientCorrelation(md) : md);
+      this.#admit(handlers, name, m, this.#context.correlated ? withAmbientCorrelation(md) : md);
     } catch (error) {
       this.#unreadable(name, error);
     }

@@ -70,4 +70,33 @@ describe('the ambient correlation id before any scope was entered', () => {
     );
     expect(seen).toEqual(['job-7', 'job-7']);
   });
+
+  it('is taken from a span whose metadata carries one, when no scope had one before', async () => {
+    const core = await freshCore();
+    const t = core.createTelemetry();
+    const seen: unknown[] = [];
+    t.attach('record', 'job.step', (_name, _m, md) => seen.push(md.correlationId));
+    t.attachMany('recording', ['warm-up.start', 'job.start'], () => undefined);
+    t.span('warm-up', {}, () => t.emit('job.step', { count: 1 }));
+    t.span('job', { correlationId: 'm-1' }, () => t.emit('job.step', { count: 1 }));
+    t.emit('job.step', { count: 1 });
+    expect(seen).toEqual([undefined, 'm-1', undefined]);
+  });
+
+  it('is not asked for by emit after spans that carried none, and is once a scope had one', async () => {
+    const core = await freshCore();
+    const t = core.createTelemetry();
+    t.attach('record', 'order.placed', () => undefined);
+    t.attach('on-start', 'job.start', () => undefined);
+    for (let i = 0; i < 3; i++) t.span('job', { route: '/checkout' }, () => undefined);
+    const slot = (globalThis as Record<symbol, { manager: ContextManager }>)[SLOT_KEY];
+    const active = vi.spyOn(slot?.manager as ContextManager, 'active');
+    t.emit('order.placed', { count: 1 });
+    t.emit('order.placed', { count: 1 });
+    expect(active).not.toHaveBeenCalled();
+    core.withContext({ correlationId: 'req-9' }, () => undefined);
+    active.mockClear();
+    t.emit('order.placed', { count: 1 });
+    expect(active).toHaveBeenCalledTimes(1);
+  });
 });

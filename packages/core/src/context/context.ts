@@ -34,6 +34,11 @@ interface ContextSlot {
   // (which every emit calls for the ambient correlation id) answers without asking the manager.
   // Only ever goes from false to true.
   inUse: boolean;
+  // False until a scope whose context carries a correlation id may have been entered: until then
+  // no ambient correlation id can exist, so `emit` does not ask for one (spans run without one
+  // leave emit as fast as before them). Set with `inUse` when the manager is handed out or
+  // replaced, since code outside may enter any context through it. Only goes from false to true.
+  correlated: boolean;
 }
 
 // One slot per page or process, shared by every copy of @isotel/core (Symbol.for), so a span
@@ -46,11 +51,12 @@ function resolveSlot(): ContextSlot {
   const scope = globalThis as GlobalWithSlot;
   let found = scope[SLOT_KEY];
   if (found === undefined) {
-    found = { manager: new StackContextManager(), inUse: false };
+    found = { manager: new StackContextManager(), inUse: false, correlated: false };
     Object.defineProperty(scope, SLOT_KEY, { value: found, configurable: true, enumerable: false, writable: false });
-  } else if (found.inUse !== false) {
-    // a slot made by a copy that does not keep the flag: always ask its manager
-    found.inUse = true;
+  } else {
+    // a slot made by a copy that does not keep a flag: always ask its manager
+    if (found.inUse !== false) found.inUse = true;
+    if (found.correlated !== false) found.correlated = true;
   }
   return found;
 }
@@ -63,6 +69,7 @@ const slot = resolveSlot();
  */
 export function getContextManager(): ContextManager {
   slot.inUse = true;
+  slot.correlated = true;
   return slot.manager;
 }
 
@@ -76,6 +83,7 @@ export function getContextManager(): ContextManager {
 export function setContextManager(manager: ContextManager): void {
   // a manager from outside may have contexts in force that no isotel scope entered
   slot.inUse = true;
+  slot.correlated = true;
   slot.manager = manager;
 }
 
@@ -92,11 +100,15 @@ export function contextManagerKind(): string {
 /** Runs `fn(arg)` with `context` in force: how every isotel scope (context, span) is entered. */
 export function enterScope<A, R>(context: TelemetryContext | undefined, fn: (arg: A) => R, arg: A): R {
   slot.inUse = true;
+  if (context?.correlationId !== undefined) slot.correlated = true;
   return slot.manager.with(context, fn, arg);
 }
 
-/** The shared slot, for a hot path that checks `inUse` itself before calling {@link activeContext}. */
-export function contextSlot(): { readonly inUse: boolean } {
+/**
+ * The shared slot, for a hot path that checks `inUse` (any context may be in force) or
+ * `correlated` (an ambient correlation id may be) itself before calling {@link activeContext}.
+ */
+export function contextSlot(): { readonly inUse: boolean; readonly correlated: boolean } {
   return slot;
 }
 
