@@ -4,6 +4,7 @@ import { controlEngineOf, TelemetryControl } from '../control/telemetry-control.
 import { IsotelError } from '../errors/isotel-error.js';
 import { NOOP_SPAN } from '../span/noop-span.js';
 import { SpanRecorder } from '../span/span-recorder.js';
+import { addScope } from '../span/span-scopes.js';
 import type { Span, SpanScope } from '../span/types.js';
 import { Dispatcher } from './dispatcher.js';
 import { type HandlerEntry, HandlerRegistry, INVALID_NAME } from './handler-registry.js';
@@ -265,7 +266,7 @@ export class Telemetry {
  * that removes the scope.
  */
 export function addSpanScope(t: Telemetry, scope: SpanScope): () => void {
-  return spanRecorderOf(t).addScope(scope);
+  return addScope(spanRecorderOf(t), scope);
 }
 
 /**
