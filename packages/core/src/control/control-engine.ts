@@ -1,6 +1,5 @@
 import { matches, type Pattern, parsePattern } from '../bus/pattern.js';
 import type { Metadata } from '../bus/types.js';
-import { copyMetadata } from '../context/copy-metadata.js';
 import { type ControlState, DEFAULT_CONTROL, isPassThrough } from './control-state.js';
 import { sampleHash } from './sample-hash.js';
 
@@ -105,19 +104,6 @@ export class ControlEngine {
     const key = sampleKey(metadata);
     const draw = key === undefined ? Math.random() : sampleHash(key);
     return draw < rate ? rate : 'sampled_out';
-  }
-
-  /**
-   * {@link decide} for a bus: the metadata to deliver (a copy carrying `sampleRate` when kept at a
-   * rate below 1, else the same object), or why the event is dropped.
-   */
-  admit(name: string, metadata: Metadata): Metadata | DropReason {
-    const rate = this.decide(name, metadata);
-    if (typeof rate === 'string') return rate;
-    if (rate >= 1) return metadata;
-    const out = copyMetadata(metadata);
-    out.sampleRate = rate;
-    return out;
   }
 
   /**
