@@ -90,9 +90,9 @@ export class Dispatcher {
    * carries the start's rate. Nobody heard its start: the control decides now.
    */
   spanEnd(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata, start: SpanStart): void {
-    if (start === undefined) return this.#deliver(handlers, name, m, md);
-    const rate = typeof start === 'string' || !this.#control.filtering ? start : this.#control.rateOf(name);
-    if (typeof rate === 'string') this.drop(rate);
+    const rate = typeof start !== 'number' || !this.#control.filtering ? start : this.#control.rateOf(name);
+    if (rate === undefined) this.#deliver(handlers, name, m, md);
+    else if (typeof rate === 'string') this.drop(rate);
     else this.#callAt(handlers, name, m, md, start as number);
   }
 
@@ -105,7 +105,10 @@ export class Dispatcher {
   #emitLazy(handlers: readonly HandlerEntry[], name: string, thunk: EventThunk, metadata: Metadata | undefined): void {
     if (this.#control.filtering) {
       const refused = this.#control.refusalOf(name);
-      if (refused !== undefined) return this.drop(refused);
+      if (refused !== undefined) {
+        this.drop(refused);
+        return;
+      }
     }
     let m: Measurements;
     let md: Metadata | undefined;
