@@ -1,6 +1,7 @@
 import type { CatalogTelemetry } from '../catalog/catalog-telemetry.js';
 import type { Catalog } from '../catalog/define-catalog.js';
 import { controlEngineOf, TelemetryControl } from '../control/telemetry-control.js';
+import { describeValue } from '../errors/describe-error.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { NOOP_SPAN } from '../span/noop-span.js';
 import { SpanRecorder } from '../span/span-recorder.js';
@@ -66,7 +67,10 @@ export class Telemetry {
   constructor(options: TelemetryOptions = {}) {
     const size = options.dispatchCacheSize;
     if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
-      throw new IsotelError('invalid_argument', `dispatchCacheSize must be a positive integer, got ${String(size)}.`);
+      throw new IsotelError(
+        'invalid_argument',
+        `dispatchCacheSize must be a positive integer, got ${describeValue(size)}.`,
+      );
     }
     this.#registry = new HandlerRegistry(size);
     this.#cache = this.#registry.cache;

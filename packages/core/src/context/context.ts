@@ -47,7 +47,8 @@ function resolveSlot(): ContextSlot {
   let found = scope[SLOT_KEY];
   if (found === undefined) {
     found = { manager: new StackContextManager(), inUse: false };
-    Object.defineProperty(scope, SLOT_KEY, { value: found, configurable: true, enumerable: false, writable: false });
+    // not enumerable, not writable: the defaults of defineProperty
+    Object.defineProperty(scope, SLOT_KEY, { value: found, configurable: true });
   } else if (found.inUse !== false) {
     // a slot made by a copy that does not keep the flag: always ask its manager
     found.inUse = true;

@@ -1,4 +1,5 @@
 import { parsePattern } from '../bus/pattern.js';
+import { describeValue } from '../errors/describe-error.js';
 import { IsotelError } from '../errors/isotel-error.js';
 
 /** A per-pattern sampling rate; the first rule whose pattern matches an event sets its rate. */
@@ -54,7 +55,7 @@ export const MIN_SAMPLE_RATE = 1e-6;
 
 function rate(key: string, value: unknown): number {
   if (typeof value !== 'number' || !(value === 0 || (value >= MIN_SAMPLE_RATE && value <= 1))) {
-    fail(key, `expected 0 or a number from ${MIN_SAMPLE_RATE} to 1, got ${describe(value)}.`);
+    fail(key, `expected 0 or a number from ${MIN_SAMPLE_RATE} to 1, got ${describeValue(value)}.`);
   }
   return value;
 }
@@ -73,12 +74,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 // An array whose items `item` checks, each named `key[i]`.
 function list<T>(key: string, value: unknown, what: string, item: (key: string, value: unknown) => T): readonly T[] {
-  if (!Array.isArray(value)) fail(key, `expected an array of ${what}, got ${describe(value)}.`);
+  if (!Array.isArray(value)) fail(key, `expected an array of ${what}, got ${describeValue(value)}.`);
   return Object.freeze(value.map((v: unknown, i) => item(`${key}[${i}]`, v)));
 }
 
 function rule(key: string, value: unknown): SampleRule {
-  if (!isRecord(value)) fail(key, `expected { pattern, sampleRate }, got ${describe(value)}.`);
+  if (!isRecord(value)) fail(key, `expected { pattern, sampleRate }, got ${describeValue(value)}.`);
   for (const k of Object.keys(value)) if (k !== 'pattern' && k !== 'sampleRate') fail(`${key}.${k}`, 'unknown key.');
   return Object.freeze({
     pattern: pattern(`${key}.pattern`, value.pattern),
@@ -89,7 +90,7 @@ function rule(key: string, value: unknown): SampleRule {
 // How each key of a control change is checked; a key not here is unknown.
 const FIELDS: { readonly [K in keyof ControlState]: (key: K, value: unknown) => ControlState[K] } = {
   enabled: (key, value) =>
-    typeof value === 'boolean' ? value : fail(key, `expected a boolean, got ${describe(value)}.`),
+    typeof value === 'boolean' ? value : fail(key, `expected a boolean, got ${describeValue(value)}.`),
   sampleRate: rate,
   rules: (key, value) => list(key, value, '{ pattern, sampleRate }', rule),
   allow: (key, value) => list(key, value, 'patterns', pattern),
@@ -104,7 +105,7 @@ const FIELDS: { readonly [K in keyof ControlState]: (key: K, value: unknown) => 
  * @example parseControl({ sampleRate: 0.1, deny: ['debug.**'] }) // a full ControlState
  */
 export function parseControl(input: unknown, base: ControlState = DEFAULT_CONTROL): ControlState {
-  if (!isRecord(input)) fail('(root)', `expected an object, got ${describe(input)}.`);
+  if (!isRecord(input)) fail('(root)', `expected an object, got ${describeValue(input)}.`);
   const { enabled, sampleRate, rules, allow, deny } = base;
   const out: Record<string, unknown> = { enabled, sampleRate, rules, allow, deny };
   for (const key of Object.keys(input)) {
@@ -123,11 +124,4 @@ export function isPassThrough(control: ControlState): boolean {
     control.allow.length === 0 &&
     control.rules.every((rule) => rule.sampleRate === 1)
   );
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value;
 }
