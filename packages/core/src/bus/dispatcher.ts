@@ -159,12 +159,10 @@ export class Dispatcher {
     }
   }
 
-  // A returned promise that rejects is a failure. Out of the loop: a closure there would make V8
-  // allocate a context for every handler call.
+  // A returned promise (or other thenable) that rejects is a failure. Out of the loop: a closure
+  // there would make V8 allocate a context for every handler call.
   #watch(result: unknown, entry: HandlerEntry, name: string): void {
-    if (typeof result !== 'object' || result === null) return;
-    if (typeof (result as Promise<unknown>).then !== 'function') return;
-    (result as Promise<unknown>).then(undefined, (error: unknown) => this.#failed(entry, name, error));
+    if (isThenable(result)) result.then(undefined, (error: unknown) => this.#failed(entry, name, error));
   }
 
   // The failure policy. A handler failing on a failure event is detached whatever its policy; a
@@ -198,4 +196,13 @@ export class Dispatcher {
       this.#failureDepth--;
     }
   }
+}
+
+/** True for a promise or any other object or function with a `then` method. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }

@@ -129,14 +129,12 @@ export class HandlerRegistry {
     entry.fn = DETACHED;
     this.#byId.delete(id);
     for (const pattern of entry.patterns) {
-      if (!pattern.exact) continue;
-      const list = this.#exact.get(pattern.source);
-      if (list === undefined) continue;
-      const rest = list.filter((e) => e !== entry);
+      const rest = this.#exact.get(pattern.source)?.filter((e) => e !== entry);
+      if (rest === undefined) continue;
       if (rest.length === 0) this.#exact.delete(pattern.source);
       else this.#exact.set(pattern.source, rest);
     }
-    if (this.#wildcard.includes(entry)) this.#wildcard = this.#wildcard.filter((e) => e !== entry);
+    this.#wildcard = this.#wildcard.filter((e) => e !== entry);
     this.#invalidate();
     return true;
   }

@@ -112,8 +112,8 @@ export class ControlEngine {
    */
   explain(name: string, metadata?: Metadata): ControlDecision {
     const rate = metadata === undefined ? this.rateOf(name) : this.decide(name, metadata);
-    if (rate === 0) return { kept: false, reason: 'sampled_out' };
-    return typeof rate === 'string' ? { kept: false, reason: rate } : { kept: true, sampleRate: rate };
+    const reason = rate === 0 ? 'sampled_out' : rate;
+    return typeof reason === 'string' ? { kept: false, reason } : { kept: true, sampleRate: reason };
   }
 
   #resolve(name: string): number | DropReason {

@@ -1,4 +1,4 @@
-import type { Dispatcher } from '../bus/dispatcher.js';
+import { type Dispatcher, isThenable } from '../bus/dispatcher.js';
 import { type HandlerEntry, INVALID_NAME } from '../bus/handler-registry.js';
 import type { Metadata } from '../bus/types.js';
 import { activeContext, enterScope } from '../context/context.js';
@@ -27,7 +27,7 @@ export class SpanRecorder {
   // The last prefix's three names, and whether anyone listened to them in the registry version
   // they were resolved in: a span of the same prefix then skips three concatenations and three
   // lookups (bench/README.md, "Issue 24: one dispatch path").
-  #lastNames: SpanNames = { prefix: '', start: '.start', stop: '.stop', exception: '.exception' };
+  #lastNames = namesOf('');
   #lastVersion = -1;
   #lastStart: readonly HandlerEntry[] = INVALID_NAME;
   #lastListening = false;
@@ -98,7 +98,7 @@ export class SpanRecorder {
     let names = this.#lastNames;
     if (names.prefix !== prefix || this.#lastVersion !== bus.version) {
       if (names.prefix !== prefix) {
-        names = { prefix, start: `${prefix}.start`, stop: `${prefix}.stop`, exception: `${prefix}.exception` };
+        names = namesOf(prefix);
         this.#lastNames = names;
       }
       this.#lastVersion = bus.version;
@@ -137,12 +137,8 @@ export class SpanRecorder {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
+function namesOf(prefix: string): SpanNames {
+  return { prefix, start: `${prefix}.start`, stop: `${prefix}.stop`, exception: `${prefix}.exception` };
 }
 
 /** Calls `fn`: what {@link enterScope} runs for a span's `run`. */
