@@ -69,11 +69,12 @@ export class Dispatcher {
   }
 
   /**
-   * Offers an event to the control and calls its `handlers` (not empty) unless it drops it.
-   * Returns the rate it was kept at (1 when not sampled) or why it was dropped: a span's start
-   * event is published here directly, and its stop follows what became of it.
+   * Delivers a span's start event to `handlers` (not empty) unless the control drops it. Returns
+   * the rate it was kept at (1 when not sampled) or why it was dropped: its stop follows that.
+   * Emits take `#admit`, the same steps kept apart: shared, what spans pass made the emit path
+   * slower after spans ran (bench/README.md, Bundle size).
    */
-  admit(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): number | string {
+  spanStart(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): SpanStart {
     if (!this.#control.filtering) {
       this.#call(handlers, name, m, md);
       return 1;
@@ -128,11 +129,20 @@ export class Dispatcher {
   // that throws when read (a getter, a Proxy) drops the event; handlers' own errors never get here.
   #deliver(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
     try {
-      this.admit(handlers, name, m, this.#context.inUse ? withAmbientCorrelation(md) : md);
+      this.#admit(handlers, name, m, this.#context.inUse ? withAmbientCorrelation(md) : md);
     } catch (error) {
       this.drop('invalid_metadata');
       logger().error(`The metadata of "${name}" could not be read; the event was dropped.`, error);
     }
+  }
+
+  // What `spanStart` does, for an emit: the control, then the handlers.
+  #admit(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
+    if (this.#control.filtering) {
+      const rate = this.#control.decide(name, md);
+      if (typeof rate === 'string') this.drop(rate);
+      else this.#callAt(handlers, name, m, md, rate);
+    } else this.#call(handlers, name, m, md);
   }
 
   // The handlers, with metadata carrying `sampleRate` when the event was kept at a rate below 1.

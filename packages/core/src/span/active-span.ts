@@ -69,7 +69,7 @@ export class ActiveSpan implements Span, TelemetryContext {
     if (handlers.length === 0) return;
     const start = this.#startTime;
     const m = { monotonicTime: start, systemTime: TIME_ORIGIN + start };
-    this.#start = this.#recorder.bus.admit(handlers, this.#names.start, m, this.#metadata);
+    this.#start = this.#recorder.bus.spanStart(handlers, this.#names.start, m, this.#metadata);
   }
 
   set(key: string, value: unknown): Span {
