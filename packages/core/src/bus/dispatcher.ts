@@ -4,7 +4,7 @@ import { copyMetadata } from '../context/copy-metadata.js';
 import type { ControlEngine } from '../control/control-engine.js';
 import { describeError } from '../errors/describe-error.js';
 import { logger } from '../log/logger.js';
-import { type HandlerEntry, type HandlerRegistry, INVALID_NAME } from './handler-registry.js';
+import type { HandlerEntry, HandlerRegistry } from './handler-registry.js';
 import type { EventThunk, Measurements, Metadata } from './types.js';
 
 /** The event isotel emits when a handler throws or rejects. */
@@ -51,13 +51,6 @@ export class Dispatcher {
     return this.#registry.resolve(name);
   }
 
-  /** Delivers an event to the handlers of its name (some handler is attached to the bus). */
-  emit(name: string, measurements?: Measurements | EventThunk, metadata?: Metadata): void {
-    const handlers = this.#registry.resolve(name);
-    if (handlers.length > 0) this.publish(handlers, name, measurements, metadata);
-    else if (handlers === INVALID_NAME) this.drop('invalid_name');
-  }
-
   /** Delivers an emitted event to its `handlers` (not empty). */
   publish(
     handlers: readonly HandlerEntry[],
@@ -75,19 +68,21 @@ export class Dispatcher {
     this.#deliver(handlers, name, m ?? EMPTY_MEASUREMENTS, md ?? EMPTY_METADATA);
   }
 
-  /** Delivers a span's start event to `handlers` (not empty); returns what became of it (see {@link SpanStart}). */
+  /**
+   * Delivers a span's start event to `handlers` (not empty) unless the control drops it. Returns
+   * the rate it was kept at (1 when not sampled) or why it was dropped: its stop follows that.
+   * Emits take `#admit`, the same steps kept apart: shared, what spans pass made the emit path
+   * slower after spans ran (bench/README.md, Bundle size).
+   */
   spanStart(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): SpanStart {
     if (!this.#control.filtering) {
       this.#call(handlers, name, m, md);
       return 1;
     }
-    const decided = this.#control.admit(name, md);
-    if (typeof decided === 'string') {
-      this.drop(decided);
-      return decided;
-    }
-    this.#call(handlers, name, m, decided);
-    return decided === md ? 1 : (decided.sampleRate as number);
+    const rate = this.#control.decide(name, md);
+    if (typeof rate === 'string') this.drop(rate);
+    else this.#callAt(handlers, name, m, md, rate);
+    return rate;
   }
 
   /**
@@ -96,20 +91,10 @@ export class Dispatcher {
    * carries the start's rate. Nobody heard its start: the control decides now.
    */
   spanEnd(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata, start: SpanStart): void {
-    if (start === undefined) {
-      this.#deliver(handlers, name, m, md);
-      return;
-    }
-    const dropped = typeof start === 'string' ? start : this.#control.filtering ? this.#refusedByName(name) : undefined;
-    if (dropped !== undefined) {
-      this.drop(dropped);
-      return;
-    }
-    if ((start as number) < 1) {
-      md = copyMetadata(md);
-      md.sampleRate = start as number;
-    }
-    this.#call(handlers, name, m, md);
+    const rate = typeof start !== 'number' || !this.#control.filtering ? start : this.#control.rateOf(name);
+    if (rate === undefined) this.#deliver(handlers, name, m, md);
+    else if (typeof rate === 'string') this.drop(rate);
+    else this.#callAt(handlers, name, m, md, start as number);
   }
 
   drop(reason: string): void {
@@ -146,31 +131,27 @@ export class Dispatcher {
     try {
       this.#admit(handlers, name, m, this.#context.correlated ? withAmbientCorrelation(md) : md);
     } catch (error) {
-      this.#unreadable(name, error);
+      this.drop('invalid_metadata');
+      logger().error(`The metadata of "${name}" could not be read; the event was dropped.`, error);
     }
   }
 
+  // What `spanStart` does, for an emit: the control, then the handlers.
   #admit(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata): void {
     if (this.#control.filtering) {
-      const admitted = this.#control.admit(name, md);
-      if (typeof admitted === 'string') {
-        this.drop(admitted);
-        return;
-      }
-      md = admitted;
+      const rate = this.#control.decide(name, md);
+      if (typeof rate === 'string') this.drop(rate);
+      else this.#callAt(handlers, name, m, md, rate);
+    } else this.#call(handlers, name, m, md);
+  }
+
+  // The handlers, with metadata carrying `sampleRate` when the event was kept at a rate below 1.
+  #callAt(handlers: readonly HandlerEntry[], name: string, m: Measurements, md: Metadata, rate: number): void {
+    if (rate < 1) {
+      md = copyMetadata(md);
+      md.sampleRate = rate;
     }
     this.#call(handlers, name, m, md);
-  }
-
-  // Off, denied or not allowed: what drops a span's stop whose start was kept (it is not sampled again).
-  #refusedByName(name: string): string | undefined {
-    const rate = this.#control.rateOf(name);
-    return typeof rate === 'string' ? rate : undefined;
-  }
-
-  #unreadable(name: string, error: unknown): void {
-    this.drop('invalid_metadata');
-    logger().error(`The metadata of "${name}" could not be read; the event was dropped.`, error);
   }
 
   // `handlers` is the snapshot taken when the emit began: a handler attached meanwhile waits for
@@ -188,12 +169,10 @@ export class Dispatcher {
     }
   }
 
-  // A returned promise that rejects is a failure. Out of the loop: a closure there would make V8
-  // allocate a context for every handler call.
+  // A returned promise (or other thenable) that rejects is a failure. Out of the loop: a closure
+  // there would make V8 allocate a context for every handler call.
   #watch(result: unknown, entry: HandlerEntry, name: string): void {
-    if (typeof result !== 'object' || result === null) return;
-    if (typeof (result as Promise<unknown>).then !== 'function') return;
-    (result as Promise<unknown>).then(undefined, (error: unknown) => this.#failed(entry, name, error));
+    if (isThenable(result)) result.then(undefined, (error: unknown) => this.#failed(entry, name, error));
   }
 
   // The failure policy. A handler failing on a failure event is detached whatever its policy; a
@@ -219,9 +198,21 @@ export class Dispatcher {
     }
     this.#failureDepth++;
     try {
-      this.emit(HANDLER_FAILURE_EVENT, { count: 1 }, { handlerId: entry.id, event: name, error });
+      const handlers = this.#registry.resolve(HANDLER_FAILURE_EVENT);
+      if (handlers.length > 0) {
+        this.#deliver(handlers, HANDLER_FAILURE_EVENT, { count: 1 }, { handlerId: entry.id, event: name, error });
+      }
     } finally {
       this.#failureDepth--;
     }
   }
+}
+
+/** True for a promise or any other object or function with a `then` method. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '../errors/describe-error.js';
 import { IsotelError } from '../errors/isotel-error.js';
 import { isValidName, matchName, type Pattern, parsePattern } from './pattern.js';
 import type { AttachOptions, FailurePolicy, Handler, HandlerInfo } from './types.js';
@@ -77,13 +78,10 @@ export class HandlerRegistry {
     options: AttachOptions<unknown> | undefined,
   ): void {
     if (typeof id !== 'string' || id.length === 0) {
-      throw new IsotelError('invalid_handler', `Handler id must be a non-empty string, got ${JSON.stringify(id)}.`);
+      throw new IsotelError('invalid_handler', `Handler id must be a non-empty string, got ${describeValue(id)}.`);
     }
     if (this.#byId.has(id)) {
-      throw new IsotelError(
-        'handler_exists',
-        `A handler with id "${id}" is already attached; detach it first or pick another id.`,
-      );
+      throw new IsotelError('handler_exists', `Handler "${id}" is already attached; detach it first.`);
     }
     if (typeof fn !== 'function') {
       throw new IsotelError('invalid_handler', `Handler "${id}" must be a function, got ${typeof fn}.`);
@@ -95,7 +93,7 @@ export class HandlerRegistry {
     if (onFailure !== 'detach' && onFailure !== 'keep') {
       throw new IsotelError(
         'invalid_argument',
-        `onFailure must be 'detach' or 'keep', got ${JSON.stringify(onFailure)}.`,
+        `onFailure must be 'detach' or 'keep', got ${describeValue(onFailure)}.`,
       );
     }
     const parsed = patterns.map(parsePattern);
@@ -131,14 +129,12 @@ export class HandlerRegistry {
     entry.fn = DETACHED;
     this.#byId.delete(id);
     for (const pattern of entry.patterns) {
-      if (!pattern.exact) continue;
-      const list = this.#exact.get(pattern.source);
-      if (list === undefined) continue;
-      const rest = list.filter((e) => e !== entry);
+      const rest = this.#exact.get(pattern.source)?.filter((e) => e !== entry);
+      if (rest === undefined) continue;
       if (rest.length === 0) this.#exact.delete(pattern.source);
       else this.#exact.set(pattern.source, rest);
     }
-    if (this.#wildcard.includes(entry)) this.#wildcard = this.#wildcard.filter((e) => e !== entry);
+    this.#wildcard = this.#wildcard.filter((e) => e !== entry);
     this.#invalidate();
     return true;
   }
@@ -161,15 +157,15 @@ export class HandlerRegistry {
     return result;
   }
 
-  // The exact list and the matching wildcard handlers, both already in attach order, merged.
+  // The exact list and the matching wildcard handlers (a handler in both once), in attach order.
   #collect(name: string): readonly HandlerEntry[] {
     const exact = this.#exact.get(name) ?? EMPTY;
     const matched: HandlerEntry[] = [];
     for (const entry of this.#wildcard) {
-      if (matchesWildcard(entry, name)) matched.push(entry);
+      if (!exact.includes(entry) && matchesWildcard(entry, name)) matched.push(entry);
     }
     if (matched.length === 0) return exact;
-    return exact.length === 0 ? matched : mergeInAttachOrder(exact, matched);
+    return exact.length === 0 ? matched : [...exact, ...matched].sort((x, y) => x.seq - y.seq);
   }
 
   /** True while `entry` is the handler attached under its id (not detached, not replaced). */
@@ -205,24 +201,4 @@ function matchesWildcard(entry: HandlerEntry, name: string): boolean {
     if (!pattern.exact && matchName(pattern.segments, name)) return true;
   }
   return false;
-}
-
-// Merges two lists sorted by `seq`; a handler in both (an exact and a wildcard pattern) once.
-function mergeInAttachOrder(a: readonly HandlerEntry[], b: readonly HandlerEntry[]): HandlerEntry[] {
-  const out: HandlerEntry[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = a[i];
-    const y = b[j];
-    if (y === undefined || (x !== undefined && x.seq < y.seq)) {
-      out.push(x as HandlerEntry);
-      i++;
-    } else {
-      if (x === y) i++;
-      out.push(y);
-      j++;
-    }
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '../errors/describe-error.js';
 import { IsotelError } from '../errors/isotel-error.js';
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
@@ -36,8 +37,9 @@ export interface Pattern {
 
 /** Parses and validates a pattern; throws `invalid_pattern` with the reason. */
 export function parsePattern(source: unknown): Pattern {
-  if (typeof source !== 'string' || source.length === 0) {
-    throw new IsotelError('invalid_pattern', `Invalid pattern ${JSON.stringify(source)}: expected a non-empty string.`);
+  // an empty string fails below as one empty segment
+  if (typeof source !== 'string') {
+    throw new IsotelError('invalid_pattern', `Invalid pattern ${describeValue(source)}: expected a string.`);
   }
   const segments = source.split('.');
   let exact = true;
@@ -47,7 +49,7 @@ export function parsePattern(source: unknown): Pattern {
     } else if (!SEGMENT.test(segment)) {
       throw new IsotelError(
         'invalid_pattern',
-        `Invalid pattern ${JSON.stringify(source)}: segment ${JSON.stringify(segment)} must be [A-Za-z0-9_-]+, "*" (one segment) or "**" (any number).`,
+        `Invalid pattern ${JSON.stringify(source)}: segment ${JSON.stringify(segment)} must be [A-Za-z0-9_-]+, "*" or "**".`,
       );
     }
   }

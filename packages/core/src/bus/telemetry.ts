@@ -1,14 +1,16 @@
 import type { CatalogTelemetry } from '../catalog/catalog-telemetry.js';
 import type { Catalog } from '../catalog/define-catalog.js';
 import { controlEngineOf, TelemetryControl } from '../control/telemetry-control.js';
+import { describeValue } from '../errors/describe-error.js';
 import { IsotelError } from '../errors/isotel-error.js';
+import { logger } from '../log/logger.js';
 import { NOOP_SPAN } from '../span/noop-span.js';
 import { SpanRecorder } from '../span/span-recorder.js';
+import { addScope } from '../span/span-scopes.js';
 import type { Span, SpanScope } from '../span/types.js';
 import { Dispatcher } from './dispatcher.js';
 import { type HandlerEntry, HandlerRegistry, INVALID_NAME } from './handler-registry.js';
 import { listedBy, parsePattern } from './pattern.js';
-import { ShutdownClosers } from './shutdown-closers.js';
 import type {
   AttachOptions,
   EventThunk,
@@ -60,12 +62,16 @@ export class Telemetry {
   #lastName = '';
   #lastHandlers: readonly HandlerEntry[] = INVALID_NAME;
   readonly #spans: SpanRecorder;
-  readonly #closers = new ShutdownClosers();
+  // What shutdown runs, each once: sources (parts that emit into the bus) first, then the rest.
+  readonly #closers = new Map<() => unknown, boolean>();
 
   constructor(options: TelemetryOptions = {}) {
     const size = options.dispatchCacheSize;
     if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
-      throw new IsotelError('invalid_argument', `dispatchCacheSize must be a positive integer, got ${String(size)}.`);
+      throw new IsotelError(
+        'invalid_argument',
+        `dispatchCacheSize must be a positive integer, got ${describeValue(size)}.`,
+      );
     }
     this.#registry = new HandlerRegistry(size);
     this.#cache = this.#registry.cache;
@@ -236,7 +242,10 @@ export class Telemetry {
    * @example const unregister = t.onShutdown(() => exporter.flush())
    */
   onShutdown(close: () => unknown, options: { source?: boolean } = {}): () => void {
-    return this.#closers.add(close, options.source === true);
+    this.#closers.set(close, options.source === true);
+    return () => {
+      this.#closers.delete(close);
+    };
   }
 
   /**
@@ -246,7 +255,16 @@ export class Telemetry {
    * @example process.on('SIGTERM', () => void t.shutdown())
    */
   async shutdown(): Promise<void> {
-    await this.#closers.runAll();
+    const closers = [...this.#closers];
+    this.#closers.clear();
+    for (const source of [true, false]) {
+      const results = await Promise.allSettled(
+        closers.filter(([, isSource]) => isSource === source).map(async ([close]) => close()),
+      );
+      for (const result of results) {
+        if (result.status === 'rejected') logger().error('A shutdown callback failed.', result.reason);
+      }
+    }
     this.#registry.clear();
     this.#live = false;
     this.#forgetLastName();
@@ -265,7 +283,7 @@ export class Telemetry {
  * that removes the scope.
  */
 export function addSpanScope(t: Telemetry, scope: SpanScope): () => void {
-  return spanRecorderOf(t).addScope(scope);
+  return addScope(spanRecorderOf(t), scope);
 }
 
 /**

@@ -52,7 +52,8 @@ function resolveSlot(): ContextSlot {
   let found = scope[SLOT_KEY];
   if (found === undefined) {
     found = { manager: new StackContextManager(), inUse: false, correlated: false };
-    Object.defineProperty(scope, SLOT_KEY, { value: found, configurable: true, enumerable: false, writable: false });
+    // not enumerable, not writable: the defaults of defineProperty
+    Object.defineProperty(scope, SLOT_KEY, { value: found, configurable: true });
   } else {
     // a slot made by a copy that does not keep a flag: always ask its manager
     if (found.inUse !== false) found.inUse = true;

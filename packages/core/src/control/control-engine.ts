@@ -1,6 +1,5 @@
 import { matches, type Pattern, parsePattern } from '../bus/pattern.js';
 import type { Metadata } from '../bus/types.js';
-import { copyMetadata } from '../context/copy-metadata.js';
 import { type ControlState, DEFAULT_CONTROL, isPassThrough } from './control-state.js';
 import { sampleHash } from './sample-hash.js';
 
@@ -108,26 +107,13 @@ export class ControlEngine {
   }
 
   /**
-   * {@link decide} for a bus: the metadata to deliver (a copy carrying `sampleRate` when kept at a
-   * rate below 1, else the same object), or why the event is dropped.
-   */
-  admit(name: string, metadata: Metadata): Metadata | DropReason {
-    const rate = this.decide(name, metadata);
-    if (typeof rate === 'string') return rate;
-    if (rate >= 1) return metadata;
-    const out = copyMetadata(metadata);
-    out.sampleRate = rate;
-    return out;
-  }
-
-  /**
    * {@link decide} as a {@link ControlDecision}. Without metadata, only what holds for every event
    * of the name: a name sampled at a rate in (0, 1) is reported kept at that rate.
    */
   explain(name: string, metadata?: Metadata): ControlDecision {
     const rate = metadata === undefined ? this.rateOf(name) : this.decide(name, metadata);
-    if (rate === 0) return { kept: false, reason: 'sampled_out' };
-    return typeof rate === 'string' ? { kept: false, reason: rate } : { kept: true, sampleRate: rate };
+    const reason = rate === 0 ? 'sampled_out' : rate;
+    return typeof reason === 'string' ? { kept: false, reason } : { kept: true, sampleRate: reason };
   }
 
   #resolve(name: string): number | DropReason {

@@ -1,4 +1,5 @@
 import { parsePattern } from '../bus/pattern.js';
+import { describeValue } from '../errors/describe-error.js';
 import { IsotelError } from '../errors/isotel-error.js';
 
 /** A per-pattern sampling rate; the first rule whose pattern matches an event sets its rate. */
@@ -41,9 +42,6 @@ export const DEFAULT_CONTROL: ControlState = Object.freeze({
   deny: Object.freeze([]),
 });
 
-const KEYS = new Set(['enabled', 'sampleRate', 'rules', 'allow', 'deny']);
-const RULE_KEYS = new Set(['pattern', 'sampleRate']);
-
 function fail(key: string, message: string): never {
   throw new IsotelError('invalid_control', `Invalid control "${key}": ${message}`);
 }
@@ -57,39 +55,47 @@ export const MIN_SAMPLE_RATE = 1e-6;
 
 function rate(key: string, value: unknown): number {
   if (typeof value !== 'number' || !(value === 0 || (value >= MIN_SAMPLE_RATE && value <= 1))) {
-    fail(key, `expected 0 or a number from ${MIN_SAMPLE_RATE} to 1, got ${describe(value)}.`);
+    fail(key, `expected 0 or a number from ${MIN_SAMPLE_RATE} to 1, got ${describeValue(value)}.`);
   }
   return value;
 }
 
-function patterns(key: string, value: unknown): readonly string[] {
-  if (!Array.isArray(value)) fail(key, `expected an array of patterns, got ${describe(value)}.`);
-  return Object.freeze(
-    value.map((p: unknown, i) => {
-      try {
-        return parsePattern(p).source;
-      } catch (error) {
-        return fail(`${key}[${i}]`, (error as Error).message);
-      }
-    }),
-  );
+function pattern(key: string, value: unknown): string {
+  try {
+    return parsePattern(value).source;
+  } catch (error) {
+    return fail(key, (error as Error).message);
+  }
 }
 
-function rules(value: unknown): readonly SampleRule[] {
-  if (!Array.isArray(value)) fail('rules', `expected an array of { pattern, sampleRate }, got ${describe(value)}.`);
-  return Object.freeze(
-    value.map((rule: unknown, i) => {
-      const at = `rules[${i}]`;
-      if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
-        fail(at, `expected { pattern, sampleRate }, got ${describe(rule)}.`);
-      }
-      for (const key of Object.keys(rule)) if (!RULE_KEYS.has(key)) fail(`${at}.${key}`, 'unknown key.');
-      const r = rule as Record<string, unknown>;
-      const [pattern] = patterns(`${at}.pattern`, [r.pattern]);
-      return Object.freeze({ pattern: pattern as string, sampleRate: rate(`${at}.sampleRate`, r.sampleRate) });
-    }),
-  );
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+// An array whose items `item` checks, each named `key[i]`.
+function list<T>(key: string, value: unknown, what: string, item: (key: string, value: unknown) => T): readonly T[] {
+  if (!Array.isArray(value)) fail(key, `expected an array of ${what}, got ${describeValue(value)}.`);
+  return Object.freeze(value.map((v: unknown, i) => item(`${key}[${i}]`, v)));
+}
+
+function rule(key: string, value: unknown): SampleRule {
+  if (!isRecord(value)) fail(key, `expected { pattern, sampleRate }, got ${describeValue(value)}.`);
+  for (const k of Object.keys(value)) if (k !== 'pattern' && k !== 'sampleRate') fail(`${key}.${k}`, 'unknown key.');
+  return Object.freeze({
+    pattern: pattern(`${key}.pattern`, value.pattern),
+    sampleRate: rate(`${key}.sampleRate`, value.sampleRate),
+  });
+}
+
+// How each key of a control change is checked; a key not here is unknown.
+const FIELDS: { readonly [K in keyof ControlState]: (key: K, value: unknown) => ControlState[K] } = {
+  enabled: (key, value) =>
+    typeof value === 'boolean' ? value : fail(key, `expected a boolean, got ${describeValue(value)}.`),
+  sampleRate: rate,
+  rules: (key, value) => list(key, value, '{ pattern, sampleRate }', rule),
+  allow: (key, value) => list(key, value, 'patterns', pattern),
+  deny: (key, value) => list(key, value, 'patterns', pattern),
+};
 
 /**
  * Validates a control change and merges it over `base`. Throws `IsotelError('invalid_control')`
@@ -99,21 +105,14 @@ function rules(value: unknown): readonly SampleRule[] {
  * @example parseControl({ sampleRate: 0.1, deny: ['debug.**'] }) // a full ControlState
  */
 export function parseControl(input: unknown, base: ControlState = DEFAULT_CONTROL): ControlState {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    fail('(root)', `expected an object, got ${describe(input)}.`);
+  if (!isRecord(input)) fail('(root)', `expected an object, got ${describeValue(input)}.`);
+  const { enabled, sampleRate, rules, allow, deny } = base;
+  const out: Record<string, unknown> = { enabled, sampleRate, rules, allow, deny };
+  for (const key of Object.keys(input)) {
+    if (!Object.hasOwn(FIELDS, key)) fail(key, 'unknown key.');
+    out[key] = (FIELDS[key as keyof ControlState] as (key: string, value: unknown) => unknown)(key, input[key]);
   }
-  const given = input as Record<string, unknown>;
-  for (const key of Object.keys(given)) if (!KEYS.has(key)) fail(key, 'unknown key.');
-  let { enabled, sampleRate, rules: r, allow, deny } = base;
-  if (Object.hasOwn(given, 'enabled')) {
-    if (typeof given.enabled !== 'boolean') fail('enabled', `expected a boolean, got ${describe(given.enabled)}.`);
-    enabled = given.enabled;
-  }
-  if (Object.hasOwn(given, 'sampleRate')) sampleRate = rate('sampleRate', given.sampleRate);
-  if (Object.hasOwn(given, 'rules')) r = rules(given.rules);
-  if (Object.hasOwn(given, 'allow')) allow = patterns('allow', given.allow);
-  if (Object.hasOwn(given, 'deny')) deny = patterns('deny', given.deny);
-  return Object.freeze({ enabled, sampleRate, rules: r, allow, deny });
+  return Object.freeze(out) as unknown as ControlState;
 }
 
 /** True when the control delivers every event unsampled, so the bus can skip it entirely. */
@@ -125,11 +124,4 @@ export function isPassThrough(control: ControlState): boolean {
     control.allow.length === 0 &&
     control.rules.every((rule) => rule.sampleRate === 1)
   );
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value;
 }

@@ -11,3 +11,14 @@ export function describeError(error: unknown, withName = false): string {
     return 'a thrown value that cannot be printed';
   }
 }
+
+/**
+ * How a message names a value it refuses: numbers, booleans and undefined as written, strings
+ * quoted, anything else by its kind (`an array`, `null`, `object`, `function`). Never throws.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value;
+}

@@ -150,7 +150,7 @@ export class ActiveSpan implements Span, TelemetryContext {
         else logger().warn(`Span "${this.#names.stop}": measurement "${key}" is not a number and was left out.`);
       }
     } catch (error) {
-      logger().error(`The stop measurements of span "${this.#names.stop}" could not be read and were left out.`, error);
+      logger().error(`The measurements of span "${this.#names.stop}" could not be read and were left out.`, error);
     }
     return target;
   }

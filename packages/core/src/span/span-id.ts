@@ -15,11 +15,11 @@ function random32(): number {
 }
 
 function hex8(value: number): string {
-  return `${HEX[value >>> 24]}${HEX[(value >>> 16) & 0xff]}${HEX[(value >>> 8) & 0xff]}${HEX[value & 0xff]}`;
+  return value.toString(16).padStart(8, '0');
 }
 
-// Number#toString(16) is a slow runtime call, so ids are built from a table: `head` holds the
-// prefix and the counter's upper 24 bits and is rebuilt once every 256 ids.
+// Number#toString(16) is a slow runtime call, so an id is `head` plus its last byte from a table:
+// `head` holds the prefix and the counter's upper 24 bits and is rebuilt once every 256 ids.
 let prefix = hex8(random32());
 let head = '';
 // The counter and the ids left under this prefix, held unboxed (bench/README.md, Spans and

@@ -1,4 +1,4 @@
-import type { Dispatcher } from '../bus/dispatcher.js';
+import { type Dispatcher, isThenable } from '../bus/dispatcher.js';
 import { type HandlerEntry, INVALID_NAME } from '../bus/handler-registry.js';
 import type { Metadata } from '../bus/types.js';
 import { activeContext, enterScope } from '../context/context.js';
@@ -6,7 +6,7 @@ import { logger } from '../log/logger.js';
 import { ActiveSpan, type SpanNames } from './active-span.js';
 import { NOOP_SPAN } from './noop-span.js';
 import { nextSpanId } from './span-id.js';
-import type { Span, SpanScope } from './types.js';
+import type { Span } from './types.js';
 
 const EMPTY_BAGGAGE: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -19,11 +19,15 @@ const EMPTY_BAGGAGE: Readonly<Record<string, unknown>> = Object.freeze({});
 export class SpanRecorder {
   readonly bus: Dispatcher;
   open = 0;
-  #scopes: readonly SpanScope[] = [];
+  /**
+   * Runs the code of a span inside the scopes added by `addSpanScope` (span-scopes.ts, which sets
+   * it); undefined while there are none.
+   */
+  around: (<R>(span: ActiveSpan, fn: () => R) => R) | undefined = undefined;
   // The last prefix's three names, and whether anyone listened to them in the registry version
   // they were resolved in: a span of the same prefix then skips three concatenations and three
   // lookups (bench/README.md, "Issue 24: one dispatch path").
-  #lastNames: SpanNames = { prefix: '', start: '.start', stop: '.stop', exception: '.exception' };
+  #lastNames = namesOf('');
   #lastVersion = -1;
   #lastStart: readonly HandlerEntry[] = INVALID_NAME;
   #lastListening = false;
@@ -43,7 +47,8 @@ export class SpanRecorder {
     if (span === undefined) return fn(NOOP_SPAN);
     let result: R;
     try {
-      result = this.#scopes.length === 0 ? enterScope(span, fn, span) : this.#inScopes(span, () => fn(span));
+      const around = this.around;
+      result = around === undefined ? enterScope(span, fn, span) : around(span, () => fn(span));
     } catch (error) {
       span.fail(error);
       throw error;
@@ -77,44 +82,10 @@ export class SpanRecorder {
     return result;
   }
 
-  /** Adds a scope the code inside every span runs in; returns a function that removes it. */
-  addScope(scope: SpanScope): () => void {
-    this.#scopes = [...this.#scopes, scope];
-    return () => {
-      this.#scopes = this.#scopes.filter((s) => s !== scope);
-    };
-  }
-
-  /** Runs `fn` with `span` as the context in force, inside every registered scope. */
+  /** Runs `fn` with `span` as the context in force, inside every added scope. */
   enter<R>(span: ActiveSpan, fn: () => R): R {
-    return this.#scopes.length === 0 ? enterScope(span, call, fn) : this.#inScopes(span, fn);
-  }
-
-  // A scope that fails to run its part (throws first, or returns without it) costs the span
-  // nothing but that scope: it is logged and the code runs without it.
-  #inScopes<R>(span: ActiveSpan, fn: () => R): R {
-    let run = (): R => enterScope(span, call, fn);
-    for (const scope of this.#scopes) {
-      const inner = run;
-      run = () => {
-        let entered = false;
-        let result: R;
-        try {
-          result = scope(span.spanId, () => {
-            entered = true;
-            return inner();
-          });
-        } catch (error) {
-          if (entered) throw error;
-          logger().error(`A span scope failed around span ${span.spanId}; its code ran without it.`, error);
-          return inner();
-        }
-        if (entered) return result;
-        logger().error(`A span scope did not run the code of span ${span.spanId}; it ran without it.`);
-        return inner();
-      };
-    }
-    return run();
+    const around = this.around;
+    return around === undefined ? enterScope(span, call, fn) : around(span, fn);
   }
 
   // A recording span when someone listens to one of the prefix's names; an invalid prefix is counted.
@@ -127,7 +98,7 @@ export class SpanRecorder {
     let names = this.#lastNames;
     if (names.prefix !== prefix || this.#lastVersion !== bus.version) {
       if (names.prefix !== prefix) {
-        names = { prefix, start: `${prefix}.start`, stop: `${prefix}.stop`, exception: `${prefix}.exception` };
+        names = namesOf(prefix);
         this.#lastNames = names;
       }
       this.#lastVersion = bus.version;
@@ -166,14 +137,11 @@ export class SpanRecorder {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
+function namesOf(prefix: string): SpanNames {
+  return { prefix, start: `${prefix}.start`, stop: `${prefix}.stop`, exception: `${prefix}.exception` };
 }
 
-function call<R>(fn: () => R): R {
+/** Calls `fn`: what {@link enterScope} runs for a span's `run`. */
+export function call<R>(fn: () => R): R {
   return fn();
 }
