@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { failedTests } from './failed-tests.mjs';
 import { freePort } from './free-port.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -127,7 +128,11 @@ if (e2e?.stats) {
   check('Playwright report', false);
 }
 check('at least one test ran', passed + failed > 0);
+
+// Which tests failed, named right above the closing line: a CI log shown only by its tail still says.
+const failures = failedTests({ packages, vitest, e2e }, root);
+if (failures.length > 0) console.info(`\nFailed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 if (failedChecks.length > 0)
-  console.error(`\nFailed checks (each counted as one failed test): ${failedChecks.join(', ')}`);
+  console.info(`\nFailed checks (each counted as one failed test): ${failedChecks.join(', ')}`);
 console.info(`\ntotal: ${passed} passed, ${failed + failedChecks.length} failed, ${skipped} skipped`);
 process.exit(failed === 0 && failedChecks.length === 0 ? 0 : 1);
