@@ -11,6 +11,7 @@ import { createTelemetry, setLogger, uuidv7 } from '@isotel/core';
 import { type CollectorStore, createCollector, memoryStore } from '@isotel/core/node';
 import { redisStore } from '@isotel/core/redis';
 import type { Row, Suite } from '../harness.js';
+import { ingestBatch } from '../ingest-batch.js';
 import {
   NGINX,
   REDIS_SERVER,
@@ -37,21 +38,6 @@ const rateLimit = {
   perAddress: false as const,
 };
 
-function batchBody(prefix: string, n: number): string {
-  const now = Date.now();
-  const events = [];
-  for (let i = 0; i < BATCH; i++) {
-    events.push({
-      id: `${prefix}-${n}-${i}`,
-      name: 'checkout.payment.stop',
-      time: now,
-      measurements: { duration: 12.5 + i, amount: 99 },
-      metadata: { route: '/checkout', outcome: 'ok' },
-    });
-  }
-  return JSON.stringify({ clientId: `bench-${n % 64}`, events });
-}
-
 interface StoreCost {
   readonly cpuNs: number;
   readonly wallNs: number;
@@ -65,7 +51,7 @@ async function storeCost(store: CollectorStore): Promise<StoreCost> {
   const collector = createCollector({ telemetry, rateLimit, node: 'bench', store });
   while (collector.stats().store.status !== 'up') await new Promise((r) => setTimeout(r, 20));
   const prefix = uuidv7();
-  const bodies = Array.from({ length: HANDLER_BATCHES }, (_, n) => batchBody(prefix, n));
+  const bodies = Array.from({ length: HANDLER_BATCHES }, (_, n) => ingestBatch(prefix, n, BATCH, `bench-${n % 64}`));
   const post = async (body: string) => {
     const res = await collector.handler(new Request('http://127.0.0.1/v1/events', { method: 'POST', body }));
     return ((await res.json()) as { accepted: number }).accepted;

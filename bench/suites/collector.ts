@@ -6,29 +6,13 @@ import { spawn } from 'node:child_process';
 import { createTelemetry, setLogger, uuidv7 } from '@isotel/core';
 import { createCollector } from '@isotel/core/node';
 import type { Row, Suite } from '../harness.js';
+import { ingestBatch } from '../ingest-batch.js';
 
 const BATCH = 100;
 const WARMUP_BATCHES = 300;
 const HTTP_BATCHES = 2000;
 const HANDLER_BATCHES = 1000;
 const CONCURRENCY = 8;
-
-function batchBody(prefix: string, n: number): string {
-  const now = Date.now();
-  const events = [];
-  for (let i = 0; i < BATCH; i++) {
-    events.push({
-      id: `${prefix}-${n}-${i}`,
-      name: 'checkout.payment.stop',
-      time: now,
-      measurements: { duration: 12.5 + i, amount: 99 },
-      metadata: { route: '/checkout', outcome: 'ok', attempt: 1 },
-      correlationId: 'c0ffee',
-      spanId: `s-${i}`,
-    });
-  }
-  return JSON.stringify({ clientId: 'bench-client', sessionId: 'bench-session', events });
-}
 
 // The load generator, run in a child process: keep-alive connections, CONCURRENCY requests in
 // flight, per-request latency recorded. Plain JS so it needs no loader.
@@ -109,7 +93,7 @@ const suite: Suite = {
 
     const origin = 'http://127.0.0.1';
     const prefix = uuidv7();
-    const bodies = Array.from({ length: HANDLER_BATCHES }, (_, n) => batchBody(prefix, n));
+    const bodies = Array.from({ length: HANDLER_BATCHES }, (_, n) => ingestBatch(prefix, n, BATCH, 'bench-client'));
 
     // the floor: only JSON.parse of the same bodies, which any JSON collector must pay
     let parsed = 0;
